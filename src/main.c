@@ -1,0 +1,476 @@
+/*
+ * kerio2syslog: Kerio Connect's security log to syslog-style lines.
+ *
+ * main parses options, sets up signals, wires the modules together and
+ * turns their results into messages and exit codes; nothing else.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "host.h"
+#include "output.h"
+#include "reader.h"
+#include "select.h"
+
+#ifndef K2S_VERSION
+#define K2S_VERSION "unknown"
+#endif
+
+#define MAX_ENTRY_LIMIT (16 * 1024 * 1024)
+#define FLUSH_TIMEOUT_LIMIT (24 * 3600 * 1000)
+/* Diagnostics that can repeat: a burst, then one a minute. */
+#define DIAG_BURST 5
+#define DIAG_INTERVAL_MS 60000
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_MAX_ENTRY,
+	OPT_FLUSH_TIMEOUT,
+	OPT_FOLLOW,
+	OPT_STATE,
+	OPT_FROM_START,
+};
+
+static const struct option long_opts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"hostname", required_argument, NULL, 'H'},
+    {"tag", required_argument, NULL, 't'},
+    {"match", required_argument, NULL, 'm'},
+    {"exclude", required_argument, NULL, 'x'},
+    {"max-entry", required_argument, NULL, OPT_MAX_ENTRY},
+    {"flush-timeout", required_argument, NULL, OPT_FLUSH_TIMEOUT},
+    {"follow", required_argument, NULL, OPT_FOLLOW},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"from-start", no_argument, NULL, OPT_FROM_START},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+struct limiter {
+	unsigned told;
+	int64_t last;
+	uint64_t quiet;
+};
+
+struct diag {
+	const char *name;
+	struct limiter bad, cut;
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = sig;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: kerio2syslog [options] [FILE...]\n"
+	    "       kerio2syslog --follow FILE [--state FILE] [--from-start]"
+	    " [options]\n"
+	    "\n"
+	    "Converts Kerio Connect's security.log to syslog-style lines.\n"
+	    "\n"
+	    "  -o, --output FILE        append to FILE, not standard output\n"
+	    "      --format bsd|rfc3339 stamp format (default bsd)\n"
+	    "  -H, --hostname NAME      host field (default: short host name)\n"
+	    "  -t, --tag TAG            tag (default kerio)\n"
+	    "  -m, --match RE           write only entries matching a RE"
+	    " (PCRE2, repeatable)\n"
+	    "  -x, --exclude RE         drop entries matching RE (PCRE2,"
+	    " repeatable)\n"
+	    "      --max-entry BYTES    cut longer messages (default 16384)\n"
+	    "      --flush-timeout MS   write a pending entry after MS ms"
+	    " (default 1000)\n"
+	    "      --follow FILE        follow FILE by name, like tail -F\n"
+	    "      --state FILE         follow mode: where the position is"
+	    " kept\n"
+	    "      --from-start         follow mode without state: read FILE"
+	    " from its start\n"
+	    "  -v, --verbose            print counters on exit\n"
+	    "  -h, --help               print this help\n"
+	    "  -V, --version            print the version\n");
+}
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "kerio2syslog: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'kerio2syslog --help' for more.\n");
+	exit(EX_USAGE);
+}
+
+static long
+number(const char *arg, const char *opt, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr,
+		    "kerio2syslog: %s: '%s' is not a number from %ld to %ld\n",
+		    opt, arg, lo, hi);
+		exit(EX_USAGE);
+	}
+	return v;
+}
+
+/* A host name or tag must stay one field of the output line. */
+static void
+check_field(const char *what, const char *s, int colon_ok)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255)
+		usage_error("%s must have 1 to 255 characters", what);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c >= 0x7f || (c == ':' && !colon_ok))
+			usage_error("%s may only have printable ASCII, no"
+			            " blanks (nor ':' in a tag)",
+			    what);
+	}
+}
+
+static int
+limited(struct limiter *l, uint64_t *quiet)
+{
+	int64_t now = host_now_ms();
+
+	if (l->told < DIAG_BURST || now - l->last >= DIAG_INTERVAL_MS) {
+		l->told++;
+		l->last = now;
+		*quiet = l->quiet;
+		l->quiet = 0;
+		return 0;
+	}
+	l->quiet++;
+	return 1;
+}
+
+/* " (N more not reported)" after a quiet spell, else "". */
+static const char *
+suppressed(uint64_t quiet)
+{
+	static char buf[64];
+
+	if (quiet == 0)
+		return "";
+	snprintf(buf, sizeof(buf), " (%" PRIu64 " before not reported)", quiet);
+	return buf;
+}
+
+static void
+on_event(void *ctx, enum joiner_event ev, uint64_t line, uint64_t count)
+{
+	struct diag *d = ctx;
+	uint64_t quiet;
+
+	switch (ev) {
+	case JOINER_ORPHANS:
+		warnx("%s:%" PRIu64 ": %" PRIu64 " line%s before the first"
+		      " entry not written",
+		    d->name, line, count, count == 1 ? "" : "s");
+		break;
+	case JOINER_BAD_STAMP:
+		if (!limited(&d->bad, &quiet))
+			warnx("%s:%" PRIu64 ": malformed stamp, line joined to"
+			      " the entry before it%s",
+			    d->name, line, suppressed(quiet));
+		break;
+	case JOINER_CUT:
+		if (!limited(&d->cut, &quiet))
+			warnx("%s:%" PRIu64 ": entry longer than %" PRIu64
+			      " bytes cut%s",
+			    d->name, line, count, suppressed(quiet));
+		break;
+	}
+}
+
+static void
+setup_signals(sigset_t *wait_mask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Blocked but inside ppoll(2): no signal slips past a check. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGHUP);
+}
+
+/* Dies by the signal that stopped us, as an unhandled one would. */
+static void
+die_by_signal(int sig)
+{
+	sigset_t set;
+
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+static void
+write_failed(struct output *o)
+{
+	if (o->err == EPIPE)
+		exit(EX_OK); /* the reader went away: nothing more to do */
+	errno = o->err;
+	err(EX_IOERR, "write to %s",
+	    o->path != NULL ? o->path : "standard output");
+}
+
+static void
+summary(const struct converter *c)
+{
+	const struct joiner_counts *n = &c->j.n;
+
+	fprintf(stderr,
+	    "kerio2syslog: %" PRIu64 " lines, %" PRIu64 " entries, %" PRIu64
+	    " written, %" PRIu64 " excluded, %" PRIu64 " joined lines, %" PRIu64
+	    " orphans, %" PRIu64 " cut entries, %" PRIu64
+	    " bad stamps, %" PRIu64 " dropped lines, %" PRIu64
+	    " late continuations\n",
+	    n->lines, n->entries, c->written, c->excluded, n->joined,
+	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
+}
+
+/*
+ * Converts one input. Returns 0, or EX_NOINPUT when it could not be read
+ * at all; read errors midway and write errors end the program.
+ */
+static int
+convert_one(struct converter *c, struct reader *r, const char *path,
+    struct diag *d, const struct convert_signals *sig)
+{
+	int fd = STDIN_FILENO;
+	enum convert_status st;
+	struct stat sb;
+
+	d->name = path;
+	if (strcmp(path, "-") == 0) {
+		d->name = "(standard input)";
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			warn("%s", path);
+			return EX_NOINPUT;
+		}
+	}
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		warnx("%s: is a directory", d->name);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return EX_NOINPUT;
+	}
+	reader_reset(r, fd, 0);
+	st = convert_stream(c, r, sig);
+	if (st == CONVERT_READ_ERROR) {
+		int e = errno;
+
+		joiner_end(&c->j);
+		converter_flush(c);
+		errno = e;
+		err(EX_IOERR, "read %s", d->name);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (st == CONVERT_WRITE_ERROR)
+		write_failed(c->out);
+	if (st == CONVERT_STOPPED) {
+		joiner_end(&c->j);
+		if (converter_flush(c) < 0)
+			write_failed(c->out);
+		die_by_signal(got_stop);
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct convert_opts co = {
+	    .format = STAMP_BSD,
+	    .tag = "kerio",
+	    .max_entry = JOINER_DEFAULT_MAX,
+	    .flush_timeout = 1000,
+	};
+	const char *out_path = NULL, *follow = NULL, *state = NULL;
+	int verbose = 0, from_start = 0, status = 0, ch;
+	char hostbuf[256];
+	struct converter conv;
+	struct output out;
+	struct reader rd;
+	struct diag d;
+	sigset_t wait_mask;
+	struct convert_signals sig = {&got_stop, &got_hup, &wait_mask};
+
+	co.sel = select_new();
+	if (co.sel == NULL)
+		err(EX_OSERR, "select_new");
+	while ((ch = getopt_long(argc, argv, "o:H:t:m:x:vhV", long_opts,
+	            NULL)) != -1) {
+		char msg[256];
+		long at;
+
+		switch (ch) {
+		case 'o':
+			out_path = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "bsd") == 0)
+				co.format = STAMP_BSD;
+			else if (strcmp(optarg, "rfc3339") == 0)
+				co.format = STAMP_RFC3339;
+			else
+				usage_error("--format: '%s' is neither bsd nor"
+				            " rfc3339",
+				    optarg);
+			break;
+		case 'H':
+			co.host = optarg;
+			check_field("--hostname", optarg, 1);
+			break;
+		case 't':
+			co.tag = optarg;
+			check_field("--tag", optarg, 0);
+			break;
+		case 'm':
+		case 'x':
+			if (select_add(co.sel, ch == 'x', optarg, msg,
+			        sizeof(msg), &at) < 0) {
+				if (at < 0)
+					err(EX_OSERR, "pattern '%s'", optarg);
+				fprintf(stderr,
+				    "kerio2syslog: %s: bad pattern '%s' at"
+				    " offset %ld: %s\n",
+				    ch == 'm' ? "--match" : "--exclude", optarg,
+				    at, msg);
+				exit(EX_USAGE);
+			}
+			break;
+		case OPT_MAX_ENTRY:
+			co.max_entry = (size_t)number(optarg, "--max-entry", 1,
+			    MAX_ENTRY_LIMIT);
+			break;
+		case OPT_FLUSH_TIMEOUT:
+			co.flush_timeout = (int)number(optarg,
+			    "--flush-timeout", 0, FLUSH_TIMEOUT_LIMIT);
+			break;
+		case OPT_FOLLOW:
+			follow = optarg;
+			break;
+		case OPT_STATE:
+			state = optarg;
+			break;
+		case OPT_FROM_START:
+			from_start = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("kerio2syslog %s\n", K2S_VERSION);
+			return EX_OK;
+		default:
+			fprintf(stderr,
+			    "Try 'kerio2syslog --help' for more.\n");
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (follow == NULL && (state != NULL || from_start))
+		usage_error("%s needs --follow",
+		    state != NULL ? "--state" : "--from-start");
+	if (follow != NULL && argc > 0)
+		usage_error("--follow takes no other FILE ('%s')", argv[0]);
+	if (follow != NULL)
+		usage_error("%s", "--follow is not available yet");
+	if (co.host == NULL) {
+		if (host_short_name(hostbuf, sizeof(hostbuf)) < 0)
+			err(EX_OSERR, "gethostname");
+		co.host = hostbuf;
+	}
+
+	if (output_open(&out, out_path, 0) < 0)
+		err(EX_CANTCREAT, "%s", out_path);
+	memset(&d, 0, sizeof(d));
+	if (converter_init(&conv, &co, &out, on_event, &d) < 0)
+		err(EX_SOFTWARE, "converter");
+	if (reader_init(&rd, STDIN_FILENO, 0, 0) < 0)
+		err(EX_OSERR, "reader");
+	setup_signals(&wait_mask);
+
+	if (argc == 0) {
+		status = convert_one(&conv, &rd, "-", &d, &sig);
+	} else {
+		for (int i = 0; i < argc; i++) {
+			if (convert_one(&conv, &rd, argv[i], &d, &sig) != 0)
+				status = EX_NOINPUT;
+		}
+	}
+	if (verbose)
+		summary(&conv);
+	if (output_close(&out) < 0) {
+		out.err = errno;
+		write_failed(&out);
+	}
+	reader_free(&rd);
+	converter_free(&conv);
+	select_free(co.sel);
+	return status;
+}

@@ -1,0 +1,155 @@
+/*
+ * output: every write(2) is checked, short writes are continued and EINTR
+ * is retried, so a signal never loses a byte already accepted.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+open_path(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	    0640);
+}
+
+int
+output_open(struct output *o, const char *path, size_t cap)
+{
+	memset(o, 0, sizeof(*o));
+	if (path != NULL && strcmp(path, "-") == 0)
+		path = NULL;
+	o->cap = cap != 0 ? cap : OUTPUT_DEFAULT_CAP;
+	o->buf = malloc(o->cap);
+	if (o->buf == NULL)
+		return -1;
+	o->path = path;
+	o->fd = path != NULL ? open_path(path) : STDOUT_FILENO;
+	if (o->fd < 0) {
+		int e = errno;
+
+		free(o->buf);
+		o->buf = NULL;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+output_flush(struct output *o)
+{
+	size_t done = 0;
+	int rc = 0;
+
+	if (o->err != 0) {
+		errno = o->err;
+		return -1;
+	}
+	while (done < o->len) {
+		ssize_t n = write(o->fd, o->buf + done, o->len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				o->err = errno;
+			rc = -1;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done > 0) {
+		int e = errno;
+
+		memmove(o->buf, o->buf + done, o->len - done);
+		o->len -= done;
+		errno = e;
+	}
+	return rc;
+}
+
+size_t
+output_pending(const struct output *o)
+{
+	return o->len;
+}
+
+char *
+output_reserve(struct output *o, size_t n)
+{
+	if (o->err != 0) {
+		errno = o->err;
+		return NULL;
+	}
+	while (o->cap - o->len < n) {
+		if (output_flush(o) < 0)
+			return NULL;
+	}
+	return o->buf + o->len;
+}
+
+void
+output_commit(struct output *o, size_t n)
+{
+	o->len += n;
+}
+
+int
+output_write(struct output *o, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		size_t k = n < o->cap ? n : o->cap;
+		char *q = output_reserve(o, k);
+
+		if (q == NULL)
+			return -1;
+		memcpy(q, s, k);
+		output_commit(o, k);
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int
+output_close(struct output *o)
+{
+	int rc = output_flush(o);
+	int e = errno;
+
+	if (o->path != NULL && o->fd >= 0 && close(o->fd) < 0 && rc == 0) {
+		e = errno;
+		rc = -1;
+	}
+	o->fd = -1;
+	free(o->buf);
+	o->buf = NULL;
+	errno = e;
+	return rc;
+}
+
+int
+output_reopen(struct output *o)
+{
+	int fd;
+
+	if (output_flush(o) < 0)
+		return -1;
+	if (o->path == NULL)
+		return 0;
+	fd = open_path(o->path);
+	if (fd < 0) {
+		o->err = errno;
+		return -1;
+	}
+	close(o->fd);
+	o->fd = fd;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * output: one large buffer in front of a file or standard output.
+ */
+#ifndef KERIO2SYSLOG_OUTPUT_H
+#define KERIO2SYSLOG_OUTPUT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define OUTPUT_DEFAULT_CAP (256 * 1024)
+
+struct output {
+	int fd;
+	const char *path; /* NULL: standard output */
+	char *buf;
+	size_t len, cap;
+	int err; /* errno of the first failed write, sticky */
+};
+
+/*
+ * Opens path for appending (O_APPEND|O_CREAT, mode 0640), or takes
+ * standard output when path is NULL or "-". cap 0 means the default.
+ * Returns 0, or -1 with errno.
+ */
+int output_open(struct output *o, const char *path, size_t cap);
+
+/* Flushes what it can, then closes the file (not standard output). */
+int output_close(struct output *o);
+
+/*
+ * Returns a pointer to at least n (<= cap) free bytes, flushing first if
+ * needed, or NULL after a write error (errno and o->err set).
+ */
+char *output_reserve(struct output *o, size_t n);
+
+/* Marks n bytes at the reserved pointer as written. */
+void output_commit(struct output *o, size_t n);
+
+/* Buffers n bytes. Returns 0, or -1 with errno after a write error. */
+int output_write(struct output *o, const void *p, size_t n);
+
+/*
+ * Writes out the buffer, continuing short writes and retrying EINTR.
+ * Returns 0, or -1 with errno (EPIPE for a closed pipe, EAGAIN if the
+ * descriptor would block; the unwritten rest stays buffered).
+ */
+int output_flush(struct output *o);
+
+/* Bytes buffered and not yet written. */
+size_t output_pending(const struct output *o);
+
+/*
+ * Flushes, closes and opens the path again (after logrotate moved it).
+ * Standard output is only flushed. Returns 0, or -1 with errno.
+ */
+int output_reopen(struct output *o);
+
+#endif

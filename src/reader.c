@@ -1,0 +1,128 @@
+/*
+ * reader: read(2) into one large buffer and split on LF with memchr(3),
+ * as mawk does: no per-line system call, no per-line allocation.
+ */
+#include "reader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+reader_init(struct reader *r, int fd, off_t off, size_t cap)
+{
+	memset(r, 0, sizeof(*r));
+	if (cap == 0)
+		cap = READER_DEFAULT_CAP;
+	if (cap < 64) {
+		errno = EINVAL;
+		return -1;
+	}
+	r->buf = malloc(cap);
+	if (r->buf == NULL)
+		return -1;
+	r->cap = cap;
+	reader_reset(r, fd, off);
+	return 0;
+}
+
+void
+reader_free(struct reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+void
+reader_reset(struct reader *r, int fd, off_t off)
+{
+	r->fd = fd;
+	r->pos = r->end = 0;
+	r->base = off;
+	r->eof = 0;
+}
+
+ssize_t
+reader_fill(struct reader *r)
+{
+	ssize_t n;
+
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->base += (off_t)r->pos;
+		r->end -= r->pos;
+		r->pos = 0;
+	}
+	if (r->end == r->cap)
+		return 1; /* full: the caller must take a piece first */
+	n = read(r->fd, r->buf + r->end, r->cap - r->end);
+	if (n > 0) {
+		r->end += (size_t)n;
+		r->eof = 0;
+	} else if (n == 0) {
+		r->eof = 1;
+	}
+	return n;
+}
+
+off_t
+reader_offset(const struct reader *r)
+{
+	return r->base + (off_t)r->pos;
+}
+
+static void
+hand_out(struct reader *r, struct line *l, size_t len, size_t skip, int more)
+{
+	l->p = r->buf + r->pos;
+	l->len = len;
+	l->start = reader_offset(r);
+	l->more = more;
+	r->pos += skip;
+	l->next = reader_offset(r);
+}
+
+int
+reader_next(struct reader *r, struct line *l, int take_partial)
+{
+	size_t avail = r->end - r->pos;
+	const char *p = r->buf + r->pos;
+	const char *nl;
+	size_t len;
+
+	/* The BOM can only be judged once three bytes (or the end) are in. */
+	if (reader_offset(r) == 0) {
+		if (avail < 3 && !r->eof)
+			return 0;
+		if (avail >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			r->pos += 3;
+			avail -= 3;
+			p += 3;
+		}
+	}
+	if (avail == 0)
+		return 0;
+	nl = memchr(p, '\n', avail);
+	if (nl != NULL) {
+		len = (size_t)(nl - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		hand_out(r, l, len, (size_t)(nl - p) + 1, 0);
+		return 1;
+	}
+	if (avail == r->cap) {
+		/* Hold a last CR back: it may be the CR of a CRLF. */
+		len = p[avail - 1] == '\r' ? avail - 1 : avail;
+		hand_out(r, l, len, len, 1);
+		return 1;
+	}
+	if (r->eof && take_partial) {
+		len = avail;
+		if (p[len - 1] == '\r')
+			len--;
+		hand_out(r, l, len, avail, 0);
+		return 1;
+	}
+	return 0;
+}
