@@ -1,0 +1,324 @@
+/* Unit tests for joiner: lines to entries, trimming, orphans, the cap. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "joiner.h"
+
+#define MAX_SEEN 16
+
+struct seen {
+	int n;
+	char msg[MAX_SEEN][512];
+	struct entry e[MAX_SEEN];
+	int events[3];
+	uint64_t ev_line[3], ev_count[3];
+};
+
+static void
+on_emit(void *ctx, const struct entry *e)
+{
+	struct seen *s = ctx;
+
+	assert_true(s->n < MAX_SEEN);
+	assert_true(e->len < sizeof(s->msg[0]));
+	memcpy(s->msg[s->n], e->msg, e->len);
+	s->msg[s->n][e->len] = '\0';
+	s->e[s->n] = *e;
+	s->n++;
+}
+
+static void
+on_event(void *ctx, enum joiner_event ev, uint64_t line, uint64_t count)
+{
+	struct seen *s = ctx;
+
+	if (s->events[ev]++ == 0) {
+		s->ev_line[ev] = line;
+		s->ev_count[ev] = count;
+	}
+}
+
+/* Feeds text split on LF, as the reader would, offsets included. */
+static void
+feed(struct joiner *j, const char *text)
+{
+	off_t off = 0;
+
+	while (*text != '\0') {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		struct line l = {text, n, off, off + (off_t)n + 1, 0};
+
+		joiner_push(j, &l);
+		off = l.next;
+		text += n + (nl != NULL);
+	}
+}
+
+static struct seen *
+run(const char *text, size_t cap)
+{
+	static struct seen s;
+	struct joiner j;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, cap, on_emit, on_event, &s), 0);
+	feed(&j, text);
+	joiner_end(&j);
+	joiner_free(&j);
+	return &s;
+}
+
+static void
+test_joiner_one_entry_per_stamp(void **unused)
+{
+	struct seen *s;
+
+	(void)unused;
+	s = run("[17/Jun/2011 17:00:45] first\n"
+	        "[17/Jun/2011 17:00:46]  two spaces\n"
+	        "[17/Jun/2011 17:00:47]\n"
+	        "[21/Mar/2015 17:42:12][4522610688] {smtps} x\n",
+	    1024);
+	assert_int_equal(s->n, 4);
+	assert_string_equal(s->msg[0], "first");
+	assert_int_equal(s->e[0].stamp.sec, 45);
+	assert_int_equal(s->e[0].line, 1);
+	assert_int_equal(s->e[0].start, 0);
+	/* Exactly one space after the stamp is dropped. */
+	assert_string_equal(s->msg[1], " two spaces");
+	assert_int_equal(s->e[1].start, 29);
+	assert_string_equal(s->msg[2], "");
+	assert_string_equal(s->msg[3], "[4522610688] {smtps} x");
+}
+
+static void
+test_joiner_joins_trimmed_continuations(void **unused)
+{
+	struct seen *s;
+
+	(void)unused;
+	s = run("[17/Jun/2011 17:00:45] with IP :   \n"
+	        "\t  address 121.22.157.181  \t\n"
+	        "\n"
+	        "   \n"
+	        "more\n"
+	        "[17/Jun/2011 17:00:46] next\n",
+	    1024);
+	assert_int_equal(s->n, 2);
+	assert_string_equal(s->msg[0], "with IP : address 121.22.157.181 more");
+	assert_string_equal(s->msg[1], "next");
+}
+
+static void
+test_joiner_orphans_counted_not_written(void **unused)
+{
+	struct seen *s;
+
+	(void)unused;
+	s = run("\n"
+	        "orphan one\n"
+	        "  \n"
+	        "orphan two\n"
+	        "[17/Jun/2011 17:00:45] entry\n",
+	    1024);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->msg[0], "entry");
+	assert_int_equal(s->e[0].line, 5);
+	assert_int_equal(s->events[JOINER_ORPHANS], 1);
+	assert_int_equal(s->ev_line[JOINER_ORPHANS], 2);
+	assert_int_equal(s->ev_count[JOINER_ORPHANS], 2);
+	/* Orphans only: reported at the end of the input. */
+	s = run("a\nb\nc\n", 1024);
+	assert_int_equal(s->n, 0);
+	assert_int_equal(s->events[JOINER_ORPHANS], 1);
+	assert_int_equal(s->ev_line[JOINER_ORPHANS], 1);
+	assert_int_equal(s->ev_count[JOINER_ORPHANS], 3);
+}
+
+static void
+test_joiner_bad_stamp_is_a_counted_continuation(void **unused)
+{
+	struct seen *s;
+
+	(void)unused;
+	s = run("[17/Jun/2011 17:00:45] a\n"
+	        "[29/Feb/2011 17:00:46] b\n"
+	        "[4522610688] c\n",
+	    1024);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->msg[0],
+	    "a [29/Feb/2011 17:00:46] b [4522610688] c");
+	assert_int_equal(s->events[JOINER_BAD_STAMP], 1);
+	assert_int_equal(s->ev_line[JOINER_BAD_STAMP], 2);
+}
+
+static void
+test_joiner_cut_at_utf8_boundary(void **unused)
+{
+	struct seen *s;
+
+	(void)unused;
+	/* "é" is two bytes: a cap of 4 after "ab" cannot take "éé"[1]. */
+	s = run("[17/Jun/2011 17:00:45] ab\xc3\xa9\xc3\xa9\n"
+	        "dropped continuation\n"
+	        "[17/Jun/2011 17:00:46] ok\n",
+	    5);
+	assert_int_equal(s->n, 2);
+	assert_string_equal(s->msg[0], "ab\xc3\xa9");
+	assert_int_equal(s->e[0].cut, 1);
+	assert_string_equal(s->msg[1], "ok");
+	assert_int_equal(s->e[1].cut, 0);
+	assert_int_equal(s->events[JOINER_CUT], 1);
+	assert_int_equal(s->ev_line[JOINER_CUT], 1);
+	/* A three-byte character straddling the cap goes whole. */
+	s = run("[17/Jun/2011 17:00:45] a\xe2\x82\xac\n", 3);
+	assert_string_equal(s->msg[0], "a");
+	/* A cut between characters keeps all that fits. */
+	s = run("[17/Jun/2011 17:00:45] abcdef\n", 3);
+	assert_string_equal(s->msg[0], "abc");
+	/* The cut may fall on a continuation. */
+	s = run("[17/Jun/2011 17:00:45] abc\ndefgh\nxyz\n", 6);
+	assert_string_equal(s->msg[0], "abc de");
+}
+
+static void
+test_joiner_counts(void **unused)
+{
+	struct seen s;
+	struct joiner j;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 8, on_emit, on_event, &s), 0);
+	feed(&j,
+	    "orphan\n"
+	    "[17/Jun/2011 17:00:45] a\n"
+	    "b\n"
+	    "[17/Jun/2011 17:00:46] 0123456789\n"
+	    "gone\n"
+	    "[17/Jun/2011 99:00:46] gone too\n");
+	joiner_end(&j);
+	assert_int_equal(j.n.lines, 6);
+	assert_int_equal(j.n.entries, 2);
+	assert_int_equal(j.n.joined, 1);
+	assert_int_equal(j.n.orphans, 1);
+	assert_int_equal(j.n.cut, 1);
+	assert_int_equal(j.n.bad, 1);
+	assert_int_equal(j.n.dropped, 2);
+	joiner_free(&j);
+}
+
+/* After a flush, a late continuation is an entry of its own. */
+static void
+test_joiner_flush_then_late_continuation(void **unused)
+{
+	struct seen s;
+	struct joiner j;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	feed(&j, "[17/Jun/2011 17:00:45] first part\n");
+	assert_int_equal(joiner_pending(&j), 1);
+	assert_int_equal(joiner_pending_start(&j), 0);
+	joiner_flush(&j);
+	assert_int_equal(joiner_pending(&j), 0);
+	assert_int_equal(s.n, 1);
+	joiner_flush(&j);
+	assert_int_equal(s.n, 1);
+	feed(&j, "  late part\n");
+	assert_int_equal(joiner_pending(&j), 1);
+	joiner_end(&j);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.msg[0], "first part");
+	assert_string_equal(s.msg[1], "late part");
+	assert_int_equal(s.e[1].stamp.sec, 45);
+	assert_int_equal(j.n.resumed, 1);
+	joiner_free(&j);
+}
+
+/* A line in pieces gives the same entry as the whole line. */
+static void
+test_joiner_pieces_equal_whole(void **unused)
+{
+	const char *text = "[17/Jun/2011 17:00:45] abcdefghij  ";
+	const char *cont = "   klmnop   ";
+	struct seen s;
+	struct joiner j;
+	struct line l;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	l = (struct line){text, 26, 0, 26, 1};
+	joiner_push(&j, &l);
+	l = (struct line){text + 26, strlen(text) - 26, 26, 40, 0};
+	joiner_push(&j, &l);
+	/* A continuation in three pieces, blanks at every seam. */
+	l = (struct line){cont, 2, 40, 42, 1};
+	joiner_push(&j, &l);
+	l = (struct line){cont + 2, 5, 42, 47, 1};
+	joiner_push(&j, &l);
+	l = (struct line){cont + 7, 5, 47, 53, 0};
+	joiner_push(&j, &l);
+	/* Flushing half a line would split it: it waits. */
+	l = (struct line){"x", 1, 53, 54, 1};
+	joiner_push(&j, &l);
+	joiner_flush(&j);
+	assert_int_equal(s.n, 0);
+	l = (struct line){"y", 1, 54, 56, 0};
+	joiner_push(&j, &l);
+	joiner_end(&j);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.msg[0], "abcdefghij klmnop xy");
+	assert_int_equal(j.n.lines, 3);
+	joiner_free(&j);
+}
+
+static void
+test_joiner_end_resets_for_next_input(void **unused)
+{
+	struct seen s;
+	struct joiner j;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	feed(&j, "[17/Jun/2011 17:00:45] a\n");
+	joiner_end(&j);
+	/* A second input that starts with a continuation: orphan. */
+	feed(&j, "continued?\n[17/Jun/2011 17:00:46] b\n");
+	joiner_end(&j);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.msg[0], "a");
+	assert_string_equal(s.msg[1], "b");
+	assert_int_equal(s.e[1].line, 2);
+	assert_int_equal(s.events[JOINER_ORPHANS], 1);
+	assert_int_equal(s.ev_line[JOINER_ORPHANS], 1);
+	joiner_free(&j);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_joiner_one_entry_per_stamp),
+	    cmocka_unit_test(test_joiner_joins_trimmed_continuations),
+	    cmocka_unit_test(test_joiner_orphans_counted_not_written),
+	    cmocka_unit_test(test_joiner_bad_stamp_is_a_counted_continuation),
+	    cmocka_unit_test(test_joiner_cut_at_utf8_boundary),
+	    cmocka_unit_test(test_joiner_counts),
+	    cmocka_unit_test(test_joiner_flush_then_late_continuation),
+	    cmocka_unit_test(test_joiner_pieces_equal_whole),
+	    cmocka_unit_test(test_joiner_end_resets_for_next_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

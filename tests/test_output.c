@@ -1,0 +1,167 @@
+/* Unit tests for output: buffering, checked writes, reopen. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output.h"
+
+static char dir[] = "/tmp/k2s-test-output-XXXXXX";
+
+static int
+setup(void **unused)
+{
+	(void)unused;
+	signal(SIGPIPE, SIG_IGN);
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **unused)
+{
+	char cmd[sizeof(dir) + 16];
+
+	(void)unused;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+path(const char *name)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static size_t
+file_size(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 ? (size_t)sb.st_size : (size_t)-1;
+}
+
+static void
+test_output_buffers_until_flush_and_appends(void **unused)
+{
+	struct output o;
+	char *p = path("append.log");
+	struct stat sb;
+	mode_t old = umask(0);
+
+	(void)unused;
+	assert_int_equal(output_open(&o, p, 64), 0);
+	umask(old);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	assert_int_equal(output_write(&o, "hello\n", 6), 0);
+	assert_int_equal(file_size(p), 0);
+	assert_int_equal(output_pending(&o), 6);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(file_size(p), 6);
+	/* More than the buffer goes out in pieces, nothing lost. */
+	char big[200];
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(output_write(&o, big, sizeof(big)), 0);
+	assert_int_equal(output_close(&o), 0);
+	assert_int_equal(file_size(p), 206);
+	/* Opening again appends, never truncates. */
+	assert_int_equal(output_open(&o, p, 0), 0);
+	assert_int_equal(output_write(&o, "z\n", 2), 0);
+	assert_int_equal(output_close(&o), 0);
+	assert_int_equal(file_size(p), 208);
+}
+
+static void
+test_output_full_disk_is_sticky_error(void **unused)
+{
+	struct output o;
+
+	(void)unused;
+	assert_int_equal(output_open(&o, "/dev/full", 0), 0);
+	assert_int_equal(output_write(&o, "x\n", 2), 0);
+	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_int_equal(o.err, ENOSPC);
+	assert_null(output_reserve(&o, 1));
+	assert_int_equal(output_write(&o, "y", 1), -1);
+	assert_int_equal(output_close(&o), -1);
+	assert_int_equal(errno, ENOSPC);
+}
+
+static void
+test_output_closed_pipe_is_epipe(void **unused)
+{
+	struct output o;
+	int fds[2];
+
+	(void)unused;
+	assert_int_equal(pipe(fds), 0);
+	close(fds[0]);
+	assert_int_equal(output_open(&o, NULL, 0), 0);
+	o.fd = fds[1];
+	assert_int_equal(output_write(&o, "x\n", 2), 0);
+	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(errno, EPIPE);
+	close(fds[1]);
+	o.fd = -1;
+	free(o.buf);
+}
+
+static void
+test_output_missing_directory_fails_open(void **unused)
+{
+	struct output o;
+
+	(void)unused;
+	assert_int_equal(output_open(&o, path("no/such/dir/x.log"), 0), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+static void
+test_output_reopen_follows_rename(void **unused)
+{
+	struct output o;
+	char old[256], cur[256];
+
+	(void)unused;
+	snprintf(cur, sizeof(cur), "%s", path("rot.log"));
+	snprintf(old, sizeof(old), "%s", path("rot.log.1"));
+	assert_int_equal(output_open(&o, cur, 0), 0);
+	assert_int_equal(output_write(&o, "one\n", 4), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(rename(cur, old), 0);
+	/* Buffered before the reopen: belongs to the old file. */
+	assert_int_equal(output_write(&o, "two\n", 4), 0);
+	assert_int_equal(output_reopen(&o), 0);
+	assert_int_equal(output_write(&o, "three\n", 6), 0);
+	assert_int_equal(output_close(&o), 0);
+	assert_int_equal(file_size(old), 8);
+	assert_int_equal(file_size(cur), 6);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_output_buffers_until_flush_and_appends),
+	    cmocka_unit_test(test_output_full_disk_is_sticky_error),
+	    cmocka_unit_test(test_output_closed_pipe_is_epipe),
+	    cmocka_unit_test(test_output_missing_directory_fails_open),
+	    cmocka_unit_test(test_output_reopen_follows_rename),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,183 @@
+/* Unit tests for reader: splitting, CRLF, BOM, pieces, offsets. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reader.h"
+
+/* A descriptor that reads back the given bytes, then end of input. */
+static int
+fd_with(const char *data, size_t n)
+{
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	assert_int_equal(fflush(f), 0);
+	rewind(f);
+	return dup(fileno(f));
+}
+
+struct got {
+	int n;
+	char text[16][128];
+	struct line l[16];
+};
+
+static struct got *
+read_all(const char *data, size_t n, size_t cap, int take_partial)
+{
+	static struct got g;
+	struct reader r;
+	struct line l;
+	int fd = fd_with(data, n);
+
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(reader_init(&r, fd, 0, cap), 0);
+	for (;;) {
+		while (reader_next(&r, &l, take_partial)) {
+			assert_true(g.n < 16);
+			memcpy(g.text[g.n], l.p, l.len);
+			g.l[g.n++] = l;
+		}
+		if (r.eof)
+			break;
+		assert_true(reader_fill(&r) >= 0);
+	}
+	reader_free(&r);
+	close(fd);
+	return &g;
+}
+
+static void
+test_reader_splits_lines_with_offsets(void **unused)
+{
+	struct got *g;
+
+	(void)unused;
+	g = read_all("ab\n\ncde\n", 8, 0, 1);
+	assert_int_equal(g->n, 3);
+	assert_string_equal(g->text[0], "ab");
+	assert_int_equal(g->l[0].start, 0);
+	assert_int_equal(g->l[0].next, 3);
+	assert_string_equal(g->text[1], "");
+	assert_int_equal(g->l[1].start, 3);
+	assert_string_equal(g->text[2], "cde");
+	assert_int_equal(g->l[2].start, 4);
+	assert_int_equal(g->l[2].next, 8);
+	assert_int_equal(g->l[2].more, 0);
+}
+
+static void
+test_reader_strips_cr_before_lf_only(void **unused)
+{
+	struct got *g;
+
+	(void)unused;
+	g = read_all("a\r\nb\rc\r\n\r\nlast\r", 15, 0, 1);
+	assert_int_equal(g->n, 4);
+	assert_string_equal(g->text[0], "a");
+	assert_string_equal(g->text[1], "b\rc");
+	assert_string_equal(g->text[2], "");
+	/* The last line needs no LF; its CR still goes. */
+	assert_string_equal(g->text[3], "last");
+	assert_int_equal(g->l[3].next, 15);
+}
+
+static void
+test_reader_skips_bom_at_start_only(void **unused)
+{
+	struct got *g;
+
+	(void)unused;
+	g = read_all("\xef\xbb\xbf[x]\n\xef\xbb\xbfy\n", 12, 0, 1);
+	assert_int_equal(g->n, 2);
+	assert_string_equal(g->text[0], "[x]");
+	assert_int_equal(g->l[0].start, 3);
+	assert_string_equal(g->text[1], "\xef\xbb\xbfy");
+	/* A BOM alone, and a short input, are fine too. */
+	g = read_all("\xef\xbb\xbf", 3, 0, 1);
+	assert_int_equal(g->n, 0);
+	g = read_all("a", 1, 0, 1);
+	assert_int_equal(g->n, 1);
+	assert_string_equal(g->text[0], "a");
+}
+
+static void
+test_reader_keeps_partial_last_line_unless_asked(void **unused)
+{
+	struct got *g;
+
+	(void)unused;
+	g = read_all("one\ntwo", 7, 0, 0);
+	assert_int_equal(g->n, 1);
+	assert_string_equal(g->text[0], "one");
+	g = read_all("one\ntwo", 7, 0, 1);
+	assert_int_equal(g->n, 2);
+	assert_string_equal(g->text[1], "two");
+}
+
+static void
+test_reader_long_line_in_pieces(void **unused)
+{
+	char data[200];
+	struct got *g;
+
+	(void)unused;
+	/* 150 bytes, then CRLF: with a 64-byte buffer, three pieces. */
+	memset(data, 'x', 150);
+	data[63] = '\r'; /* a CR at a seam that is not before LF stays */
+	data[64] = 'y';
+	memcpy(data + 150, "\r\nz\n", 4);
+	g = read_all(data, 154, 64, 1);
+	assert_int_equal(g->n, 4);
+	assert_int_equal(g->l[0].len, 63);
+	assert_int_equal(g->l[0].more, 1);
+	assert_int_equal(g->l[1].start, 63);
+	assert_int_equal(g->l[1].more, 1);
+	assert_int_equal(g->l[0].len + g->l[1].len + g->l[2].len, 150);
+	assert_int_equal(g->l[2].more, 0);
+	assert_int_equal(g->l[2].next, 152);
+	assert_int_equal(g->text[1][0], '\r');
+	assert_int_equal(g->text[1][1], 'y');
+	assert_string_equal(g->text[3], "z");
+}
+
+static void
+test_reader_starts_at_given_offset(void **unused)
+{
+	struct reader r;
+	struct line l;
+	int fd = fd_with("abc\n", 4);
+
+	(void)unused;
+	assert_int_equal(reader_init(&r, fd, 1000, 0), 0);
+	assert_int_equal(reader_fill(&r), 4);
+	assert_int_equal(reader_next(&r, &l, 0), 1);
+	assert_int_equal(l.start, 1000);
+	assert_int_equal(l.next, 1004);
+	assert_int_equal(reader_offset(&r), 1004);
+	reader_free(&r);
+	close(fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_reader_splits_lines_with_offsets),
+	    cmocka_unit_test(test_reader_strips_cr_before_lf_only),
+	    cmocka_unit_test(test_reader_skips_bom_at_start_only),
+	    cmocka_unit_test(test_reader_keeps_partial_last_line_unless_asked),
+	    cmocka_unit_test(test_reader_long_line_in_pieces),
+	    cmocka_unit_test(test_reader_starts_at_given_offset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
