@@ -1,0 +1,13 @@
+# Hardening (issue 5): regression tests for defects found by fuzzing and
+# review, bounded memory on hostile input, faults and signals. Included
+# from tests/CMakeLists.txt; label "hardening". The fuzzers, valgrind and
+# the static checks run from ci-part.sh, not from ctest.
+set(K2S_HARDENING_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+add_test(NAME hardening_memory
+	COMMAND ${K2S_HARDENING_DIR}/memory.sh $<TARGET_FILE:kerio2syslog>)
+add_test(NAME hardening_faults
+	COMMAND ${K2S_HARDENING_DIR}/faults.sh $<TARGET_FILE:kerio2syslog>)
+
+set_tests_properties(hardening_memory hardening_faults PROPERTIES
+	LABELS hardening TIMEOUT 90)
