@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,6 +80,20 @@ output_pending(const struct output *o)
 	return o->len;
 }
 
+static int
+wait_writable(struct output *o)
+{
+	struct pollfd pfd = {.fd = o->fd, .events = POLLOUT};
+
+	while (poll(&pfd, 1, -1) < 0) {
+		if (errno != EINTR) {
+			o->err = errno;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 char *
 output_reserve(struct output *o, size_t n)
 {
@@ -87,7 +102,11 @@ output_reserve(struct output *o, size_t n)
 		return NULL;
 	}
 	while (o->cap - o->len < n) {
-		if (output_flush(o) < 0)
+		if (output_flush(o) == 0)
+			continue;
+		/* EAGAIN: a descriptor someone made non-blocking. Wait
+		 * until it takes more; giving up would drop the entry. */
+		if (o->err != 0 || wait_writable(o) < 0)
 			return NULL;
 	}
 	return o->buf + o->len;

@@ -4,10 +4,16 @@
 # the static checks run from ci-part.sh, not from ctest.
 set(K2S_HARDENING_DIR ${CMAKE_CURRENT_LIST_DIR})
 
+add_executable(test_regress ${K2S_HARDENING_DIR}/test_regress.c)
+target_link_libraries(test_regress PRIVATE k2s_core PkgConfig::CMOCKA)
+add_test(NAME hardening_regress COMMAND test_regress)
+
 add_test(NAME hardening_memory
 	COMMAND ${K2S_HARDENING_DIR}/memory.sh $<TARGET_FILE:kerio2syslog>)
 add_test(NAME hardening_faults
 	COMMAND ${K2S_HARDENING_DIR}/faults.sh $<TARGET_FILE:kerio2syslog>)
 
+set_tests_properties(hardening_regress PROPERTIES
+	LABELS "hardening;unit" TIMEOUT 60)
 set_tests_properties(hardening_memory hardening_faults PROPERTIES
 	LABELS hardening TIMEOUT 90)

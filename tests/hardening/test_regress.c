@@ -1,0 +1,172 @@
+/*
+ * Regression tests for defects found while hardening (issue 5), one test
+ * per defect, named after what went wrong.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "output.h"
+
+#define ENTRIES 20000
+
+static void
+line_of(char *buf, size_t len, int i)
+{
+	snprintf(buf, len, "Jun 17 17:00:45 h kerio: entry %06d\n", i);
+}
+
+/*
+ * Reads the pipe slowly (it starts late, so the writer finds it full)
+ * and exits 0 only if it got exactly the ENTRIES lines, in order.
+ */
+static void
+slow_reader(int fd)
+{
+	char want[64], got[64];
+
+	usleep(200 * 1000);
+	for (int i = 0; i < ENTRIES; i++) {
+		size_t len, have = 0;
+
+		line_of(want, sizeof(want), i);
+		len = strlen(want);
+		while (have < len) {
+			ssize_t n = read(fd, got + have, len - have);
+
+			if (n <= 0)
+				_exit(1);
+			have += (size_t)n;
+		}
+		if (memcmp(want, got, len) != 0)
+			_exit(2);
+	}
+	_exit(read(fd, got, 1) == 0 ? 0 : 3);
+}
+
+/* Opens o on the write end of a fresh pipe, made non-blocking. */
+static pid_t
+open_nonblocking_pipe(struct output *o)
+{
+	char path[64];
+	int p[2];
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[1]);
+		slow_reader(p[0]);
+	}
+	close(p[0]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[1]);
+	assert_int_equal(output_open(o, path, 4096), 0);
+	close(p[1]);
+	/* As when a parent shares a pipe it set O_NONBLOCK on. */
+	assert_int_equal(fcntl(o->fd, F_SETFL,
+	                     fcntl(o->fd, F_GETFL) | O_NONBLOCK),
+	    0);
+	return pid;
+}
+
+static void
+reap(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
+ * Defect: with a non-blocking output that was full, output_reserve gave
+ * up on EAGAIN without an error, so converter_entry silently dropped
+ * entries and left half a line ("STAMP HOST TAG: " with no message) to
+ * run into the next one. Now the output waits until it can write.
+ */
+static void
+test_regress_output_nonblocking_full(void **unused)
+{
+	struct convert_opts co = {
+	    .format = STAMP_BSD,
+	    .host = "h",
+	    .tag = "kerio",
+	    .max_entry = 16384,
+	    .flush_timeout = 1000,
+	};
+	struct converter c;
+	struct output o;
+	pid_t pid;
+
+	(void)unused;
+	pid = open_nonblocking_pipe(&o);
+	assert_int_equal(converter_init(&c, &co, &o, NULL, NULL), 0);
+	for (int i = 0; i < ENTRIES; i++) {
+		char msg[32];
+		struct entry e = {
+		    .stamp = {2011, 6, 17, 17, 0, 45},
+		    .msg = msg,
+		};
+
+		e.len = (size_t)snprintf(msg, sizeof(msg), "entry %06d", i);
+		converter_entry(&c, &e);
+		assert_int_equal(o.err, 0);
+	}
+	assert_int_equal(c.written, ENTRIES);
+	assert_int_equal(converter_flush(&c), 0);
+	assert_int_equal(output_close(&o), 0);
+	converter_free(&c);
+	reap(pid);
+}
+
+/* The same defect seen through output_write: -1 with EAGAIN. */
+static void
+test_regress_output_write_nonblocking_full(void **unused)
+{
+	struct output o;
+	pid_t pid;
+
+	(void)unused;
+	pid = open_nonblocking_pipe(&o);
+	for (int i = 0; i < ENTRIES; i++) {
+		char line[64];
+
+		line_of(line, sizeof(line), i);
+		assert_int_equal(output_write(&o, line, strlen(line)), 0);
+	}
+	/* output_flush itself never waits: EAGAIN leaves the rest. */
+	while (output_flush(&o) < 0) {
+		struct pollfd pfd = {.fd = o.fd, .events = POLLOUT};
+
+		assert_int_equal(errno, EAGAIN);
+		poll(&pfd, 1, -1);
+	}
+	assert_int_equal(output_close(&o), 0);
+	reap(pid);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_regress_output_nonblocking_full),
+	    cmocka_unit_test(test_regress_output_write_nonblocking_full),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
