@@ -1,0 +1,178 @@
+/*
+ * fuzz_joiner: any bytes through the reader (a small buffer, so long lines
+ * come in pieces) and the joiner (a small cap, so entries are cut), with
+ * flush timeouts at chosen lines. The parameters come from a hash of the
+ * input, so the corpus files stay plain logs.
+ *
+ * Checked: no message is longer than the cap or holds a LF; every line is
+ * counted once; each stamped line opens one entry (plus one per late
+ * continuation); a valid UTF-8 input gives valid UTF-8 messages, cut or
+ * not; the reader hands out every byte and no piece beyond its buffer.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "joiner.h"
+#include "reader.h"
+#include "stamp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct check {
+	size_t max;
+	uint64_t emitted;
+	int utf8; /* the input is valid UTF-8 */
+};
+
+static uint32_t
+fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* 1 if the n bytes at p are valid UTF-8 (no overlongs, no surrogates). */
+static int
+valid_utf8(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t c = p[i];
+		size_t k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			k = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			k = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (n - i <= k)
+			return 0;
+		for (size_t e = 1; e <= k; e++) {
+			if ((p[i + e] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + e] & 0x3f);
+		}
+		if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static void
+on_entry(void *ctx, const struct entry *e)
+{
+	struct check *c = ctx;
+
+	c->emitted++;
+	if (e->len > c->max || memchr(e->msg, '\n', e->len) != NULL)
+		abort();
+	if (c->utf8 && !valid_utf8((const uint8_t *)e->msg, e->len))
+		abort();
+}
+
+/* Lines and stamped lines in the input, counted apart from the reader. */
+static void
+count_lines(const uint8_t *p, size_t n, uint64_t *lines, uint64_t *stamped)
+{
+	struct stamp st;
+
+	*lines = *stamped = 0;
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
+	while (n > 0) {
+		const uint8_t *nl = memchr(p, '\n', n);
+		size_t len = nl != NULL ? (size_t)(nl - p) : n;
+		size_t skip = nl != NULL ? len + 1 : n;
+
+		(*lines)++;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (stamp_parse((const char *)p, len, &st) == STAMP_VALID)
+			(*stamped)++;
+		p += skip;
+		n -= skip;
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint32_t h = fnv1a(data, size);
+	struct check c = {0};
+	struct reader r;
+	struct joiner j;
+	struct line l;
+	uint64_t lines, stamped, pushed = 0;
+	unsigned flush_every;
+	size_t cap;
+	int fd;
+
+	c.max = (h & 3) == 0 ? JOINER_DEFAULT_MAX : 1 + (h >> 2) % 97;
+	cap = 64 + (h >> 9) % 193;
+	flush_every = (h >> 17) % 4 == 0 ? 1 + (h >> 19) % 5 : 0;
+	c.utf8 = valid_utf8(data, size);
+
+	fd = memfd_create("fuzz_joiner", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	if (size > 0 && write(fd, data, size) != (ssize_t)size)
+		abort();
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	if (reader_init(&r, fd, 0, cap) < 0 ||
+	    joiner_init(&j, c.max, on_entry, NULL, &c) < 0)
+		abort();
+	for (;;) {
+		ssize_t n;
+
+		while (reader_next(&r, &l, r.eof)) {
+			if (l.len > cap || l.next < l.start ||
+			    (size_t)l.next > size)
+				abort();
+			joiner_push(&j, &l);
+			if (flush_every != 0 && ++pushed % flush_every == 0)
+				joiner_flush(&j);
+		}
+		if (r.eof)
+			break;
+		n = reader_fill(&r);
+		if (n < 0)
+			abort();
+	}
+	joiner_end(&j);
+	if (reader_offset(&r) != (off_t)size)
+		abort();
+
+	count_lines(data, size, &lines, &stamped);
+	if (j.n.lines != lines || j.n.entries != c.emitted ||
+	    j.n.entries != stamped + j.n.resumed ||
+	    (flush_every == 0 && j.n.resumed != 0))
+		abort();
+	joiner_free(&j);
+	reader_free(&r);
+	close(fd);
+	return 0;
+}
