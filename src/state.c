@@ -1,0 +1,326 @@
+/*
+ * state: a few lines of text, the first naming the format and its
+ * version, the last a checksum of all before it. A file cut short by a
+ * crash, damaged, or written by something else is rejected as a whole,
+ * never half believed. The file is only ever replaced by rename(2), so a
+ * reader sees the old state or the new one.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STATE_MAGIC "kerio2syslog-state"
+#define STATE_VERSION 1
+#define STATE_MAX 1024
+
+uint64_t
+state_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int
+state_hash_fd(int fd, off_t pos, uint64_t *hash, size_t *len)
+{
+	char buf[STATE_HASH_SPAN];
+	size_t want = pos < STATE_HASH_SPAN ? (size_t)pos : STATE_HASH_SPAN;
+	size_t got = 0;
+
+	while (got < want) {
+		ssize_t n = pread(fd, buf + got, want - got,
+		    pos - (off_t)want + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	*hash = state_hash(buf, want);
+	*len = want;
+	return 0;
+}
+
+size_t
+state_format(const struct state *s, char *buf, size_t cap)
+{
+	int n, m;
+
+	n = snprintf(buf, cap,
+	    "%s %d\n"
+	    "input %d %ju %ju %jd %zu %016" PRIx64 "\n"
+	    "flush %jd\n"
+	    "stamp %d %d %d %d %d %d %d\n"
+	    "output %d %ju %ju %jd\n",
+	    STATE_MAGIC, STATE_VERSION, s->have_input, (uintmax_t)s->in_dev,
+	    (uintmax_t)s->in_ino, (intmax_t)s->pos, s->hash_len, s->hash,
+	    (intmax_t)s->flush_at, s->have_stamp, s->stamp.year, s->stamp.mon,
+	    s->stamp.mday, s->stamp.hour, s->stamp.min, s->stamp.sec,
+	    s->have_out, (uintmax_t)s->out_dev, (uintmax_t)s->out_ino,
+	    (intmax_t)s->out_size);
+	if (n < 0 || (size_t)n >= cap)
+		return 0;
+	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
+	    state_hash(buf, (size_t)n));
+	if (m < 0 || (size_t)m >= cap - (size_t)n)
+		return 0;
+	return (size_t)n + (size_t)m;
+}
+
+/* Copies the line at *p (without its LF) into line; 0 if there is none. */
+static int
+next_line(const char **p, const char *end, char *line, size_t cap)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	size_t len;
+
+	if (nl == NULL)
+		return 0;
+	len = (size_t)(nl - *p);
+	if (len >= cap)
+		return 0;
+	memcpy(line, *p, len);
+	line[len] = '\0';
+	*p = nl + 1;
+	return 1;
+}
+
+enum state_status
+state_parse(const char *p, size_t n, struct state *s)
+{
+	const char *end = p + n, *q = p, *sum_at;
+	char line[256];
+	uintmax_t dev, ino, odev, oino;
+	intmax_t pos, flush, osize;
+	uint64_t sum;
+	int ver, used = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->flush_at = -1;
+	/* The magic first: anything else is not ours to judge further. */
+	if (n < sizeof(STATE_MAGIC) ||
+	    memcmp(p, STATE_MAGIC " ", sizeof(STATE_MAGIC)) != 0)
+		return STATE_FOREIGN;
+	if (!next_line(&q, end, line, sizeof(line)))
+		return STATE_TORN;
+	if (sscanf(line, STATE_MAGIC " %d%n", &ver, &used) != 1 ||
+	    line[used] != '\0')
+		return STATE_TORN;
+	if (ver != STATE_VERSION)
+		return STATE_FOREIGN;
+	/* The checksum line covers every byte before it. */
+	if (n < 2 || end[-1] != '\n')
+		return STATE_TORN;
+	sum_at = end - 1;
+	while (sum_at > p && sum_at[-1] != '\n')
+		sum_at--;
+	used = -1;
+	if (sscanf(sum_at, "sum %16" SCNx64 "%n", &sum, &used) != 1 ||
+	    sum_at + used != end - 1 ||
+	    sum != state_hash(p, (size_t)(sum_at - p)))
+		return STATE_TORN;
+
+	used = -1;
+	if (!next_line(&q, end, line, sizeof(line)) ||
+	    sscanf(line, "input %d %ju %ju %jd %zu %16" SCNx64 "%n",
+	        &s->have_input, &dev, &ino, &pos, &s->hash_len, &s->hash,
+	        &used) != 6 ||
+	    line[used] != '\0')
+		goto torn;
+	used = -1;
+	if (!next_line(&q, end, line, sizeof(line)) ||
+	    sscanf(line, "flush %jd%n", &flush, &used) != 1 ||
+	    line[used] != '\0')
+		goto torn;
+	used = -1;
+	if (!next_line(&q, end, line, sizeof(line)) ||
+	    sscanf(line, "stamp %d %d %d %d %d %d %d%n", &s->have_stamp,
+	        &s->stamp.year, &s->stamp.mon, &s->stamp.mday, &s->stamp.hour,
+	        &s->stamp.min, &s->stamp.sec, &used) != 7 ||
+	    line[used] != '\0')
+		goto torn;
+	used = -1;
+	if (!next_line(&q, end, line, sizeof(line)) ||
+	    sscanf(line, "output %d %ju %ju %jd%n", &s->have_out, &odev, &oino,
+	        &osize, &used) != 4 ||
+	    line[used] != '\0')
+		goto torn;
+	if (q != sum_at)
+		goto torn;
+	if (pos < 0 || osize < 0 || flush < -1 ||
+	    s->hash_len > STATE_HASH_SPAN || (off_t)s->hash_len > pos ||
+	    (s->have_input & ~1) != 0 || (s->have_out & ~1) != 0 ||
+	    (s->have_stamp & ~1) != 0)
+		goto torn;
+	if (s->have_stamp &&
+	    (s->stamp.year < 1000 || s->stamp.year > 9999 || s->stamp.mon < 1 ||
+	        s->stamp.mon > 12 || s->stamp.mday < 1 || s->stamp.mday > 31 ||
+	        s->stamp.hour < 0 || s->stamp.hour > 23 || s->stamp.min < 0 ||
+	        s->stamp.min > 59 || s->stamp.sec < 0 || s->stamp.sec > 60))
+		goto torn;
+	s->in_dev = (dev_t)dev;
+	s->in_ino = (ino_t)ino;
+	s->pos = (off_t)pos;
+	s->flush_at = (off_t)flush;
+	s->out_dev = (dev_t)odev;
+	s->out_ino = (ino_t)oino;
+	s->out_size = (off_t)osize;
+	return STATE_OK;
+torn:
+	memset(s, 0, sizeof(*s));
+	s->flush_at = -1;
+	return STATE_TORN;
+}
+
+enum state_status
+state_load(const char *path, struct state *s)
+{
+	char buf[STATE_MAX + 1];
+	size_t len = 0;
+	int fd, e;
+
+	memset(s, 0, sizeof(*s));
+	s->flush_at = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? STATE_ABSENT : STATE_ERROR;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return STATE_ERROR;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf))
+			break;
+	}
+	close(fd);
+	if (len > STATE_MAX)
+		return state_parse(buf, len, s) == STATE_FOREIGN ? STATE_FOREIGN
+		                                                 : STATE_TORN;
+	return state_parse(buf, len, s);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* fsync(2) of the directory holding path, so the rename is durable. */
+static int
+sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t len;
+	int fd, rc;
+
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else {
+		len = slash == path ? 1 : (size_t)(slash - path);
+		if (len >= sizeof(dir)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(dir, path, len);
+		dir[len] = '\0';
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	/* Some file systems cannot sync a directory: not an error. */
+	if (rc < 0 && (errno == EINVAL || errno == EBADF))
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+int
+state_save(const char *path, const struct state *s)
+{
+	char buf[STATE_MAX], tmp[4096];
+	size_t len = state_format(s, buf, sizeof(buf));
+	int fd, e;
+
+	if (len == 0) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+	    0600);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return sync_dir(path);
+}
+
+const char *
+state_status_text(enum state_status st)
+{
+	switch (st) {
+	case STATE_OK:
+		return "loaded";
+	case STATE_ABSENT:
+		return "absent";
+	case STATE_FOREIGN:
+		return "not a kerio2syslog state file (or of another version)";
+	case STATE_TORN:
+		return "damaged or cut short (checksum or syntax)";
+	case STATE_ERROR:
+		return "unreadable";
+	}
+	return "unknown";
+}

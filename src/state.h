@@ -1,0 +1,79 @@
+/*
+ * state: the follower's committed position, kept in a small text file
+ * that is replaced atomically.
+ */
+#ifndef KERIO2SYSLOG_STATE_H
+#define KERIO2SYSLOG_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stamp.h"
+
+/* Bytes before the position that are hashed to recognise the file. */
+#define STATE_HASH_SPAN 256
+
+struct state {
+	/* The input, and the offset of its first byte not yet written out. */
+	int have_input;
+	dev_t in_dev;
+	ino_t in_ino;
+	off_t pos;
+	size_t hash_len; /* bytes hashed before pos (<= STATE_HASH_SPAN) */
+	uint64_t hash;
+	/* Write-ahead of a timeout flush: on replay, the pending entry is
+	 * written out when the lines read reach this offset (-1: none). */
+	off_t flush_at;
+	/* The stamp of the entry last opened, if the joiner had one at pos:
+	 * a continuation line at pos belongs under it. */
+	int have_stamp;
+	struct stamp stamp;
+	/* The output and its size once everything before pos was written. */
+	int have_out;
+	dev_t out_dev;
+	ino_t out_ino;
+	off_t out_size;
+};
+
+enum state_status {
+	STATE_OK,      /* loaded */
+	STATE_ABSENT,  /* no such file */
+	STATE_FOREIGN, /* not a kerio2syslog state file (or another version) */
+	STATE_TORN,    /* ours, but cut short or damaged: checksum or syntax */
+	STATE_ERROR,   /* could not be read; errno says why */
+};
+
+/*
+ * Reads path into *s. Returns STATE_OK, or why not; *s is then cleared
+ * (no input, no output).
+ */
+enum state_status state_load(const char *path, struct state *s);
+
+/*
+ * Writes s to path atomically: a temporary file beside it, fsync(2),
+ * rename(2), fsync of the directory. Returns 0, or -1 with errno (path
+ * then still holds the previous state).
+ */
+int state_save(const char *path, const struct state *s);
+
+/* Renders s as the file's text into buf (cap bytes). Returns the length,
+ * or 0 if it does not fit. */
+size_t state_format(const struct state *s, char *buf, size_t cap);
+
+/* Parses the n bytes of a state file's text at p into *s. */
+enum state_status state_parse(const char *p, size_t n, struct state *s);
+
+/* A short English reason for a status, for messages. */
+const char *state_status_text(enum state_status st);
+
+/* FNV-1a, 64 bits, of n bytes. */
+uint64_t state_hash(const void *p, size_t n);
+
+/*
+ * Hashes the min(pos, STATE_HASH_SPAN) bytes of fd before pos into *hash
+ * and *len. Returns 0, or -1 with errno (EIO if the file is shorter).
+ */
+int state_hash_fd(int fd, off_t pos, uint64_t *hash, size_t *len);
+
+#endif
