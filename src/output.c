@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int
@@ -50,6 +51,13 @@ output_flush(struct output *o)
 	if (o->err != 0) {
 		errno = o->err;
 		return -1;
+	}
+	if (o->skip > 0 && o->len > 0) {
+		size_t k = (off_t)o->len < o->skip ? o->len : (size_t)o->skip;
+
+		memmove(o->buf, o->buf + k, o->len - k);
+		o->len -= k;
+		o->skip -= (off_t)k;
 	}
 	while (done < o->len) {
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
@@ -171,4 +179,37 @@ output_reopen(struct output *o)
 	close(o->fd);
 	o->fd = fd;
 	return 0;
+}
+
+void
+output_skip(struct output *o, off_t n)
+{
+	o->skip = n;
+}
+
+int
+output_identity(const struct output *o, dev_t *dev, ino_t *ino, off_t *size)
+{
+	struct stat sb;
+
+	if (fstat(o->fd, &sb) < 0)
+		return -1;
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	*dev = sb.st_dev;
+	*ino = sb.st_ino;
+	*size = sb.st_size;
+	return 1;
+}
+
+int
+output_moved(const struct output *o)
+{
+	struct stat a, b;
+
+	if (o->path == NULL || fstat(o->fd, &a) < 0)
+		return 0;
+	if (stat(o->path, &b) < 0)
+		return errno == ENOENT;
+	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }

@@ -14,7 +14,8 @@ struct output {
 	const char *path; /* NULL: standard output */
 	char *buf;
 	size_t len, cap;
-	int err; /* errno of the first failed write, sticky */
+	int err;    /* errno of the first failed write, sticky */
+	off_t skip; /* bytes still to drop instead of writing (follow) */
 };
 
 /*
@@ -54,5 +55,24 @@ size_t output_pending(const struct output *o);
  * Standard output is only flushed. Returns 0, or -1 with errno.
  */
 int output_reopen(struct output *o);
+
+/*
+ * Drops the next n bytes handed to the output instead of writing them:
+ * a follower replaying input whose output is already in the file.
+ */
+void output_skip(struct output *o, off_t n);
+
+/*
+ * Fills device, inode and size of the open output. Returns 1 for a
+ * regular file, 0 for anything else (fields unset), -1 with errno.
+ */
+int output_identity(const struct output *o, dev_t *dev, ino_t *ino,
+    off_t *size);
+
+/*
+ * 1 if the output's path no longer names the open file (renamed or
+ * deleted), 0 if it does or the output is standard output.
+ */
+int output_moved(const struct output *o);
 
 #endif
