@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "convert.h"
+#include "follower.h"
 #include "host.h"
 #include "output.h"
 #include "reader.h"
@@ -71,6 +72,12 @@ struct limiter {
 struct diag {
 	const char *name;
 	struct limiter bad, cut;
+};
+
+/* Follow mode: failures repeat while retried, so they are limited. */
+struct follow_diag {
+	int verbose;
+	struct limiter open, read, write, reopen, save;
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -285,6 +292,97 @@ summary(const struct converter *c)
 	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
 }
 
+static void
+on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
+{
+	struct follow_diag *fd = ctx;
+	struct limiter *l = NULL;
+	const char *what = "";
+	uint64_t quiet;
+
+	switch (ev) {
+	case FOLLOWER_WAITING:
+		warnx("%s: no such file, waiting for it", detail);
+		return;
+	case FOLLOWER_APPEARED:
+		warnx("%s: there now, reading it from its start", detail);
+		return;
+	case FOLLOWER_STATE_REJECTED:
+		warnx("state file %s; not used", detail);
+		return;
+	case FOLLOWER_START:
+		if (fd->verbose)
+			warnx("follow: %s", detail);
+		return;
+	case FOLLOWER_ROTATED:
+		if (fd->verbose)
+			warnx("%s: rotated, reading the new file", detail);
+		return;
+	case FOLLOWER_TRUNCATED:
+		if (fd->verbose)
+			warnx("%s: truncated, reading from its start", detail);
+		return;
+	case FOLLOWER_RECOVERED:
+		warnx("%s: working again", detail);
+		return;
+	case FOLLOWER_NO_INOTIFY:
+		errno = e;
+		warn("inotify on %s unavailable, checking once a second",
+		    detail);
+		return;
+	case FOLLOWER_OPEN_FAILED:
+		l = &fd->open;
+		what = "cannot open";
+		break;
+	case FOLLOWER_READ_FAILED:
+		l = &fd->read;
+		what = "cannot read";
+		break;
+	case FOLLOWER_WRITE_FAILED:
+		l = &fd->write;
+		what = "cannot write";
+		break;
+	case FOLLOWER_REOPEN_FAILED:
+		l = &fd->reopen;
+		what = "cannot reopen";
+		break;
+	case FOLLOWER_SAVE_FAILED:
+		l = &fd->save;
+		what = "cannot save state to";
+		break;
+	}
+	if (l != NULL && !limited(l, &quiet))
+		warnx("%s %s: %s; retrying%s", what, detail, strerror(e),
+		    suppressed(quiet));
+}
+
+/*
+ * Follow mode: runs until SIGTERM or SIGINT, then dies by that signal
+ * once the pending entry is written and the state saved.
+ */
+static void
+follow_file(struct converter *c, const char *path, const char *state,
+    int from_start, int verbose, const struct convert_signals *sig)
+{
+	struct follow_diag fd;
+	struct follower_opts fo;
+
+	memset(&fd, 0, sizeof(fd));
+	fd.verbose = verbose;
+	memset(&fo, 0, sizeof(fo));
+	fo.path = path;
+	fo.state_path = state;
+	fo.from_start = from_start;
+	fo.sig = sig;
+	fo.report = on_follow;
+	fo.ctx = &fd;
+	if (follower_run(c, &fo) < 0)
+		err(EX_OSERR, "follow %s", path);
+	if (verbose)
+		summary(c);
+	die_by_signal(got_stop);
+}
+
 /*
  * Converts one input. Returns 0, or EX_NOINPUT when it could not be read
  * at all; read errors midway and write errors end the program.
@@ -438,8 +536,6 @@ main(int argc, char *argv[])
 		    state != NULL ? "--state" : "--from-start");
 	if (follow != NULL && argc > 0)
 		usage_error("--follow takes no other FILE ('%s')", argv[0]);
-	if (follow != NULL)
-		usage_error("%s", "--follow is not available yet");
 	if (co.host == NULL) {
 		if (host_short_name(hostbuf, sizeof(hostbuf)) < 0)
 			err(EX_OSERR, "gethostname");
@@ -455,6 +551,10 @@ main(int argc, char *argv[])
 		err(EX_OSERR, "reader");
 	setup_signals(&wait_mask);
 
+	if (follow != NULL) {
+		d.name = follow;
+		follow_file(&conv, follow, state, from_start, verbose, &sig);
+	}
 	if (argc == 0) {
 		status = convert_one(&conv, &rd, "-", &d, &sig);
 	} else {

@@ -1,0 +1,858 @@
+/*
+ * follower: follow mode, exactly once.
+ *
+ * The commit. A commit is the pair (P, S): P is the input position (file
+ * identity and offset) of the first byte whose entry is not yet in the
+ * output, S the output's size (with its identity) once every entry
+ * before P is in it. A commit is only taken when the output buffer is
+ * empty, so S is the size of the file as fstat(2) sees it. P is the start
+ * of the pending entry, or, when none is pending, the end of the lines
+ * read. The state file holds the last commit; it is replaced by rename(2)
+ * (state.c), so it is always one whole commit, old or new.
+ *
+ * Why a restart after kill -9 neither loses nor repeats. Entries are
+ * written after the commit that precedes them, and a commit never names
+ * a P beyond what is in the output, so nothing before P is missing. What
+ * the output holds past S was written for input at or after P and the
+ * state was not saved since: on restart the follower reads again from P
+ * and drops the first (size - S) bytes it produces (output_skip) instead
+ * of writing them. That is exact because the conversion of the input
+ * from P is deterministic, byte for byte, given three things the state
+ * also records:
+ *  - where an entry was written out by the flush timeout instead of by
+ *    the next stamp line: such a flush is preceded by a commit that
+ *    names its offset (flush_at, a write-ahead record); a replay flushes
+ *    the joiner at that offset again. A crash between that commit and
+ *    the write replays the same flush, so either way one copy results.
+ *    If that commit cannot be saved, the flush is not done; the entry
+ *    then leaves with the next stamp line, also deterministically.
+ *  - the stamp of the last entry, when a continuation line at P would be
+ *    joined under it (an entry resumed after a timeout flush);
+ *  - the end of an input (rotation, truncation): a rotated file is read
+ *    to its end and then the new file from 0, in a replay as live.
+ * The crash between writing OUT and saving the state is thus the normal
+ * case of the scheme: the bytes after S are regenerated and dropped, and
+ * a last line torn by the kill is completed by the rest of its bytes.
+ * When the output was rotated meanwhile (logrotate renames it before the
+ * SIGHUP), the saved output inode is looked for in its directory and its
+ * size used. The output is committed before and after each reopen, so
+ * the bytes past S are never split over two files.
+ *
+ * The saved stamp: a commit where no entry is pending but one was
+ * emitted by the flush timeout (or at exit) keeps that entry's stamp, so
+ * that a continuation line arriving later becomes an entry of its own
+ * under the same stamp, after a restart as without one. Saving only the
+ * offset would make that line an orphan: lost.
+ *
+ * Assumptions: nothing else appends to the output, and the conversion
+ * options are the same after the restart; a copytruncate'd input loses
+ * what was written between the copy and the truncation, as with any
+ * reader.
+ *
+ * Failures (an unreadable input, a full disk) discard what is in memory
+ * and start again from the last commit after a back-off, which is the
+ * restart above without the restart; the commit only moves after a
+ * successful flush, so it never passes what was written.
+ */
+#include "follower.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "follow.h"
+#include "host.h"
+#include "state.h"
+
+#define SAVE_INTERVAL_MS 1000
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
+#define TAIL_SPAN 256
+
+struct fl {
+	const struct follower_opts *o;
+	struct converter *c;
+	struct output *out;
+	struct reader r;
+	struct follow_watch w;
+	void (*conv_emit)(void *, const struct entry *);
+	void *conv_ctx;
+
+	int fd; /* the file read, -1 while there is none */
+	dev_t dev;
+	ino_t ino;
+	char tail[TAIL_SPAN]; /* the bytes just before the read offset */
+	size_t tail_len;
+	off_t consumed; /* offset past the last line given to the joiner */
+	int emitted;    /* an entry was emitted since the input began */
+	off_t flush_at; /* replay: flush the joiner here (-1: none) */
+
+	int64_t last_line;   /* when a line was last taken */
+	int64_t last_growth; /* when the file last gave bytes */
+	int64_t moved_at;    /* when the path stopped naming it (0: not) */
+	int path_seen;       /* the path named a file at the last round */
+	int64_t next_tick;
+	int64_t last_save;
+	int dirty; /* read or written since the last commit */
+
+	struct state commit; /* the last commit (saved or not) */
+	int have_commit;
+	struct state loaded; /* the state file as found at start */
+	int have_loaded;
+
+	int fault;        /* waiting to start again from the commit */
+	int64_t retry_at; /* ... at this time */
+	int64_t backoff;
+	int told_waiting;
+};
+
+static void
+report(struct fl *f, enum follower_event ev, int err, const char *detail)
+{
+	if (f->o->report != NULL)
+		f->o->report(f->o->ctx, ev, err, detail != NULL ? detail : "");
+}
+
+static void
+emit_cb(void *ctx, const struct entry *e)
+{
+	struct fl *f = ctx;
+
+	f->emitted = 1;
+	f->conv_emit(f->conv_ctx, e);
+}
+
+static void
+drop_cb(void *ctx, const struct entry *e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+/* Ends the input in the joiner: the pending entry is written. */
+static void
+end_input(struct fl *f)
+{
+	joiner_end(&f->c->j);
+	f->emitted = 0;
+}
+
+/* Forgets the pending entry without writing it (a failure). */
+static void
+discard_input(struct fl *f)
+{
+	f->c->j.emit = drop_cb;
+	joiner_end(&f->c->j);
+	f->c->j.emit = emit_cb;
+	f->emitted = 0;
+}
+
+/*
+ * Puts the joiner where it was at the commit: the last entry emitted,
+ * its stamp kept for a continuation line. The joiner learns a stamp only
+ * from a stamp line, so it is given one, whose entry is dropped.
+ */
+static void
+seed_stamp(struct fl *f, const struct stamp *st, off_t at)
+{
+	static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct joiner *j = &f->c->j;
+	struct joiner_counts n = j->n;
+	uint64_t lineno = j->lineno;
+	char text[64];
+	struct line l;
+	int len;
+
+	len = snprintf(text, sizeof(text), "[%02d/%s/%04d %02d:%02d:%02d]",
+	    st->mday, mon[st->mon - 1], st->year, st->hour, st->min, st->sec);
+	if (len != STAMP_KERIO_LEN)
+		return;
+	l.p = text;
+	l.len = (size_t)len;
+	l.start = l.next = at;
+	l.more = 0;
+	j->emit = drop_cb;
+	joiner_push(j, &l);
+	joiner_flush(j);
+	j->emit = emit_cb;
+	j->n = n;
+	j->lineno = lineno;
+	f->emitted = 1;
+}
+
+static off_t
+read_offset(const struct fl *f)
+{
+	return f->r.base + (off_t)f->r.end;
+}
+
+/* Where a restart would read again: see the commit above. */
+static off_t
+committed_pos(const struct fl *f)
+{
+	const struct joiner *j = &f->c->j;
+
+	if (joiner_pending(j))
+		return joiner_pending_start(j);
+	if (j->in_line)
+		return j->line_off;
+	return f->consumed;
+}
+
+/*
+ * Takes a commit, with flush_at as write-ahead record (-1: none), and
+ * saves it. The commit in memory moves even if the file cannot be
+ * written: it is what a recovery without restart starts from. Returns 0,
+ * 1 when the state file was not written, -1 when no commit can be taken
+ * (output not flushed: nothing moves).
+ */
+static int
+save(struct fl *f, off_t flush_at)
+{
+	struct state s;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+
+	if (f->out->err != 0 || output_pending(f->out) != 0)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.flush_at = flush_at;
+	if (f->fd >= 0) {
+		s.have_input = 1;
+		s.in_dev = f->dev;
+		s.in_ino = f->ino;
+		s.pos = committed_pos(f);
+		if (state_hash_fd(f->fd, s.pos, &s.hash, &s.hash_len) < 0)
+			return -1; /* shrunk under us: the next round sees it */
+		if (joiner_pending(&f->c->j) || f->emitted) {
+			s.have_stamp = 1;
+			s.stamp = f->c->j.cur.stamp;
+		}
+	}
+	if (output_identity(f->out, &dev, &ino, &size) == 1) {
+		s.have_out = 1;
+		s.out_dev = dev;
+		s.out_ino = ino;
+		s.out_size = size - f->out->skip;
+	}
+	f->commit = s;
+	f->have_commit = 1;
+	f->last_save = host_now_ms();
+	f->dirty = 0;
+	if (f->o->state_path == NULL)
+		return 0;
+	if (state_save(f->o->state_path, &s) < 0) {
+		report(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+fault(struct fl *f, enum follower_event ev, int err, const char *detail)
+{
+	int64_t now = host_now_ms();
+
+	report(f, ev, err, detail);
+	f->fault = 1;
+	f->retry_at = now + f->backoff;
+	f->backoff =
+	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
+}
+
+static void
+close_input(struct fl *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	f->tail_len = 0;
+}
+
+/* Remembers the bytes before off, for the check that they stay. */
+static void
+load_tail(struct fl *f, off_t off)
+{
+	size_t want = off < TAIL_SPAN ? (size_t)off : TAIL_SPAN;
+	ssize_t n = pread(f->fd, f->tail, want, off - (off_t)want);
+
+	f->tail_len = n == (ssize_t)want ? want : 0;
+}
+
+static void
+note_bytes(struct fl *f, const char *p, size_t n)
+{
+	if (n >= TAIL_SPAN) {
+		memcpy(f->tail, p + n - TAIL_SPAN, TAIL_SPAN);
+		f->tail_len = TAIL_SPAN;
+		return;
+	}
+	if (f->tail_len + n > TAIL_SPAN) {
+		size_t drop = f->tail_len + n - TAIL_SPAN;
+
+		memmove(f->tail, f->tail + drop, f->tail_len - drop);
+		f->tail_len -= drop;
+	}
+	memcpy(f->tail + f->tail_len, p, n);
+	f->tail_len += n;
+}
+
+/* 1 if the bytes before the read offset are no longer those read. */
+static int
+tail_changed(struct fl *f)
+{
+	char buf[TAIL_SPAN];
+	ssize_t n;
+
+	if (f->tail_len == 0)
+		return 0;
+	n = pread(f->fd, buf, f->tail_len, read_offset(f) - (off_t)f->tail_len);
+	return n != (ssize_t)f->tail_len || memcmp(buf, f->tail, f->tail_len);
+}
+
+/* Opens path at off (-1: at its end) as the input. */
+static int
+open_input(struct fl *f, const char *path, off_t off)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0 || (off >= 0 && lseek(fd, off, SEEK_SET) < 0) ||
+	    (off < 0 && (off = lseek(fd, 0, SEEK_END)) < 0)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close_input(f);
+	f->fd = fd;
+	f->dev = sb.st_dev;
+	f->ino = sb.st_ino;
+	reader_reset(&f->r, fd, off);
+	f->consumed = off;
+	f->emitted = 0;
+	f->moved_at = 0;
+	f->last_growth = host_now_ms();
+	load_tail(f, off);
+	follow_watch_file(&f->w, path);
+	return 0;
+}
+
+/* 1 if fd's size and the hash of the bytes before s->pos fit s. */
+static int
+fits(int fd, const struct state *s)
+{
+	struct stat sb;
+	uint64_t h;
+	size_t n;
+
+	if (fstat(fd, &sb) < 0 || sb.st_size < s->pos)
+		return 0;
+	if (state_hash_fd(fd, s->pos, &h, &n) < 0)
+		return 0;
+	return h == s->hash && n == s->hash_len;
+}
+
+/*
+ * The output bytes past the commit's size: written after the commit,
+ * they will be produced again by the replay and must be dropped.
+ */
+static off_t
+output_surplus(struct fl *f, const struct state *s)
+{
+	char dir[4096], name[4096];
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct stat sb;
+
+	if (!s->have_out || output_identity(f->out, &dev, &ino, &size) != 1)
+		return 0;
+	if (dev != s->out_dev || ino != s->out_ino) {
+		/* Rotated away (logrotate) before the reopen was saved. */
+		if (follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
+		    follow_find(dir, s->out_dev, s->out_ino, name,
+		        sizeof(name)) != 1 ||
+		    stat(name, &sb) < 0)
+			return 0;
+		size = sb.st_size;
+	}
+	return size > s->out_size ? size - s->out_size : 0;
+}
+
+static const char *
+start_text(enum follow_start d)
+{
+	switch (d) {
+	case FOLLOW_START_WAIT:
+		return "missing, waiting for it";
+	case FOLLOW_START_END:
+		return "no state, starting at its end";
+	case FOLLOW_START_BEGIN:
+		return "starting at its beginning";
+	case FOLLOW_START_RESUME:
+		return "resuming at the saved position";
+	case FOLLOW_START_ROTATED:
+		return "rotated while stopped, finishing the old file first";
+	case FOLLOW_START_TRUNCATED:
+		return "truncated while stopped, starting at its beginning";
+	}
+	return "";
+}
+
+/*
+ * Starts reading from state s (NULL: none): the start decisions of
+ * follow.c. Also how a failure is recovered from, with the last commit.
+ */
+static void
+start(struct fl *f, const struct state *s, int quiet)
+{
+	struct follow_start_obs obs;
+	enum follow_start d;
+	char rot[4096];
+	struct stat sb;
+	int fd = -1, rc = 0;
+	off_t at = 0;
+
+	memset(&obs, 0, sizeof(obs));
+	obs.have_state = s != NULL && s->have_input;
+	/* A state without input was waiting for the file: from 0. */
+	obs.from_start = f->o->from_start || (s != NULL && !s->have_input);
+	obs.path_exists = stat(f->o->path, &sb) == 0 && S_ISREG(sb.st_mode);
+	if (obs.have_state) {
+		if (obs.path_exists && sb.st_dev == s->in_dev &&
+		    sb.st_ino == s->in_ino) {
+			obs.path_is_saved = 1;
+			fd = open(f->o->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+			obs.path_fits = fd >= 0 && fits(fd, s);
+		} else if (follow_find(f->w.dir, s->in_dev, s->in_ino, rot,
+		               sizeof(rot)) == 1) {
+			obs.found_rotated = 1;
+			fd = open(rot, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+			obs.rotated_fits = fd >= 0 && fits(fd, s);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	d = follow_start_decide(&obs);
+	output_skip(f->out, 0);
+	f->flush_at = -1;
+	switch (d) {
+	case FOLLOW_START_RESUME:
+	case FOLLOW_START_ROTATED:
+		rc = open_input(f, d == FOLLOW_START_ROTATED ? rot : f->o->path,
+		    s->pos);
+		if (rc == 0) {
+			output_skip(f->out, output_surplus(f, s));
+			f->flush_at = s->flush_at;
+			if (s->have_stamp)
+				seed_stamp(f, &s->stamp, s->pos);
+		}
+		break;
+	case FOLLOW_START_END:
+		at = -1;
+		/* FALLTHROUGH */
+	case FOLLOW_START_BEGIN:
+	case FOLLOW_START_TRUNCATED:
+		rc = open_input(f, f->o->path, at);
+		break;
+	case FOLLOW_START_WAIT:
+		close_input(f);
+		break;
+	}
+	if (rc < 0) {
+		fault(f, FOLLOWER_OPEN_FAILED, errno, f->o->path);
+		return;
+	}
+	if (!quiet || d != FOLLOW_START_RESUME)
+		report(f, FOLLOWER_START, 0, start_text(d));
+	f->last_line = host_now_ms();
+	save(f, -1);
+}
+
+/* Gives a line to the joiner; replays a write-ahead flush. */
+static void
+take_line(struct fl *f, const struct line *l)
+{
+	joiner_push(&f->c->j, l);
+	f->consumed = l->next;
+	f->dirty = 1;
+	if (f->flush_at >= 0 && f->consumed >= f->flush_at && !l->more) {
+		joiner_flush(&f->c->j);
+		f->flush_at = -1;
+	}
+}
+
+/*
+ * Reads the input to its end. Returns 1 if bytes came, 0 if none, -1 on
+ * a read error, -2 on a write error.
+ */
+static int
+read_input(struct fl *f)
+{
+	struct line l;
+	int got = 0;
+
+	for (;;) {
+		off_t before;
+		ssize_t n;
+
+		while (reader_next(&f->r, &l, 0)) {
+			take_line(f, &l);
+			f->last_line = host_now_ms();
+		}
+		if (f->out->err != 0)
+			return -2;
+		before = read_offset(f);
+		n = reader_fill(&f->r);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return got;
+		if (read_offset(f) > before) {
+			size_t k = (size_t)(read_offset(f) - before);
+
+			note_bytes(f, f->r.buf + f->r.end - k, k);
+			got = 1;
+			f->last_growth = host_now_ms();
+		}
+	}
+}
+
+/* The file is being left: its last line counts even without newline. */
+static int
+read_to_end(struct fl *f)
+{
+	struct line l;
+	int rc = read_input(f);
+
+	if (rc < 0)
+		return rc;
+	while (reader_next(&f->r, &l, 1))
+		take_line(f, &l);
+	return f->out->err != 0 ? -2 : 0;
+}
+
+/* Writes out what is buffered; a failure starts the recovery. */
+static int
+flush_out(struct fl *f)
+{
+	if (converter_flush(f->c) < 0) {
+		fault(f, FOLLOWER_WRITE_FAILED,
+		    f->out->err != 0 ? f->out->err : errno,
+		    f->out->path != NULL ? f->out->path : "standard output");
+		return -1;
+	}
+	return 0;
+}
+
+/* Leaves the input for the file the path names now, from 0. */
+static void
+switch_input(struct fl *f, int truncated)
+{
+	int rc = truncated ? 0 : read_to_end(f);
+
+	if (rc == -1) {
+		fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
+		return;
+	}
+	end_input(f);
+	if (flush_out(f) < 0)
+		return;
+	if (truncated) {
+		if (lseek(f->fd, 0, SEEK_SET) < 0) {
+			fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
+			return;
+		}
+		reader_reset(&f->r, f->fd, 0);
+		f->consumed = 0;
+		f->tail_len = 0;
+		report(f, FOLLOWER_TRUNCATED, 0, f->o->path);
+	} else {
+		close_input(f);
+		if (open_input(f, f->o->path, 0) < 0) {
+			/* Gone again, or unreadable: the next rounds open it
+			 * when they can. */
+			if (errno != ENOENT)
+				fault(f, FOLLOWER_OPEN_FAILED, errno,
+				    f->o->path);
+		} else {
+			report(f, FOLLOWER_ROTATED, 0, f->o->path);
+		}
+	}
+	save(f, -1);
+}
+
+/* Output renamed, deleted, or SIGHUP: commit, reopen, commit. */
+static void
+reopen_output(struct fl *f)
+{
+	if (flush_out(f) < 0)
+		return;
+	save(f, -1);
+	if (output_reopen(f->out) < 0) {
+		fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
+		return;
+	}
+	save(f, -1);
+}
+
+/* One round: look at the file and the path, and act. 1 if it moved. */
+static int
+round_once(struct fl *f, int64_t now)
+{
+	struct follow_obs obs;
+	struct stat sb, pb;
+	int rc;
+
+	memset(&obs, 0, sizeof(obs));
+	obs.grace = FOLLOW_GRACE_MS;
+	obs.have_fd = f->fd >= 0;
+	if (obs.have_fd) {
+		if (fstat(f->fd, &sb) < 0) {
+			fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
+			return 0;
+		}
+		obs.fd_size = sb.st_size;
+		obs.read_off = read_offset(f);
+		if (obs.fd_size >= obs.read_off)
+			obs.tail_changed = tail_changed(f);
+	}
+	obs.path_exists = stat(f->o->path, &pb) == 0 && S_ISREG(pb.st_mode);
+	obs.path_same = obs.have_fd && obs.path_exists && pb.st_dev == f->dev &&
+	    pb.st_ino == f->ino;
+	f->path_seen = obs.path_exists;
+	if (obs.have_fd && !obs.path_same && f->moved_at == 0)
+		f->moved_at = now;
+	if (obs.path_same)
+		f->moved_at = 0;
+	obs.still_for =
+	    now - (f->moved_at > f->last_growth ? f->moved_at : f->last_growth);
+
+	switch (follow_decide(&obs)) {
+	case FOLLOW_OPEN:
+		if (open_input(f, f->o->path, 0) < 0) {
+			if (errno != ENOENT)
+				fault(f, FOLLOWER_OPEN_FAILED, errno,
+				    f->o->path);
+			return 0;
+		}
+		if (f->told_waiting)
+			report(f, FOLLOWER_APPEARED, 0, f->o->path);
+		f->told_waiting = 0;
+		save(f, -1);
+		return 1;
+	case FOLLOW_READ:
+		rc = read_input(f);
+		if (rc == -1)
+			fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
+		else if (rc == -2)
+			flush_out(f);
+		return rc == 1;
+	case FOLLOW_TRUNCATED:
+		switch_input(f, 1);
+		return 1;
+	case FOLLOW_SWITCH:
+		switch_input(f, 0);
+		return 1;
+	case FOLLOW_IDLE:
+		if (!obs.have_fd && !f->told_waiting) {
+			report(f, FOLLOWER_WAITING, 0, f->o->path);
+			f->told_waiting = 1;
+		}
+		return 0;
+	case FOLLOW_DRAIN:
+		return 0;
+	}
+	return 0;
+}
+
+/* The pending entry leaves now; first its offset is committed. */
+static void
+flush_pending(struct fl *f)
+{
+	if (!joiner_pending(&f->c->j) || f->c->j.in_line)
+		return;
+	if (save(f, f->consumed) != 0)
+		return; /* not recorded: it leaves with the next stamp line */
+	joiner_flush(&f->c->j);
+	if (flush_out(f) == 0)
+		save(f, -1);
+}
+
+/* Starts again from the last commit, after a failure. */
+static void
+recover(struct fl *f)
+{
+	f->out->err = 0;
+	f->out->len = 0;
+	discard_input(f);
+	close_input(f);
+	f->fault = 0;
+	if (f->have_commit)
+		start(f, &f->commit, 1);
+	else
+		start(f, f->have_loaded ? &f->loaded : NULL, 1);
+	if (!f->fault) {
+		f->backoff = BACKOFF_MIN_MS;
+		report(f, FOLLOWER_RECOVERED, 0, f->o->path);
+	}
+}
+
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Blocks until an event, a signal or the nearest deadline. */
+static void
+wait_events(struct fl *f, int64_t now)
+{
+	struct pollfd pfd = {.fd = f->w.fd, .events = POLLIN};
+	int64_t until = f->next_tick, ms;
+	struct timespec ts;
+
+	if (f->fault)
+		until = earliest(until, f->retry_at);
+	if (!f->fault && joiner_pending(&f->c->j) && !f->c->j.in_line)
+		until = earliest(until, f->last_line + f->c->flush_timeout);
+	if (!f->fault && f->dirty)
+		until = earliest(until, f->last_save + SAVE_INTERVAL_MS);
+	if (!f->fault && f->fd >= 0 && f->moved_at != 0 && f->path_seen)
+		until = earliest(until,
+		    (f->moved_at > f->last_growth ? f->moved_at
+		                                  : f->last_growth) +
+		        FOLLOW_GRACE_MS);
+	ms = until - now;
+	if (ms < 0)
+		ms = 0;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	if (ppoll(f->w.fd >= 0 ? &pfd : NULL, f->w.fd >= 0 ? 1 : 0, &ts,
+	        f->o->sig->mask) > 0)
+		follow_watch_drain(&f->w);
+}
+
+/* SIGTERM/SIGINT: the pending entry and the state, then return. */
+static void
+finish(struct fl *f)
+{
+	if (f->fault || flush_out(f) < 0)
+		return; /* the last commit stands */
+	flush_pending(f);
+	if (!f->fault)
+		save(f, -1);
+}
+
+int
+follower_run(struct converter *c, const struct follower_opts *o)
+{
+	struct fl f;
+	enum state_status st;
+	int e;
+
+	memset(&f, 0, sizeof(f));
+	f.o = o;
+	f.c = c;
+	f.out = c->out;
+	f.fd = -1;
+	f.flush_at = -1;
+	f.backoff = BACKOFF_MIN_MS;
+	if (reader_init(&f.r, -1, 0, 0) < 0)
+		return -1;
+	if (follow_watch_open(&f.w, o->path) < 0) {
+		reader_free(&f.r);
+		return -1;
+	}
+	if (f.w.fd < 0 || f.w.wd_dir < 0)
+		report(&f, FOLLOWER_NO_INOTIFY, errno, f.w.dir);
+	f.conv_emit = c->j.emit;
+	f.conv_ctx = c->j.ctx;
+	c->j.emit = emit_cb;
+	c->j.ctx = &f;
+
+	if (o->state_path != NULL) {
+		st = state_load(o->state_path, &f.loaded);
+		e = errno;
+		f.have_loaded = st == STATE_OK;
+		if (st == STATE_ERROR) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s: %s", o->state_path,
+			    strerror(e));
+			report(&f, FOLLOWER_STATE_REJECTED, 0, msg);
+		} else if (st != STATE_OK && st != STATE_ABSENT) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s: %s", o->state_path,
+			    state_status_text(st));
+			report(&f, FOLLOWER_STATE_REJECTED, 0, msg);
+		}
+	}
+	start(&f, f.have_loaded ? &f.loaded : NULL, 0);
+
+	for (;;) {
+		int64_t now = host_now_ms();
+
+		if (*o->sig->stop)
+			break;
+		if (o->sig->hup != NULL && *o->sig->hup) {
+			*o->sig->hup = 0;
+			if (!f.fault)
+				reopen_output(&f);
+		}
+		if (f.fault) {
+			if (now >= f.retry_at)
+				recover(&f);
+			if (f.fault) {
+				wait_events(&f, now);
+				continue;
+			}
+		}
+		if (round_once(&f, now) && !f.fault) {
+			/* A long burst still commits about once a second. */
+			if (now - f.last_save >= SAVE_INTERVAL_MS &&
+			    flush_out(&f) == 0)
+				save(&f, -1);
+			continue; /* more may be there: no wait yet */
+		}
+		if (f.fault || flush_out(&f) < 0)
+			continue;
+		now = host_now_ms();
+		if (joiner_pending(&c->j) && !c->j.in_line &&
+		    now - f.last_line >= c->flush_timeout)
+			flush_pending(&f);
+		if (!f.fault && f.dirty &&
+		    now - f.last_save >= SAVE_INTERVAL_MS)
+			save(&f, -1);
+		if (now >= f.next_tick) {
+			f.next_tick = now + FOLLOW_TICK_MS;
+			if (!f.fault && output_moved(f.out))
+				reopen_output(&f);
+		}
+		if (f.fault)
+			continue;
+		wait_events(&f, host_now_ms());
+	}
+	finish(&f);
+	c->j.emit = f.conv_emit;
+	c->j.ctx = f.conv_ctx;
+	close_input(&f);
+	follow_watch_close(&f.w);
+	reader_free(&f.r);
+	return 0;
+}
