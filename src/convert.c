@@ -78,6 +78,29 @@ converter_entry(struct converter *c, const struct entry *e)
 		return;
 	}
 	stamp = stamp_render(&c->sr, &e->stamp, &slen);
+	if (slen + c->head_len + left * FORMAT_EXPANSION + 1 <= c->out->cap) {
+		/* The common case: the whole line in one reservation. */
+		size_t used, made;
+
+		q = output_reserve(c->out,
+		    slen + c->head_len + left * FORMAT_EXPANSION + 1);
+		if (q == NULL)
+			return;
+		memcpy(q, stamp, slen);
+		memcpy(q + slen, c->head, c->head_len);
+		made = slen + c->head_len;
+		if (e->plain) {
+			memcpy(q + made, msg, left);
+			made += left;
+		} else {
+			made += format_escape(q + made, left * FORMAT_EXPANSION,
+			    msg, left, &used);
+		}
+		q[made++] = '\n';
+		output_commit(c->out, made);
+		c->written++;
+		return;
+	}
 	q = output_reserve(c->out, slen + c->head_len);
 	if (q == NULL)
 		return;

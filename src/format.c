@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* 1: escape the byte; 2: look at the bytes that follow (C2, E2). */
 /* clang-format off */
 static const unsigned char special[256] = {
@@ -40,6 +44,56 @@ put_octal(char *q, unsigned char c)
 	return q + 4;
 }
 
+#ifdef __SSE2__
+/* Bit k set: byte k of the 16 at s needs a second look. */
+static unsigned
+special_mask(const unsigned char *s)
+{
+	const __m128i low = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+	const __m128i c2 = _mm_set1_epi8((char)0xc2);
+	const __m128i e2 = _mm_set1_epi8((char)0xe2);
+	__m128i x = _mm_loadu_si128((const void *)s);
+	__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(x, low), x);
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, del));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, c2));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, e2));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * Length of the run at s (n bytes) with no byte that needs a second look.
+ * This is the hot loop of the program: with SSE2 (every x86-64) it looks
+ * at 16 bytes a step, and the last step overlaps the one before it rather
+ * than going byte by byte.
+ */
+size_t
+format_plain_run(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		unsigned m;
+
+		for (; i + 16 <= n; i += 16) {
+			m = special_mask(s + i);
+			if (m != 0)
+				return i + (size_t)__builtin_ctz(m);
+		}
+		if (i == n)
+			return n;
+		m = special_mask(s + n - 16) >> (16 - (n - i));
+		return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+	}
+#endif
+	while (i < n && special[s[i]] == 0)
+		i++;
+	return i;
+}
+
 size_t
 format_escape(char *dst, size_t cap, const char *src, size_t n, size_t *used)
 {
@@ -47,10 +101,8 @@ format_escape(char *dst, size_t cap, const char *src, size_t n, size_t *used)
 	size_t i = 0, o = 0;
 
 	while (i < n) {
-		size_t run = i, esc;
+		size_t run = i + format_plain_run(src + i, n - i), esc;
 
-		while (run < n && special[s[run]] == 0)
-			run++;
 		if (run > i) {
 			size_t k = run - i;
 

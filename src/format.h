@@ -19,6 +19,14 @@
 size_t format_escape(char *dst, size_t cap, const char *src, size_t n,
     size_t *used);
 
+/*
+ * Length of the leading run of s (n bytes) with no byte that
+ * format_escape might change: no control byte (so no LF or CR), no lead
+ * byte of U+0085, U+2028 or U+2029. The reader splits lines with it, so
+ * that each byte is scanned once for both jobs.
+ */
+size_t format_plain_run(const char *s, size_t n);
+
 /* 1 if s (n bytes) has a byte that format_escape would escape. */
 int format_needs_escape(const char *s, size_t n);
 

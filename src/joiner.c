@@ -87,6 +87,8 @@ append(struct joiner *j, const char *p, size_t n)
 
 	if (j->cur.cut || n == 0)
 		return;
+	if (!j->piece_plain)
+		j->cur.plain = 0;
 	if (n <= room) {
 		memcpy(j->msg + j->len, p, n);
 		j->len += n;
@@ -126,6 +128,7 @@ open_entry(struct joiner *j, const struct stamp *st)
 	j->cur.start = j->line_off;
 	j->cur.line = j->lineno;
 	j->cur.cut = 0;
+	j->cur.plain = 1;
 	j->len = 0;
 	j->state = ST_OPEN;
 }
@@ -140,7 +143,18 @@ begin_line(struct joiner *j, const struct line *l, const char **p, size_t *n)
 	j->lineno++;
 	j->line_off = l->start;
 	j->line_started = 0;
-	r = stamp_parse(l->p, l->len, &st);
+	if (j->have_last && l->len >= STAMP_KERIO_LEN &&
+	    memcmp(l->p, j->last_raw, STAMP_KERIO_LEN) == 0) {
+		st = j->last_stamp;
+		r = STAMP_VALID;
+	} else {
+		r = stamp_parse(l->p, l->len, &st);
+		if (r == STAMP_VALID) {
+			memcpy(j->last_raw, l->p, STAMP_KERIO_LEN);
+			j->last_stamp = st;
+			j->have_last = 1;
+		}
+	}
 	if (r == STAMP_VALID) {
 		emit(j);
 		tell_orphans(j);
@@ -209,6 +223,7 @@ joiner_push(struct joiner *j, const struct line *l)
 	const char *p = l->p;
 	size_t n = l->len;
 
+	j->piece_plain = l->plain;
 	if (!j->in_line)
 		begin_line(j, l, &p, &n);
 	j->in_line = l->more;

@@ -21,6 +21,7 @@ struct entry {
 	off_t start;   /* input offset of its first line */
 	uint64_t line; /* line number of its first line */
 	int cut;       /* 1: longer than the cap, cut */
+	int plain;     /* 1: no byte that needs escaping (struct line) */
 };
 
 enum joiner_event {
@@ -51,6 +52,7 @@ struct joiner {
 	struct entry cur;
 	int state;               /* see joiner.c */
 	int in_line;             /* the last piece had more == 1 */
+	int piece_plain;         /* the piece being taken is plain */
 	int line_kind;           /* what the current line is (joiner.c) */
 	int line_started;        /* a continuation line has shown a non-blank */
 	size_t line_at;          /* where the current line begins in msg */
@@ -60,6 +62,10 @@ struct joiner {
 	uint64_t lineno_orphans; /* orphans in the current input */
 	int orphans_told;
 	struct joiner_counts n;
+	/* The last valid stamp, raw and parsed: most lines repeat it. */
+	char last_raw[STAMP_KERIO_LEN];
+	struct stamp last_stamp;
+	int have_last;
 };
 
 /*

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define OUTPUT_DEFAULT_CAP (256 * 1024)
+#define OUTPUT_DEFAULT_CAP (128 * 1024)
 
 struct output {
 	int fd;

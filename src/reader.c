@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
+
 int
 reader_init(struct reader *r, int fd, off_t off, size_t cap)
 {
@@ -41,6 +43,8 @@ reader_reset(struct reader *r, int fd, off_t off)
 	r->pos = r->end = 0;
 	r->base = off;
 	r->eof = 0;
+	r->plain_len = r->no_lf = 0;
+	r->plain_end = 0;
 }
 
 ssize_t
@@ -73,8 +77,12 @@ reader_offset(const struct reader *r)
 }
 
 static void
-hand_out(struct reader *r, struct line *l, size_t len, size_t skip, int more)
+hand_out(struct reader *r, struct line *l, size_t len, size_t skip, int more,
+    int plain)
 {
+	l->plain = plain;
+	r->plain_len = r->no_lf = 0;
+	r->plain_end = 0;
 	l->p = r->buf + r->pos;
 	l->len = len;
 	l->start = reader_offset(r);
@@ -89,7 +97,7 @@ reader_next(struct reader *r, struct line *l, int take_partial)
 	size_t avail = r->end - r->pos;
 	const char *p = r->buf + r->pos;
 	const char *nl;
-	size_t len;
+	size_t len, k;
 
 	/* The BOM can only be judged once three bytes (or the end) are in. */
 	if (reader_offset(r) == 0) {
@@ -103,26 +111,43 @@ reader_next(struct reader *r, struct line *l, int take_partial)
 	}
 	if (avail == 0)
 		return 0;
-	nl = memchr(p, '\n', avail);
+	/* One scan finds both the line end and whether the line holds a
+	 * byte to escape: for most lines the first such byte is the LF. */
+	k = r->plain_len;
+	if (!r->plain_end)
+		k += format_plain_run(p + k, avail - k);
+	if (k < avail && p[k] == '\n') {
+		hand_out(r, l, k, k + 1, 0, 1);
+		return 1;
+	}
+	if (k + 1 < avail && p[k] == '\r' && p[k + 1] == '\n') {
+		hand_out(r, l, k, k + 2, 0, 1);
+		return 1;
+	}
+	len = k > r->no_lf ? k : r->no_lf;
+	nl = len < avail ? memchr(p + len, '\n', avail - len) : NULL;
 	if (nl != NULL) {
 		len = (size_t)(nl - p);
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
-		hand_out(r, l, len, (size_t)(nl - p) + 1, 0);
+		hand_out(r, l, len, (size_t)(nl - p) + 1, 0, 0);
 		return 1;
 	}
 	if (avail == r->cap) {
 		/* Hold a last CR back: it may be the CR of a CRLF. */
 		len = p[avail - 1] == '\r' ? avail - 1 : avail;
-		hand_out(r, l, len, len, 1);
+		hand_out(r, l, len, len, 1, len <= k);
 		return 1;
 	}
 	if (r->eof && take_partial) {
 		len = avail;
 		if (p[len - 1] == '\r')
 			len--;
-		hand_out(r, l, len, avail, 0);
+		hand_out(r, l, len, avail, 0, len <= k);
 		return 1;
 	}
+	r->plain_len = k;
+	r->plain_end = k < avail;
+	r->no_lf = avail;
 	return 0;
 }

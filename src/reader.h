@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 /* Default buffer: large reads, and the longest line passed in one piece. */
-#define READER_DEFAULT_CAP (256 * 1024)
+#define READER_DEFAULT_CAP (128 * 1024)
 
 /*
  * A line, or a piece of one that does not fit the buffer. p is not
@@ -20,6 +20,7 @@ struct line {
 	off_t start; /* input offset of the first byte */
 	off_t next;  /* input offset just past this piece (and its LF) */
 	int more;    /* 1: the line goes on in the next piece */
+	int plain;   /* 1: no byte that format_escape would change */
 };
 
 struct reader {
@@ -30,6 +31,13 @@ struct reader {
 	size_t end; /* end of the bytes read */
 	off_t base; /* input offset of buf[0] */
 	int eof;    /* the last read returned 0 */
+	/* What earlier calls learnt of the bytes at pos, so that a line
+	 * that arrives in many small reads is not scanned again and again:
+	 * the first plain bytes, 1 if a byte to escape ends them, and how
+	 * many bytes hold no LF. */
+	size_t plain_len;
+	int plain_end;
+	size_t no_lf;
 };
 
 /*

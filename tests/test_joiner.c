@@ -53,7 +53,7 @@ feed(struct joiner *j, const char *text)
 	while (*text != '\0') {
 		const char *nl = strchr(text, '\n');
 		size_t n = nl != NULL ? (size_t)(nl - text) : strlen(text);
-		struct line l = {text, n, off, off + (off_t)n + 1, 0};
+		struct line l = {text, n, off, off + (off_t)n + 1, 0, 0};
 
 		joiner_push(j, &l);
 		off = l.next;
@@ -257,23 +257,23 @@ test_joiner_pieces_equal_whole(void **unused)
 	(void)unused;
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
-	l = (struct line){text, 26, 0, 26, 1};
+	l = (struct line){text, 26, 0, 26, 1, 0};
 	joiner_push(&j, &l);
-	l = (struct line){text + 26, strlen(text) - 26, 26, 40, 0};
+	l = (struct line){text + 26, strlen(text) - 26, 26, 40, 0, 0};
 	joiner_push(&j, &l);
 	/* A continuation in three pieces, blanks at every seam. */
-	l = (struct line){cont, 2, 40, 42, 1};
+	l = (struct line){cont, 2, 40, 42, 1, 0};
 	joiner_push(&j, &l);
-	l = (struct line){cont + 2, 5, 42, 47, 1};
+	l = (struct line){cont + 2, 5, 42, 47, 1, 0};
 	joiner_push(&j, &l);
-	l = (struct line){cont + 7, 5, 47, 53, 0};
+	l = (struct line){cont + 7, 5, 47, 53, 0, 0};
 	joiner_push(&j, &l);
 	/* Flushing half a line would split it: it waits. */
-	l = (struct line){"x", 1, 53, 54, 1};
+	l = (struct line){"x", 1, 53, 54, 1, 0};
 	joiner_push(&j, &l);
 	joiner_flush(&j);
 	assert_int_equal(s.n, 0);
-	l = (struct line){"y", 1, 54, 56, 0};
+	l = (struct line){"y", 1, 54, 56, 0, 0};
 	joiner_push(&j, &l);
 	joiner_end(&j);
 	assert_int_equal(s.n, 1);
