@@ -85,6 +85,52 @@ test_format_escape_stops_at_capacity(void **unused)
 	assert_int_equal(used, 3);
 }
 
+/* Naive reference for format_plain_run. */
+static size_t
+plain_ref(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= 0x20 && s[i] != 0x7f && s[i] != 0xc2 &&
+	    s[i] != 0xe2)
+		i++;
+	return i;
+}
+
+/* Every length and every position of every kind of byte to look at:
+ * the 16-byte steps, the overlapping last step and the short tail. */
+static void
+test_format_plain_run_matches_reference(void **unused)
+{
+	static const unsigned char specials[] = {'\n', '\r', '\t', 0, 0x1f,
+	    0x7f, 0xc2, 0xe2};
+	unsigned char buf[80];
+
+	(void)unused;
+	for (size_t n = 0; n <= sizeof(buf); n++) {
+		memset(buf, 'a', sizeof(buf));
+		assert_int_equal(format_plain_run((char *)buf, n), n);
+		for (size_t at = 0; at < n; at++) {
+			for (size_t k = 0; k < sizeof(specials); k++) {
+				memset(buf, 0x80 + (at % 0x3f), sizeof(buf));
+				buf[at] = specials[k];
+				assert_int_equal(format_plain_run((char *)buf,
+				                     n),
+				    plain_ref(buf, n));
+				assert_int_equal(format_plain_run((char *)buf,
+				                     n),
+				    at);
+			}
+		}
+	}
+	/* Bytes 0x20-0x7e and 0x80-0xff but for C2 and E2 are plain. */
+	for (unsigned c = 0; c < 256; c++) {
+		memset(buf, (int)c, sizeof(buf));
+		assert_int_equal(format_plain_run((char *)buf, sizeof(buf)),
+		    plain_ref(buf, sizeof(buf)));
+	}
+}
+
 int
 main(void)
 {
@@ -93,6 +139,7 @@ main(void)
 	    cmocka_unit_test(test_format_escape_unicode_separators),
 	    cmocka_unit_test(test_format_escape_plain_untouched),
 	    cmocka_unit_test(test_format_escape_stops_at_capacity),
+	    cmocka_unit_test(test_format_plain_run_matches_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,6 +167,43 @@ test_reader_starts_at_given_offset(void **unused)
 	close(fd);
 }
 
+/* A line that arrives in small reads: scanned once, flagged right. */
+static void
+test_reader_line_in_small_reads(void **unused)
+{
+	const char *parts[] = {"[17/Jun", "/2011 17:00:45] a", "b\tc", "d\n",
+	    "plain ", "line\r", "\n"};
+	struct reader r;
+	struct line l;
+	int fds[2];
+
+	(void)unused;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(reader_init(&r, fds[0], 0, 0), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(reader_next(&r, &l, 0), 0);
+		assert_true(write(fds[1], parts[i], strlen(parts[i])) > 0);
+		assert_true(reader_fill(&r) > 0);
+	}
+	assert_int_equal(reader_next(&r, &l, 0), 1);
+	assert_int_equal(l.len, 28);
+	assert_memory_equal(l.p, "[17/Jun/2011 17:00:45] ab\tcd", 28);
+	assert_int_equal(l.plain, 0);
+	for (int i = 4; i < 7; i++) {
+		assert_int_equal(reader_next(&r, &l, 0), 0);
+		assert_true(write(fds[1], parts[i], strlen(parts[i])) > 0);
+		assert_true(reader_fill(&r) > 0);
+	}
+	assert_int_equal(reader_next(&r, &l, 0), 1);
+	assert_int_equal(l.len, 10);
+	assert_memory_equal(l.p, "plain line", 10);
+	assert_int_equal(l.plain, 1);
+	assert_int_equal(l.next, 41);
+	reader_free(&r);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -177,6 +214,7 @@ main(void)
 	    cmocka_unit_test(test_reader_keeps_partial_last_line_unless_asked),
 	    cmocka_unit_test(test_reader_long_line_in_pieces),
 	    cmocka_unit_test(test_reader_starts_at_given_offset),
+	    cmocka_unit_test(test_reader_line_in_small_reads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
