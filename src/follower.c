@@ -58,6 +58,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,7 @@ seed_stamp(struct fl *f, const struct stamp *st, off_t at)
 	    st->mday, mon[st->mon - 1], st->year, st->hour, st->min, st->sec);
 	if (len != STAMP_KERIO_LEN)
 		return;
+	memset(&l, 0, sizeof(l));
 	l.p = text;
 	l.len = (size_t)len;
 	l.start = l.next = at;
@@ -475,8 +477,18 @@ start(struct fl *f, const struct state *s, int quiet)
 		fault(f, FOLLOWER_OPEN_FAILED, errno, f->o->path);
 		return;
 	}
-	if (!quiet || d != FOLLOW_START_RESUME)
-		report(f, FOLLOWER_START, 0, start_text(d));
+	if (!quiet || d != FOLLOW_START_RESUME || f->out->skip > 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "%s%s%jd%s", start_text(d),
+		    f->out->skip > 0 ? "; " : "", (intmax_t)f->out->skip,
+		    f->out->skip > 0 ? " bytes of its output are already"
+		                       " written, not repeated"
+		                     : "");
+		if (f->out->skip == 0)
+			snprintf(msg, sizeof(msg), "%s", start_text(d));
+		report(f, FOLLOWER_START, 0, msg);
+	}
 	f->last_line = host_now_ms();
 	save(f, -1);
 }
