@@ -1,0 +1,352 @@
+#!/bin/bash
+# Process tests of follow mode: a real follower driven through rotation,
+# truncation, a missing file, SIGSTOP, kill -9, output rotation and the
+# real logrotate. Every entry carries a sequence number; each test asserts
+# that each number is written exactly once and in order.
+#
+# usage: process.sh KERIO2SYSLOG [SCENARIO...]   (default: all)
+# Prints "N passed, M failed" last; exits 1 if any failed.
+set -u
+
+BIN=${1:?usage: process.sh KERIO2SYSLOG [SCENARIO...]}
+shift
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+ALL="rename copytruncate missing sigstop_regrow kill9_burst
+kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved logrotate"
+SCENARIOS=${*:-$ALL}
+HERE=$(cd "$(dirname "$0")" && pwd)
+LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
+
+passed=0
+failed=0
+PIDS=()
+TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-follow.XXXXXX") || exit 1
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -CONT "$p" 2>/dev/null
+		kill -KILL "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$TOP"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+# wait_until SECONDS COMMAND...: polls COMMAND every 50 ms until it
+# succeeds or the deadline passes.
+wait_until() {
+	local limit=$1 end
+	shift
+	end=$((SECONDS + limit))
+	while ! "$@"; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# gen FIRST LAST: Kerio entries with sequence numbers, every seventh with
+# a wrapped continuation line.
+gen() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		for (i = a; i <= b; i++) {
+			printf "[26/Nov/2026 10:%02d:%02d] seq=%07d Failed SMTP login from 192.0.2.%d\n", int(i / 60) % 60, i % 60, i, i % 250
+			if (i % 7 == 0)
+				printf "    with user name \"user%d\"\n", i
+		}
+	}'
+}
+
+# The sequence numbers in FILES, in order (compressed ones too).
+seqs() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] && zcat -f "$f"
+	done | grep -o 'seq=[0-9]*' | cut -d= -f2
+}
+
+# have N FILES...: all of 1..N are there (maybe with faults to find).
+have() {
+	local n=$1
+	shift
+	[ "$(seqs "$@" | wc -l)" -ge "$n" ] && seqs "$@" | grep -q "^0*$n\$"
+}
+
+# exactly N FILES...: 1..N each once, in order, and nothing else.
+exactly() {
+	local n=$1
+	shift
+	seqs "$@" | awk -v n="$n" '
+		{ if ($1 + 0 != ++k) { printf "  entry %d is seq %d\n", k, $1; bad = 1; exit } }
+		END { if (!bad && k != n) { printf "  %d entries, want %d\n", k, n; bad = 1 }
+		      exit bad }'
+}
+
+start() { # start NAME ARGS...: a follower of $D/in.log into $D/out.log
+	"$BIN" --follow "$D/in.log" --output "$D/out.log" --state "$D/state" \
+	    --flush-timeout 100 -H testhost -v "$@" 2>>"$D/stderr" &
+	PID=$!
+	PIDS+=("$PID")
+	echo "$PID" >"$D/pid"
+}
+
+stop() { # stop: SIGTERM, and the follower must die by it
+	local rc
+	kill -TERM "$PID"
+	wait "$PID"
+	rc=$?
+	[ "$rc" -eq 143 ] || { echo "  exit status $rc, want 143"; return 1; }
+}
+
+# Waits for the follower to have set up its watches and state.
+started() {
+	wait_until 10 test -s "$D/state"
+}
+
+check() { # check NAME COMMAND...
+	if "$@"; then
+		return 0
+	fi
+	echo "  failed: $*"
+	return 1
+}
+
+t_rename() {
+	gen 1 50 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 50 "$D/out.log" || return 1
+	# The writer keeps its descriptor across the rename, as Kerio does
+	# until it reopens: what it writes there must not be lost.
+	exec 3>>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.1"
+	gen 51 60 >&3
+	gen 61 100 >"$D/in.log"
+	gen 101 120 >>"$D/in.log"
+	exec 3>&-
+	check wait_until 15 have 120 "$D/out.log" || return 1
+	stop && check exactly 120 "$D/out.log"
+}
+
+t_copytruncate() {
+	gen 1 50 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 50 "$D/out.log" || return 1
+	cp "$D/in.log" "$D/in.log.1"
+	: >"$D/in.log"
+	check wait_until 10 grep -q truncated "$D/stderr" || return 1
+	gen 51 70 >>"$D/in.log"
+	check wait_until 10 have 70 "$D/out.log" || return 1
+	stop && check exactly 70 "$D/out.log"
+}
+
+t_missing() {
+	start && sleep 0.3 || return 1
+	check wait_until 10 grep -q 'waiting for it' "$D/stderr" || return 1
+	sleep 1.2 # a few stat ticks: the message must not repeat
+	gen 1 30 >"$D/in.log"
+	check wait_until 10 have 30 "$D/out.log" || return 1
+	check test "$(grep -c 'waiting for it' "$D/stderr")" -eq 1 || return 1
+	stop && check exactly 30 "$D/out.log"
+}
+
+t_sigstop_regrow() {
+	gen 1 50 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 50 "$D/out.log" || return 1
+	kill -STOP "$PID"
+	# Truncated and regrown past the old offset before the follower
+	# runs again: only the bytes before the offset tell.
+	gen 51 200 >"$D/in.log"
+	kill -CONT "$PID"
+	check wait_until 10 have 200 "$D/out.log" || return 1
+	stop && check exactly 200 "$D/out.log"
+}
+
+t_kill9_burst() {
+	local n=20000 i
+	: >"$D/in.log"
+	start && started || return 1
+	(
+		for ((i = 1; i <= n; i += 250)); do
+			gen "$i" $((i + 249)) >>"$D/in.log"
+			sleep 0.01
+		done
+	) &
+	local writer=$!
+	PIDS+=("$writer")
+	# Killed mid burst, again and again, and started at once each time.
+	for i in 1 2 3 4 5; do
+		sleep 0.$((2 + RANDOM % 5))
+		kill -KILL "$PID"
+		wait "$PID" 2>/dev/null
+		start
+	done
+	wait "$writer"
+	check wait_until 30 have "$n" "$D/out.log" || return 1
+	echo "  restarts that found output past the commit:" \
+	    "$(grep -c "already written" "$D/stderr")"
+	stop && check exactly "$n" "$D/out.log"
+}
+
+# The crash between writing the output and saving the state, made
+# certain: the state of an earlier moment is put back before the restart.
+t_kill9_stale_state() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	cp "$D/state" "$D/state.old"
+	start || return 1
+	gen 21 60 >>"$D/in.log"
+	check wait_until 10 have 60 "$D/out.log" || return 1
+	sleep 1.2 # committed: the surplus is certain
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	mv "$D/state.old" "$D/state"
+	gen 61 80 >>"$D/in.log"
+	start || return 1
+	check wait_until 10 have 80 "$D/out.log" || return 1
+	stop || return 1
+	check grep -q 'already written, not repeated' "$D/stderr" &&
+	    check exactly 80 "$D/out.log"
+}
+
+t_kill9_after_flush() {
+	gen 1 10 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	# The last entry left on the flush timeout; its late continuation
+	# line must become an entry of its own after a restart too.
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	printf '    late continuation of entry ten\n' >>"$D/in.log"
+	start || return 1
+	check wait_until 10 grep -q 'testhost kerio: late continuation' \
+	    "$D/out.log" || return 1
+	gen 11 20 >>"$D/in.log"
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	stop || return 1
+	check test "$(grep -c 'late continuation' "$D/out.log")" -eq 1 &&
+	    check grep -q '10:00:10 testhost kerio: late continuation' \
+	        "$D/out.log" &&
+	    check exactly 20 "$D/out.log"
+}
+
+t_stopped_rotation() {
+	gen 1 30 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 30 "$D/out.log" || return 1
+	stop || return 1
+	# While the service is down: more in the old file, then rotation.
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.1"
+	gen 41 60 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+t_output_hup() {
+	gen 1 30 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 30 "$D/out.log" || return 1
+	mv "$D/out.log" "$D/out.log.1"
+	gen 31 40 >>"$D/in.log"
+	kill -HUP "$PID"
+	check wait_until 10 test -e "$D/out.log" || return 1
+	gen 41 60 >>"$D/in.log"
+	check wait_until 10 have 60 "$D/out.log.1" "$D/out.log" || return 1
+	stop || return 1
+	check exactly 60 "$D/out.log.1" "$D/out.log" &&
+	    check grep -q 'seq=0000060' "$D/out.log" &&
+	    check test "$(stat -c %a "$D/out.log")" = 640
+}
+
+t_output_moved() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	mv "$D/out.log" "$D/out.log.1"
+	# No signal: the stat tick notices the rename by itself.
+	check wait_until 10 test -e "$D/out.log" || return 1
+	gen 21 40 >>"$D/in.log"
+	check wait_until 10 have 40 "$D/out.log.1" "$D/out.log" || return 1
+	stop && check exactly 40 "$D/out.log.1" "$D/out.log" &&
+	    check grep -q 'seq=0000040' "$D/out.log"
+}
+
+# A logrotate configuration for $D/out.log: the shipped one if there is
+# one (its path, owner and reload adapted), else our own with create.
+logrotate_conf() {
+	if [ -f "$LOGROTATE_FILE" ]; then
+		sed -e "s|^/[^ ]*keriosecurity.log|$D/out.log|" \
+		    -e 's|^\([[:space:]]*create\).*|\1 0640|' \
+		    -e "s|^\([[:space:]]*\)systemctl.*|\1kill -HUP \$(cat $D/pid)|" \
+		    -e '/^[[:space:]]*su /d' \
+		    "$LOGROTATE_FILE"
+	else
+		cat <<-CONF
+		$D/out.log {
+			rotate 8
+			missingok
+			notifempty
+			create 0640
+			postrotate
+				kill -HUP \$(cat $D/pid)
+			endscript
+		}
+		CONF
+	fi
+}
+
+t_logrotate() {
+	command -v logrotate >/dev/null || { echo "  logrotate missing"; return 1; }
+	logrotate_conf >"$D/logrotate.conf"
+	gen 1 30 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 30 "$D/out.log" || return 1
+	local round
+	for round in 1 2 3; do
+		gen $((round * 30 + 1)) $((round * 30 + 15)) >>"$D/in.log"
+		logrotate -s "$D/logrotate.state" -f "$D/logrotate.conf" \
+		    2>>"$D/stderr" || { echo "  logrotate failed"; cat "$D/stderr"; return 1; }
+		gen $((round * 30 + 16)) $((round * 30 + 30)) >>"$D/in.log"
+		check wait_until 10 have $((round * 30 + 30)) \
+		    "$D"/out.log.* "$D/out.log" || return 1
+	done
+	stop || return 1
+	# Oldest first: out.log.3[.gz], out.log.2[.gz], out.log.1, out.log.
+	local files=() i
+	for i in 9 8 7 6 5 4 3 2 1; do
+		for f in "$D/out.log.$i" "$D/out.log.$i.gz"; do
+			[ -e "$f" ] && files+=("$f")
+		done
+	done
+	check exactly 120 "${files[@]}" "$D/out.log" &&
+	    check test "$(ls "$D"/out.log.* | wc -l)" -eq 3
+}
+
+for s in $SCENARIOS; do
+	D=$TOP/$s
+	mkdir -p "$D"
+	PID=
+	if "t_$s"; then
+		echo "ok - $s"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $s"
+		sed 's/^/  stderr: /' "$D/stderr" 2>/dev/null | tail -20
+		failed=$((failed + 1))
+	fi
+	if [ -n "$PID" ]; then
+		kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

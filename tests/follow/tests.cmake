@@ -1,0 +1,16 @@
+# Follow mode: unit tests of the state file and the rotation decisions,
+# and process tests that drive a real follower (see tests/follow/*.sh).
+foreach(module state follow)
+	add_executable(test_${module}
+		${CMAKE_CURRENT_SOURCE_DIR}/test_${module}.c)
+	target_link_libraries(test_${module} PRIVATE k2s_core
+		PkgConfig::CMOCKA)
+	add_test(NAME unit_${module} COMMAND test_${module})
+	set_tests_properties(unit_${module} PROPERTIES
+		LABELS "follow;unit" TIMEOUT 30)
+endforeach()
+
+add_test(NAME follow_process
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog>)
+set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
