@@ -519,13 +519,16 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			select_free(co.sel);
 			return EX_OK;
 		case 'V':
 			printf("kerio2syslog %s\n", K2S_VERSION);
+			select_free(co.sel);
 			return EX_OK;
 		default:
 			fprintf(stderr,
 			    "Try 'kerio2syslog --help' for more.\n");
+			select_free(co.sel);
 			return EX_USAGE;
 		}
 	}
