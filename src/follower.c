@@ -463,10 +463,9 @@ start(struct fl *f, const struct state *s, int quiet)
 		}
 		break;
 	case FOLLOW_START_END:
-		at = -1;
-		/* FALLTHROUGH */
 	case FOLLOW_START_BEGIN:
 	case FOLLOW_START_TRUNCATED:
+		at = d == FOLLOW_START_END ? -1 : 0;
 		rc = open_input(f, f->o->path, at);
 		break;
 	case FOLLOW_START_WAIT:
@@ -477,7 +476,9 @@ start(struct fl *f, const struct state *s, int quiet)
 		fault(f, FOLLOWER_OPEN_FAILED, errno, f->o->path);
 		return;
 	}
-	if (!quiet || d != FOLLOW_START_RESUME || f->out->skip > 0) {
+	/* A missing file is told of once, by the first round. */
+	if (d != FOLLOW_START_WAIT &&
+	    (!quiet || d != FOLLOW_START_RESUME || f->out->skip > 0)) {
 		char msg[160];
 
 		snprintf(msg, sizeof(msg), "%s%s%jd%s", start_text(d),

@@ -177,8 +177,7 @@ test_state_foreign_rejected(void **unused)
 	    "{\"pos\": 12}\n",
 	    "kerio2syslog-statefile 1\n",
 	    "kerio2syslog-state 2\ninput 0 0 0 0 0 0\nsum 0\n",
-	    "\x7f"
-	    "ELF\x02\x01\x01",
+	    "\177ELF\002\001\001",
 	};
 	struct state b;
 
