@@ -88,6 +88,8 @@ struct fl {
 	int fd; /* the file read, -1 while there is none */
 	dev_t dev;
 	ino_t ino;
+	off_t seen_size; /* size and mtime when the tail last held */
+	struct timespec seen_mtime;
 	char tail[TAIL_SPAN]; /* the bytes just before the read offset */
 	size_t tail_len;
 	off_t consumed; /* offset past the last line given to the joiner */
@@ -277,6 +279,7 @@ close_input(struct fl *f)
 		close(f->fd);
 	f->fd = -1;
 	f->tail_len = 0;
+	f->seen_size = -1;
 }
 
 /* Remembers the bytes before off, for the check that they stay. */
@@ -593,6 +596,7 @@ switch_input(struct fl *f, int truncated)
 		reader_reset(&f->r, f->fd, 0);
 		f->consumed = 0;
 		f->tail_len = 0;
+		f->seen_size = -1;
 		report(f, FOLLOWER_TRUNCATED, 0, f->o->path);
 	} else {
 		close_input(f);
@@ -641,8 +645,18 @@ round_once(struct fl *f, int64_t now)
 		}
 		obs.fd_size = sb.st_size;
 		obs.read_off = read_offset(f);
-		if (obs.fd_size >= obs.read_off)
+		/* The bytes are compared again only when the file changed:
+		 * an idle tick costs no read. */
+		if (obs.fd_size >= obs.read_off &&
+		    (sb.st_size != f->seen_size ||
+		        sb.st_mtim.tv_sec != f->seen_mtime.tv_sec ||
+		        sb.st_mtim.tv_nsec != f->seen_mtime.tv_nsec)) {
 			obs.tail_changed = tail_changed(f);
+			if (!obs.tail_changed && obs.fd_size == obs.read_off) {
+				f->seen_size = sb.st_size;
+				f->seen_mtime = sb.st_mtim;
+			}
+		}
 	}
 	obs.path_exists = stat(f->o->path, &pb) == 0 && S_ISREG(pb.st_mode);
 	obs.path_same = obs.have_fd && obs.path_exists && pb.st_dev == f->dev &&
