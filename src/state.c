@@ -105,7 +105,7 @@ next_line(const char **p, const char *end, char *line, size_t cap)
 enum state_status
 state_parse(const char *p, size_t n, struct state *s)
 {
-	const char *end = p + n, *q = p, *sum_at;
+	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
 	uintmax_t dev, ino, odev, oino;
 	intmax_t pos, flush, osize;
@@ -131,10 +131,13 @@ state_parse(const char *p, size_t n, struct state *s)
 	sum_at = end - 1;
 	while (sum_at > p && sum_at[-1] != '\n')
 		sum_at--;
+	/* sscanf(3) needs a string: the line is copied out, never read in
+	 * place, where nothing ends the bytes. */
 	used = -1;
-	if (sscanf(sum_at, "sum %16" SCNx64 "%n", &sum, &used) != 1 ||
-	    sum_at + used != end - 1 ||
-	    sum != state_hash(p, (size_t)(sum_at - p)))
+	at = sum_at;
+	if (!next_line(&at, end, line, sizeof(line)) ||
+	    sscanf(line, "sum %16" SCNx64 "%n", &sum, &used) != 1 ||
+	    line[used] != '\0' || sum != state_hash(p, (size_t)(sum_at - p)))
 		return STATE_TORN;
 
 	used = -1;

@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "convert.h"
 #include "output.h"
+#include "state.h"
 
 #define ENTRIES 20000
 
@@ -160,12 +162,42 @@ test_regress_output_write_nonblocking_full(void **unused)
 	reap(pid);
 }
 
+/*
+ * Defect: state_parse ran sscanf(3) on the checksum line in place, in a
+ * buffer that is counted, not NUL-terminated, so sscanf's strlen went on
+ * past the state's last byte (valgrind: uninitialised stack bytes in
+ * state_load; a read out of bounds when no NUL follows). Here the state
+ * ends right before a page that cannot be read.
+ */
+static void
+test_regress_state_parse_unterminated(void **unused)
+{
+	struct state s, got;
+	long page = sysconf(_SC_PAGESIZE);
+	char text[4096], *map;
+	size_t n;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	s.flush_at = -1;
+	n = state_format(&s, text, sizeof(text));
+	assert_true(n > 0 && n < (size_t)page);
+	map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	memcpy(map + page - n, text, n);
+	assert_int_equal(state_parse(map + page - n, n, &got), STATE_OK);
+	munmap(map, (size_t)page * 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_regress_output_nonblocking_full),
 	    cmocka_unit_test(test_regress_output_write_nonblocking_full),
+	    cmocka_unit_test(test_regress_state_parse_unterminated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
