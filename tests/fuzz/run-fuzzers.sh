@@ -15,14 +15,17 @@ top=$(cd "$here/../.." && pwd)
 build=${2:-$top/build-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-CC=clang cmake -S "$top" -B "$build" -DENABLE_FUZZING=ON \
-    -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null ||
-	exit 1
-cmake --build "$build" -j "$jobs" --target fuzz_stamp fuzz_joiner \
-    fuzz_convert >/dev/null || exit 1
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/k2s-fuzz.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM
+
+if ! { CC=clang cmake -S "$top" -B "$build" -DENABLE_FUZZING=ON \
+    -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+    cmake --build "$build" -j "$jobs" --target fuzz_stamp fuzz_joiner \
+	fuzz_convert; } >"$work/build.log" 2>&1; then
+	tail -n 40 "$work/build.log"
+	echo "run-fuzzers.sh: the fuzz build failed"
+	exit 1
+fi
 
 failed=0
 for what in stamp joiner convert; do
