@@ -69,6 +69,8 @@ select_add(struct select *s, int exclude, const char *pattern, char *err,
 	}
 	/* Without JIT (some architectures) the interpreter does the work. */
 	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	/* An array of pointers: sizeof(*grown) is meant to be a pointer's.
+	 * NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	grown = realloc(l->code, (l->n + 1) * sizeof(*grown));
 	if (grown == NULL) {
 		pcre2_code_free(code);
