@@ -10,6 +10,9 @@
 # cppcheck: --enable=warning,performance,portability; style is left to
 # clang-format and review. A false positive is silenced where it stands
 # with "// cppcheck-suppress ID" and a comment saying why (--inline-suppr).
+# One check is off everywhere: readdirCalled (portability) wants
+# readdir_r(3), which glibc and POSIX have deprecated in favour of
+# readdir(3); the program has a single thread.
 set -u
 build=$(cd "${1:?usage: static-checks.sh BUILD_DIR}" && pwd) || exit 1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +42,7 @@ fi
 echo "# $(cppcheck --version) on src/"
 if cppcheck --enable=warning,performance,portability --error-exitcode=1 \
     --inline-suppr --std=c11 --library=posix -D_GNU_SOURCE -I src -q \
-    --suppress=missingIncludeSystem src/ >"$build/cppcheck.out" 2>&1; then
+    --suppress=missingIncludeSystem --suppress=readdirCalled src/ >"$build/cppcheck.out" 2>&1; then
 	passed=$((passed + 1))
 	echo "ok - cppcheck"
 else
