@@ -110,6 +110,7 @@ struct fl {
 	int have_loaded;
 
 	int fault;        /* waiting to start again from the commit */
+	int recovering;   /* started again, not yet caught up */
 	int64_t retry_at; /* ... at this time */
 	int64_t backoff;
 	int told_waiting;
@@ -733,10 +734,7 @@ recover(struct fl *f)
 		start(f, &f->commit, 1);
 	else
 		start(f, f->have_loaded ? &f->loaded : NULL, 1);
-	if (!f->fault) {
-		f->backoff = BACKOFF_MIN_MS;
-		report(f, FOLLOWER_RECOVERED, 0, f->o->path);
-	}
+	f->recovering = !f->fault;
 }
 
 static int64_t
@@ -839,8 +837,16 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			break;
 		if (o->sig->hup != NULL && *o->sig->hup) {
 			*o->sig->hup = 0;
-			if (!f.fault)
+			if (!f.fault) {
 				reopen_output(&f);
+			} else {
+				/* Perhaps the cure (a new output, space
+				 * made): nothing buffered counts, retry now. */
+				f.out->err = 0;
+				f.out->len = 0;
+				if (output_reopen(f.out) == 0)
+					f.retry_at = now;
+			}
 		}
 		if (f.fault) {
 			if (now >= f.retry_at)
@@ -859,6 +865,12 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		}
 		if (f.fault || flush_out(&f) < 0)
 			continue;
+		if (f.recovering) {
+			/* Caught up with everything written: working. */
+			f.recovering = 0;
+			f.backoff = BACKOFF_MIN_MS;
+			report(&f, FOLLOWER_RECOVERED, 0, o->path);
+		}
 		now = host_now_ms();
 		if (joiner_pending(&c->j) && !c->j.in_line &&
 		    now - f.last_line >= c->flush_timeout)

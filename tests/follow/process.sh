@@ -12,7 +12,8 @@ BIN=${1:?usage: process.sh KERIO2SYSLOG [SCENARIO...]}
 shift
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 ALL="rename copytruncate missing sigstop_regrow kill9_burst
-kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved logrotate"
+kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved
+logrotate full_disk"
 SCENARIOS=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
@@ -278,6 +279,31 @@ t_output_moved() {
 	check wait_until 10 have 40 "$D/out.log.1" "$D/out.log" || return 1
 	stop && check exactly 40 "$D/out.log.1" "$D/out.log" &&
 	    check grep -q 'seq=0000040' "$D/out.log"
+}
+
+reported() { # reported N TEXT: stderr has TEXT N times or more
+	[ "$(grep -c "$2" "$D/stderr")" -ge "$1" ]
+}
+
+# A full disk (/dev/full): reported, retried with back-off, and the
+# saved position stays where the output really is; SIGHUP after the cure
+# (here the output's link now names a file with room) retries at once.
+t_full_disk() {
+	gen 1 20 >"$D/in.log"
+	ln -s /dev/full "$D/out.link"
+	start --from-start --output "$D/out.link" && started || return 1
+	check wait_until 10 grep -q 'cannot write .*out.link' "$D/stderr" ||
+	    return 1
+	# Retried: after 1 s, then 2 s.
+	check wait_until 10 reported 3 'cannot write' || return 1
+	check test "$(grep -c 'working again' "$D/stderr")" -eq 0 || return 1
+	check test "$(awk '$1 == "input" { print $5 }' "$D/state")" = 0 ||
+	    return 1
+	ln -sfn out.log "$D/out.link"
+	kill -HUP "$PID"
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	check wait_until 10 reported 1 'working again' || return 1
+	stop && check exactly 20 "$D/out.log"
 }
 
 # A logrotate configuration for $D/out.log: the shipped one if there is
