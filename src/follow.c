@@ -64,7 +64,7 @@ follow_dirname(const char *path, char *buf, size_t cap)
 	if (slash == NULL) {
 		if (cap < 2)
 			return -1;
-		strcpy(buf, ".");
+		memcpy(buf, ".", 2);
 		return 0;
 	}
 	len = slash == path ? 1 : (size_t)(slash - path);
