@@ -434,6 +434,29 @@ convert_one(struct converter *c, struct reader *r, const char *path,
 	return 0;
 }
 
+/*
+ * A standard descriptor left closed by whoever started us would be taken
+ * by the next open(2): the output file would become descriptor 2 and
+ * receive our diagnostics among its lines. Each closed one is opened on
+ * /dev/null, 0 and 1 the wrong way round, so reading standard input or
+ * writing standard output still fails with EBADF and is reported.
+ */
+static void
+open_standard_fds(void)
+{
+	static const int mode[3] = {O_WRONLY, O_RDONLY, O_WRONLY};
+
+	for (int fd = 0; fd < 3; fd++) {
+		int got;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		got = open("/dev/null", mode[fd] | O_NOCTTY);
+		if (got != fd)
+			_exit(EX_OSERR);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -453,6 +476,7 @@ main(int argc, char *argv[])
 	sigset_t wait_mask;
 	struct convert_signals sig = {&got_stop, &got_hup, &wait_mask};
 
+	open_standard_fds();
 	co.sel = select_new();
 	if (co.sel == NULL)
 		err(EX_OSERR, "select_new");

@@ -24,6 +24,7 @@ printf '[17/Jun/2011 17:00:45] first entry\n' >"$T/a.log"
 printf '[17/Jun/2011 17:00:46] second entry\n' >"$T/b.log"
 A='Jun 17 17:00:45 h kerio: first entry'
 B='Jun 17 17:00:46 h kerio: second entry'
+printf '%s\n' "$A" >"$T/out.a"
 
 # k2s ARGS...: runs the program (bounded), stdout to $T/out, stderr to
 # $T/err, status in $rc.
@@ -145,6 +146,23 @@ check "input deleted while open: exit 0, all converted" \
 check "input pipe writer killed mid-line: exit 0" [ "$rc" -eq 0 ]
 check "input pipe writer killed mid-line: the partial line kept" \
     out_is "$A" 'Jun 17 17:00:46 h kerio: se'
+
+# --- closed standard descriptors -----------------------------------------
+
+# Started with stderr closed, the output file must not become descriptor
+# 2 and take the diagnostics (here: an orphan line) among its lines.
+printf 'an orphan\n[17/Jun/2011 17:00:45] first entry\n' >"$T/orphan.log"
+timeout 30 "$BIN" -H h -o "$T/o2.log" "$T/orphan.log" 2>&-
+rc=$?
+check "stderr closed: exit 0" [ "$rc" -eq 0 ]
+check "stderr closed: the output holds only the entry" \
+    cmp -s "$T/o2.log" "$T/out.a"
+timeout 30 "$BIN" -H h -o "$T/o0.log" <&- 2>"$T/err"
+rc=$?
+check "stdin closed: exit 74" [ "$rc" -eq 74 ]
+check "stdin closed: says so" \
+    has_err 'read (standard input): Bad file descriptor'
+check "stdin closed: the output file is left alone" [ ! -s "$T/o0.log" ]
 
 # --- signals -----------------------------------------------------------
 
