@@ -24,8 +24,6 @@
  *    names its offset (flush_at, a write-ahead record); a replay flushes
  *    the joiner at that offset again. A crash between that commit and
  *    the write replays the same flush, so either way one copy results.
- *    If that commit cannot be saved, the flush is not done; the entry
- *    then leaves with the next stamp line, also deterministically.
  *  - the stamp of the last entry, when a continuation line at P would be
  *    joined under it (an entry resumed after a timeout flush);
  *  - the end of an input (rotation, truncation): a rotated file is read
@@ -708,14 +706,21 @@ round_once(struct fl *f, int64_t now)
 	return 0;
 }
 
-/* The pending entry leaves now; first its offset is committed. */
+/*
+ * The pending entry leaves now; first its offset is committed, as the
+ * write-ahead record of this flush. If the state file cannot be written
+ * the entry leaves all the same (it is due, and a state file that cannot
+ * be written is reported): a replay from the older saved state then
+ * differs only if a continuation line came after this flush, which it
+ * would join to the entry instead of writing apart.
+ */
 static void
 flush_pending(struct fl *f)
 {
 	if (!joiner_pending(&f->c->j) || f->c->j.in_line)
 		return;
-	if (save(f, f->consumed) != 0)
-		return; /* not recorded: it leaves with the next stamp line */
+	if (save(f, f->consumed) < 0)
+		return;
 	joiner_flush(&f->c->j);
 	if (flush_out(f) == 0)
 		save(f, -1);
