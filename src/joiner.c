@@ -75,28 +75,31 @@ tell_orphans(struct joiner *j)
 }
 
 /*
- * Appends up to the cap. A cut never splits a UTF-8 character: when the
- * first byte left out continues a character, the bytes of that character
- * already taken are given back.
+ * Cuts the message at the cap. A cut never splits a UTF-8 character: when
+ * the first byte left out continues a character, the bytes of that
+ * character already taken are given back. With room for it, a cut message
+ * ends with JOINER_CUT_MARK, so that its end can never pass for the fixed
+ * end of a Kerio message: a recipient padded up to the cap must not leave
+ * "IP address 192.0.2.66" as the last words of the line.
  */
 static void
-append(struct joiner *j, const char *p, size_t n)
+cut(struct joiner *j, const char *p)
 {
-	size_t room = j->cap - j->len;
-	size_t k;
+	size_t mark =
+	    j->cap >= 2 * JOINER_CUT_MARK_LEN ? JOINER_CUT_MARK_LEN : 0;
+	size_t keep = j->cap - mark, k;
+	unsigned char next;
 
-	if (j->cur.cut || n == 0)
-		return;
-	if (!j->piece_plain)
-		j->cur.plain = 0;
-	if (n <= room) {
-		memcpy(j->msg + j->len, p, n);
-		j->len += n;
-		return;
+	if (j->len < keep) {
+		k = keep - j->len; /* fewer than the bytes at p */
+		memcpy(j->msg + j->len, p, k);
+		next = (unsigned char)p[k];
+	} else {
+		next = j->len > keep ? (unsigned char)j->msg[keep]
+		                     : (unsigned char)p[0];
 	}
-	memcpy(j->msg + j->len, p, room);
-	j->len += room;
-	if (((unsigned char)p[room] & 0xc0) == 0x80) {
+	j->len = keep;
+	if ((next & 0xc0) == 0x80) {
 		k = j->len;
 		while (k > 0 && k + 3 > j->len &&
 		    ((unsigned char)j->msg[k - 1] & 0xc0) == 0x80)
@@ -104,9 +107,27 @@ append(struct joiner *j, const char *p, size_t n)
 		if (k > 0 && (unsigned char)j->msg[k - 1] >= 0xc0)
 			j->len = k - 1;
 	}
+	memcpy(j->msg + j->len, JOINER_CUT_MARK, mark);
+	j->len += mark;
 	j->cur.cut = 1;
 	j->n.cut++;
 	event(j, JOINER_CUT, j->cur.line, j->cap);
+}
+
+/* Appends up to the cap. */
+static void
+append(struct joiner *j, const char *p, size_t n)
+{
+	if (j->cur.cut || n == 0)
+		return;
+	if (!j->piece_plain)
+		j->cur.plain = 0;
+	if (n <= j->cap - j->len) {
+		memcpy(j->msg + j->len, p, n);
+		j->len += n;
+		return;
+	}
+	cut(j, p);
 }
 
 static void
@@ -194,8 +215,11 @@ continue_line(struct joiner *j, const char *p, size_t n)
 		j->line_started = 1;
 		if (j->state == ST_FLUSHED) {
 			/* The entry left on a timeout: this part of it
-			 * becomes an entry of its own, under its stamp. */
+			 * becomes an entry of its own, under its stamp, and
+			 * says so, for its text is the client's and must not
+			 * pass for a whole Kerio message. */
 			open_entry(j, &j->cur.stamp);
+			append(j, JOINER_LATE_MARK, JOINER_LATE_MARK_LEN);
 			j->n.resumed++;
 		} else {
 			while (j->len > 0 && is_blank(j->msg[j->len - 1]))

@@ -13,6 +13,18 @@
 
 #define JOINER_DEFAULT_MAX 16384
 
+/*
+ * Marks on lines whose text a client may have chosen up to the end or from
+ * the start: a message cut at the cap ends with JOINER_CUT_MARK (when the
+ * cap has room for it twice over), and a continuation line that arrives
+ * after its entry left on a timeout starts its own entry with
+ * JOINER_LATE_MARK. No fail2ban rule for a Kerio message accepts either.
+ */
+#define JOINER_CUT_MARK " [cut]"
+#define JOINER_CUT_MARK_LEN 6
+#define JOINER_LATE_MARK "[continued] "
+#define JOINER_LATE_MARK_LEN 12
+
 /* A complete entry, valid only during the emit callback. */
 struct entry {
 	struct stamp stamp;

@@ -128,6 +128,8 @@ expect "--verbose counters" \
 run -H mailhost --max-entry 40 "$tmp/long.log"
 expect "cut entry is 40 bytes" \
     [ "$(head -1 "$tmp/out" | sed 's/^.*kerio: //' | tr -d '\n' | wc -c)" -eq 40 ]
+expect "cut entry ends with the mark" \
+    grep -q 'kerio: x\{34\} \[cut\]$' "$tmp/out"
 expect "rest of cut entry dropped" lines 2 "$tmp/out"
 expect "cut reported" has "long.log:1: entry longer than 40 bytes cut" "$tmp/err"
 

@@ -238,7 +238,8 @@ test_joiner_flush_then_late_continuation(void **unused)
 	joiner_end(&j);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.msg[0], "first part");
-	assert_string_equal(s.msg[1], "late part");
+	/* Marked: the client's text must not pass for a whole message. */
+	assert_string_equal(s.msg[1], "[continued] late part");
 	assert_int_equal(s.e[1].stamp.sec, 45);
 	assert_int_equal(j.n.resumed, 1);
 	joiner_free(&j);
@@ -305,6 +306,39 @@ test_joiner_end_resets_for_next_input(void **unused)
 	joiner_free(&j);
 }
 
+/* With room for it, a cut message ends with a mark, within the cap. */
+static void
+test_joiner_cut_is_marked(void **unused)
+{
+	struct seen *s;
+
+	(void)unused;
+	/* A recipient padded so that the cap falls after a forged address:
+	 * the line must not end with it. */
+	s = run("[17/Jun/2011 17:00:45] Attempt to deliver to unknown "
+	        "recipient <xx>, from <a@b>, IP address 192.0.2.66>, from "
+	        "<c@d>, IP address 203.0.113.1\n",
+	    79 + JOINER_CUT_MARK_LEN);
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->e[0].cut, 1);
+	assert_string_equal(s->msg[0],
+	    "Attempt to deliver to unknown recipient <xx>, from <a@b>, IP "
+	    "address 192.0.2.66 [cut]");
+	assert_int_equal(strlen(s->msg[0]), 85);
+	/* The mark also ends a cut inside a continuation, and the cut
+	 * never splits a character to make room for it. */
+	s = run(
+	    "[17/Jun/2011 17:00:45] abc\n\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n",
+	    14);
+	assert_string_equal(s->msg[0], "abc \xc3\xa9\xc3\xa9 [cut]");
+	s = run("[17/Jun/2011 17:00:45] abcde\xc3\xa9\xc3\xa9xyzw\n", 12);
+	assert_string_equal(s->msg[0], "abcde [cut]");
+	/* Exactly at the cap: no cut, no mark. */
+	s = run("[17/Jun/2011 17:00:45] 0123456789ab\n", 12);
+	assert_string_equal(s->msg[0], "0123456789ab");
+	assert_int_equal(s->e[0].cut, 0);
+}
+
 int
 main(void)
 {
@@ -314,6 +348,7 @@ main(void)
 	    cmocka_unit_test(test_joiner_orphans_counted_not_written),
 	    cmocka_unit_test(test_joiner_bad_stamp_is_a_counted_continuation),
 	    cmocka_unit_test(test_joiner_cut_at_utf8_boundary),
+	    cmocka_unit_test(test_joiner_cut_is_marked),
 	    cmocka_unit_test(test_joiner_counts),
 	    cmocka_unit_test(test_joiner_flush_then_late_continuation),
 	    cmocka_unit_test(test_joiner_pieces_equal_whole),

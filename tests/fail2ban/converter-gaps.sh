@@ -8,9 +8,9 @@
 #   2. a continuation line that arrives after --flush-timeout becomes an
 #      entry of its own, under the stamp of the entry before it, again
 #      without a mark: its text, the client's, reads as a whole message.
-# Both need a change in kerio2syslog (e.g. a fixed mark on cut and resumed
-# lines that no rule accepts, or not writing them); until then this test is
-# registered DISABLED in tests.cmake.
+# kerio2syslog closes both with a fixed mark that no rule accepts: a cut
+# message ends with " [cut]", a late continuation starts with
+# "[continued] ". This test keeps them closed.
 #
 # usage: converter-gaps.sh path/to/kerio2syslog
 K2S=$1

@@ -13,8 +13,3 @@ foreach(t corpus injection e2e config converter-gaps)
 endforeach()
 set_tests_properties(fail2ban_e2e PROPERTIES TIMEOUT 120)
 set_tests_properties(fail2ban_config PROPERTIES TIMEOUT 60)
-
-# kerio2syslog writes cut entries and late continuations without a mark, so
-# that the client's text can end a line or stand as a whole message (see
-# converter-gaps.sh).  Enable once kerio2syslog marks or drops such lines.
-set_tests_properties(fail2ban_converter_gaps PROPERTIES DISABLED TRUE)
