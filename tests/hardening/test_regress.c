@@ -121,7 +121,11 @@ test_regress_output_nonblocking_full(void **unused)
 	for (int i = 0; i < ENTRIES; i++) {
 		char msg[32];
 		struct entry e = {
-		    .stamp = {2011, 6, 17, 17, 0, 45},
+		    .stamp = {.year = 2011,
+		        .mon = 6,
+		        .mday = 17,
+		        .hour = 17,
+		        .sec = 45},
 		    .msg = msg,
 		};
 
