@@ -121,6 +121,12 @@ state_parse(const char *p, size_t n, struct state *s)
 		return STATE_FOREIGN;
 	if (!next_line(&q, end, line, sizeof(line)))
 		return STATE_TORN;
+	/*
+	 * sscanf(3) cannot tell a number out of range (cert-err34-c); here
+	 * that is harmless: glibc stores it clamped, and each value is
+	 * checked after, against its version, checksum or range.
+	 * NOLINTBEGIN(cert-err34-c)
+	 */
 	if (sscanf(line, STATE_MAGIC " %d%n", &ver, &used) != 1 ||
 	    line[used] != '\0')
 		return STATE_TORN;
@@ -166,6 +172,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	        &osize, &used) != 4 ||
 	    line[used] != '\0')
 		goto torn;
+	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)
 		goto torn;
 	if (pos < 0 || osize < 0 || flush < -1 ||
