@@ -42,11 +42,17 @@ converter_init(struct converter *c, const struct convert_opts *o,
 		return -1;
 	}
 	c->head = malloc(c->head_len + 1);
-	if (c->head == NULL)
+	c->line_head = malloc(STAMP_TEXT_MAX + c->head_len);
+	if (c->head == NULL || c->line_head == NULL) {
+		free(c->head);
+		free(c->line_head);
 		return -1;
+	}
+	c->line_head_key = -1;
 	snprintf(c->head, c->head_len + 1, " %s %s: ", o->host, o->tag);
 	if (joiner_init(&c->j, o->max_entry, emit_cb, event_cb, c) < 0) {
 		free(c->head);
+		free(c->line_head);
 		return -1;
 	}
 	c->event = event;
@@ -63,32 +69,49 @@ converter_free(struct converter *c)
 {
 	joiner_free(&c->j);
 	free(c->head);
-	c->head = NULL;
+	free(c->line_head);
+	c->head = c->line_head = NULL;
+}
+
+/* The stamp and " HOST TAG: " of e, rendered once per distinct stamp. */
+static void
+line_head(struct converter *c, const struct entry *e)
+{
+	int64_t key = stamp_key(&e->stamp);
+	const char *stamp;
+	size_t slen;
+
+	if (key == c->line_head_key)
+		return;
+	stamp = stamp_render(&c->sr, &e->stamp, &slen);
+	memcpy(c->line_head, stamp, slen);
+	memcpy(c->line_head + slen, c->head, c->head_len);
+	c->line_head_len = slen + c->head_len;
+	c->line_head_key = key;
 }
 
 void
 converter_entry(struct converter *c, const struct entry *e)
 {
-	const char *stamp, *msg = e->msg;
-	size_t slen, left = e->len;
+	const char *msg = e->msg;
+	size_t hl, left = e->len;
 	char *q;
 
 	if (c->sel != NULL && !select_wants(c->sel, e->msg, e->len)) {
 		c->excluded++;
 		return;
 	}
-	stamp = stamp_render(&c->sr, &e->stamp, &slen);
-	if (slen + c->head_len + left * FORMAT_EXPANSION + 1 <= c->out->cap) {
+	line_head(c, e);
+	hl = c->line_head_len;
+	if (hl + left * FORMAT_EXPANSION + 1 <= c->out->cap) {
 		/* The common case: the whole line in one reservation. */
 		size_t used, made;
 
-		q = output_reserve(c->out,
-		    slen + c->head_len + left * FORMAT_EXPANSION + 1);
+		q = output_reserve(c->out, hl + left * FORMAT_EXPANSION + 1);
 		if (q == NULL)
 			return;
-		memcpy(q, stamp, slen);
-		memcpy(q + slen, c->head, c->head_len);
-		made = slen + c->head_len;
+		memcpy(q, c->line_head, hl);
+		made = hl;
 		if (e->plain) {
 			memcpy(q + made, msg, left);
 			made += left;
@@ -101,12 +124,8 @@ converter_entry(struct converter *c, const struct entry *e)
 		c->written++;
 		return;
 	}
-	q = output_reserve(c->out, slen + c->head_len);
-	if (q == NULL)
+	if (output_write(c->out, c->line_head, hl) < 0)
 		return;
-	memcpy(q, stamp, slen);
-	memcpy(q + slen, c->head, c->head_len);
-	output_commit(c->out, slen + c->head_len);
 	/* Escape straight into the output buffer, a chunk at a time. */
 	while (left > 0) {
 		size_t want = left * FORMAT_EXPANSION, used, made;

@@ -31,6 +31,11 @@ struct converter {
 	struct output *out;
 	char *head; /* " HOST TAG: " */
 	size_t head_len;
+	/* The rendered stamp and head of the last line, rebuilt when the
+	 * stamp changes: one copy per line instead of two. */
+	char *line_head;
+	size_t line_head_len;
+	int64_t line_head_key;
 	int flush_timeout;
 	void (*event)(void *, enum joiner_event, uint64_t, uint64_t);
 	void *event_ctx;

@@ -10,6 +10,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 /* 1: escape the byte; 2: look at the bytes that follow (C2, E2). */
 /* clang-format off */
@@ -68,10 +71,9 @@ special_mask(const unsigned char *s)
  * at 16 bytes a step, and the last step overlaps the one before it rather
  * than going byte by byte.
  */
-size_t
-format_plain_run(const char *str, size_t n)
+static size_t
+plain_run_sse2(const unsigned char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
 #ifdef __SSE2__
@@ -93,6 +95,64 @@ format_plain_run(const char *str, size_t n)
 		i++;
 	return i;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Bit k set: byte k of the 32 at s needs a second look. */
+__attribute__((target("avx2"))) static unsigned
+special_mask_avx2(const unsigned char *s)
+{
+	const __m256i low = _mm256_set1_epi8(0x1f);
+	const __m256i del = _mm256_set1_epi8(0x7f);
+	const __m256i c2 = _mm256_set1_epi8((char)0xc2);
+	const __m256i e2 = _mm256_set1_epi8((char)0xe2);
+	__m256i x = _mm256_loadu_si256((const void *)s);
+	__m256i m = _mm256_cmpeq_epi8(_mm256_min_epu8(x, low), x);
+
+	m = _mm256_or_si256(m, _mm256_cmpeq_epi8(x, del));
+	m = _mm256_or_si256(m, _mm256_cmpeq_epi8(x, c2));
+	m = _mm256_or_si256(m, _mm256_cmpeq_epi8(x, e2));
+	return (unsigned)_mm256_movemask_epi8(m);
+}
+
+/* The same scan, 32 bytes a step, where the processor has AVX2. */
+__attribute__((target("avx2"))) static size_t
+plain_run_avx2(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	unsigned m;
+
+	if (n < 32)
+		return plain_run_sse2(s, n);
+	for (; i + 32 <= n; i += 32) {
+		m = special_mask_avx2(s + i);
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i == n)
+		return n;
+	m = special_mask_avx2(s + n - 32) >> (32 - (n - i));
+	return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+}
+
+static size_t (*plain_run)(const unsigned char *, size_t);
+
+size_t
+format_plain_run(const char *str, size_t n)
+{
+	if (plain_run == NULL) {
+		__builtin_cpu_init();
+		plain_run = __builtin_cpu_supports("avx2") ? plain_run_avx2
+		                                           : plain_run_sse2;
+	}
+	return plain_run((const unsigned char *)str, n);
+}
+#else
+size_t
+format_plain_run(const char *str, size_t n)
+{
+	return plain_run_sse2((const unsigned char *)str, n);
+}
+#endif
 
 size_t
 format_escape(char *dst, size_t cap, const char *src, size_t n, size_t *used)

@@ -103,7 +103,7 @@ wait_writable(struct output *o)
 }
 
 char *
-output_reserve(struct output *o, size_t n)
+output_reserve_slow(struct output *o, size_t n)
 {
 	if (o->err != 0) {
 		errno = o->err;

@@ -28,11 +28,21 @@ int output_open(struct output *o, const char *path, size_t cap);
 /* Flushes what it can, then closes the file (not standard output). */
 int output_close(struct output *o);
 
+/* output_reserve when the buffer is full: flushes first. */
+char *output_reserve_slow(struct output *o, size_t n);
+
 /*
  * Returns a pointer to at least n (<= cap) free bytes, flushing first if
- * needed, or NULL after a write error (errno and o->err set).
+ * needed, or NULL after a write error (errno and o->err set). Inline: it
+ * runs once per line.
  */
-char *output_reserve(struct output *o, size_t n);
+static inline char *
+output_reserve(struct output *o, size_t n)
+{
+	if (o->err == 0 && o->cap - o->len >= n)
+		return o->buf + o->len;
+	return output_reserve_slow(o, n);
+}
 
 /* Marks n bytes at the reserved pointer as written. */
 void output_commit(struct output *o, size_t n);

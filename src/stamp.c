@@ -15,6 +15,25 @@
 static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/* 1-12 for "Jan".."Dec" (case as Kerio writes it), else 0. */
+static int
+month_number(const char *p)
+{
+	uint32_t want = (uint32_t)(unsigned char)p[0] << 16 |
+	    (uint32_t)(unsigned char)p[1] << 8 | (unsigned char)p[2];
+
+	for (int i = 0; i < 12; i++) {
+		const char *m = months[i];
+
+		if (want ==
+		    ((uint32_t)(unsigned char)m[0] << 16 |
+		        (uint32_t)(unsigned char)m[1] << 8 |
+		        (unsigned char)m[2]))
+			return i + 1;
+	}
+	return 0;
+}
+
 static int
 is_digit(char c)
 {
@@ -50,6 +69,15 @@ days_in_month(int y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
+int64_t
+stamp_key(const struct stamp *st)
+{
+	return ((((int64_t)st->year * 13 + st->mon) * 32 + st->mday) * 24 +
+	           st->hour) *
+	    3660 +
+	    st->min * 61 + st->sec;
+}
+
 enum stamp_result
 stamp_parse(const char *p, size_t len, struct stamp *st)
 {
@@ -63,12 +91,7 @@ stamp_parse(const char *p, size_t len, struct stamp *st)
 	if (len < STAMP_KERIO_LEN || p[3] != '/' || p[7] != '/' ||
 	    p[12] != ' ' || p[15] != ':' || p[18] != ':' || p[21] != ']')
 		return STAMP_BAD;
-	for (int i = 0; i < 12; i++) {
-		if (memcmp(p + 4, months[i], 3) == 0) {
-			mon = i + 1;
-			break;
-		}
-	}
+	mon = month_number(p + 4);
 	st->mday = digits(p + 1, 2);
 	st->year = digits(p + 8, 4);
 	st->hour = digits(p + 13, 2);
@@ -215,12 +238,14 @@ render_rfc3339(struct stamp_renderer *r, char *q0, const struct stamp *st)
 const char *
 stamp_render(struct stamp_renderer *r, const struct stamp *st, size_t *len)
 {
-	if (!r->have_text || memcmp(&r->last, st, sizeof(*st)) != 0) {
+	int64_t key = stamp_key(st);
+
+	if (!r->have_text || r->last_key != key) {
 		if (r->format == STAMP_RFC3339)
 			r->text_len = render_rfc3339(r, r->text, st);
 		else
 			r->text_len = render_bsd(r->text, st);
-		r->last = *st;
+		r->last_key = key;
 		r->have_text = 1;
 	}
 	*len = r->text_len;

@@ -5,6 +5,7 @@
 #define KERIO2SYSLOG_STAMP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length of "[17/Jun/2011 17:00:45]". */
 #define STAMP_KERIO_LEN 22
@@ -35,7 +36,7 @@ struct stamp {
 struct stamp_renderer {
 	enum stamp_format format;
 	int have_text;
-	struct stamp last;
+	int64_t last_key;
 	char text[STAMP_TEXT_MAX];
 	size_t text_len;
 	/* rfc3339: offset valid for the whole of day_key, if day_fixed. */
@@ -49,6 +50,9 @@ struct stamp_renderer {
  * the stamp fills *st and occupies the first STAMP_KERIO_LEN bytes.
  */
 enum stamp_result stamp_parse(const char *p, size_t len, struct stamp *st);
+
+/* One number for a stamp: equal keys, equal stamps; later, larger. */
+int64_t stamp_key(const struct stamp *st);
 
 /* Prepares a renderer for one format. */
 void stamp_renderer_init(struct stamp_renderer *r, enum stamp_format format);
