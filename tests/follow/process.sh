@@ -13,7 +13,7 @@ shift
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 ALL="rename copytruncate missing sigstop_regrow kill9_burst
 kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved
-logrotate full_disk"
+logrotate full_disk unreadable"
 SCENARIOS=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
@@ -303,6 +303,33 @@ t_full_disk() {
 	ln -sfn out.log "$D/out.link"
 	kill -HUP "$PID"
 	check wait_until 10 have 20 "$D/out.log" || return 1
+	check wait_until 10 reported 1 'working again' || return 1
+	stop && check exactly 20 "$D/out.log"
+}
+
+# An input that cannot be read: reported, retried with back-off, read
+# once it can be. As root the follower runs as nobody, to be refused.
+t_unreadable() {
+	local as=()
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null ||
+		    { echo "  setpriv missing"; return 1; }
+		chmod 0711 "$TOP"
+		chown nobody "$D"
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	fi
+	gen 1 20 >"$D/in.log"
+	chmod 000 "$D/in.log"
+	"${as[@]}" "$BIN" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$D/state" --flush-timeout 100 -v --from-start \
+	    2>>"$D/stderr" &
+	PID=$!
+	PIDS+=("$PID")
+	check wait_until 10 reported 2 'cannot open .*in.log: Permission' ||
+	    return 1
+	check test ! -s "$D/out.log" || return 1
+	chmod 644 "$D/in.log"
+	check wait_until 15 have 20 "$D/out.log" || return 1
 	check wait_until 10 reported 1 'working again' || return 1
 	stop && check exactly 20 "$D/out.log"
 }
