@@ -811,7 +811,8 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		reader_free(&f.r);
 		return -1;
 	}
-	if (f.w.fd < 0 || f.w.wd_dir < 0)
+	/* A missing directory is watched once it is there. */
+	if (f.w.fd < 0 || (f.w.wd_dir < 0 && errno != ENOENT))
 		report(&f, FOLLOWER_NO_INOTIFY, errno, f.w.dir);
 	f.conv_emit = c->j.emit;
 	f.conv_ctx = c->j.ctx;
@@ -888,6 +889,9 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			save(&f, -1);
 		if (now >= f.next_tick) {
 			f.next_tick = now + FOLLOW_TICK_MS;
+			/* A directory that was missing may be there now. */
+			if (f.w.fd >= 0 && f.w.wd_dir < 0)
+				follow_watch_drain(&f.w);
 			if (!f.fault && output_moved(f.out))
 				reopen_output(&f);
 		}
