@@ -73,6 +73,7 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define TAIL_SPAN 256
+#define READ_SLICE (8 * 1024 * 1024)
 
 struct fl {
 	const struct follower_opts *o;
@@ -386,7 +387,8 @@ output_surplus(struct fl *f, const struct state *s)
 		return 0;
 	if (dev != s->out_dev || ino != s->out_ino) {
 		/* Rotated away (logrotate) before the reopen was saved. */
-		if (follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
+		if (f->out->path == NULL ||
+		    follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
 		    follow_find(dir, s->out_dev, s->out_ino, name,
 		        sizeof(name)) != 1 ||
 		    stat(name, &sb) < 0)
@@ -486,12 +488,12 @@ start(struct fl *f, const struct state *s, int quiet)
 	    (!quiet || d != FOLLOW_START_RESUME || f->out->skip > 0)) {
 		char msg[160];
 
-		snprintf(msg, sizeof(msg), "%s%s%jd%s", start_text(d),
-		    f->out->skip > 0 ? "; " : "", (intmax_t)f->out->skip,
-		    f->out->skip > 0 ? " bytes of its output are already"
-		                       " written, not repeated"
-		                     : "");
-		if (f->out->skip == 0)
+		if (f->out->skip > 0)
+			snprintf(msg, sizeof(msg),
+			    "%s; %jd bytes of its output are already written,"
+			    " not repeated",
+			    start_text(d), (intmax_t)f->out->skip);
+		else
 			snprintf(msg, sizeof(msg), "%s", start_text(d));
 		report(f, FOLLOWER_START, 0, msg);
 	}
@@ -513,12 +515,14 @@ take_line(struct fl *f, const struct line *l)
 }
 
 /*
- * Reads the input to its end. Returns 1 if bytes came, 0 if none, -1 on
- * a read error, -2 on a write error.
+ * Reads the input to its end, or READ_SLICE bytes of a long backlog, so
+ * that signals are seen while catching up. Returns 1 if bytes came, 0 if
+ * none, -1 on a read error, -2 on a write error.
  */
 static int
 read_input(struct fl *f)
 {
+	off_t first = read_offset(f);
 	struct line l;
 	int got = 0;
 
@@ -533,6 +537,8 @@ read_input(struct fl *f)
 		if (f->out->err != 0)
 			return -2;
 		before = read_offset(f);
+		if (before - first >= READ_SLICE)
+			return 1;
 		n = reader_fill(&f->r);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -870,7 +876,10 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			if (now - f.last_save >= SAVE_INTERVAL_MS &&
 			    flush_out(&f) == 0)
 				save(&f, -1);
-			continue; /* more may be there: no wait yet */
+			/* More may be there: no wait, but let a pending
+			 * signal in. */
+			ppoll(NULL, 0, &(struct timespec){0, 0}, o->sig->mask);
+			continue;
 		}
 		if (f.fault || flush_out(&f) < 0)
 			continue;
