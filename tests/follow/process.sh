@@ -13,7 +13,7 @@ shift
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 ALL="rename copytruncate missing sigstop_regrow kill9_burst
 kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved
-logrotate full_disk unreadable"
+logrotate full_disk unreadable bad_state"
 SCENARIOS=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
@@ -332,6 +332,27 @@ t_unreadable() {
 	check wait_until 15 have 20 "$D/out.log" || return 1
 	check wait_until 10 reported 1 'working again' || return 1
 	stop && check exactly 20 "$D/out.log"
+}
+
+# A foreign or torn state file is refused with a clear message, not
+# half believed.
+t_bad_state() {
+	gen 1 10 >"$D/in.log"
+	echo '{"offset": 5}' >"$D/state"
+	start --from-start || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	check grep -q "state file .*: not a kerio2syslog state file" \
+	    "$D/stderr" || return 1
+	stop || return 1
+	head -c 60 "$D/state" >"$D/state.torn" && mv "$D/state.torn" "$D/state"
+	gen 11 20 >>"$D/in.log"
+	start --from-start || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	check grep -q "state file .*: damaged or cut short" "$D/stderr" ||
+	    return 1
+	stop || return 1
+	# Refused, the state is not used: --from-start reads all again.
+	check test "$(seqs "$D/out.log" | wc -l)" -eq 30
 }
 
 # A logrotate configuration for $D/out.log: the shipped one if there is
