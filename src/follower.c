@@ -227,6 +227,9 @@ save(struct fl *f, off_t flush_at)
 
 	if (f->out->err != 0 || output_pending(f->out) != 0)
 		return -1;
+	/* Also when no commit can be taken: the next try is in a second,
+	 * not at once. */
+	f->last_save = host_now_ms();
 	memset(&s, 0, sizeof(s));
 	s.flush_at = flush_at;
 	if (f->fd >= 0) {
@@ -249,7 +252,6 @@ save(struct fl *f, off_t flush_at)
 	}
 	f->commit = s;
 	f->have_commit = 1;
-	f->last_save = host_now_ms();
 	f->dirty = 0;
 	if (f->o->state_path == NULL)
 		return 0;
