@@ -21,18 +21,18 @@ trap 'rm -rf "$work"' EXIT INT TERM
 if ! { CC=clang cmake -S "$top" -B "$build" -DENABLE_FUZZING=ON \
     -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
     cmake --build "$build" -j "$jobs" --target fuzz_stamp fuzz_joiner \
-	fuzz_convert; } >"$work/build.log" 2>&1; then
+	fuzz_convert fuzz_state; } >"$work/build.log" 2>&1; then
 	tail -n 40 "$work/build.log"
 	echo "run-fuzzers.sh: the fuzz build failed"
 	exit 1
 fi
 
 failed=0
-for what in stamp joiner convert; do
+for what in stamp joiner convert state; do
 	corpus=$work/$what
 	mkdir -p "$corpus"
-	if [ "$what" = stamp ]; then
-		cp "$here/corpus/stamp/"* "$corpus/"
+	if [ "$what" = stamp ] || [ "$what" = state ]; then
+		cp "$here/corpus/$what/"* "$corpus/"
 	else
 		cp "$here/corpus/log/"* "$corpus/"
 		for f in "$top"/tests/data/*.log; do
