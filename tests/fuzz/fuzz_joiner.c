@@ -7,8 +7,12 @@
  * Checked: no message is longer than the cap or holds a LF; every line is
  * counted once; each stamped line opens one entry (plus one per late
  * continuation); a valid UTF-8 input gives valid UTF-8 messages, cut or
- * not; the reader hands out every byte and no piece beyond its buffer.
+ * not; the reader hands out every byte and no piece beyond its buffer;
+ * and the entries are the same whether the input comes all at once or a
+ * few bytes per read through a pipe.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct check {
 	size_t max;
 	uint64_t emitted;
-	int utf8; /* the input is valid UTF-8 */
+	uint64_t digest; /* of every entry emitted, in order */
+	int utf8;        /* the input is valid UTF-8 */
 };
+
+static void mix(uint64_t *d, const void *p, size_t n);
 
 static uint32_t
 fnv1a(const uint8_t *p, size_t n)
@@ -85,6 +92,10 @@ on_entry(void *ctx, const struct entry *e)
 	struct check *c = ctx;
 
 	c->emitted++;
+	mix(&c->digest, &e->stamp, sizeof(e->stamp));
+	mix(&c->digest, &e->len, sizeof(e->len));
+	mix(&c->digest, &e->cut, sizeof(e->cut));
+	mix(&c->digest, e->msg, e->len);
 	if (e->len > c->max || memchr(e->msg, '\n', e->len) != NULL)
 		abort();
 	if (c->utf8 && !valid_utf8((const uint8_t *)e->msg, e->len))
@@ -117,33 +128,83 @@ count_lines(const uint8_t *p, size_t n, uint64_t *lines, uint64_t *stamped)
 	}
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Mixes n bytes into a running FNV-1a digest. */
+static void
+mix(uint64_t *d, const void *p, size_t n)
 {
-	uint32_t h = fnv1a(data, size);
-	struct check c = {0};
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		*d = (*d ^ b[i]) * 1099511628211u;
+}
+
+/*
+ * Gives the reader its input: all of it at once from a memory file, or,
+ * chunked, through a non-blocking pipe a few bytes at a time, written
+ * only when the reader has emptied it (so reads end anywhere: between CR
+ * and LF, inside the BOM, inside a stamp).
+ */
+struct feed {
+	int chunked;
+	int fd[2];
+	size_t done;
+	uint32_t seed;
+};
+
+static int
+feed_open(struct feed *f, const uint8_t *data, size_t size)
+{
+	if (!f->chunked) {
+		f->fd[0] = memfd_create("fuzz_joiner", MFD_CLOEXEC);
+		f->fd[1] = -1;
+		if (f->fd[0] < 0 ||
+		    (size > 0 && write(f->fd[0], data, size) != (ssize_t)size))
+			return -1;
+		return lseek(f->fd[0], 0, SEEK_SET) == 0 ? 0 : -1;
+	}
+	if (pipe(f->fd) < 0)
+		return -1;
+	return fcntl(f->fd[0], F_SETFL, O_NONBLOCK);
+}
+
+/* The pipe is empty: writes the next chunk, or closes it at the end. */
+static void
+feed_more(struct feed *f, const uint8_t *data, size_t size)
+{
+	size_t k;
+
+	if (f->done == size) {
+		if (f->fd[1] >= 0)
+			close(f->fd[1]);
+		f->fd[1] = -1;
+		return;
+	}
+	f->seed = f->seed * 1103515245u + 12345u;
+	k = 1 + (f->seed >> 16) % 64;
+	if (k > size - f->done)
+		k = size - f->done;
+	if (write(f->fd[1], data + f->done, k) != (ssize_t)k)
+		abort();
+	f->done += k;
+}
+
+static void
+run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
+    struct joiner_counts *counts, int chunked)
+{
+	struct feed f = {.chunked = chunked, .seed = h};
+	unsigned flush_every;
+	uint64_t pushed = 0;
 	struct reader r;
 	struct joiner j;
 	struct line l;
-	uint64_t lines, stamped, pushed = 0;
-	unsigned flush_every;
 	size_t cap;
-	int fd;
 
-	c.max = (h & 3) == 0 ? JOINER_DEFAULT_MAX : 1 + (h >> 2) % 97;
 	cap = 64 + (h >> 9) % 193;
 	flush_every = (h >> 17) % 4 == 0 ? 1 + (h >> 19) % 5 : 0;
-	c.utf8 = valid_utf8(data, size);
-
-	fd = memfd_create("fuzz_joiner", MFD_CLOEXEC);
-	if (fd < 0)
-		abort();
-	if (size > 0 && write(fd, data, size) != (ssize_t)size)
-		abort();
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		abort();
-	if (reader_init(&r, fd, 0, cap) < 0 ||
-	    joiner_init(&j, c.max, on_entry, NULL, &c) < 0)
+	if (feed_open(&f, data, size) < 0 ||
+	    reader_init(&r, f.fd[0], 0, cap) < 0 ||
+	    joiner_init(&j, c->max, on_entry, NULL, c) < 0)
 		abort();
 	for (;;) {
 		ssize_t n;
@@ -159,20 +220,46 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.eof)
 			break;
 		n = reader_fill(&r);
-		if (n < 0)
+		if (n < 0 && chunked && errno == EAGAIN)
+			feed_more(&f, data, size);
+		else if (n < 0)
 			abort();
 	}
 	joiner_end(&j);
 	if (reader_offset(&r) != (off_t)size)
 		abort();
-
-	count_lines(data, size, &lines, &stamped);
-	if (j.n.lines != lines || j.n.entries != c.emitted ||
-	    j.n.entries != stamped + j.n.resumed ||
-	    (flush_every == 0 && j.n.resumed != 0))
+	if (flush_every == 0 && j.n.resumed != 0)
 		abort();
+	*counts = j.n;
 	joiner_free(&j);
 	reader_free(&r);
-	close(fd);
+	close(f.fd[0]);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint32_t h = fnv1a(data, size);
+	struct check whole = {0}, chunked;
+	struct joiner_counts a, b;
+	uint64_t lines, stamped;
+
+	whole.max = (h & 3) == 0 ? JOINER_DEFAULT_MAX : 1 + (h >> 2) % 97;
+	whole.utf8 = valid_utf8(data, size);
+	whole.digest = 14695981039346656037u;
+	chunked = whole;
+	run(data, size, h, &whole, &a, 0);
+	count_lines(data, size, &lines, &stamped);
+	if (a.lines != lines || a.entries != whole.emitted ||
+	    a.entries != stamped + a.resumed)
+		abort();
+	/* However the bytes arrive, the same entries come out. A read
+	 * per few bytes is slow: one input in four. */
+	if ((h >> 24) % 4 != 0)
+		return 0;
+	run(data, size, h, &chunked, &b, 1);
+	if (chunked.emitted != whole.emitted ||
+	    chunked.digest != whole.digest || memcmp(&a, &b, sizeof(a)) != 0)
+		abort();
 	return 0;
 }
