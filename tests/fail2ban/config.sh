@@ -13,7 +13,7 @@ f2b_init
 command -v fail2ban-client >/dev/null || { echo "fail2ban-client is missing" >&2; exit 69; }
 
 DISTRO=/etc/fail2ban
-README=$HERE/../../contrib/fail2ban/README-section.md
+README=$HERE/../../README.md
 if [ ! -f "$DISTRO/jail.conf" ] || [ ! -f "$DISTRO/filter.d/kerio.conf" ]; then
 	echo "the fail2ban package's configuration is not in $DISTRO" >&2
 	exit 69
@@ -26,8 +26,11 @@ cp -a "$DISTRO" "$etc"
 rm -f "$etc"/jail.d/*
 (cd "$etc" && find . -type f -exec sha256sum {} +) | sort >"$T/before"
 
-# The README's install commands, with the configuration directory moved.
-grep -E '^install ' "$README" >"$T/install.sh"
+# The install commands of the README's fail2ban section, with the
+# configuration directory moved.
+awk '/^## Using it with fail2ban/ { in_f2b = 1; next }
+	/^## / { in_f2b = 0 }
+	in_f2b && /^install / { print }' "$README" >"$T/install.sh"
 check "install commands in the README" 2 "$(wc -l <"$T/install.sh")"
 if (cd "$HERE/../.." && sed "s|$DISTRO/|$etc/|g" "$T/install.sh" | sh -e); then
 	ok "the README's install commands ran"
