@@ -1,8 +1,9 @@
 #!/bin/bash
 # The test suite under valgrind memcheck: every cmocka unit test program
-# of BUILD_DIR, and the program as the golden, CLI and fault tests run it
-# (through a wrapper that starts it under valgrind). Fails on any memcheck
-# error, any definite or indirect leak, and any failing test.
+# of BUILD_DIR, and the program as the golden, CLI, fault and follow-mode
+# process tests run it (through a wrapper that starts it under
+# valgrind). Fails on any memcheck error, any definite or indirect leak,
+# and any failing test.
 #
 # usage: tests/hardening/valgrind-ctest.sh BUILD_DIR
 # BUILD_DIR: a plain (not Asan) build with the tests built.
@@ -24,6 +25,10 @@ command -v valgrind >/dev/null || {
 T=$(mktemp -d "${TMPDIR:-/tmp}/k2s-vg.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 mkdir "$T/logs"
+# Some tests run the program as nobody (follow/process.sh, unreadable
+# input): it must reach the wrapper and write its log.
+chmod 0711 "$T"
+chmod 1777 "$T/logs"
 
 VG="valgrind --error-exitcode=99 --leak-check=full"
 VG="$VG --errors-for-leak-kinds=definite,indirect"
@@ -36,7 +41,7 @@ cat >"$T/kerio2syslog" <<WRAP
 #!/bin/sh
 exec $VG --log-file="$T/logs/prog.%p.log" "$bin" "\$@"
 WRAP
-chmod +x "$T/kerio2syslog"
+chmod 0755 "$T/kerio2syslog"
 
 passed=0
 failed=0
@@ -75,6 +80,7 @@ run_script() {
 run_script "$top/tests/golden.sh" "$top/tests/data"
 run_script "$top/tests/cli.sh" "$top/tests/data"
 run_script "$here/faults.sh"
+run_script "$top/tests/follow/process.sh"
 
 # A process killed by a signal (or timeout) exits 99 no more; its log
 # still holds the summary. Any error or leak in any log fails.
