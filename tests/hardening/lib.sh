@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the hardening tests: counters, a bounded wait, temporary
 # files removed on exit, and the check that output lines are well-formed.
 # Sourced by bash scripts that set BIN first.
