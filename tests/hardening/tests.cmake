@@ -17,3 +17,12 @@ set_tests_properties(hardening_regress PROPERTIES
 	LABELS "hardening;unit" TIMEOUT 60)
 set_tests_properties(hardening_memory hardening_faults PROPERTIES
 	LABELS hardening TIMEOUT 90)
+
+# The Asan build type once compiled without any sanitizer (its flags were
+# set after project() and lost): an Asan build must have ASan in it.
+if(CMAKE_BUILD_TYPE STREQUAL "Asan")
+	add_test(NAME hardening_asan_is_on
+		COMMAND grep -q -a __asan_init $<TARGET_FILE:kerio2syslog>)
+	set_tests_properties(hardening_asan_is_on PROPERTIES
+		LABELS hardening TIMEOUT 10)
+endif()
