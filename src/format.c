@@ -192,15 +192,3 @@ format_escape(char *dst, size_t cap, const char *src, size_t n, size_t *used)
 	*used = i;
 	return o;
 }
-
-int
-format_needs_escape(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	for (size_t i = 0; i < n; i++) {
-		if (special[u[i]] != 0 && escape_len(u + i, n - i) != 0)
-			return 1;
-	}
-	return 0;
-}

@@ -27,7 +27,4 @@ size_t format_escape(char *dst, size_t cap, const char *src, size_t n,
  */
 size_t format_plain_run(const char *s, size_t n);
 
-/* 1 if s (n bytes) has a byte that format_escape would escape. */
-int format_needs_escape(const char *s, size_t n);
-
 #endif

@@ -56,10 +56,11 @@ test_format_escape_plain_untouched(void **unused)
 
 	(void)unused;
 	assert_string_equal(esc(s, strlen(s)), s);
-	assert_int_equal(format_needs_escape(s, strlen(s)), 0);
-	assert_int_equal(format_needs_escape("a\tb", 3), 1);
-	assert_int_equal(format_needs_escape("\xe2\x80\xa8", 3), 1);
-	assert_int_equal(format_needs_escape("\xe2\x80\xa7", 3), 0);
+	assert_int_equal(format_plain_run(s, strlen(s)), strlen(s));
+	assert_int_equal(format_plain_run("a\tb", 3), 1);
+	assert_int_equal(format_plain_run("\xe2\x80\xa8", 3), 0);
+	/* A lead byte is looked at, but only the separators change. */
+	assert_string_equal(esc("\xe2\x80\xa7", 3), "\xe2\x80\xa7");
 }
 
 /* A full buffer stops before an escape, never inside one. */
