@@ -59,6 +59,7 @@ setting()
 }
 check "jail kerio2syslog added with backend" "['add', 'kerio2syslog', 'polling']" \
     "$(grep "^\['add', 'kerio2syslog'" "$T/dump")"
+check "usedns (never resolve a name)" "'no'" "$(setting usedns)"
 check "maxretry" 5 "$(setting maxretry)"
 check "findtime" "'10m'" "$(setting findtime)"
 check "bantime" "'1h'" "$(setting bantime)"
