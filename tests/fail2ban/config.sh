@@ -66,6 +66,9 @@ check "bantime" "'1h'" "$(setting bantime)"
 check "logencoding" "'utf-8'" "$(setting logencoding)"
 check "failregex rules" 14 "$(grep "'addfailregex'" "$T/dump" | grep -oE "['\"]\^" | wc -l)"
 check "date patterns" 4 $(($(setting datepattern | grep -o '\\n' | wc -l) + 1))
+check "ban action (nftables, as Debian 12 ships)" \
+    "['set', 'kerio2syslog', 'addaction', 'nftables-multiport']" \
+    "$(grep "^\['set', 'kerio2syslog', 'addaction'" "$T/dump")"
 check "ports in the ban action" "25,465,587,143,993,110,995,80,443,4040" \
     "$(grep -o "\['port', '[^']*'\]" "$T/dump" | sed "s/.*, '\(.*\)'\]/\1/")"
 check "log file (missing here) reported" 1 \

@@ -35,8 +35,6 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 77
 fi
 
-DISTRO=/etc/fail2ban
-README=$HERE/../../README.md
 INNOCENT=203.0.113.250
 INNOCENT6=2001:db8:1::250
 ATTACKER=203.0.113.66
@@ -70,33 +68,12 @@ TEMPLATES=(
 	done
 } >"$T/hosts"
 
-# setup DIR FILTER JAIL: a copy of the distribution's configuration in DIR
-# (without its jail.d: Debian enables sshd there), the README's install
-# commands run into it, with FILTER and JAIL as the shipped files, and a
-# local override: our log file, an action that records bans, no lookup of
-# the server's own names (see above), and fail2ban's socket, pid file and
-# database in DIR.
+# setup DIR FILTER JAIL: f2b_setup, with an action that records bans and
+# no lookup of the server's own names (see above).
 setup()
 {
-	local etc=$1 filter=$2 jail=$3
-	cp -a "$DISTRO" "$etc"
-	rm -f "$etc"/jail.d/*
-	mkdir -p "$etc/src/contrib/fail2ban/filter.d" \
-	    "$etc/src/contrib/fail2ban/jail.d"
-	cp "$filter" "$etc/src/contrib/fail2ban/filter.d/kerio.conf"
-	cp "$jail" "$etc/src/contrib/fail2ban/jail.d/kerio2syslog.conf"
-	awk '/^## Using it with fail2ban/ { in_f2b = 1; next }
-		/^## / { in_f2b = 0 }
-		in_f2b && /^install / { print }' "$README" |
-	    sed "s|$DISTRO/|$etc/|g" | (cd "$etc/src" && sh -e) || return 1
-	cat >"$etc/fail2ban.local" <<EOF
-[Definition]
-loglevel = INFO
-logtarget = $etc/fail2ban.log
-socket = $etc/fail2ban.sock
-pidfile = $etc/fail2ban.pid
-dbfile = $etc/fail2ban.sqlite3
-EOF
+	local etc=$1
+	f2b_setup "$@" || return 1
 	cat >"$etc/action.d/record.conf" <<EOF
 [Definition]
 actionstart =
@@ -105,33 +82,10 @@ actioncheck =
 actionban = echo <ip> >> $etc/bans
 actionunban =
 EOF
-	cat >"$etc/jail.d/zz-test.local" <<EOF
-[kerio2syslog]
-logpath = $etc/keriosecurity.log
-action = record
-ignoreself = false
-EOF
-	: >"$etc/keriosecurity.log"
+	printf 'action = record\nignoreself = false\n' >>"$etc/jail.d/zz-test.local"
 	: >"$etc/bans"
 }
-
-server_pid=
-server_etc=
-client()
-{
-	fail2ban-client -c "$server_etc" -s "$server_etc/fail2ban.sock" "$@"
-}
-dead() { ! kill -0 "$1" 2>/dev/null; }
-stop_server()
-{
-	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-		client stop >/dev/null 2>&1
-		wait_until 15 dead "$server_pid" || kill -9 "$server_pid"
-		wait "$server_pid" 2>/dev/null
-	fi
-	server_pid=
-}
-CLEANUP=stop_server
+CLEANUP=f2b_stop
 
 # run NAME DIR: the server on DIR's configuration in its own namespaces,
 # traced; the burst of names, then the attacker.  Leaves DIR/trace and
@@ -139,18 +93,10 @@ CLEANUP=stop_server
 run()
 {
 	local name=$1 etc=$2 i when
-	server_etc=$etc
-	unshare -mn -- sh -c 'mount --bind "$1" /etc/hosts && shift &&
-	    exec strace -f -qq -e trace=openat,open,connect,sendto,sendmsg \
-	    -o "$@"' sh "$T/hosts" "$etc/trace" \
-	    fail2ban-server -f -x -c "$etc" -s "$etc/fail2ban.sock" \
-	    -p "$etc/fail2ban.pid" >"$etc/server.out" 2>&1 &
-	server_pid=$!
-	jail_up() { client status kerio2syslog >/dev/null 2>&1; }
-	if ! wait_until 60 jail_up; then
+	if ! f2b_start "$etc" unshare -mn -- sh -c 'mount --bind "$1" /etc/hosts &&
+	    shift && exec strace -f -qq -e trace=openat,open,connect,sendto,sendmsg \
+	    -o "$@"' sh "$T/hosts" "$etc/trace"; then
 		not_ok "$name: the jail did not come up within 60 s"
-		tail -20 "$etc/fail2ban.log" "$etc/server.out"
-		stop_server
 		return 1
 	fi
 	when=$(TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]')
@@ -174,7 +120,7 @@ run()
 		tail -20 "$etc/fail2ban.log"
 	fi
 	# fail2ban reads a file in order: the names came before the attacker.
-	stop_server
+	f2b_stop
 }
 
 # lookups TRACE: what the resolver does, in an strace output: /etc/hosts

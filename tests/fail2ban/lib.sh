@@ -296,3 +296,79 @@ run_corpus()
 		    "$entries" "$(wc -l <"$d/want.$want")"
 	done
 }
+
+DISTRO=/etc/fail2ban
+README=$HERE/../../README.md
+
+# readme_install_commands: the install commands of the README's fail2ban
+# section, as written there.
+readme_install_commands()
+{
+	awk '/^## Using it with fail2ban/ { in_f2b = 1; next }
+		/^## / { in_f2b = 0 }
+		in_f2b && /^install / { print }' "$README"
+}
+
+# f2b_setup DIR FILTER JAIL: a copy of the distribution's configuration in
+# DIR (without its jail.d: Debian enables sshd there), into which the
+# README's install commands put FILTER and JAIL as the shipped files; then
+# fail2ban's log, socket, pid file and database in DIR (fail2ban.local),
+# and DIR/jail.d/zz-test.local pointing the jail at DIR/keriosecurity.log
+# (the caller may add to it).
+f2b_setup()
+{
+	local etc=$1 src=$1/src/contrib/fail2ban
+	cp -a "$DISTRO" "$etc" || return 1
+	rm -f "$etc"/jail.d/*
+	mkdir -p "$src/filter.d" "$src/jail.d"
+	cp "$2" "$src/filter.d/kerio.conf"
+	cp "$3" "$src/jail.d/kerio2syslog.conf"
+	readme_install_commands | sed "s|$DISTRO/|$etc/|g" |
+	    (cd "$etc/src" && sh -e) || return 1
+	cat >"$etc/fail2ban.local" <<EOT
+[Definition]
+loglevel = INFO
+logtarget = $etc/fail2ban.log
+socket = $etc/fail2ban.sock
+pidfile = $etc/fail2ban.pid
+dbfile = $etc/fail2ban.sqlite3
+EOT
+	printf '[kerio2syslog]\nlogpath = %s\n' "$etc/keriosecurity.log" \
+	    >"$etc/jail.d/zz-test.local"
+	: >"$etc/keriosecurity.log"
+}
+
+# f2b_start DIR [WRAPPER...]: fail2ban-server in the foreground on DIR's
+# configuration (see f2b_setup), started through WRAPPER (e.g. unshare -n),
+# in the background as F2B_PID; waits until the jail kerio2syslog answers.
+# f2b_stop stops it (f2b_init's cleanup does too, through CLEANUP).
+F2B_PID=
+F2B_ETC=
+f2b_client()
+{
+	fail2ban-client -c "$F2B_ETC" -s "$F2B_ETC/fail2ban.sock" "$@"
+}
+f2b_dead() { ! kill -0 "$1" 2>/dev/null; }
+f2b_start()
+{
+	F2B_ETC=$1
+	shift
+	"$@" fail2ban-server -f -x -c "$F2B_ETC" -s "$F2B_ETC/fail2ban.sock" \
+	    -p "$F2B_ETC/fail2ban.pid" >"$F2B_ETC/server.out" 2>&1 &
+	F2B_PID=$!
+	jail_up() { f2b_client status kerio2syslog >/dev/null 2>&1; }
+	if ! wait_until 60 jail_up; then
+		tail -20 "$F2B_ETC/fail2ban.log" "$F2B_ETC/server.out"
+		f2b_stop
+		return 1
+	fi
+}
+f2b_stop()
+{
+	if [ -n "$F2B_PID" ] && kill -0 "$F2B_PID" 2>/dev/null; then
+		f2b_client stop >/dev/null 2>&1
+		wait_until 15 f2b_dead "$F2B_PID" || kill -9 "$F2B_PID"
+		wait "$F2B_PID" 2>/dev/null
+	fi
+	F2B_PID=
+}

@@ -2,9 +2,9 @@
 # real fail2ban (Debian package fail2ban): fail2ban-regex on the annotated
 # corpora, a real fail2ban-server end to end, fail2ban-client --test; as
 # root, fail2ban-server in private namespaces: no ban through DNS (dns,
-# with strace).
+# with strace), bans that reach nftables (nftables).
 # Included from tests/CMakeLists.txt.
-foreach(t corpus injection e2e config converter-gaps dns)
+foreach(t corpus injection e2e config converter-gaps dns nftables)
 	string(REPLACE "-" "_" name fail2ban_${t})
 	add_test(NAME ${name}
 		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/fail2ban/${t}.sh
@@ -16,5 +16,5 @@ endforeach()
 set_tests_properties(fail2ban_e2e PROPERTIES TIMEOUT 120)
 set_tests_properties(fail2ban_config PROPERTIES TIMEOUT 60)
 # Exit 77: not root, so no namespaces; reported as skipped, not passed.
-set_tests_properties(fail2ban_dns PROPERTIES TIMEOUT 180
+set_tests_properties(fail2ban_dns fail2ban_nftables PROPERTIES TIMEOUT 180
 	SKIP_RETURN_CODE 77)
