@@ -1,9 +1,11 @@
 #!/bin/bash
 # The shipped jail and filter, installed by the README's own install steps
-# into a copy of the distribution's fail2ban configuration: the package's
-# files stay as they were, fail2ban-client --test accepts the result, the
-# dumped jail has the shipped settings, and the filter answers by its
-# installed name.
+# into a copy of the distribution's configuration: the package's files
+# stay as they were, the dumped jail has the shipped settings, the README's
+# check of this jail alone passes where a plain fail2ban-client --test
+# fails (a stock Debian 12: Debian's sshd jail has no log file), the
+# README's dry run finds every attack in the corpus, and the filter answers
+# by its installed name.
 #
 # usage: config.sh path/to/kerio2syslog
 K2S=$1
@@ -12,25 +14,23 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 f2b_init
 command -v fail2ban-client >/dev/null || { echo "fail2ban-client is missing" >&2; exit 69; }
 
-DISTRO=/etc/fail2ban
-README=$HERE/../../README.md
 if [ ! -f "$DISTRO/jail.conf" ] || [ ! -f "$DISTRO/filter.d/kerio.conf" ]; then
 	echo "the fail2ban package's configuration is not in $DISTRO" >&2
 	exit 69
 fi
 
-# A copy of the distribution's configuration, without its jail.d (Debian
-# enables sshd there, which has nothing to do with us).
+# A copy of the distribution's configuration, as on a stock Debian 12:
+# Debian enables its sshd jail in jail.d, and without rsyslog that jail has
+# no log file (made so here, whatever this machine has).
 etc=$T/etc
 cp -a "$DISTRO" "$etc"
-rm -f "$etc"/jail.d/*
+printf '[sshd]\nenabled = true\nbackend = polling\nlogpath = %s\n' \
+    "$T/no-auth.log" >"$etc/jail.d/zz-stock-sshd.local"
 (cd "$etc" && find . -type f -exec sha256sum {} +) | sort >"$T/before"
 
 # The install commands of the README's fail2ban section, with the
 # configuration directory moved.
-awk '/^## Using it with fail2ban/ { in_f2b = 1; next }
-	/^## / { in_f2b = 0 }
-	in_f2b && /^install / { print }' "$README" >"$T/install.sh"
+readme_install_commands >"$T/install.sh"
 check "install commands in the README" 2 "$(wc -l <"$T/install.sh")"
 if (cd "$HERE/../.." && sed "s|$DISTRO/|$etc/|g" "$T/install.sh" | sh -e); then
 	ok "the README's install commands ran"
@@ -64,26 +64,96 @@ check "maxretry" 5 "$(setting maxretry)"
 check "findtime" "'10m'" "$(setting findtime)"
 check "bantime" "'1h'" "$(setting bantime)"
 check "logencoding" "'utf-8'" "$(setting logencoding)"
-check "failregex rules" 14 "$(grep "'addfailregex'" "$T/dump" | grep -oE "['\"]\^" | wc -l)"
+check "failregex rules" 14 "$(grep "^\['multi-set', 'kerio2syslog', 'addfailregex'" "$T/dump" |
+    grep -oE "['\"]\^" | wc -l)"
 check "date patterns" 4 $(($(setting datepattern | grep -o '\\n' | wc -l) + 1))
 check "ban action (nftables, as Debian 12 ships)" \
     "['set', 'kerio2syslog', 'addaction', 'nftables-multiport']" \
     "$(grep "^\['set', 'kerio2syslog', 'addaction'" "$T/dump")"
 check "ports in the ban action" "25,465,587,143,993,110,995,80,443,4040" \
-    "$(grep -o "\['port', '[^']*'\]" "$T/dump" | sed "s/.*, '\(.*\)'\]/\1/")"
+    "$(grep "^\['multi-set', 'kerio2syslog', 'action'" "$T/dump" |
+    grep -o "\['port', '[^']*'\]" | sed "s/.*, '\(.*\)'\]/\1/")"
 check "log file (missing here) reported" 1 \
     "$(grep -c 'Have not found any log file for kerio2syslog jail' "$T/dump.err")"
 
-# fail2ban-client --test: the shipped jail and filter, with only the log file
-# pointed at one that exists on this machine.
+# The log file the jail reads, set where the README says settings go.
 : >"$T/keriosecurity.log"
-printf '[kerio2syslog]\nlogpath = %s\n' "$T/keriosecurity.log" \
-    >"$etc/jail.d/zz-test.local"
-out=$(fail2ban-client -c "$etc" --test 2>"$T/test.err")
-rc=$?
-check "fail2ban-client --test" "0 OK: configuration test is successful" "$rc $out"
-if grep -q ERROR "$T/test.err"; then
-	not_ok "fail2ban-client --test logged errors: $(grep ERROR "$T/test.err")"
+printf '[kerio2syslog]\nlogpath = %s\n' "$T/keriosecurity.log" >>"$etc/jail.local"
+
+# A plain fail2ban-client --test fails here, on the sshd jail.
+# failed_on JAIL OUTPUT ERRFILE: whether a configuration test failed (no OK
+# in its OUTPUT), naming JAIL in its errors.
+failed_on()
+{
+	if [ "$2" = "${2%OK: configuration test is successful*}" ] &&
+	    grep -q "Have not found any log file for $1 jail" "$3"; then
+		echo "failed on $1"
+	else
+		echo "${2:-no output}; $(grep ERROR "$3" | head -1)"
+	fi
+}
+out=$(fail2ban-client -c "$etc" --test 2>"$T/plain.err")
+check "plain fail2ban-client --test" "failed on sshd" \
+    "$(failed_on sshd "$out" "$T/plain.err")"
+
+# check_jail: the README's check of this jail alone, as written, on $etc,
+# with its temporary files in $T/tmp.  Sets out and rc; stderr goes to
+# $T/check.err.
+readme_block fail2ban-check | sed "s|$DISTRO/|$etc/|g" >"$T/check.sh"
+check_jail()
+{
+	rm -rf "$T/tmp"
+	mkdir "$T/tmp"
+	out=$(TMPDIR=$T/tmp bash "$T/check.sh" 2>"$T/check.err")
+	rc=$?
+}
+if [ -s "$T/check.sh" ]; then
+	ok "the README's check: $(wc -l <"$T/check.sh") lines"
+else
+	not_ok "no check block (<!-- fail2ban-check -->) in the README"
+fi
+(cd "$etc" && find . -type f -exec sha256sum {} +) | sort >"$T/before-check"
+check_jail
+check "the README's check" "0 OK: configuration test is successful" "$rc $out"
+if grep -q ERROR "$T/check.err"; then
+	not_ok "the README's check logged errors: $(grep ERROR "$T/check.err")"
+fi
+check "the README's check left temporary files" "" "$(ls -A "$T/tmp")"
+(cd "$etc" && find . -type f -exec sha256sum {} +) | sort >"$T/after-check"
+cmp -s "$T/before-check" "$T/after-check"
+check "the README's check left the configuration as it was" 0 $?
+# ...and it does test our jail: without its log file, it fails.
+rm "$T/keriosecurity.log"
+check_jail
+check "the README's check without the jail's log file" \
+    "failed on kerio2syslog" "$(failed_on kerio2syslog "$out" "$T/check.err")"
+: >"$T/keriosecurity.log"
+
+# The README's dry run, as written, on the annotated corpus as Kerio's log:
+# every attack is found, wrapped ones too (fail2ban-regex on Kerio's own
+# lines misses those).
+dry=$T/dry
+mkdir -p "$dry"
+if parse_corpus "$HERE/data/kerio.log" "$dry"; then
+	attacks=$(awk '$2 != "-"' "$dry/entries" | wc -l)
+	readme_block fail2ban-dry-run | sed "s|$DISTRO/|$etc/|g
+	    s|/opt/kerio/mailserver/store/logs/security.log|$dry/raw.log|g" \
+	    >"$dry/run.sh"
+	check "the README's dry run: a conversion" 1 \
+	    "$(grep -c '^kerio2syslog ' "$dry/run.sh")"
+	kerio2syslog() { TZ=$KERIO_TZ "$K2S" --hostname "$HOSTNAME_OPT" "$@"; }
+	export -f kerio2syslog
+	export K2S KERIO_TZ HOSTNAME_OPT
+	TMPDIR=$T/tmp bash "$dry/run.sh" >"$dry/out" 2>"$dry/err"
+	check "the README's dry run finds every attack in the corpus" \
+	    "$attacks matched" \
+	    "$(sed -n 's/^Lines: .*, \([0-9]*\) matched,.*/\1 matched/p' "$dry/out")"
+	check "the README's dry run left temporary files" "" "$(ls -A "$T/tmp")"
+	native=$(fail2ban-regex -r "$dry/raw.log" "$FILTER" 2>/dev/null |
+	    sed -n 's/^Lines: .*, \([0-9]*\) matched,.*/\1/p')
+	echo "note: fail2ban-regex on Kerio's own lines finds $native of the $attacks attacks"
+else
+	not_ok "corpus data/kerio.log is malformed"
 fi
 
 # By its installed name, the filter reads kerio2syslog's output, and the
