@@ -12,7 +12,7 @@ K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 f2b_init
-command -v fail2ban-client >/dev/null || { echo "fail2ban-client is missing" >&2; exit 69; }
+need fail2ban-client
 
 if [ ! -f "$DISTRO/jail.conf" ] || [ ! -f "$DISTRO/filter.d/kerio.conf" ]; then
 	echo "the fail2ban package's configuration is not in $DISTRO" >&2

@@ -15,7 +15,7 @@
 # (no lookup made; traced with strace -f).  The test's override sets
 # ignoreself = false: with it, fail2ban looks up the server's own names
 # (its host name, localhost) at the first failure it finds, which is no
-# client's name but would hide one in the trace.
+# client's name but would hide one in the trace (see f2b_setup_record).
 #
 # A control run first does the same with the filter's <ADDR> turned back
 # into <HOST> and the jail's usedns line removed (the shipped files before
@@ -27,19 +27,13 @@ K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 f2b_init
-for tool in fail2ban-server fail2ban-client unshare strace mount; do
-	command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 69; }
-done
-if [ "$(id -u)" -ne 0 ]; then
-	echo "dns.sh needs root (unshare -mn, mount --bind)" >&2
-	exit 77
-fi
+need fail2ban-server fail2ban-client unshare strace mount
+need_root "unshare -mn, mount --bind"
 
 INNOCENT=203.0.113.250
 INNOCENT6=2001:db8:1::250
 ATTACKER=203.0.113.66
-maxretry=$(sed -n 's/^maxretry *= *\([0-9]*\).*/\1/p' "$JAIL")
-[ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
+jail_maxretry
 
 # Every rule's message, H where Kerio writes the client.
 TEMPLATES=(
@@ -68,23 +62,6 @@ TEMPLATES=(
 	done
 } >"$T/hosts"
 
-# setup DIR FILTER JAIL: f2b_setup, with an action that records bans and
-# no lookup of the server's own names (see above).
-setup()
-{
-	local etc=$1
-	f2b_setup "$@" || return 1
-	cat >"$etc/action.d/record.conf" <<EOF
-[Definition]
-actionstart =
-actionstop =
-actioncheck =
-actionban = echo <ip> >> $etc/bans
-actionunban =
-EOF
-	printf 'action = record\nignoreself = false\n' >>"$etc/jail.d/zz-test.local"
-	: >"$etc/bans"
-}
 CLEANUP=f2b_stop
 
 # run NAME DIR: the server on DIR's configuration in its own namespaces,
@@ -134,7 +111,7 @@ lookups()
 ctl=$T/control
 sed 's/<ADDR>/<HOST>/g' "$FILTER" >"$T/filter-host.conf"
 grep -v '^usedns' "$JAIL" >"$T/jail-dns.conf"
-if setup "$ctl" "$T/filter-host.conf" "$T/jail-dns.conf"; then
+if f2b_setup_record "$ctl" "$T/filter-host.conf" "$T/jail-dns.conf"; then
 	run control "$ctl"
 	if grep -qx "$INNOCENT" "$ctl/bans"; then
 		ok "control (<HOST>, usedns from Debian): the innocent $INNOCENT is banned through the names"
@@ -155,7 +132,7 @@ fi
 safe()
 {
 	local name=$1 etc=$T/$1
-	if ! setup "$etc" "$2" "$3"; then
+	if ! f2b_setup_record "$etc" "$2" "$3"; then
 		not_ok "$name: setup failed"
 		return
 	fi

@@ -1,8 +1,9 @@
 #!/bin/bash
 # End to end: a real fail2ban-server, in the foreground with its own config
-# directory, socket, pid file and database under a temporary directory, runs
-# the shipped jail with the shipped filter on a file that kerio2syslog
-# appends to.  The action records bans in a file instead of touching the
+# directory (a copy of the distribution's, with the shipped files installed
+# by the README's commands), socket, pid file and database under a
+# temporary directory, runs the shipped jail with the shipped filter on a
+# file that kerio2syslog appends to.  The action records bans in a file instead of touching the
 # firewall.  Kerio lines for one attacker (maxretry of them) and for one
 # innocent (one fewer) go through kerio2syslog: the attacker is banned
 # within a bounded wait, the innocent is not.  Done once for each output
@@ -13,56 +14,19 @@ K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 f2b_init
-for tool in fail2ban-server fail2ban-client mkfifo; do
-	command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 69; }
-done
+need fail2ban-server fail2ban-client mkfifo
 
 BAN_WAIT=30  # seconds the ban may take at most (it takes about two)
-maxretry=$(sed -n 's/^maxretry *= *\([0-9]*\).*/\1/p' "$JAIL")
-[ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
+jail_maxretry
 
-# The configuration: the shipped filter and jail under their installed
-# names, plus a local override that points the jail at our file and our
-# recording action.
+# The configuration: the shipped filter and jail installed the README's way
+# into a copy of the distribution's, with a recording action.
 etc=$T/etc
-mkdir -p "$etc/filter.d" "$etc/jail.d" "$etc/action.d"
-cp "$FILTER" "$etc/filter.d/kerio2syslog.conf"
-cp "$JAIL" "$etc/jail.d/kerio2syslog.conf"
-cat >"$etc/fail2ban.conf" <<EOF
-[Definition]
-loglevel = INFO
-logtarget = $T/fail2ban.log
-socket = $T/fail2ban.sock
-pidfile = $T/fail2ban.pid
-dbfile = $T/fail2ban.sqlite3
-syslogsocket = auto
-EOF
-cat >"$etc/jail.conf" <<EOF
-[DEFAULT]
-ignoreself = false
-EOF
-cat >"$etc/action.d/record.conf" <<EOF
-[Definition]
-actionstart =
-actionstop =
-actioncheck =
-actionban = echo <ip> >> $T/bans
-actionunban = echo unban <ip> >> $T/bans
-EOF
-cat >"$etc/jail.d/zz-test.local" <<EOF
-[kerio2syslog]
-logpath = $T/keriosecurity.log
-action = record
-EOF
-: >"$T/keriosecurity.log"
-: >"$T/bans"
+if ! f2b_setup_record "$etc" "$FILTER" "$JAIL"; then
+	not_ok "setup (the README's install commands) failed"
+	f2b_finish
+fi
 
-client()
-{
-	fail2ban-client -c "$etc" -s "$T/fail2ban.sock" "$@"
-}
-
-server_pid=
 k2s_pid=
 stop_all()
 {
@@ -71,30 +35,20 @@ stop_all()
 		kill "$k2s_pid" 2>/dev/null
 		wait "$k2s_pid" 2>/dev/null
 	fi
-	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-		client stop >/dev/null 2>&1
-		wait_until 15 dead "$server_pid" || kill -9 "$server_pid"
-		wait "$server_pid" 2>/dev/null
-	fi
-	k2s_pid='' server_pid=''
+	k2s_pid=
+	f2b_stop
 }
 CLEANUP=stop_all
-dead() { ! kill -0 "$1" 2>/dev/null; }
 
-fail2ban-server -f -x -c "$etc" -s "$T/fail2ban.sock" -p "$T/fail2ban.pid" \
-    >"$T/server.out" 2>&1 &
-server_pid=$!
-jail_up() { client status kerio2syslog >/dev/null 2>&1; }
-if wait_until 30 jail_up; then
-	ok "fail2ban-server $server_pid runs the jail kerio2syslog"
+if f2b_start "$etc"; then
+	ok "fail2ban-server $F2B_PID runs the jail kerio2syslog"
 else
-	not_ok "the jail did not come up within 30 s:"
-	tail -20 "$T/fail2ban.log" "$T/server.out"
+	not_ok "the jail did not come up within 60 s"
 	f2b_finish
 fi
 
-banned() { grep -qx -- "$1" "$T/bans"; }
-found() { grep -q "\[kerio2syslog\] Found $1 " "$T/fail2ban.log"; }
+banned() { grep -qx -- "$1" "$etc/bans"; }
+found() { grep -q "\[kerio2syslog\] Found $1 " "$etc/fail2ban.log"; }
 
 # round FORMAT ATTACKER INNOCENT: one kerio2syslog process, fed through a
 # FIFO as Kerio would write, with the converter's default flush timeout.
@@ -104,7 +58,7 @@ round()
 	rm -f "$T/fifo"
 	mkfifo "$T/fifo"
 	TZ=$KERIO_TZ "$K2S" --format "$fmt" --hostname "$HOSTNAME_OPT" \
-	    --output "$T/keriosecurity.log" <"$T/fifo" 2>"$T/k2s-$fmt.err" &
+	    --output "$etc/keriosecurity.log" <"$T/fifo" 2>"$T/k2s-$fmt.err" &
 	k2s_pid=$!
 	exec 3>"$T/fifo"
 	stamp() { TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]'; }
@@ -129,7 +83,7 @@ round()
 		echo "ban latency ($fmt): $(((t1 - t0) / 1000000)) ms"
 	else
 		not_ok "$fmt: attacker $bad not banned within $BAN_WAIT s"
-		tail -20 "$T/fail2ban.log"
+		tail -20 "$etc/fail2ban.log"
 	fi
 	# The innocent's lines came first, so fail2ban has read them by now.
 	if found "$good"; then
@@ -143,7 +97,7 @@ round()
 		ok "$fmt: innocent $good not banned"
 	fi
 	exec 3>&-
-	if wait_until 10 dead "$k2s_pid"; then
+	if wait_until 10 f2b_dead "$k2s_pid"; then
 		wait "$k2s_pid"
 		check "$fmt: kerio2syslog exit status at end of input" 0 $?
 	else
@@ -155,25 +109,25 @@ round()
 round bsd 203.0.113.201 203.0.113.200
 round rfc3339 2001:db8:1::201 2001:db8:1::200
 
-status=$(client status kerio2syslog)
+status=$(f2b_client status kerio2syslog)
 check "fail2ban-client status: currently banned" 2 \
     "$(sed -n 's/.*Currently banned:[[:space:]]*//p' <<<"$status")"
 check "fail2ban-client status: banned list" \
     "203.0.113.201 2001:db8:1::201" \
     "$(sed -n 's/.*Banned IP list:[[:space:]]*//p' <<<"$status" | xargs)"
-check "bans recorded" "203.0.113.201 2001:db8:1::201" "$(xargs <"$T/bans")"
+check "bans recorded" "203.0.113.201 2001:db8:1::201" "$(xargs <"$etc/bans")"
 check "lines written by kerio2syslog" $((4 * maxretry - 2)) \
-    "$(wc -l <"$T/keriosecurity.log")"
-if grep -q ERROR "$T/fail2ban.log"; then
+    "$(wc -l <"$etc/keriosecurity.log")"
+if grep -q ERROR "$etc/fail2ban.log"; then
 	not_ok "fail2ban logged errors:"
-	grep ERROR "$T/fail2ban.log" | head -5
+	grep ERROR "$etc/fail2ban.log" | head -5
 else
 	ok "no errors in fail2ban's log"
 fi
 
-pid=$server_pid
+pid=$F2B_PID
 stop_all
-if dead "$pid" && [ ! -S "$T/fail2ban.sock" ]; then
+if f2b_dead "$pid" && [ ! -S "$etc/fail2ban.sock" ]; then
 	ok "fail2ban-server stopped, socket removed"
 else
 	not_ok "fail2ban-server still there after stop"

@@ -43,6 +43,32 @@ f2b_finish()
 	exit
 }
 
+# need TOOL...: exit 69 (EX_UNAVAILABLE) unless every TOOL is installed.
+need()
+{
+	local tool
+	for tool; do
+		command -v "$tool" >/dev/null ||
+		    { echo "$tool is missing" >&2; exit 69; }
+	done
+}
+
+# need_root WHY: exit 77 (the test is skipped) unless run as root.
+need_root()
+{
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "$0 needs root ($1)" >&2
+		exit 77
+	fi
+}
+
+# jail_maxretry: the shipped jail's maxretry, or the test ends failed.
+jail_maxretry()
+{
+	maxretry=$(sed -n 's/^maxretry *= *\([0-9]*\).*/\1/p' "$JAIL")
+	[ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
+}
+
 f2b_init()
 {
 	if [ -z "$K2S" ] || [ ! -x "$K2S" ]; then
@@ -345,6 +371,27 @@ EOT
 	printf '[kerio2syslog]\nlogpath = %s\n' "$etc/keriosecurity.log" \
 	    >"$etc/jail.d/zz-test.local"
 	: >"$etc/keriosecurity.log"
+}
+
+# f2b_setup_record DIR FILTER JAIL: f2b_setup, with an action that records
+# bans in DIR/bans instead of touching the firewall, and no lookup of the
+# server's own names (ignoreself = false: with it, fail2ban looks up its
+# host name and localhost at the first failure it finds).
+f2b_setup_record()
+{
+	local etc=$1
+	f2b_setup "$@" || return 1
+	cat >"$etc/action.d/record.conf" <<EOT
+[Definition]
+actionstart =
+actionstop =
+actioncheck =
+actionban = echo <ip> >> $etc/bans
+actionunban =
+EOT
+	printf 'action = record\nignoreself = false\n' \
+	    >>"$etc/jail.d/zz-test.local"
+	: >"$etc/bans"
 }
 
 # f2b_start DIR [WRAPPER...]: fail2ban-server in the foreground on DIR's

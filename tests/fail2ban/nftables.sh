@@ -16,19 +16,13 @@ K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 f2b_init
-for tool in fail2ban-server fail2ban-client unshare nsenter nft; do
-	command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 69; }
-done
-if [ "$(id -u)" -ne 0 ]; then
-	echo "nftables.sh needs root (unshare -n, nft)" >&2
-	exit 77
-fi
+need fail2ban-server fail2ban-client unshare nsenter nft
+need_root "unshare -n, nft"
 
 ATTACKER=203.0.113.77
 ATTACKER6=2001:db8:1::77
 INNOCENT=203.0.113.78
-maxretry=$(sed -n 's/^maxretry *= *\([0-9]*\).*/\1/p' "$JAIL")
-[ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
+jail_maxretry
 CLEANUP=f2b_stop
 
 etc=$T/etc
@@ -45,10 +39,10 @@ in_ns() { nsenter -t "$F2B_PID" -n "$@"; }
 
 when=$(TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]')
 {
-	for i in $(seq $((maxretry - 1))); do
+	for _ in $(seq $((maxretry - 1))); do
 		echo "$when Failed SMTP login from $INNOCENT with SASL method LOGIN."
 	done
-	for i in $(seq "$maxretry"); do
+	for _ in $(seq "$maxretry"); do
 		echo "$when Failed SMTP login from $ATTACKER with SASL method LOGIN."
 		echo "$when IMAP: Invalid password for user a. Attempt from IP address $ATTACKER6."
 	done
