@@ -70,7 +70,7 @@ check "date patterns" 4 $(($(setting datepattern | grep -o '\\n' | wc -l) + 1))
 check "ban action (nftables, as Debian 12 ships)" \
     "['set', 'kerio2syslog', 'addaction', 'nftables-multiport']" \
     "$(grep "^\['set', 'kerio2syslog', 'addaction'" "$T/dump")"
-check "ports in the ban action" "25,465,587,143,993,110,995,80,443,4040" \
+check "ports in the ban action" "25,465,587,143,993,110,995,80,443,4040,5222,5223,389,636,119,563" \
     "$(grep "^\['multi-set', 'kerio2syslog', 'action'" "$T/dump" |
     grep -o "\['port', '[^']*'\]" | sed "s/.*, '\(.*\)'\]/\1/")"
 check "log file (missing here) reported" 1 \

@@ -145,7 +145,7 @@ safe()
 	    "$(grep -o '[a-z0-9-]*\.attacker\.example' "$etc/fail2ban.log" | sort -u | xargs)"
 	check "$name: lookups in the trace (/etc/hosts, nscd, name server)" "" \
 	    "$(lookups "$etc/trace" | head -5)"
-	check "$name: lines fail2ban read" "$((2 * ${#TEMPLATES[@]} + maxretry))" \
+	check "$name: lines kerio2syslog wrote" "$((2 * ${#TEMPLATES[@]} + maxretry))" \
 	    "$(wc -l <"$etc/keriosecurity.log")"
 	if grep -q ERROR "$etc/fail2ban.log"; then
 		not_ok "$name: fail2ban logged errors: $(grep ERROR "$etc/fail2ban.log" | head -3)"
