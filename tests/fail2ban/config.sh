@@ -21,11 +21,13 @@ fi
 
 # A copy of the distribution's configuration, as on a stock Debian 12:
 # Debian enables its sshd jail in jail.d, and without rsyslog that jail has
-# no log file (made so here, whatever this machine has).
+# no log file (made so here, whatever this machine has, by a jail.d file
+# that is a symbolic link, as files put there by other tools may be).
 etc=$T/etc
 cp -a "$DISTRO" "$etc"
 printf '[sshd]\nenabled = true\nbackend = polling\nlogpath = %s\n' \
-    "$T/no-auth.log" >"$etc/jail.d/zz-stock-sshd.local"
+    "$T/no-auth.log" >"$T/stock-sshd.local"
+ln -s "$T/stock-sshd.local" "$etc/jail.d/zz-stock-sshd.local"
 (cd "$etc" && find . -type f -exec sha256sum {} +) | sort >"$T/before"
 
 # The install commands of the README's fail2ban section, with the
