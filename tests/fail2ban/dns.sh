@@ -35,22 +35,22 @@ INNOCENT6=2001:db8:1::250
 ATTACKER=203.0.113.66
 jail_maxretry
 
-# Every rule's message, H where Kerio writes the client.
+# Every rule's message, %H% where Kerio writes the client.
 TEMPLATES=(
-	'Attempt to deliver to unknown recipient <a@example.com>, from <b@example.net>, IP address H'
-	'SMTP Spam attack detected from H, client closed connection before SMTP greeting'
-	'IP address H found in DNS blacklist SpamCop, mail from <a@example.net> to <b@example.com> rejected'
-	'Relay attempt from IP address H, mail from <a@example.net> to <b@example.org> rejected'
-	"SMTP: User admin doesn't exist. Attempt from IP address H."
-	'Client with IP address H has no reverse DNS entry, connection rejected before SMTP greeting'
-	'Administration login into Web Administration from H failed: IP address not allowed'
-	'Message from IP address H, sender <a@nowhere.invalid> rejected: sender domain does not exist'
-	'Failed SMTP login from H with SASL method LOGIN.'
-	'Failed IMAP login from H, user admin, invalid password'
-	'Failed POP3 login from H, user admin, invalid password'
-	'IMAP: Invalid password for user admin. Attempt from IP address H.'
-	'SMTP: AntiHammering - IP address H will be blocked for 5 minutes, too many failed logins from this IP address.'
-	'SMTP: AntiHammering: connection from IP address H is blocked'
+	'Attempt to deliver to unknown recipient <a@example.com>, from <b@example.net>, IP address %H%'
+	'SMTP Spam attack detected from %H%, client closed connection before SMTP greeting'
+	'IP address %H% found in DNS blacklist SpamCop, mail from <a@example.net> to <b@example.com> rejected'
+	'Relay attempt from IP address %H%, mail from <a@example.net> to <b@example.org> rejected'
+	"SMTP: User admin doesn't exist. Attempt from IP address %H%."
+	'Client with IP address %H% has no reverse DNS entry, connection rejected before SMTP greeting'
+	'Administration login into Web Administration from %H% failed: IP address not allowed'
+	'Message from IP address %H%, sender <a@nowhere.invalid> rejected: sender domain does not exist'
+	'Failed SMTP login from %H% with SASL method LOGIN.'
+	'Failed IMAP login from %H%, user admin, invalid password'
+	'Failed POP3 login from %H%, user admin, invalid password'
+	'IMAP: Invalid password for user admin. Attempt from IP address %H%.'
+	'SMTP: AntiHammering - IP address %H% will be blocked for 5 minutes, too many failed logins from this IP address.'
+	'SMTP: AntiHammering: connection from IP address %H% is blocked'
 )
 
 # The attackers' names, all pointing at the innocent.
@@ -79,8 +79,8 @@ run()
 	when=$(TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]')
 	{
 		for i in "${!TEMPLATES[@]}"; do
-			echo "$when ${TEMPLATES[i]//H/client-$i.attacker.example}"
-			echo "$when ${TEMPLATES[i]//H/client6-$i.attacker.example}"
+			echo "$when ${TEMPLATES[i]//%H%/client-$i.attacker.example}"
+			echo "$when ${TEMPLATES[i]//%H%/client6-$i.attacker.example}"
 		done
 		for i in $(seq "$maxretry"); do
 			echo "$when Failed SMTP login from $ATTACKER with SASL method PLAIN."
@@ -113,6 +113,10 @@ sed 's/<ADDR>/<HOST>/g' "$FILTER" >"$T/filter-host.conf"
 grep -v '^usedns' "$JAIL" >"$T/jail-dns.conf"
 if f2b_setup_record "$ctl" "$T/filter-host.conf" "$T/jail-dns.conf"; then
 	run control "$ctl"
+	# Every line with a name is a rule's message: <HOST> takes them all.
+	check "control: failures of the innocent found, one per line with a name" \
+	    "$((2 * ${#TEMPLATES[@]}))" \
+	    "$(grep -cE "\[kerio2syslog\] Found ($INNOCENT|$INNOCENT6) " "$ctl/fail2ban.log")"
 	if grep -qx "$INNOCENT" "$ctl/bans"; then
 		ok "control (<HOST>, usedns from Debian): the innocent $INNOCENT is banned through the names"
 	else
