@@ -63,6 +63,16 @@ else
 	echo "note: the stock filter kerio is not installed; superset check skipped"
 fi
 
+# The entries with a DNS name where Kerio writes the client (stamped
+# 10/May/2022 09:30:xx) ban nobody above; they are real messages all the
+# same: the filter with <HOST> instead of <ADDR> takes every one of them.
+grep '^\[10/May/2022 09:30:' "$d/raw.log" >"$d/names.log"
+sed 's/<ADDR>/<HOST>/g' "$FILTER" >"$d/filter-host.conf"
+regex "$KERIO_TZ" "$d/names.log" "$d/names.got" "$d/filter-host.conf"
+n=$(wc -l <"$d/names.log")
+check "lines with a name are rules' messages (<HOST> takes them)" \
+    "$n lines, 0 ignored, $n matched, 0 missed" "$(cat "$d/names.got.stats")"
+
 # The tag: kerio2syslog --tag k2s is read with filter[tag=k2s], and the
 # default filter (tag kerio) reads none of it.
 convert "$KERIO_TZ" rfc3339 "$d/raw.log" "$d/tag.log" --tag k2s
