@@ -412,7 +412,13 @@ f2b_start()
 	"$@" fail2ban-server -f -x -c "$F2B_ETC" -s "$F2B_ETC/fail2ban.sock" \
 	    -p "$F2B_ETC/fail2ban.pid" >"$F2B_ETC/server.out" 2>&1 &
 	F2B_PID=$!
-	jail_up() { f2b_client status kerio2syslog >/dev/null 2>&1; }
+	# (The server's own status, not the jail's: asked before the jail
+	# exists, the jail's status makes the server log an ERROR.)
+	jail_up()
+	{
+		f2b_client status 2>/dev/null |
+		    grep -q 'Jail list:.*\bkerio2syslog\b'
+	}
 	if ! wait_until 60 jail_up; then
 		tail -20 "$F2B_ETC/fail2ban.log" "$F2B_ETC/server.out"
 		f2b_stop
