@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the several-servers tests; sourced, not run.
 #
 # The caller sets K2S (the kerio2syslog binary), CACHE (a directory in the
