@@ -24,8 +24,7 @@ cs_package
 FILTER=${SEVERAL_FILTER:-$FILTER}
 
 cs_config "$T/cs" 20501
-"$CSCLI" -c "$T/cs/config.yaml" machines add replay --auto \
-    -f "$T/cs/etc/local_api_credentials.yaml" --force >"$T/register.log" 2>&1
+cs_register "$T/cs"
 
 # agree NAME LOG: fail2ban-regex with the tree's filter and the CrowdSec
 # parser on LOG (rfc3339 lines); the same "address stamp" pairs, and each

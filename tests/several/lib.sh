@@ -71,6 +71,16 @@ port_open()
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# has_open PID FILE: process PID holds FILE open.
+has_open()
+{
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "$2" ] && return 0
+	done
+	return 1
+}
+
 # now_ms: the wall clock in milliseconds.
 now_ms()
 {
@@ -179,6 +189,16 @@ cs_agent_config()
 	    --password "pw-$(basename "$dir")-0123456789" \
 	    -f "$dir/etc/local_api_credentials.yaml" --force \
 	    >"$dir/log/register.log" 2>&1
+}
+
+# cs_register DIR: a machine for DIR's own agent and cscli, in DIR's
+# database (crowdsec in replay mode pushes its alerts to its own local
+# API; cscli alerts/decisions read them through it).
+cs_register()
+{
+	"$CSCLI" -c "$1/config.yaml" machines add "local-$(basename "$1")" \
+	    --auto -f "$1/etc/local_api_credentials.yaml" --force \
+	    >"$1/log/register.log" 2>&1
 }
 
 # cs_acquire DIR FILE...: DIR's crowdsec reads FILEs as syslog lines.
