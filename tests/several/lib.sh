@@ -289,3 +289,82 @@ rsyslog_start()
 	bg_start "$var" "$dir/rsyslogd.out" \
 	    rsyslogd -n -f "$conf" -i "$dir/rsyslogd.pid"
 }
+
+# central_conf DIR PORT: the shipped central snippet, listening on PORT and
+# writing under DIR/remote.
+central_conf()
+{
+	local dir=$1 port=$2
+	mkdir -p "$dir/work" "$dir/remote"
+	sed -e "s|port=\"2514\"|port=\"$port\"|" \
+	    -e "s|/var/log/remote/|$dir/remote/|" \
+	    "$CONTRIB/rsyslog/kerio2syslog-central.conf" >"$dir/snippet.conf"
+	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
+	    "$dir" "$dir" >"$dir/rsyslog.conf"
+}
+
+# sender_conf DIR PORT: the shipped sender snippet, reading
+# DIR/keriosecurity.log and sending to 127.0.0.1:PORT.
+sender_conf()
+{
+	local dir=$1 port=$2
+	mkdir -p "$dir/work"
+	sed -e "s|/var/log/keriosecurity.log|$dir/keriosecurity.log|" \
+	    -e 's|target="central.example.net"|target="127.0.0.1"|' \
+	    -e "s|port=\"2514\"|port=\"$port\"|" \
+	    "$CONTRIB/rsyslog/kerio2syslog-sender.conf" >"$dir/snippet.conf"
+	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
+	    "$dir" "$dir" >"$dir/rsyslog.conf"
+}
+
+# rsyslog_init: rsyslogd and the modules the snippets load are installed,
+# and the snippets have the port the tests point elsewhere.
+rsyslog_init()
+{
+	for tool in rsyslogd flock; do
+		command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 69; }
+	done
+	for m in imfile omrelp imrelp; do
+		if [ ! -f "/usr/lib/x86_64-linux-gnu/rsyslog/$m.so" ] &&
+		    ! find /usr/lib -name "$m.so" -path '*rsyslog*' | grep -q .; then
+			echo "rsyslog module $m is missing (packages rsyslog, rsyslog-relp)" >&2
+			exit 69
+		fi
+	done
+	for c in "$CONTRIB/rsyslog/kerio2syslog-central.conf" \
+	    "$CONTRIB/rsyslog/kerio2syslog-sender.conf"; do
+		grep -q 'port="2514"' "$c" ||
+		    { not_ok "$c: no port=\"2514\" to point at the test's port"; f2b_finish; }
+	done
+}
+
+# relp_start PORT: the central rsyslogd ($central, under $T/central, RELP on
+# PORT) and two servers a and b (under $T/a and $T/b), each with its
+# rsyslogd ($sender_a, $sender_b) forwarding its kerio2syslog output, and
+# its kerio2syslog ($k2s_a, $k2s_b) following $T/HOST/security.log into
+# $T/HOST/keriosecurity.log with host name server-HOST.  Every
+# configuration is checked with rsyslogd -N1 first.
+relp_start()
+{
+	local port=$1 h
+	central_conf "$T/central" "$port"
+	for h in a b; do
+		sender_conf "$T/$h" "$port"
+	done
+	for h in central a b; do
+		rsyslogd -N1 -f "$T/$h/rsyslog.conf" >"$T/$h/check.out" 2>&1 ||
+		    not_ok "rsyslog config for $h: $(grep -v '^rsyslogd: version' "$T/$h/check.out" | head -3)"
+	done
+	[ "$failed" -eq 0 ] || f2b_finish
+	rsyslog_start central "$T/central" "$T/central/rsyslog.conf"
+	wait_until 20 port_open "$port" ||
+	    { not_ok "central rsyslogd does not listen"; f2b_finish; }
+	for h in a b; do
+		: >"$T/$h/security.log"
+		rsyslog_start "sender_$h" "$T/$h" "$T/$h/rsyslog.conf"
+		bg_start "k2s_$h" "$T/$h/k2s.out" "$K2S" \
+		    --follow "$T/$h/security.log" --from-start \
+		    --state "$T/$h/state" --output "$T/$h/keriosecurity.log" \
+		    --format rfc3339 --hostname "server-$h"
+	done
+}

@@ -18,72 +18,13 @@ CACHE=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 several_init
-for tool in rsyslogd flock; do
-	command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 69; }
-done
-for m in imfile omrelp imrelp; do
-	if [ ! -f "/usr/lib/x86_64-linux-gnu/rsyslog/$m.so" ] &&
-	    ! find /usr/lib -name "$m.so" -path '*rsyslog*' | grep -q .; then
-		echo "rsyslog module $m is missing (packages rsyslog, rsyslog-relp)" >&2
-		exit 69
-	fi
-done
+rsyslog_init
 
 PORT=20530
 N=${SEVERAL_RELP_N:-3000}   # entries per server
 DEADLINE=90                 # seconds for every entry to arrive
 
-# central_conf DIR: the shipped central snippet, pointed at DIR and PORT.
-central_conf()
-{
-	local dir=$1
-	mkdir -p "$dir/work" "$dir/remote"
-	sed -e "s|port=\"2514\"|port=\"$PORT\"|" \
-	    -e "s|/var/log/remote/|$dir/remote/|" \
-	    "$CONTRIB/rsyslog/kerio2syslog-central.conf" >"$dir/snippet.conf"
-	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
-	    "$dir" "$dir" >"$dir/rsyslog.conf"
-}
-
-# sender_conf DIR: the shipped sender snippet, reading DIR/keriosecurity.log
-# and sending to 127.0.0.1:PORT.
-sender_conf()
-{
-	local dir=$1
-	mkdir -p "$dir/work"
-	sed -e "s|/var/log/keriosecurity.log|$dir/keriosecurity.log|" \
-	    -e 's|target="central.example.net"|target="127.0.0.1"|' \
-	    -e "s|port=\"2514\"|port=\"$PORT\"|" \
-	    "$CONTRIB/rsyslog/kerio2syslog-sender.conf" >"$dir/snippet.conf"
-	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
-	    "$dir" "$dir" >"$dir/rsyslog.conf"
-}
-
-for c in "$CONTRIB/rsyslog/kerio2syslog-central.conf" \
-    "$CONTRIB/rsyslog/kerio2syslog-sender.conf"; do
-	grep -q 'port="2514"' "$c" ||
-	    { not_ok "$c: no port=\"2514\" to point at the test's port"; f2b_finish; }
-done
-
-central_conf "$T/central"
-for h in a b; do
-	sender_conf "$T/$h"
-	rsyslogd -N1 -f "$T/$h/rsyslog.conf" >"$T/$h/check.out" 2>&1 ||
-	    not_ok "sender config: $(grep -v '^rsyslogd: version' "$T/$h/check.out" | head -3)"
-done
-rsyslogd -N1 -f "$T/central/rsyslog.conf" >"$T/central/check.out" 2>&1 ||
-    not_ok "central config: $(grep -v '^rsyslogd: version' "$T/central/check.out" | head -3)"
-[ "$failed" -eq 0 ] || f2b_finish
-
-rsyslog_start central "$T/central" "$T/central/rsyslog.conf"
-wait_until 20 port_open "$PORT" || { not_ok "central rsyslogd does not listen"; f2b_finish; }
-for h in a b; do
-	: >"$T/$h/security.log"
-	rsyslog_start "sender_$h" "$T/$h" "$T/$h/rsyslog.conf"
-	bg_start "k2s_$h" "$T/$h/k2s.out" "$K2S" --follow "$T/$h/security.log" \
-	    --from-start --state "$T/$h/state" --output "$T/$h/keriosecurity.log" \
-	    --format rfc3339 --hostname "server-$h"
-done
+relp_start "$PORT"
 
 # The burst: N numbered Kerio entries per server, in chunks of 50.
 writer()
