@@ -176,15 +176,17 @@ prometheus:
 EOF
 }
 
-# cs_agent_config DIR LAPI-DIR: an agent only (crowdsec -no-api): DIR's
-# configuration, but its alerts go to the local API of LAPI-DIR, where it
-# is registered as machine "$(basename DIR)".
+# cs_agent_config DIR LAPI-DIR: an agent only (api.server.enable: false, as
+# the README says to set on each server): DIR's configuration, but its
+# alerts go to the local API of LAPI-DIR, where it is registered as
+# machine "$(basename DIR)".
 cs_agent_config()
 {
 	local dir=$1 lapi=$2 port
 	port=$(sed -n 's/^    listen_uri: 127.0.0.1:\([0-9]*\)$/\1/p' \
 	    "$lapi/config.yaml")
 	cs_config "$dir" "$port" || return 1
+	sed -i 's/^  server:$/  server:\n    enable: false/' "$dir/config.yaml"
 	"$CSCLI" -c "$lapi/config.yaml" machines add "$(basename "$dir")" \
 	    --password "pw-$(basename "$dir")-0123456789" \
 	    -f "$dir/etc/local_api_credentials.yaml" --force \

@@ -1,12 +1,13 @@
 #!/bin/bash
 # Shared decisions: one real CrowdSec local API (crowdsec -no-cs, loopback
-# port 20510) and two agents (crowdsec -no-api), one per "server", each
-# reading its own kerio2syslog output with the shipped collection, and one
-# bouncer key per server.  kerio2syslog follows each server's Kerio log.
-# An attacker fails 6 logins on server A only (kerio2syslog/kerio-bf holds
-# 5); server B's bouncer key sees the ban through the API, and the time
-# from the burst written on A to the ban visible with B's key is measured.
-# An innocent with 3 failures on B is banned nowhere.
+# port 20510) and two agents (their own local API disabled in their
+# configuration), one per "server", each reading its own kerio2syslog
+# output with the shipped collection, and one bouncer key per server.
+# kerio2syslog follows each server's Kerio log.  An attacker fails 6
+# logins on server A only (kerio2syslog/kerio-bf holds 5); server B's
+# bouncer key sees the ban through the API, and the time from the burst
+# written on A to the ban visible with B's key is measured.  An innocent
+# with 3 failures on B is banned nowhere.
 #
 # usage: shared.sh path/to/kerio2syslog cache-dir
 K2S=$1
@@ -42,7 +43,7 @@ for h in a b; do
 	: >"$d/security.log"
 	: >"$d/keriosecurity.log"
 	cs_acquire "$d" "$d/keriosecurity.log"
-	bg_start "agent_$h" "$d/agent.out" "$CROWDSEC" -c "$d/config.yaml" -no-api
+	bg_start "agent_$h" "$d/agent.out" "$CROWDSEC" -c "$d/config.yaml" -no-capi
 	bg_start "k2s_$h" "$d/k2s.out" "$K2S" --follow "$d/security.log" \
 	    --from-start --state "$d/state" --output "$d/keriosecurity.log" \
 	    --format rfc3339 --hostname "server-$h"

@@ -12,3 +12,7 @@ foreach(t agreement hubtest relp shared central)
 		LABELS several
 		TIMEOUT 240)
 endforeach()
+add_test(NAME several_install
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/several/install.sh
+		$<TARGET_FILE:kerio2syslog> ${SEVERAL_CACHE} ${CMAKE_BINARY_DIR})
+set_tests_properties(several_install PROPERTIES LABELS several TIMEOUT 60)
