@@ -15,11 +15,8 @@
 #
 # usage: agreement.sh path/to/kerio2syslog cache-dir
 # (SEVERAL_FILTER=path compares with another fail2ban filter file.)
-K2S=$1
-CACHE=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
-several_init
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
 cs_package
 FILTER=${SEVERAL_FILTER:-$FILTER}
 

@@ -9,11 +9,8 @@
 # servers.  A second client with 3 + 2 failures (5 in all) is not.
 #
 # usage: central.sh path/to/kerio2syslog cache-dir
-K2S=$1
-CACHE=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
-several_init
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
 rsyslog_init
 cs_package
 

@@ -13,11 +13,8 @@
 # written to the real /etc).
 #
 # usage: hubtest.sh path/to/kerio2syslog cache-dir
-K2S=$1
-CACHE=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
-several_init
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
 cs_package
 
 hub=$T/hub

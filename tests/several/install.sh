@@ -4,12 +4,8 @@
 # contrib/, and enables nothing (no file under etc/).
 #
 # usage: install.sh path/to/kerio2syslog cache-dir build-dir
-K2S=$1
-CACHE=$2
-BUILD=$3
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
-several_init
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
 
 if ! cmake --install "$BUILD" --prefix "$T/usr" >"$T/install.out" 2>&1; then
 	not_ok "cmake --install failed: $(tail -3 "$T/install.out")"

@@ -1,10 +1,11 @@
 # shellcheck shell=bash
 # Shared helpers for the several-servers tests; sourced, not run.
 #
-# The caller sets K2S (the kerio2syslog binary), CACHE (a directory in the
-# build tree where the crowdsec package is kept between runs) and HERE (its
-# own directory), then calls several_init.  The checks, wait_until and the
-# corpus helpers are the fail2ban tests' (tests/fail2ban/lib.sh).
+# The caller sources it and calls several_init with its own arguments:
+# the kerio2syslog binary (K2S), a directory in the build tree where the
+# crowdsec package is kept between runs (CACHE), and for some tests the
+# build tree (BUILD).  The checks, wait_until and the corpus helpers are
+# the fail2ban tests' (tests/fail2ban/lib.sh).
 #
 # CrowdSec: Debian 12's crowdsec package (1.4.6) registers with the central
 # API in its postinst, which fails without network and leaves dpkg broken.
@@ -15,6 +16,7 @@
 #
 # Ports: loopback 20500-20599 only; each test script takes its own block.
 
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../fail2ban/lib.sh
 . "$HERE/../fail2ban/lib.sh"
 
@@ -23,8 +25,11 @@ CROWDSEC_PKG=crowdsec
 
 several_init()
 {
+	K2S=$1
+	CACHE=$2
+	BUILD=$3
 	if [ -z "$CACHE" ]; then
-		echo "usage: $0 path/to/kerio2syslog cache-dir" >&2
+		echo "usage: $0 path/to/kerio2syslog cache-dir [build-dir]" >&2
 		exit 64
 	fi
 	mkdir -p "$CACHE" || exit 73

@@ -13,11 +13,8 @@
 # reported (RELP resends what was not acknowledged).
 #
 # usage: relp.sh path/to/kerio2syslog cache-dir
-K2S=$1
-CACHE=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
-several_init
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
 rsyslog_init
 
 PORT=20530

@@ -10,11 +10,8 @@
 # with 3 failures on B is banned nowhere.
 #
 # usage: shared.sh path/to/kerio2syslog cache-dir
-K2S=$1
-CACHE=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
-several_init
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
 cs_package
 command -v curl >/dev/null || { echo "curl is missing" >&2; exit 69; }
 
