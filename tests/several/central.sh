@@ -1,12 +1,15 @@
 #!/bin/bash
 # Central detection across servers: two servers forward kerio2syslog's
 # output over RELP to a central rsyslogd (contrib/rsyslog, loopback port
-# 20540), which writes one file per server; on the central host one
-# CrowdSec (local API on port 20541 and agent in one process, the shipped
-# collection) reads those files.  An attacker fails 3 logins on each
-# server: 6 in all, over kerio2syslog/kerio-bf's capacity of 5, which
-# neither server reaches alone; it is banned centrally, from events of both
-# servers.  A second client with 3 + 2 failures (5 in all) is not.
+# 20540), which writes one file per server.  On the central host both
+# detectors read those files: one CrowdSec (local API on port 20541 and
+# agent in one process, the shipped collection) and one fail2ban-server
+# (the shipped filter and jail, logpath the per-host files, an action that
+# records bans).  An attacker fails 3 logins on each server: 6 in all, more
+# than either threshold (CrowdSec's kerio-bf holds 5, the jail bans at 5),
+# which neither server reaches alone; both detectors catch it, CrowdSec
+# from events of both servers.  A client with 2 + 2 failures is caught by
+# neither.
 #
 # usage: central.sh path/to/kerio2syslog cache-dir
 . "$(dirname "$0")/lib.sh"
@@ -50,11 +53,34 @@ for h in a b; do
 	    { not_ok "central crowdsec did not open server-$h's file: $(tail -3 "$T/cs/log/crowdsec.log")"; f2b_finish; }
 done
 
+# fail2ban: the shipped filter and jail under their installed names, a
+# local override for the per-host files and the recording action.
+etc=$T/f2b
+mkdir -p "$etc/filter.d" "$etc/jail.d" "$etc/action.d"
+cp "$FILTER" "$etc/filter.d/kerio2syslog.conf"
+cp "$JAIL" "$etc/jail.d/kerio2syslog.conf"
+printf '[Definition]\nloglevel = INFO\nlogtarget = %s\n' "$T/fail2ban.log" \
+    >"$etc/fail2ban.conf"
+printf '[DEFAULT]\nignoreself = false\n' >"$etc/jail.conf"
+printf '[Definition]\nactionban = echo <ip> >> %s\n' "$T/bans" \
+    >"$etc/action.d/record.conf"
+printf '[kerio2syslog]\nlogpath = %s\naction = record\n' \
+    "$T/central/remote/*/kerio.log" >"$etc/jail.d/zz-central.local"
+: >"$T/bans"
+bg_start f2b "$T/f2b.out" fail2ban-server -f -x -c "$etc" \
+    -s "$T/fail2ban.sock" -p "$T/fail2ban.pid"
+jail_files()
+{
+	[ "$(fail2ban-client -c "$etc" -s "$T/fail2ban.sock" status kerio2syslog 2>/dev/null |
+	    grep -o 'server-[ab]/kerio.log' | sort -u | wc -l)" -eq 2 ]
+}
+wait_until 60 jail_files ||
+    { not_ok "the fail2ban jail does not watch both central files: $(tail -3 "$T/fail2ban.log")"; f2b_finish; }
+
 {
 	kerio_line "Failed SMTP login from $ATTACKER with SASL method LOGIN."
 	kerio_line "SMTP: User admin doesn't exist. Attempt from IP address $ATTACKER."
 	kerio_line "Failed IMAP login from $ATTACKER, user admin, invalid password"
-	kerio_line "Failed SMTP login from $BELOW with SASL method LOGIN."
 	kerio_line "Failed SMTP login from $BELOW with SASL method LOGIN."
 	kerio_line "Failed SMTP login from $BELOW with SASL method LOGIN."
 } >>"$T/a/security.log"
@@ -98,15 +124,33 @@ print(len(a.get("events") or []), " ".join(m))')
 	check "the alert's events and the servers they come from" \
 	    "6 server-a server-b" "$from"
 fi
-# The client with 5 failures in all stays below the threshold; its lines
-# were read (the central files hold them) before this is asked.
+# The client with 4 failures in all stays below both thresholds.
 below_read()
 {
-	[ "$(cat "$T"/central/remote/server-*/kerio.log | grep -c " $BELOW")" -eq 5 ]
+	[ "$(cat "$T"/central/remote/server-*/kerio.log | grep -c " $BELOW")" -eq 4 ]
 }
 wait_until 20 below_read || not_ok "the central files miss $BELOW's lines"
 check "decisions on the central host (the attacker only)" "$ATTACKER" \
     "$(cs_decisions "$T/cs")"
-echo "note: cross-server detection: 3 + 3 failures from $ATTACKER on two servers banned centrally; 3 + 2 from $BELOW not"
+
+f2b_banned()
+{
+	grep -qx "$ATTACKER" "$T/bans"
+}
+if wait_until "$BAN_WAIT" f2b_banned; then
+	ok "fail2ban on the central files bans $ATTACKER after $(($(now_ms) - burst)) ms"
+else
+	not_ok "fail2ban on the central files does not ban $ATTACKER within $BAN_WAIT s"
+fi
+# fail2ban logs each failure it finds: all of them read, and only the
+# attacker banned.
+f2b_found_all()
+{
+	[ "$(grep -c "\[kerio2syslog\] Found \($ATTACKER\|$BELOW\) " "$T/fail2ban.log")" -eq 10 ]
+}
+wait_until 30 f2b_found_all ||
+    not_ok "fail2ban found $(grep -c '\[kerio2syslog\] Found ' "$T/fail2ban.log") failures, not 10"
+check "fail2ban's bans (the attacker only)" "$ATTACKER" "$(sort -u "$T/bans")"
+echo "note: cross-server detection: 3 + 3 failures from $ATTACKER on two servers banned centrally by CrowdSec and by fail2ban; 2 + 2 from $BELOW by neither"
 
 f2b_finish
