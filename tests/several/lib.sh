@@ -208,19 +208,20 @@ cs_register()
 	    >"$1/log/register.log" 2>&1
 }
 
-# cs_acquire DIR FILE...: DIR's crowdsec reads FILEs as syslog lines.
+# cs_acquire DIR FILE...: DIR's crowdsec reads FILEs, through the shipped
+# acquisition file with its file name replaced.
 cs_acquire()
 {
-	local dir=$1 f
+	local dir=$1 f list=
 	shift
-	{
-		echo "filenames:"
-		for f; do
-			echo "  - $f"
-		done
-		echo "labels:"
-		echo "  type: syslog"
-	} >"$dir/etc/acquis.d/kerio2syslog.yaml"
+	for f; do
+		list="$list  - $f\n"
+	done
+	grep -q '^  - /var/log/keriosecurity.log$' \
+	    "$CONTRIB/crowdsec/acquis.d/kerio2syslog.yaml" || return 1
+	sed "s|^  - /var/log/keriosecurity.log\$|${list%\\n}|" \
+	    "$CONTRIB/crowdsec/acquis.d/kerio2syslog.yaml" \
+	    >"$dir/etc/acquis.d/kerio2syslog.yaml"
 }
 
 # cs_decisions DIR: the addresses with a decision in DIR's local API, one
