@@ -64,9 +64,13 @@ bg_start()
 # bg_stop PID: stop one process started with bg_start and wait for it.
 bg_stop()
 {
+	local pid rest=
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
-	PIDS=${PIDS/ $1/}
+	for pid in $PIDS; do
+		[ "$pid" = "$1" ] || rest="$rest $pid"
+	done
+	PIDS=$rest
 	return 0
 }
 
