@@ -1,0 +1,32 @@
+#!/bin/bash
+# cmake --install puts the CrowdSec collection and the rsyslog snippets
+# under the documentation directory's examples/, byte for byte as in
+# contrib/, and enables nothing (no file under etc/).
+#
+# usage: install.sh path/to/kerio2syslog cache-dir build-dir
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
+
+if ! cmake --install "$BUILD" --prefix "$T/usr" >"$T/install.out" 2>&1; then
+	not_ok "cmake --install failed: $(tail -3 "$T/install.out")"
+	f2b_finish
+fi
+ex=$T/usr/share/doc/kerio2syslog/examples
+for f in crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml \
+    crowdsec/scenarios/kerio2syslog/kerio-bf.yaml \
+    crowdsec/scenarios/kerio2syslog/kerio-smtp-abuse.yaml \
+    crowdsec/collections/kerio2syslog/kerio.yaml \
+    crowdsec/acquis.d/kerio2syslog.yaml \
+    rsyslog/kerio2syslog-sender.conf \
+    rsyslog/kerio2syslog-central.conf; do
+	if cmp -s "$CONTRIB/$f" "$ex/$f"; then
+		ok "installed: examples/$f"
+	else
+		not_ok "not installed, or not as in contrib/: examples/$f"
+	fi
+done
+check "the collection's tests are not installed" "" \
+    "$(find "$ex" -name .tests)"
+check "nothing installed under etc/" "" "$(find "$T/usr" -path '*/etc/*')"
+
+f2b_finish
