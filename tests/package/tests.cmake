@@ -7,3 +7,8 @@ add_test(NAME package_install
 		${PROJECT_BINARY_DIR})
 set_tests_properties(package_install PROPERTIES
 	LABELS package TIMEOUT 60)
+add_test(NAME package_version
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/package/version.sh
+		$<TARGET_FILE:kerio2syslog>)
+set_tests_properties(package_version PROPERTIES
+	LABELS package TIMEOUT 60)
