@@ -7,7 +7,7 @@
 #    manual (".gz" is dropped before comparing);
 #  - the licence: Debian's /usr/share/doc/PKG/copyright (with
 #    changelog.gz beside it) and RPM's %license under /usr/share/licenses;
-#  - RPM's /usr/lib/.build-id links to the program.
+#  - Debian's lintian overrides, RPM's /usr/lib/.build-id links.
 # Directories are not compared: each package manager owns them its own way.
 #
 # usage: compare-lists.sh DEB RPM
@@ -23,7 +23,8 @@ normal() {
 	    -e 's|\.gz$||' |
 	    grep -v -e '^/usr/share/doc/kerio2syslog/copyright$' \
 	    -e '^/usr/share/doc/kerio2syslog/changelog$' \
-	    -e '^/usr/share/licenses/' -e '^/usr/lib/\.build-id' | sort
+	    -e '^/usr/share/licenses/' -e '^/usr/lib/\.build-id' \
+	    -e '^/usr/share/lintian/overrides/kerio2syslog$' | sort
 }
 # Files and links only (the listing's first letter is the type).
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print substr($6, 2) }' | normal \
