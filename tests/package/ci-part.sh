@@ -4,29 +4,42 @@
 # installs the .deb, smoke-tests the installed files, runs fail2ban beside
 # it, upgrades, removes and purges it (lifecycle.sh, smoke.sh).
 #
-# usage: ci-part.sh [--real] [OUTDIR]
-#   --real  install on this machine (CI's, which is thrown away after);
-#           without it the install runs in tests/package/sandbox.sh, a
+# usage: ci-part.sh [--real]
+#   --real  CI: build with the README's package command (read from
+#           README.md, so the two cannot drift apart; it installs the build
+#           dependencies and writes out/), and install on this machine,
+#           which is thrown away after.  Without it: build.sh into a
+#           temporary directory, and the install runs in sandbox.sh, a
 #           throwaway copy of this machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
 real=
 if [ "${1:-}" = --real ]; then
 	real=1
-	shift
-fi
-out=${1:-}
-if [ -z "$out" ]; then
-	out=$(mktemp -d -t k2s-packages.XXXXXX)
-	trap 'rm -rf "$out"' EXIT
 fi
 start=$SECONDS
 step() { printf '\n--- %s (%ds)\n' "$*" "$((SECONDS - start))"; }
 
-step "build the .deb and the .rpm"
-bash "$here/build.sh" "$out"
-deb=$(ls "$out"/kerio2syslog_*_*.deb)
-rpm=$(ls "$out"/kerio2syslog-*.rpm)
+if [ -n "$real" ]; then
+	step "the README's package command"
+	cmd=$(awk '/<!-- package-command -->/ { want = 1; next }
+		want && /^```/ { if (inside) exit; inside = 1; next }
+		want && inside { print }' "$top/README.md")
+	[ -n "$cmd" ] || { echo "no package command in README.md"; exit 1; }
+	echo "$cmd"
+	(cd "$top" && bash -euo pipefail -c "$cmd")
+	out=$top/out
+else
+	step "build the .deb and the .rpm"
+	out=$(mktemp -d -t k2s-packages.XXXXXX)
+	trap 'rm -rf "$out"' EXIT
+	bash "$here/build.sh" "$out"
+fi
+v=$(sed -n 's/^project(kerio2syslog VERSION \([0-9.]*\).*/\1/p' \
+    "$top/CMakeLists.txt")
+deb=$(ls "$out"/kerio2syslog_"$v"_*.deb)
+rpm=$(ls "$out"/kerio2syslog-"$v"-*.rpm)
 
 step "lintian"
 lintian --fail-on error,warning --info --display-experimental \
