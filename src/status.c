@@ -60,8 +60,8 @@ status_observe(const char *state_path, const char *path, const char *out_path,
 		o->path_ino = sb.st_ino;
 		o->path_size = sb.st_size;
 	}
-	if (so->have_state && so->path_exists && o->path_dev == o->s.in_dev &&
-	    o->path_ino == o->s.in_ino) {
+	if (so->have_state && path != NULL && so->path_exists &&
+	    o->path_dev == o->s.in_dev && o->path_ino == o->s.in_ino) {
 		so->path_is_saved = 1;
 		so->path_fits = fits_saved(path, &o->s, &o->path_size);
 	} else if (so->have_state && path != NULL &&
