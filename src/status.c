@@ -54,6 +54,9 @@ status_observe(const char *state_path, const char *path, const char *out_path,
 	if (o->loaded == STATE_OK && stat(state_path, &sb) == 0)
 		o->saved_at = sb.st_mtime;
 	so->have_state = o->loaded == STATE_OK && o->s.have_input;
+	/* As the follower: a state saved while waiting for FILE reads it
+	 * from its start. */
+	so->from_start = o->loaded == STATE_OK && !o->s.have_input;
 	if (path != NULL && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		so->path_exists = 1;
 		o->path_dev = sb.st_dev;

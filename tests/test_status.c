@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,106 +117,96 @@ test_status_state_file_table(void **unused)
 static void
 test_status_input_table(void **unused)
 {
+	/* What is seen of FILE against the state (position 60), and what
+	 * follows: where follow mode would start, the verdict, the bytes
+	 * behind. */
+	static const struct {
+		const char *name;
+		int have_input, exists, is_saved, fits, rotated, rot_fits;
+		off_t size, rot_size;
+		enum follow_start start;
+		enum status_verdict verdict;
+		off_t behind;
+	} t[] = {
+	    {"fits", 1, 1, 1, 1, 0, 0, 100, 0, FOLLOW_START_RESUME,
+	        STATUS_RESUMES, 40},
+	    {"rotated: the old file's rest and all the new", 1, 1, 0, 0, 1, 1,
+	        7, 90, FOLLOW_START_ROTATED, STATUS_MOVED, 30 + 7},
+	    {"rotated, no new file yet", 1, 0, 0, 0, 1, 1, 0, 90,
+	        FOLLOW_START_ROTATED, STATUS_MOVED, 30},
+	    {"truncated or rewritten: all of it again", 1, 1, 1, 0, 0, 0, 30, 0,
+	        FOLLOW_START_TRUNCATED, STATUS_MOVED, 30},
+	    {"another file, the saved one gone", 1, 1, 0, 0, 0, 0, 100, 0,
+	        FOLLOW_START_BEGIN, STATUS_MOVED, 100},
+	    {"rotated file rewritten", 1, 1, 0, 0, 1, 0, 100, 90,
+	        FOLLOW_START_BEGIN, STATUS_MOVED, 100},
+	    {"FILE missing", 1, 0, 0, 0, 0, 0, 0, 0, FOLLOW_START_WAIT,
+	        STATUS_MOVED, -1},
+	    {"saved while waiting, FILE there now: from its start", 0, 1, 0, 0,
+	        0, 0, 100, 0, FOLLOW_START_BEGIN, STATUS_WAITING, 100},
+	};
 	struct status_obs o;
 	struct status_report r;
 
 	(void)unused;
-	fitting(&o);
-	status_decide(&o, &r);
-	assert_int_equal(r.verdict, STATUS_RESUMES);
-	assert_int_equal(r.start, FOLLOW_START_RESUME);
-	assert_int_equal(r.behind, 40);
-
-	/* Rotated: the rest of the old file and all of the new one. */
-	fitting(&o);
-	o.start.path_is_saved = 0;
-	o.start.path_fits = 0;
-	o.start.found_rotated = 1;
-	o.start.rotated_fits = 1;
-	o.rotated_size = 90;
-	o.path_size = 7;
-	status_decide(&o, &r);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-	assert_int_equal(r.start, FOLLOW_START_ROTATED);
-	assert_int_equal(r.behind, 30 + 7);
-	assert_int_equal(status_exit(r.verdict), 1);
-
-	/* Truncated or rewritten: all of it again. */
-	fitting(&o);
-	o.start.path_fits = 0;
-	o.path_size = 30;
-	status_decide(&o, &r);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-	assert_int_equal(r.start, FOLLOW_START_TRUNCATED);
-	assert_int_equal(r.behind, 30);
-
-	/* Another file, the saved one gone. */
-	fitting(&o);
-	o.start.path_is_saved = 0;
-	o.start.path_fits = 0;
-	status_decide(&o, &r);
-	assert_int_equal(r.start, FOLLOW_START_BEGIN);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-	assert_int_equal(r.behind, 100);
-
-	/* FILE missing. */
-	fitting(&o);
-	o.start.path_exists = 0;
-	o.start.path_is_saved = 0;
-	o.start.path_fits = 0;
-	status_decide(&o, &r);
-	assert_int_equal(r.start, FOLLOW_START_WAIT);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-	assert_int_equal(r.behind, -1);
-
-	/* Saved while waiting for FILE. */
-	fitting(&o);
-	o.s.have_input = 0;
-	o.start.have_state = 0;
-	o.start.path_is_saved = 0;
-	o.start.path_fits = 0;
-	status_decide(&o, &r);
-	assert_int_equal(r.verdict, STATUS_WAITING);
-	assert_int_equal(status_exit(r.verdict), 1);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fitting(&o);
+		o.s.have_input = t[i].have_input;
+		o.start.have_state = t[i].have_input;
+		/* As status_observe() sets it, like the follower does. */
+		o.start.from_start = !t[i].have_input;
+		o.start.path_exists = t[i].exists;
+		o.start.path_is_saved = t[i].is_saved;
+		o.start.path_fits = t[i].fits;
+		o.start.found_rotated = t[i].rotated;
+		o.start.rotated_fits = t[i].rot_fits;
+		o.path_size = t[i].size;
+		o.rotated_size = t[i].rot_size;
+		status_decide(&o, &r);
+		if (r.start != t[i].start || r.verdict != t[i].verdict ||
+		    r.behind != t[i].behind)
+			fail_msg("%s: start %d verdict %d behind %jd",
+			    t[i].name, (int)r.start, (int)r.verdict,
+			    (intmax_t)r.behind);
+		assert_int_equal(status_exit(r.verdict),
+		    t[i].verdict == STATUS_RESUMES ? 0 : 1);
+	}
 }
 
 static void
 test_status_output_table(void **unused)
 {
+	/* The output against the state (inode 20, 500 bytes committed). */
+	static const struct {
+		const char *name;
+		int have_path, exists;
+		ino_t ino;
+		off_t size;
+		int moved;
+	} t[] = {
+	    {"grown", 1, 1, 20, 520, 0},
+	    {"equal: caught up", 1, 1, 20, 500, 0},
+	    {"rotated, not reopened", 1, 1, 21, 520, 1},
+	    {"shorter than committed", 1, 1, 20, 499, 1},
+	    {"missing", 1, 0, 0, 0, 1},
+	    {"not named: only the input is judged", 0, 0, 0, 0, 0},
+	};
 	struct status_obs o;
 	struct status_report r;
 
 	(void)unused;
-	fitting(&o);
-	o.out_ino = 21; /* rotated, not reopened */
-	status_decide(&o, &r);
-	assert_true(r.out_moved);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-
-	fitting(&o);
-	o.out_size = 499; /* shorter than committed */
-	status_decide(&o, &r);
-	assert_true(r.out_moved);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-
-	fitting(&o);
-	o.out_exists = 0;
-	status_decide(&o, &r);
-	assert_int_equal(r.verdict, STATUS_MOVED);
-
-	/* No output named: only the input is judged. */
-	fitting(&o);
-	o.have_out_path = 0;
-	o.out_exists = 0;
-	status_decide(&o, &r);
-	assert_false(r.out_moved);
-	assert_int_equal(r.verdict, STATUS_RESUMES);
-
-	/* Equal size is caught up, not moved. */
-	fitting(&o);
-	o.out_size = 500;
-	status_decide(&o, &r);
-	assert_int_equal(r.verdict, STATUS_RESUMES);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fitting(&o);
+		o.have_out_path = t[i].have_path;
+		o.out_exists = t[i].exists;
+		o.out_ino = t[i].ino;
+		o.out_size = t[i].size;
+		status_decide(&o, &r);
+		if (r.out_moved != t[i].moved ||
+		    r.verdict != (t[i].moved ? STATUS_MOVED : STATUS_RESUMES))
+			fail_msg("%s: moved %d verdict %d", t[i].name,
+			    r.out_moved, (int)r.verdict);
+	}
 }
 
 /* Saves a state at position pos of in, with out's identity and size. */
@@ -310,6 +301,18 @@ test_status_real_files(void **unused)
 	observe(in, out, &o, &r);
 	assert_true(r.out_moved);
 	assert_int_equal(r.verdict, STATUS_MOVED);
+
+	/* Saved while waiting for FILE: all of FILE is behind. */
+	{
+		struct state w;
+
+		memset(&w, 0, sizeof(w));
+		w.flush_at = -1;
+		assert_int_equal(state_save(path("state"), &w), 0);
+		observe(in, out, &o, &r);
+		assert_int_equal(r.verdict, STATUS_WAITING);
+		assert_int_equal(r.behind, 40);
+	}
 
 	/* Damaged state file. */
 	append(path("state"), "garbage\n");
