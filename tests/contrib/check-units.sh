@@ -159,6 +159,11 @@ if [ $unit_ready -eq 1 ] && [ -f "$dropin_src" ]; then
 	    grep -q "$KERIO_LOGS" "$dropin_src"; then
 		ko "drop-in: the condition, mounts and hidden $top_dir do not" \
 		    "all follow $d_dir"
+	elif [ "$(values "$dropin_src" BindPaths)" != \
+	    "$(values "$unit_src" BindPaths)" ]; then
+		# Resetting BindReadOnlyPaths= empties BindPaths= too.
+		ko "drop-in: BindPaths= must repeat the unit's after the" \
+		    "reset (one list in systemd)"
 	else
 		ok "drop-in: command, condition and sandbox follow $d_dir"
 	fi

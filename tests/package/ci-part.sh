@@ -2,7 +2,8 @@
 # CI's package step: builds the .deb and the .rpm from a copy of the tree,
 # runs lintian (no error, no warning), compares the two file lists, then
 # installs the .deb, smoke-tests the installed files, runs fail2ban beside
-# it, upgrades, removes and purges it (lifecycle.sh, smoke.sh).
+# it, upgrades, removes and purges it (lifecycle.sh, smoke.sh), and runs
+# the service under a real systemd in a sandbox (service.sh).
 #
 # usage: ci-part.sh [--real]
 #   --real  CI: build with the README's package command (read from
@@ -56,4 +57,12 @@ if [ -n "$real" ]; then
 else
 	bash "$here/sandbox.sh" "$out" bash "$here/lifecycle.sh" "$deb"
 fi
+step "the service under systemd (in a throwaway copy of this machine)"
+rc=0
+bash "$here/service.sh" "$deb" || rc=$?
+case $rc in
+0) ;;
+77) echo "note: skipped, systemd cannot run in a sandbox here" ;;
+*) exit "$rc" ;;
+esac
 step "done"

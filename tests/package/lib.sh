@@ -18,7 +18,7 @@ not_ok() {
 	printf 'FAILED %s\n' "$*"
 }
 
-# check NAME EXPECTED ACTUAL
+# check NAME EXPECTED ACTUAL: returns 1 when they differ.
 check() {
 	if [ "$2" = "$3" ]; then
 		ok "$1"
@@ -26,6 +26,7 @@ check() {
 		not_ok "$1"
 		printf '  expected: %s\n  got:      %s\n' "$2" "$3" |
 		    sed 's/^/    /'
+		return 1
 	fi
 }
 

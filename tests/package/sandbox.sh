@@ -3,7 +3,7 @@
 # can install, upgrade, remove and purge the package, start fail2ban and
 # touch the firewall without changing the machine or racing other tests:
 # private mount, network and process namespaces, an overlay of / whose
-# writes land in a temporary directory, chrooted into.  When COMMAND ends,
+# writes land in a temporary directory, made the root (pivot_root).  When COMMAND ends,
 # the copy, its processes and its firewall rules are gone.
 #
 # usage: sandbox.sh DIR COMMAND [ARG...]
@@ -15,7 +15,7 @@ dir=$(cd "${1:?usage: $0 DIR COMMAND...}" && pwd)
 shift
 [ "$(id -u)" -eq 0 ] || { echo "sandbox: needs root" >&2; exit 77; }
 T=$(mktemp -d -t k2s-sandbox.XXXXXX)
-trap 'umount -R "$T/m" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'umount -R "$T/m" 2>/dev/null || true; rm -rf "$T"' EXIT
 mkdir "$T/u" "$T/w" "$T/m"
 export K2S_SANDBOX_T=$T K2S_SANDBOX_DIR=$dir
 unshare --mount --net --pid --fork --propagation private bash -c '
@@ -32,7 +32,11 @@ unshare --mount --net --pid --fork --propagation private bash -c '
 	mkdir -p "$m$K2S_SANDBOX_DIR"
 	mount --bind "$K2S_SANDBOX_DIR" "$m$K2S_SANDBOX_DIR"
 	ip link set lo up 2>/dev/null || true
-	cd "$m$K2S_SANDBOX_DIR"
-	exec chroot "$m" /usr/bin/env -C "$K2S_SANDBOX_DIR" \
-	    K2S_DISPOSABLE=sandbox "$@"
+	# pivot_root, not chroot: a chrooted process may not create user
+	# namespaces, which the service (PrivateUsers=yes) needs.
+	mkdir -p "$m/.sandbox-old-root"
+	cd "$m"
+	pivot_root . .sandbox-old-root
+	umount -l /.sandbox-old-root
+	exec /usr/bin/env -C "$K2S_SANDBOX_DIR" K2S_DISPOSABLE=sandbox "$@"
 ' sandbox "$@"
