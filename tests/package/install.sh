@@ -3,7 +3,10 @@
 # place: the program, the manual, the systemd unit (in the directory systemd
 # reads, its ExecStart= the installed program), the logrotate file, the
 # fail2ban filter and jail under their installed names, README and licence
-# as documentation; nothing else, and each file the shipped one.
+# as documentation; nothing else, and each file the shipped one.  The
+# examples under the documentation directory are tests/several/install.sh's.
+# "cmake --install --prefix DIR" writes nothing outside DIR when the
+# configured prefix is not /usr (whose /etc and unit directory are outside).
 #
 # usage: install.sh BUILD_DIR   (a configured and built tree)
 set -u
@@ -16,6 +19,12 @@ cached() {
 }
 prefix=$(cached CMAKE_INSTALL_PREFIX)
 unitdir=$(cached K2S_SYSTEMD_UNITDIR)
+if [ -z "$unitdir" ]; then
+	# As CMakeLists.txt: systemd.pc's for its own prefix, else PREFIX's.
+	unitdir=$prefix/lib/systemd/system
+	[ "$(pkg-config --variable=prefix systemd 2>/dev/null)" = "$prefix" ] &&
+	    unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
+fi
 # GNUInstallDirs: /etc for the prefix /usr, PREFIX/etc otherwise.
 etc=$prefix/etc
 [ "$prefix" = /usr ] && etc=/etc
@@ -42,7 +51,8 @@ $etc/fail2ban/filter.d/kerio2syslog.conf
 $etc/fail2ban/jail.d/kerio2syslog.conf
 $etc/logrotate.d/kerio2syslog
 LIST
-(cd "$stage" && find . -type f -o -type l) | sed 's/^\.//' | sort >"$T/have"
+(cd "$stage" && find . -type f -o -type l) | sed 's/^\.//' |
+    grep -v "^$prefix/share/doc/kerio2syslog/examples/" | sort >"$T/have"
 check_diff "installed files (prefix $prefix, units in $unitdir)" \
     "$T/want" "$T/have"
 
@@ -68,7 +78,18 @@ check "the unit's ExecStart= runs the installed program" \
 check "the unit has no placeholder left" 0 "$(grep -c "@[A-Z_]*@" "$unit")"
 check "the installed program runs" "kerio2syslog $(project_version)" \
     "$("$stage$prefix/bin/kerio2syslog" --version 2>&1)"
-modes=$(cd "$stage" && find . -type f -printf '%m %p\n' | sort -k2 |
-    awk '{ print $1 }' | sort | uniq -c | awk '{ print $2 "x" $1 }' | xargs)
+modes=$(cd "$stage" && find . -type f ! -path '*/doc/kerio2syslog/examples/*' \
+    -printf '%m\n' | sort | uniq -c | awk '{ print $2 "x" $1 }' | xargs)
 check "modes: the program 0755, every other file 0644" "644x8 755x1" "$modes"
+
+if [ "$prefix" != /usr ]; then
+	# Staged too (DESTDIR), so that a file that would land outside DIR
+	# lands in the stage, not on this machine.
+	moved=$T/moved
+	DESTDIR=$T/stage2 cmake --install "$build" --prefix "$moved" \
+	    >"$T/log" 2>&1
+	check "cmake --install --prefix DIR" 0 $?
+	check "every file it installed is under DIR" "" \
+	    "$(grep -v "^$moved/" "$build/install_manifest.txt")"
+fi
 finish
