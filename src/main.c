@@ -25,6 +25,7 @@
 #include "output.h"
 #include "reader.h"
 #include "select.h"
+#include "status.h"
 
 #ifndef K2S_VERSION
 #define K2S_VERSION "unknown"
@@ -43,6 +44,7 @@ enum {
 	OPT_FOLLOW,
 	OPT_STATE,
 	OPT_FROM_START,
+	OPT_STATUS,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +59,7 @@ static const struct option long_opts[] = {
     {"follow", required_argument, NULL, OPT_FOLLOW},
     {"state", required_argument, NULL, OPT_STATE},
     {"from-start", no_argument, NULL, OPT_FROM_START},
+    {"status", no_argument, NULL, OPT_STATUS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -77,6 +80,7 @@ struct diag {
 /* Follow mode: failures repeat while retried, so they are limited. */
 struct follow_diag {
 	int verbose;
+	const char *path, *out; /* what is followed, and into what */
 	struct limiter open, read, write, reopen, save;
 };
 
@@ -98,6 +102,8 @@ usage(FILE *f)
 	    "usage: kerio2syslog [options] [FILE...]\n"
 	    "       kerio2syslog --follow FILE [--state FILE] [--from-start]"
 	    " [options]\n"
+	    "       kerio2syslog --status --state FILE [-o OUTPUT]"
+	    " [--follow] FILE\n"
 	    "\n"
 	    "Converts Kerio Connect's security.log to syslog-style lines.\n"
 	    "\n"
@@ -117,9 +123,19 @@ usage(FILE *f)
 	    " kept\n"
 	    "      --from-start         follow mode without state: read FILE"
 	    " from its start\n"
+	    "      --status             report follow mode's state: input,"
+	    " position, bytes\n"
+	    "                           behind, last entry, output\n"
 	    "  -v, --verbose            print counters on exit\n"
 	    "  -h, --help               print this help\n"
-	    "  -V, --version            print the version\n");
+	    "  -V, --version            print the version\n"
+	    "\n"
+	    "Exit status: 0 done; 64 usage; 66 an input missing; 73 output not"
+	    " created;\n"
+	    "74 read or write error. --status: 0 the state fits the files,"
+	    " 1 they moved on\n"
+	    "(rotated, truncated, missing), 65 bad state file, 66 none.\n"
+	    "The manual says all of it: man kerio2syslog.\n");
 }
 
 static void usage_error(const char *fmt, ...)
@@ -310,17 +326,19 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	case FOLLOWER_STATE_REJECTED:
 		warnx("state file %s; not used", detail);
 		return;
+	/* An administrator sees what is followed, into what, and each
+	 * switch of file, without -v. */
 	case FOLLOWER_START:
-		if (fd->verbose)
-			warnx("follow: %s", detail);
+		warnx("following %s (%s) into %s", fd->path, detail, fd->out);
 		return;
 	case FOLLOWER_ROTATED:
-		if (fd->verbose)
-			warnx("%s: rotated, reading the new file", detail);
+		warnx("%s: rotated, reading the new file from its start into"
+		      " %s",
+		    detail, fd->out);
 		return;
 	case FOLLOWER_TRUNCATED:
-		if (fd->verbose)
-			warnx("%s: truncated, reading from its start", detail);
+		warnx("%s: truncated, reading from its start into %s", detail,
+		    fd->out);
 		return;
 	case FOLLOWER_RECOVERED:
 		warnx("%s: working again", detail);
@@ -369,6 +387,8 @@ follow_file(struct converter *c, const char *path, const char *state,
 
 	memset(&fd, 0, sizeof(fd));
 	fd.verbose = verbose;
+	fd.path = path;
+	fd.out = c->out->path != NULL ? c->out->path : "standard output";
 	memset(&fo, 0, sizeof(fo));
 	fo.path = path;
 	fo.state_path = state;
@@ -381,6 +401,23 @@ follow_file(struct converter *c, const char *path, const char *state,
 	if (verbose)
 		summary(c);
 	die_by_signal(got_stop);
+}
+
+/* --status: prints what the state says of the files; the exit status. */
+static int
+show_status(const char *state, const char *path, const char *out)
+{
+	struct status_obs o;
+	struct status_report r;
+	char text[8192];
+	size_t n;
+
+	status_observe(state, path, out, &o);
+	status_decide(&o, &r);
+	n = status_format(&o, &r, state, path, out, text, sizeof(text));
+	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)
+		err(EX_IOERR, "standard output");
+	return status_exit(r.verdict);
 }
 
 /*
@@ -467,7 +504,7 @@ main(int argc, char *argv[])
 	    .flush_timeout = 1000,
 	};
 	const char *out_path = NULL, *follow = NULL, *state = NULL;
-	int verbose = 0, from_start = 0, status = 0, ch;
+	int verbose = 0, from_start = 0, status = 0, show = 0, ch;
 	char hostbuf[256];
 	struct converter conv;
 	struct output out;
@@ -538,6 +575,9 @@ main(int argc, char *argv[])
 		case OPT_FROM_START:
 			from_start = 1;
 			break;
+		case OPT_STATUS:
+			show = 1;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -558,6 +598,17 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (show) {
+		select_free(co.sel);
+		if (state == NULL)
+			usage_error("--status needs --state");
+		if ((follow == NULL) == (argc != 1))
+			usage_error("--status needs one FILE, the followed"
+			            " one");
+		return show_status(state, follow != NULL ? follow : argv[0],
+		    out_path != NULL && strcmp(out_path, "-") != 0 ? out_path
+		                                                   : NULL);
+	}
 	if (follow == NULL && (state != NULL || from_start))
 		usage_error("%s needs --follow",
 		    state != NULL ? "--state" : "--from-start");

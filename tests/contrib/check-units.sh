@@ -1,21 +1,26 @@
 #!/bin/sh
 # Checks what contrib/ installs beside the binary: the systemd unit must pass
 # "systemd-analyze verify" without a word and keep its offline security
-# exposure at or below MAX_EXPOSURE; the logrotate file must parse, rotate by
-# renaming with the promised owner and mode, and reload the service only when
-# it is active, never failing the rotation when systemd is absent.
+# exposure at or below MAX_EXPOSURE, alone and with the drop-in example for a
+# Kerio store elsewhere, whose sandbox paths must follow its --follow file; the
+# logrotate file must parse, rotate by renaming with the promised owner and
+# mode, and reload the service only when it is active, never failing the
+# rotation when systemd is absent.
 #
 # usage: check-units.sh BINARY
 #
-# BINARY replaces /usr/bin/kerio2syslog in a copy of the unit, because verify
-# insists that ExecStart= names an existing executable.  The log path in the
+# BINARY replaces the program's path in a copy of the unit (the unit's source
+# has a placeholder the build fills in), because verify insists that
+# ExecStart= names an existing executable.  The log path in the
 # logrotate file is moved into a temporary directory, and systemctl is a stub,
 # so nothing on the machine is touched.
 
 set -u
 
 MAX_EXPOSURE=2.0
-UNIT_BIN=/usr/bin/kerio2syslog
+UNIT_BIN=@CMAKE_INSTALL_FULL_BINDIR@/kerio2syslog
+DROPIN_BIN=/usr/bin/kerio2syslog
+KERIO_LOGS=/opt/kerio/mailserver/store/logs
 LOG=/var/log/keriosecurity.log
 
 if [ $# -ne 1 ]; then
@@ -26,7 +31,8 @@ bin=$1
 
 here=$(cd "$(dirname "$0")" && pwd) || exit 1
 top=$(cd "$here/../.." && pwd) || exit 1
-unit_src=$top/contrib/systemd/kerio2syslog.service
+unit_src=$top/contrib/systemd/kerio2syslog.service.in
+dropin_src=$top/contrib/systemd/kerio-store.conf.example
 lr_src=$top/contrib/logrotate.d/kerio2syslog
 
 pass=0
@@ -71,6 +77,7 @@ have() {
 # --- systemd unit -----------------------------------------------------------
 
 unit_dir=$tmp/unit
+dropin_unit_dir=$tmp/unit-dropin
 unit=$unit_dir/kerio2syslog.service
 mkdir "$unit_dir"
 
@@ -92,6 +99,113 @@ else
 	unit_ready=1
 fi
 
+# The values of key $2 in unit file $1, one a line ("" for a reset).
+values() {
+	sed -n "s/^$2=//p" "$1"
+}
+# The directory of the --follow FILE in an ExecStart= line.
+follow_dir() {
+	sed -n 's/.* --follow \([^ ]*\)\/security\.log .*/\1/p'
+}
+
+if [ $unit_ready -eq 1 ]; then
+	exec_line=$(values "$unit_src" ExecStart)
+	case " $exec_line " in
+	*" --format rfc3339 "*)
+		ok "unit: writes RFC 3339 stamps (--format rfc3339)" ;;
+	*)	ko "unit: ExecStart= lacks --format rfc3339: $exec_line" ;;
+	esac
+	dir=$(printf '%s\n' "$exec_line" | follow_dir)
+	if [ "$dir" = "$KERIO_LOGS" ] &&
+	    [ "$(values "$unit_src" ConditionPathIsDirectory)" = "$dir" ] &&
+	    values "$unit_src" BindReadOnlyPaths | grep -qx "$dir"; then
+		ok "unit: starts only when $dir exists, and mounts it"
+	else
+		ko "unit: --follow directory '$dir', the condition and the" \
+		    "read-only mount disagree"
+	fi
+fi
+
+# The drop-in example: resets what it moves, and moves all of it, so that
+# the sandbox shows the new directory; its command is the unit's with only
+# the directory changed, so the two cannot drift apart.
+if [ $unit_ready -eq 1 ] && [ -f "$dropin_src" ]; then
+	d_exec=$(values "$dropin_src" ExecStart | grep .)
+	d_dir=$(printf '%s\n' "$d_exec" | follow_dir)
+	want=$(printf '%s\n' "$exec_line" |
+	    sed "s|^$UNIT_BIN |$DROPIN_BIN |; s|$KERIO_LOGS/|$d_dir/|")
+	resets=0
+	for k in ExecStart ConditionPathIsDirectory BindReadOnlyPaths; do
+		values "$dropin_src" "$k" | head -n 1 | grep -qx '' &&
+		    resets=$((resets + 1))
+	done
+	top_dir=/${d_dir#/}
+	top_dir=/$(printf '%s' "${top_dir#/}" | cut -d/ -f1)
+	if [ -z "$d_dir" ] || [ "$d_dir" = "$KERIO_LOGS" ]; then
+		ko "drop-in: no other --follow directory: $d_exec"
+	elif [ "$d_exec" != "$want" ]; then
+		ko "drop-in: ExecStart= is not the unit's with the directory" \
+		    "moved:"
+		printf 'have %s\nwant %s\n' "$d_exec" "$want" | indent
+	elif [ $resets -ne 3 ]; then
+		ko "drop-in: ExecStart=, ConditionPathIsDirectory= and" \
+		    "BindReadOnlyPaths= must each be reset first"
+	elif [ "$(values "$dropin_src" ConditionPathIsDirectory | grep .)" != \
+	    "$d_dir" ] ||
+	    ! values "$dropin_src" BindReadOnlyPaths | grep -qx "$d_dir" ||
+	    ! values "$dropin_src" RequiresMountsFor | grep -qx "$d_dir" ||
+	    ! values "$dropin_src" TemporaryFileSystem |
+	    grep -qx "$top_dir:ro" ||
+	    grep -q "$KERIO_LOGS" "$dropin_src"; then
+		ko "drop-in: the condition, mounts and hidden $top_dir do not" \
+		    "all follow $d_dir"
+	elif [ "$(values "$dropin_src" BindPaths)" != \
+	    "$(values "$unit_src" BindPaths)" ]; then
+		# Resetting BindReadOnlyPaths= empties BindPaths= too.
+		ko "drop-in: BindPaths= must repeat the unit's after the" \
+		    "reset (one list in systemd)"
+	else
+		ok "drop-in: command, condition and sandbox follow $d_dir"
+	fi
+	mkdir -p "$dropin_unit_dir/kerio2syslog.service.d"
+	cp "$unit" "$dropin_unit_dir/"
+	subst "$dropin_src" "ExecStart=$DROPIN_BIN " "ExecStart=$bin " \
+	    "$dropin_unit_dir/kerio2syslog.service.d/store.conf"
+elif [ $unit_ready -eq 1 ]; then
+	ko "drop-in: $dropin_src is missing"
+fi
+
+# Runs verify (silent) and security (exposure at most MAX_EXPOSURE) on the
+# unit in directory $1, with the drop-ins there; $2 names the case.
+analyze_unit() {
+	out=$(SYSTEMD_UNIT_PATH=$1: MANPATH=$tmp/man SYSTEMD_LOG_COLOR=0 \
+	    systemd-analyze verify "$man_opt" "$1/kerio2syslog.service" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && [ -z "$out" ]; then
+		ok "verify: systemd-analyze verify is silent$2"
+	else
+		ko "verify: exit $rc$2, output:"
+		printf '%s\n' "$out" | indent
+	fi
+
+	out=$(SYSTEMD_UNIT_PATH=$1: SYSTEMD_COLORS=0 systemd-analyze security \
+	    --offline=true --no-pager "$1/kerio2syslog.service" 2>&1)
+	rc=$?
+	score=$(printf '%s\n' "$out" |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	if [ -z "$score" ]; then
+		ko "security: no exposure level (exit $rc$2), output:"
+		printf '%s\n' "$out" | indent
+	elif awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }'
+	then
+		ok "security: exposure $score (at most $MAX_EXPOSURE)$2"
+		printf '%s\n' "$out" | grep '✗' | indent
+	else
+		ko "security: exposure $score is above $MAX_EXPOSURE$2:"
+		printf '%s\n' "$out" | grep '✗' | indent
+	fi
+}
+
 if [ $unit_ready -eq 0 ]; then
 	:
 elif ! have systemd-analyze; then
@@ -108,31 +222,9 @@ else
 	else
 		note "verify: man page or man(1) missing, Documentation= not checked"
 	fi
-	out=$(MANPATH=$tmp/man SYSTEMD_LOG_COLOR=0 \
-	    systemd-analyze verify "$man_opt" "$unit" 2>&1)
-	rc=$?
-	if [ $rc -eq 0 ] && [ -z "$out" ]; then
-		ok "verify: systemd-analyze verify is silent"
-	else
-		ko "verify: exit $rc, output:"
-		printf '%s\n' "$out" | indent
-	fi
-
-	out=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true \
-	    --no-pager "$unit" 2>&1)
-	rc=$?
-	score=$(printf '%s\n' "$out" |
-	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
-	if [ -z "$score" ]; then
-		ko "security: no exposure level (exit $rc), output:"
-		printf '%s\n' "$out" | indent
-	elif awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }'
-	then
-		ok "security: exposure $score (at most $MAX_EXPOSURE)"
-		printf '%s\n' "$out" | grep '✗' | indent
-	else
-		ko "security: exposure $score is above $MAX_EXPOSURE:"
-		printf '%s\n' "$out" | grep '✗' | indent
+	analyze_unit "$unit_dir" ""
+	if [ -f "$dropin_unit_dir/kerio2syslog.service.d/store.conf" ]; then
+		analyze_unit "$dropin_unit_dir" " with the drop-in"
 	fi
 fi
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # cmake --install puts the CrowdSec collection and the rsyslog snippets
 # under the documentation directory's examples/, byte for byte as in
-# contrib/, and enables nothing (no file under etc/).
+# contrib/, and enables nothing: under etc/ only the files issue 11 puts
+# there (logrotate, fail2ban filter and jail), nothing of CrowdSec or rsyslog.
 #
 # usage: install.sh path/to/kerio2syslog cache-dir build-dir
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,10 @@ for f in crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml \
 done
 check "the collection's tests are not installed" "" \
     "$(find "$ex" -name .tests)"
-check "nothing installed under etc/" "" "$(find "$T/usr" -path '*/etc/*')"
+check "nothing of CrowdSec or rsyslog enabled under etc/" \
+    "fail2ban/filter.d/kerio2syslog.conf
+fail2ban/jail.d/kerio2syslog.conf
+logrotate.d/kerio2syslog" \
+    "$(find "$T/usr" -path '*/etc/*' -type f | sed 's|.*/etc/||' | sort)"
 
 f2b_finish

@@ -1,0 +1,53 @@
+#!/bin/bash
+# The .deb and the .rpm install the same files, path for path, once the
+# distributions' own conventions are set aside:
+#  - the unit directory: /lib/systemd/system (Debian 12) and
+#    /usr/lib/systemd/system;
+#  - compression: Debian gzips the manual and large documents, RHEL the
+#    manual (".gz" is dropped before comparing);
+#  - the licence: Debian's /usr/share/doc/PKG/copyright (with
+#    changelog.gz beside it) and RPM's %license under /usr/share/licenses;
+#  - Debian's lintian overrides, RPM's /usr/lib/.build-id links.
+# Directories are not compared: each package manager owns them its own way.
+#
+# usage: compare-lists.sh DEB RPM
+set -u
+. "$(dirname "$0")/lib.sh"
+deb=${1:?usage: $0 DEB RPM}
+rpm=${2:?usage: $0 DEB RPM}
+T=$(mktemp -d -t k2s-lists.XXXXXX) || exit 73
+trap 'rm -rf "$T"' EXIT
+
+normal() {
+	sed -e 's|^/lib/systemd/system/|/usr/lib/systemd/system/|' \
+	    -e 's|\.gz$||' |
+	    grep -v -e '^/usr/share/doc/kerio2syslog/copyright$' \
+	    -e '^/usr/share/doc/kerio2syslog/changelog$' \
+	    -e '^/usr/share/licenses/' -e '^/usr/lib/\.build-id' \
+	    -e '^/usr/share/lintian/overrides/kerio2syslog$' | sort
+}
+# Files and links only (the listing's first letter is the type).
+dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print substr($6, 2) }' | normal \
+    >"$T/deb"
+rpm -qlvp "$rpm" | awk '$1 !~ /^d/ { print $9 }' | normal >"$T/rpm"
+check_diff "the .deb's files and the .rpm's, path for path" "$T/deb" "$T/rpm"
+check "the .deb holds the program, its manual and the unit" 3 \
+    "$(grep -c -e /usr/bin/kerio2syslog -e man1/kerio2syslog.1 \
+    -e /kerio2syslog.service "$T/deb")"
+
+# Each one's licence is where its distribution looks for it.
+check "the .deb has debian/copyright" 1 "$(dpkg-deb -c "$deb" |
+    grep -c ' \./usr/share/doc/kerio2syslog/copyright$')"
+check "the .rpm marks LICENSE as its licence" 1 \
+    "$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm" |
+    grep -c '/LICENSE l$')"
+# The files in /etc are configuration each package manager keeps.
+check "the .deb's conffiles" \
+    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
+    "$(dpkg-deb --ctrl-tarfile "$deb" |
+    tar -xOf - ./conffiles | sort | xargs)"
+check "the .rpm's %config(noreplace) files" \
+    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
+    "$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm" |
+    awk '$2 ~ /c/ && $2 ~ /n/ { print $1 }' | sort | xargs)"
+finish
