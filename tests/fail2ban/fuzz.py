@@ -7,8 +7,9 @@ IPv4-mapped), whose client fields (recipient, sender, user name, SASL
 method, reason) are made of random pieces: other messages with foreign
 addresses, stamps, Kerio's marks, separators, control bytes, Unicode
 digits and line breaks (Kerio writes a line break as is, so the entry is
-wrapped).  kerio2syslog converts them (rfc3339) and fail2ban-regex reads
-the result: every entry is found once, with its client, and nothing else.
+wrapped).  kerio2syslog converts them (bsd and rfc3339) and fail2ban-regex
+reads the result: every entry is found once, with its client, and nothing
+else.
 fail2ban-regex also reads Kerio's own lines (logformat=kerio): every entry
 on one line is found once, with its client; a wrapped entry may be missed,
 and its first line judged alone may name a foreign address (the limit the
@@ -121,7 +122,9 @@ def entries(seed):
     return out
 
 
-def regex(log, flt):
+def regex(log, flt, bsd=False):
+    """{entry seconds: [hosts found]}; a bsd stamp (no year) is read as
+    of START's year."""
     env = dict(os.environ, TZ='UTC', LC_ALL='C')
     r = subprocess.run(['fail2ban-regex', '-r', '-o', '<ip> <time>', log, flt],
                        capture_output=True, text=True, env=env)
@@ -130,7 +133,11 @@ def regex(log, flt):
     found = {}
     for line in r.stdout.splitlines():
         ip, t = line.split()
-        found.setdefault(int(float(t)), []).append(ip)
+        t = int(float(t))
+        if bsd:
+            d = datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+            t = int(d.replace(year=START.year).timestamp())
+        found.setdefault(t, []).append(ip)
     return found
 
 
@@ -169,19 +176,20 @@ def main():
         for seed in seeds:
             ents = entries(seed)
             native = os.path.join(d, 'native.log')
-            conv = os.path.join(d, 'rfc3339.log')
             with open(native, 'w', encoding='utf-8', newline='\n') as f:
                 f.writelines(e[1] + '\n' for e in ents)
-            with open(conv, 'w') as out:
-                subprocess.run([k2s, '--hostname', 'mail', '--format',
-                                'rfc3339', native], stdout=out, check=True,
-                               env=dict(os.environ, TZ='UTC'))
-            err, _ = judge('seed %d rfc3339' % seed, ents,
-                           regex(conv, FILTER), False)
-            failed += err
-            print('%s seed %d: %d entries through kerio2syslog, each found '
-                  'once with its client' % ('FAILED' if err else 'ok    ',
-                                            seed, len(ents)))
+            for fmt in ('bsd', 'rfc3339'):
+                conv = os.path.join(d, fmt + '.log')
+                with open(conv, 'w') as out:
+                    subprocess.run([k2s, '--hostname', 'mail', '--format',
+                                    fmt, native], stdout=out, check=True,
+                                   env=dict(os.environ, TZ='UTC'))
+                err, _ = judge('seed %d %s' % (seed, fmt), ents,
+                               regex(conv, FILTER, fmt == 'bsd'), False)
+                failed += err
+                print('%s seed %d: %d entries through kerio2syslog --format '
+                      '%s, each found once with its client' %
+                      ('FAILED' if err else 'ok    ', seed, len(ents), fmt))
             err, tol = judge('seed %d native' % seed, ents,
                              regex(native, FILTER + '[logformat=kerio]'), True)
             failed += err
