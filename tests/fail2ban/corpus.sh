@@ -26,7 +26,8 @@ if [ -f "$f2b_logs/kerio" ]; then
 	mkdir -p "$d"
 	if parse_corpus "$f2b_logs/kerio" "$d"; then
 		expect "$d" native "$KERIO_TZ" >"$d/want.native"
-		regex "$KERIO_TZ" "$f2b_logs/kerio" "$d/got.native"
+		regex "$KERIO_TZ" "$f2b_logs/kerio" "$d/got.native" \
+		    "$FILTER_KERIO"
 		verify "fail2ban's own kerio test log" "$d/want.native" \
 		    "$d/got.native" 15 15
 	else
@@ -52,7 +53,7 @@ if fail2ban-regex -r /dev/null kerio >/dev/null 2>&1; then
 		    keep = (t in want) }
 	    keep' "$d/single-times" "$d/raw.log" >"$d/single.log"
 	regex "$KERIO_TZ" "$d/single.log" "$d/stock" kerio
-	regex "$KERIO_TZ" "$d/single.log" "$d/ours"
+	regex "$KERIO_TZ" "$d/single.log" "$d/ours" "$FILTER_KERIO"
 	missing=$(comm -23 "$d/stock" "$d/ours")
 	if [ -z "$missing" ] && [ -s "$d/stock" ]; then
 		ok "superset of the stock filter: it finds $(wc -l <"$d/stock"), ours $(wc -l <"$d/ours") of $(wc -l <"$d/single.log") one-line attacks"
@@ -68,15 +69,32 @@ fi
 # same: the filter with <HOST> instead of <ADDR> takes every one of them.
 grep '^\[10/May/2022 09:30:' "$d/raw.log" >"$d/names.log"
 sed 's/<ADDR>/<HOST>/g' "$FILTER" >"$d/filter-host.conf"
-regex "$KERIO_TZ" "$d/names.log" "$d/names.got" "$d/filter-host.conf"
+regex "$KERIO_TZ" "$d/names.log" "$d/names.got" \
+    "$d/filter-host.conf[logformat=kerio]"
 n=$(wc -l <"$d/names.log")
 check "lines with a name are rules' messages (<HOST> takes them)" \
     "$n lines, 0 ignored, $n matched, 0 missed" "$(cat "$d/names.got.stats")"
 
+# Each logformat reads its own kind of line only (in Kerio's log, a line in
+# the shape of kerio2syslog's output is a continuation line, the client's):
+# the default reads none of Kerio's lines, logformat=kerio none of
+# kerio2syslog's.
+lines=$(wc -l <"$d/native.log")
+regex "$KERIO_TZ" "$d/native.log" "$d/got.native-as-syslog"
+verify "Kerio's lines read by the default filter" /dev/null \
+    "$d/got.native-as-syslog" "$lines" 0
+entries=$(wc -l <"$d/entries")
+for fmt in bsd rfc3339; do
+	convert "$KERIO_TZ" "$fmt" "$d/raw.log" "$d/$fmt-as-kerio.log"
+	regex "$KERIO_TZ" "$d/$fmt-as-kerio.log" "$d/got.$fmt-as-kerio" \
+	    "$FILTER_KERIO"
+	verify "kerio2syslog --format $fmt read with logformat=kerio" \
+	    /dev/null "$d/got.$fmt-as-kerio" "$entries" 0
+done
+
 # The tag: kerio2syslog --tag k2s is read with filter[tag=k2s], and the
 # default filter (tag kerio) reads none of it.
 convert "$KERIO_TZ" rfc3339 "$d/raw.log" "$d/tag.log" --tag k2s
-entries=$(wc -l <"$d/entries")
 regex "$KERIO_TZ" "$d/tag.log" "$d/got.tag" "${FILTER}[tag=k2s]"
 verify "--tag k2s read with filter[tag=k2s]" "$d/want.rfc" "$d/got.tag" \
     "$entries" "$(wc -l <"$d/want.rfc")"

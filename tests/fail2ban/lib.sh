@@ -6,6 +6,9 @@
 
 FILTER=$HERE/../../contrib/fail2ban/filter.d/kerio.conf
 JAIL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog.conf
+# The filter as it reads Kerio's own security.log (by default it reads
+# kerio2syslog's output).
+FILTER_KERIO="$FILTER[logformat=kerio]"
 # The zone Kerio's stamps are read in, and the host name kerio2syslog writes.
 KERIO_TZ=Europe/Prague
 HOSTNAME_OPT=mail
@@ -271,8 +274,9 @@ convert()
 }
 
 # run_corpus NAME FILE: the whole matrix for one annotated corpus: native
-# lines (LF and CRLF) and kerio2syslog's output in both formats, each read
-# by fail2ban-regex with the shipped filter.  Leaves its files in $T/NAME.
+# lines (LF and CRLF, read with logformat=kerio) and kerio2syslog's output
+# in both formats, each read by fail2ban-regex with the shipped filter.
+# Leaves its files in $T/NAME.
 run_corpus()
 {
 	local name=$1 file=$2 d=$T/$1 entries lines
@@ -295,10 +299,11 @@ run_corpus()
 	fi
 
 	# Kerio's own lines: a host only where a stamped line is complete.
-	regex "$KERIO_TZ" "$d/native.log" "$d/got.native"
+	regex "$KERIO_TZ" "$d/native.log" "$d/got.native" "$FILTER_KERIO"
 	verify "$name native LF" "$d/want.native" "$d/got.native" \
 	    "$lines" "$(wc -l <"$d/want.native")"
-	regex "$KERIO_TZ" "$d/native-crlf.log" "$d/got.native-crlf"
+	regex "$KERIO_TZ" "$d/native-crlf.log" "$d/got.native-crlf" \
+	    "$FILTER_KERIO"
 	verify "$name native CRLF" "$d/want.native" "$d/got.native-crlf" \
 	    "$lines" "$(wc -l <"$d/want.native")"
 

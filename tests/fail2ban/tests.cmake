@@ -1,8 +1,9 @@
 # The shipped fail2ban filter and jail (contrib/fail2ban), checked with the
 # real fail2ban (Debian package fail2ban): fail2ban-regex on the annotated
-# corpora, a real fail2ban-server end to end, fail2ban-client --test; as
-# root, fail2ban-server in private namespaces: no ban through DNS (dns,
-# with strace), bans that reach nftables (nftables).
+# corpora and on random attacks, a real fail2ban-server end to end,
+# fail2ban-client --test; as root, fail2ban-server in private namespaces:
+# no ban through DNS (dns, with strace), bans that reach nftables
+# (nftables).
 # Included from tests/CMakeLists.txt.
 foreach(t corpus injection e2e config converter-gaps dns nftables)
 	string(REPLACE "-" "_" name fail2ban_${t})
@@ -13,6 +14,11 @@ foreach(t corpus injection e2e config converter-gaps dns nftables)
 		LABELS fail2ban
 		TIMEOUT 300)
 endforeach()
+# Random attacks from fixed seeds (python3, as fail2ban itself).
+add_test(NAME fail2ban_fuzz
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/fail2ban/fuzz.py
+		$<TARGET_FILE:kerio2syslog>)
+set_tests_properties(fail2ban_fuzz PROPERTIES LABELS fail2ban TIMEOUT 120)
 set_tests_properties(fail2ban_e2e PROPERTIES TIMEOUT 120)
 set_tests_properties(fail2ban_config PROPERTIES TIMEOUT 60)
 # Exit 77: not root, so no namespaces; reported as skipped, not passed.
