@@ -292,6 +292,23 @@ summary(const struct converter *c)
 	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
 }
 
+/* What a file that is not a regular one is, for a message. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
 static void
 on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 {
@@ -304,6 +321,14 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	case FOLLOWER_WAITING:
 		warnx("%s: no such file, waiting for it", detail);
 		return;
+	case FOLLOWER_NOT_REGULAR: {
+		struct stat sb;
+
+		warnx("%s: not a regular file (%s); waiting for a regular file",
+		    detail,
+		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
+		return;
+	}
 	case FOLLOWER_APPEARED:
 		warnx("%s: there now, reading it from its start", detail);
 		return;
@@ -354,6 +379,23 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	if (l != NULL && !limited(l, &quiet))
 		warnx("%s %s: %s; retrying%s", what, detail, strerror(e),
 		    suppressed(quiet));
+}
+
+/*
+ * --follow reads a regular file. Something else under the name is
+ * refused before the follower starts (open(2) of a FIFO would wait for a
+ * writer, a directory has no lines); a missing file is waited for.
+ */
+static void
+check_follow_path(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || S_ISREG(sb.st_mode))
+		return;
+	warnx("%s: not a regular file (%s); --follow reads a regular file",
+	    path, file_kind(sb.st_mode));
+	exit(EX_NOINPUT);
 }
 
 /*
@@ -563,6 +605,8 @@ main(int argc, char *argv[])
 		    state != NULL ? "--state" : "--from-start");
 	if (follow != NULL && argc > 0)
 		usage_error("--follow takes no other FILE ('%s')", argv[0]);
+	if (follow != NULL)
+		check_follow_path(follow);
 	if (co.host == NULL) {
 		if (host_short_name(hostbuf, sizeof(hostbuf)) < 0)
 			err(EX_OSERR, "gethostname");

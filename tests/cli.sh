@@ -36,6 +36,7 @@ run() { # runs the binary, keeps status, stdout and stderr
 	status=$?
 }
 has() { grep -q -- "$1" "$2"; }
+not_running() { ! kill -0 "$1" 2>/dev/null; }
 lines() { [ "$(wc -l <"$2" 2>/dev/null)" -eq "$1" ] 2>/dev/null; }
 
 entry='[17/Jun/2011 17:00:45] Failed SMTP login from 192.0.2.1 with SASL method PLAIN.'
@@ -183,6 +184,33 @@ expect "after SIGHUP, a new file" wait_until 5 lines 1 "$tmp/h.log"
 exec 3>&-
 wait "${pids[-1]}"
 expect "rotated file keeps its line" lines 1 "$tmp/h.log.1"
+
+# --follow needs a regular file: a directory, a FIFO or a device is
+# refused at once with the reason (66), not waited for as if missing.
+mkfifo "$tmp/ff"
+for what in "$tmp:a directory" "$tmp/ff:a FIFO" "/dev/null:a character device"; do
+	path=${what%%:*} kind=${what#*:}
+	timeout 10 "$bin" --follow "$path" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	expect "--follow $kind: exits 66 (status $status)" [ "$status" -eq 66 ]
+	expect "--follow $kind: says why" \
+	    has "$path: not a regular file ($kind)" "$tmp/err"
+done
+# A path that becomes a FIFO later is said to be one, once, and never
+# opened (open(2) would wait for a writer).
+"$bin" -H mailhost --follow "$tmp/later" -o "$tmp/later.out" 2>"$tmp/err" &
+pids+=($!)
+expect "--follow: missing file waited for" \
+    wait_until 10 has "later: no such file, waiting for it" "$tmp/err"
+mkfifo "$tmp/later"
+expect "--follow: a FIFO later is named as such" \
+    wait_until 10 has "later: not a regular file (a FIFO)" "$tmp/err"
+kill -TERM "${pids[-1]}"
+expect "--follow on a FIFO ends on SIGTERM" \
+    wait_until 10 not_running "${pids[-1]}"
+wait "${pids[-1]}"
+expect "--follow on a FIFO: said once" \
+    [ "$(grep -c 'not a regular file' "$tmp/err")" -eq 1 ]
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
