@@ -30,3 +30,27 @@ host_short_name(char *buf, size_t len)
 	}
 	return 0;
 }
+
+const char *
+host_field_problem(const char *s, int colon_ok)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return "is empty";
+	if (n > 255)
+		return "has more than 255 bytes";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ')
+			return "has a blank";
+		if (c < ' ' || c == 0x7f)
+			return "has a control byte";
+		if (c > 0x7f)
+			return "has a byte outside ASCII";
+		if (c == ':' && !colon_ok)
+			return "has a ':'";
+	}
+	return NULL;
+}

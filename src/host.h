@@ -17,4 +17,13 @@ int64_t host_now_ms(void);
  */
 int host_short_name(char *buf, size_t len);
 
+/*
+ * The rule for a field of the output line (the host name, the tag): 1 to
+ * 255 bytes of printable ASCII without blanks, and no ':' unless
+ * colon_ok, so that the field stays one field and no control byte
+ * reaches the output. Returns NULL if s obeys it, else the reason ("has
+ * a blank", ...).
+ */
+const char *host_field_problem(const char *s, int colon_ok);
+
 #endif

@@ -21,6 +21,7 @@
 
 #include "convert.h"
 #include "follower.h"
+#include "format.h"
 #include "host.h"
 #include "output.h"
 #include "reader.h"
@@ -159,18 +160,35 @@ number(const char *arg, const char *opt, long lo, long hi)
 static void
 check_field(const char *what, const char *s, int colon_ok)
 {
-	size_t n = strlen(s);
+	const char *why = host_field_problem(s, colon_ok);
 
-	if (n == 0 || n > 255)
-		usage_error("%s must have 1 to 255 characters", what);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (why != NULL)
+		usage_error("%s %s: it must be 1 to 255 bytes of printable"
+		            " ASCII without blanks%s",
+		    what, why, colon_ok ? "" : " nor ':'");
+}
 
-		if (c <= ' ' || c >= 0x7f || (c == ':' && !colon_ok))
-			usage_error("%s may only have printable ASCII, no"
-			            " blanks (nor ':' in a tag)",
-			    what);
-	}
+/*
+ * The system's host name, under the rule of --hostname: a blank would
+ * hide every line from the filter, a control byte reach the output raw.
+ * A name that breaks it is refused; it is shown escaped.
+ */
+static void
+default_host(char *buf, size_t len)
+{
+	char shown[256 * FORMAT_EXPANSION];
+	const char *why;
+	size_t used, n;
+
+	if (host_short_name(buf, len) < 0)
+		err(EX_OSERR, "gethostname");
+	why = host_field_problem(buf, 1);
+	if (why == NULL)
+		return;
+	n = format_escape(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
+	shown[n] = '\0';
+	errx(EX_CONFIG, "the system host name '%s' %s; set one with --hostname",
+	    shown, why);
 }
 
 static int
@@ -608,8 +626,7 @@ main(int argc, char *argv[])
 	if (follow != NULL)
 		check_follow_path(follow);
 	if (co.host == NULL) {
-		if (host_short_name(hostbuf, sizeof(hostbuf)) < 0)
-			err(EX_OSERR, "gethostname");
+		default_host(hostbuf, sizeof(hostbuf));
 		co.host = hostbuf;
 	}
 

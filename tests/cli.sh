@@ -212,5 +212,32 @@ wait "${pids[-1]}"
 expect "--follow on a FIFO: said once" \
     [ "$(grep -c 'not a regular file' "$tmp/err")" -eq 1 ]
 
+# The system's host name obeys the rule of --hostname: one with a blank
+# would hide every line from the filter, a control byte would reach the
+# output raw. It is refused (78) with a message that shows it escaped.
+if unshare -u true 2>/dev/null; then
+	for h in 'two words' $'ctl\001byte'; do
+		unshare -u sh -c 'printf %s "$1" >/proc/sys/kernel/hostname &&
+		    exec "$2" "$3"' sh "$h" "$bin" "$tmp/a.log" \
+		    >"$tmp/out" 2>"$tmp/err"
+		status=$?
+		expect "bad system host name: exits 78 (status $status)" \
+		    [ "$status" -eq 78 ]
+		expect "bad system host name: nothing written" \
+		    [ ! -s "$tmp/out" ]
+		expect "bad system host name: says so" \
+		    has "system host name .* has a .*; set one with --hostname" \
+		    "$tmp/err"
+	done
+	expect "bad system host name: shown escaped" has "'ctl#001byte'" "$tmp/err"
+	unshare -u sh -c 'printf %s "$1" >/proc/sys/kernel/hostname &&
+	    exec "$2" "$3"' sh 'good.example.org' "$bin" "$tmp/a.log" \
+	    >"$tmp/out" 2>"$tmp/err"
+	expect "good system host name: up to the first dot" \
+	    has ' good kerio: ' "$tmp/out"
+else
+	echo "skipped: system host name tests need unshare -u (root)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
