@@ -83,13 +83,33 @@ struct follow_diag {
 
 static volatile sig_atomic_t got_stop, got_hup;
 
+/*
+ * SIGTERM and SIGINT are never blocked, and no handler restarts a system
+ * call: a write(2) to a stalled pipe or an open(2) returns EINTR. A stop
+ * that lands between the check of got_stop and the call that blocks is
+ * caught by SIGALRM, armed here and then every second until the end, so
+ * no blocking call outlives a stop by more than a second (output.c gives
+ * a stalled output up on the second interruption without progress).
+ * SIGHUP stays blocked except inside ppoll(2).
+ */
 static void
 on_signal(int sig)
 {
-	if (sig == SIGHUP)
+	if (sig == SIGHUP) {
 		got_hup = 1;
-	else
-		got_stop = sig;
+		return;
+	}
+	if (!got_stop)
+		alarm(1);
+	got_stop = sig;
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (got_stop)
+		alarm(1);
 }
 
 static void
@@ -255,20 +275,23 @@ setup_signals(sigset_t *wait_mask)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: see on_signal */
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* Blocked but inside ppoll(2): no signal slips past a check. */
+	/* SIGHUP: blocked but inside ppoll(2), so that none slips past a
+	 * check; it waits while a write or open blocks. */
 	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, wait_mask);
 	sigdelset(wait_mask, SIGTERM);
 	sigdelset(wait_mask, SIGINT);
 	sigdelset(wait_mask, SIGHUP);
+	sigdelset(wait_mask, SIGALRM);
 }
 
 /* Dies by the signal that stopped us, as an unhandled one would. */
@@ -285,11 +308,25 @@ die_by_signal(int sig)
 	exit(128 + sig);
 }
 
+/* A stop found the output stalled (see output_stop_on): say what is lost. */
+static void
+stalled_note(const struct output *o, const char *more)
+{
+	warnx("output stalled: %zu bytes not written (%s took none for a"
+	      " second after the signal)%s",
+	    output_pending(o), o->path != NULL ? o->path : "standard output",
+	    more);
+}
+
 static void
 write_failed(struct output *o)
 {
 	if (o->err == EPIPE)
 		exit(EX_OK); /* the reader went away: nothing more to do */
+	if (o->err == EINTR && got_stop) {
+		stalled_note(o, "");
+		die_by_signal(got_stop);
+	}
 	errno = o->err;
 	err(EX_IOERR, "write to %s",
 	    o->path != NULL ? o->path : "standard output");
@@ -382,6 +419,8 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		what = "cannot read";
 		break;
 	case FOLLOWER_WRITE_FAILED:
+		if (e == EINTR && got_stop)
+			return; /* a stalled output: said on the way out */
 		l = &fd->write;
 		what = "cannot write";
 		break;
@@ -440,6 +479,9 @@ follow_file(struct converter *c, const char *path, const char *state,
 		err(EX_OSERR, "follow %s", path);
 	if (verbose)
 		summary(c);
+	if (c->out->err == EINTR)
+		stalled_note(c->out,
+		    state != NULL ? "; the state was not moved past them" : "");
 	die_by_signal(got_stop);
 }
 
@@ -459,9 +501,16 @@ convert_one(struct converter *c, struct reader *r, const char *path,
 	if (strcmp(path, "-") == 0) {
 		d->name = "(standard input)";
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/* A FIFO without a writer would block open(2), deaf to
+		 * signals: opened at once, it is waited for in ppoll(2). */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0) {
 			warn("%s", path);
+			return EX_NOINPUT;
+		}
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			warn("%s", path);
+			close(fd);
 			return EX_NOINPUT;
 		}
 	}
@@ -630,14 +679,19 @@ main(int argc, char *argv[])
 		co.host = hostbuf;
 	}
 
-	if (output_open(&out, out_path, 0) < 0)
+	/* Before the output: open(2) of a FIFO waits for its reader. */
+	setup_signals(&wait_mask);
+	if (output_open(&out, out_path, 0) < 0) {
+		if (got_stop)
+			die_by_signal(got_stop);
 		err(EX_CANTCREAT, "%s", out_path);
+	}
+	output_stop_on(&out, &got_stop);
 	memset(&d, 0, sizeof(d));
 	if (converter_init(&conv, &co, &out, on_event, &d) < 0)
 		err(EX_SOFTWARE, "converter");
 	if (reader_init(&rd, STDIN_FILENO, 0, 0) < 0)
 		err(EX_OSERR, "reader");
-	setup_signals(&wait_mask);
 
 	if (follow != NULL) {
 		d.name = follow;

@@ -42,6 +42,21 @@ output_open(struct output *o, const char *path, size_t cap)
 	return 0;
 }
 
+void
+output_stop_on(struct output *o, volatile sig_atomic_t *stop)
+{
+	o->stop = stop;
+}
+
+/* After EINTR: 1 if the output is stalled while stopping (give up). */
+static int
+stalled(struct output *o)
+{
+	if (o->stop == NULL || !*o->stop)
+		return 0;
+	return ++o->stalls >= 2;
+}
+
 int
 output_flush(struct output *o)
 {
@@ -63,7 +78,7 @@ output_flush(struct output *o)
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
 
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !stalled(o))
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				o->err = errno;
@@ -71,6 +86,7 @@ output_flush(struct output *o)
 			break;
 		}
 		done += (size_t)n;
+		o->stalls = 0;
 	}
 	if (done > 0) {
 		int e = errno;
@@ -88,13 +104,13 @@ output_pending(const struct output *o)
 	return o->len;
 }
 
-static int
-wait_writable(struct output *o)
+int
+output_wait(struct output *o)
 {
 	struct pollfd pfd = {.fd = o->fd, .events = POLLOUT};
 
 	while (poll(&pfd, 1, -1) < 0) {
-		if (errno != EINTR) {
+		if (errno != EINTR || stalled(o)) {
 			o->err = errno;
 			return -1;
 		}
@@ -114,7 +130,7 @@ output_reserve_slow(struct output *o, size_t n)
 			continue;
 		/* EAGAIN: a descriptor someone made non-blocking. Wait
 		 * until it takes more; giving up would drop the entry. */
-		if (o->err != 0 || wait_writable(o) < 0)
+		if (o->err != 0 || output_wait(o) < 0)
 			return NULL;
 	}
 	return o->buf + o->len;

@@ -4,6 +4,7 @@
 #ifndef KERIO2SYSLOG_OUTPUT_H
 #define KERIO2SYSLOG_OUTPUT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -16,6 +17,8 @@ struct output {
 	size_t len, cap;
 	int err;    /* errno of the first failed write, sticky */
 	off_t skip; /* bytes still to drop instead of writing (follow) */
+	volatile sig_atomic_t *stop; /* see output_stop_on */
+	unsigned stalls; /* interruptions without progress while stopping */
 };
 
 /*
@@ -24,6 +27,22 @@ struct output {
  * Returns 0, or -1 with errno.
  */
 int output_open(struct output *o, const char *path, size_t cap);
+
+/*
+ * A write to a stalled pipe must not keep a stopping process alive. Once
+ * *stop is set, a write(2) or wait interrupted by a signal (EINTR) is
+ * retried only if bytes were written since the interruption before: the
+ * second interruption in a row without progress (the stop signal, then
+ * a tick of the caller's timer) makes EINTR the output's error, and what
+ * is buffered stays unwritten. Without this, EINTR is always retried.
+ */
+void output_stop_on(struct output *o, volatile sig_atomic_t *stop);
+
+/*
+ * Waits until the descriptor takes more (after EAGAIN). Returns 0, or -1
+ * with o->err set (also EINTR when stalled while stopping, as above).
+ */
+int output_wait(struct output *o);
 
 /* Flushes what it can, then closes the file (not standard output). */
 int output_close(struct output *o);

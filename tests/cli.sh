@@ -239,5 +239,160 @@ else
 	echo "skipped: system host name tests need unshare -u (root)"
 fi
 
+# Signals while blocked. Numbered entries check that every one arrives
+# once and in order where they arrive at all.
+seq 1 30000 | sed 's|^|[17/Jun/2011 17:00:45] entry |' >"$tmp/seq.log"
+in_order() { sed 's/.* entry //' "$1" | cmp -s - <(seq 1 30000); }
+# in_write PID: the process sleeps in a system call on descriptor 1,
+# which for us is write(2) to standard output (ppoll's first argument is
+# a pointer).
+in_write() {
+	local nr a1 rest
+	read -r nr a1 rest <"/proc/$1/syscall" 2>/dev/null || return 1
+	[ "$nr" != running ] && [ "$a1" = 0x1 ]
+}
+has_fd() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
+# ended PID SIG NAME: PID ends within 10 s, killed by SIG.
+ended() {
+	local st
+	expect "$3: ends within 10 s" wait_until 10 not_running "$1"
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+	st=$?
+	expect "$3: dies by SIG$2 (status $st)" \
+	    [ "$st" -eq $((128 + $(kill -l "$2"))) ]
+}
+# stalled_reader: a reader of FIFO $tmp/stall that never reads.
+stalled_reader() {
+	rm -f "$tmp/stall"
+	mkfifo "$tmp/stall"
+	sleep 600 <>"$tmp/stall" &
+	sleeper=$!
+	pids+=("$sleeper")
+}
+
+# A stalled output pipe: SIGTERM and SIGINT end the process within a
+# second or two, saying how much output could not be written.
+for sig in TERM INT; do
+	for mode in convert follow; do
+		name="$mode mode, stalled pipe, SIG$sig"
+		stalled_reader
+		if [ "$mode" = convert ]; then
+			"$bin" -H mailhost "$tmp/seq.log" >"$tmp/stall" \
+			    2>"$tmp/err" &
+		else
+			"$bin" -H mailhost --follow "$tmp/seq.log" --from-start \
+			    --state "$tmp/state.$sig" >"$tmp/stall" 2>"$tmp/err" &
+		fi
+		p=$!
+		pids+=("$p")
+		expect "$name: blocked in write" wait_until 10 in_write "$p"
+		kill "-$sig" "$p"
+		ended "$p" "$sig" "$name"
+		expect "$name: says what is not written" \
+		    has "output stalled: [0-9]* bytes not written" "$tmp/err"
+		kill "$sleeper"
+		wait "$sleeper" 2>/dev/null
+	done
+done
+
+# SIGHUP while the output is stalled is kept until the write is done,
+# then acted on (standard output: nothing to reopen); nothing is lost.
+for mode in convert follow; do
+	name="$mode mode, stalled pipe, SIGHUP"
+	rm -f "$tmp/stall" "$tmp/seq.out"
+	mkfifo "$tmp/stall"
+	# Read-write, so that opening it does not wait for the writer.
+	cat <>"$tmp/stall" >"$tmp/seq.out" &
+	reader=$!
+	pids+=("$reader")
+	wait_until 10 has_fd "$reader" "$tmp/stall"
+	kill -STOP "$reader"
+	if [ "$mode" = convert ]; then
+		"$bin" -H mailhost "$tmp/seq.log" >"$tmp/stall" 2>"$tmp/err" &
+	else
+		"$bin" -H mailhost --follow "$tmp/seq.log" --from-start \
+		    >"$tmp/stall" 2>"$tmp/err" &
+	fi
+	p=$!
+	pids+=("$p")
+	expect "$name: blocked in write" wait_until 10 in_write "$p"
+	kill -HUP "$p"
+	kill -CONT "$reader"
+	expect "$name: everything arrives" \
+	    wait_until 20 lines 30000 "$tmp/seq.out"
+	if [ "$mode" = convert ]; then
+		expect "$name: ends" wait_until 10 not_running "$p"
+		wait "$p"
+		expect "$name: exit 0 (status $?)" [ $? -eq 0 ]
+	else
+		expect "$name: still running" kill -0 "$p"
+		kill -TERM "$p"
+		ended "$p" TERM "$name, then SIGTERM"
+	fi
+	kill "$reader"
+	wait "$reader" 2>/dev/null
+	expect "$name: every entry once, in order" in_order "$tmp/seq.out"
+done
+
+# A FIFO input with no writer: opened without waiting, so that SIGTERM and
+# SIGINT end the process and SIGHUP reopens the output while it waits.
+for sig in TERM INT HUP; do
+	name="FIFO input without a writer, SIG$sig"
+	rm -f "$tmp/in.fifo" "$tmp/c.out" "$tmp/c.out.1"
+	mkfifo "$tmp/in.fifo"
+	"$bin" -H mailhost -o "$tmp/c.out" "$tmp/in.fifo" 2>"$tmp/err" &
+	p=$!
+	pids+=("$p")
+	expect "$name: waits with the FIFO open" \
+	    wait_until 10 has_fd "$p" "$tmp/in.fifo"
+	if [ "$sig" != HUP ]; then
+		kill "-$sig" "$p"
+		ended "$p" "$sig" "$name"
+		continue
+	fi
+	mv "$tmp/c.out" "$tmp/c.out.1"
+	kill -HUP "$p"
+	expect "$name: output reopened" wait_until 10 test -e "$tmp/c.out"
+	printf '%s\n' "$entry" >"$tmp/in.fifo"
+	expect "$name: ends at the end of the input" \
+	    wait_until 10 not_running "$p"
+	wait "$p"
+	expect "$name: exit 0 (status $?)" [ $? -eq 0 ]
+	expect "$name: the entry in the new output" lines 1 "$tmp/c.out"
+	expect "$name: nothing in the old one" lines 0 "$tmp/c.out.1"
+done
+
+# An --output FIFO without a reader: open(2) waits for one. SIGTERM and
+# SIGINT end the process (nothing was read yet); SIGHUP is kept, and the
+# output, once open, is reopened.
+# catches PID: the handlers are installed (SIGHUP, bit 0 of SigCgt).
+catches() {
+	local m
+	m=$(awk '/^SigCgt/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$m" ] && (((0x$m & 1) != 0))
+}
+for sig in TERM INT HUP; do
+	name="--output FIFO without a reader, SIG$sig"
+	rm -f "$tmp/out.fifo"
+	mkfifo "$tmp/out.fifo"
+	"$bin" -H mailhost -o "$tmp/out.fifo" "$tmp/a.log" 2>"$tmp/err" &
+	p=$!
+	pids+=("$p")
+	expect "$name: ready" wait_until 10 catches "$p"
+	kill "-$sig" "$p"
+	if [ "$sig" != HUP ]; then
+		ended "$p" "$sig" "$name"
+		continue
+	fi
+	cat "$tmp/out.fifo" >"$tmp/got" &
+	pids+=($!)
+	expect "$name: ends once read" wait_until 10 not_running "$p"
+	wait "$p"
+	expect "$name: exit 0 (status $?)" [ $? -eq 0 ]
+	wait "${pids[-1]}"
+	expect "$name: the entry written" grep -qxF "$want" "$tmp/got"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
