@@ -26,4 +26,20 @@ int host_short_name(char *buf, size_t len);
  */
 const char *host_field_problem(const char *s, int colon_ok);
 
+/*
+ * The zone file a TZ value names, as the C library looks it up, into buf
+ * (len bytes): tz less a leading ':', under tzdir ($TZDIR; NULL or empty:
+ * /usr/share/zoneinfo) unless absolute. NULL when tz names no file to
+ * check: unset, empty, a POSIX rule ("CET-1CEST"), or UTC under one of
+ * its names, which is what the C library falls back to anyway.
+ */
+const char *host_zone_file(const char *tz, const char *tzdir, char *buf,
+    size_t len);
+
+/*
+ * 0 if path is a time zone file (TZif) that can be read, else -1 with
+ * errno (EINVAL: not a TZif file).
+ */
+int host_zone_check(const char *path);
+
 #endif

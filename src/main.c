@@ -439,6 +439,27 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 }
 
 /*
+ * A TZ that names a zone file which is not there makes the C library
+ * take every stamp as UTC, silently: hours off for fail2ban's findtime,
+ * a wrong offset in rfc3339. Refused.
+ */
+static void
+check_zone(void)
+{
+	const char *tz = getenv("TZ"), *path;
+	char buf[4096];
+
+	path = host_zone_file(tz, getenv("TZDIR"), buf, sizeof(buf));
+	if (path == NULL || host_zone_check(path) == 0)
+		return;
+	errx(EX_CONFIG,
+	    "TZ '%s': no time zone: %s: %s; the C library would take every"
+	    " stamp as UTC (+00:00). Name a zone that exists, or TZ=UTC",
+	    tz, path,
+	    errno == EINVAL ? "not a time zone file" : strerror(errno));
+}
+
+/*
  * --follow reads a regular file. Something else under the name is
  * refused before the follower starts (open(2) of a FIFO would wait for a
  * writer, a directory has no lines); a missing file is waited for.
@@ -674,6 +695,7 @@ main(int argc, char *argv[])
 		usage_error("--follow takes no other FILE ('%s')", argv[0]);
 	if (follow != NULL)
 		check_follow_path(follow);
+	check_zone();
 	if (co.host == NULL) {
 		default_host(hostbuf, sizeof(hostbuf));
 		co.host = hostbuf;

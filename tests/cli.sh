@@ -394,5 +394,26 @@ for sig in TERM INT HUP; do
 	expect "$name: the entry written" grep -qxF "$want" "$tmp/got"
 done
 
+# TZ naming a zone file that is not there: the C library would take
+# every stamp as UTC (+00:00) without a word. Refused (78), named.
+for tz in Europe/Prag :Europe/Nowhere /etc/passwd; do
+	TZ=$tz "$bin" -H mailhost "$tmp/a.log" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	expect "unknown TZ=$tz: exits 78 (status $status)" [ "$status" -eq 78 ]
+	expect "unknown TZ=$tz: nothing written" [ ! -s "$tmp/out" ]
+	expect "unknown TZ=$tz: says so" has "TZ '$tz': no time zone" "$tmp/err"
+done
+TZDIR=$tmp TZ=Europe/Prague "$bin" -H mailhost "$tmp/a.log" >"$tmp/out" \
+    2>"$tmp/err"
+expect "TZDIR without the zone: exits 78" [ $? -eq 78 ]
+expect "TZDIR without the zone: names the file" \
+    has "$tmp/Europe/Prague" "$tmp/err"
+for tz in Europe/Prague :Europe/Prague CET-1CEST UTC ''; do
+	TZ=$tz "$bin" -H mailhost "$tmp/a.log" >"$tmp/out" 2>"$tmp/err"
+	expect "TZ='$tz' accepted (status $?)" lines 1 "$tmp/out"
+done
+TZ=Europe/Prague "$bin" -H mailhost --format rfc3339 "$tmp/a.log" >"$tmp/out"
+expect "TZ=Europe/Prague: +02:00 in June" has '+02:00 mailhost' "$tmp/out"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,4 +1,4 @@
-/* Unit tests for host: the rule for a field of the output line. */
+/* Unit tests for host: the rule for a field, the zone file TZ names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,11 +51,53 @@ test_host_field_problem_table(void **unused)
 	assert_non_null(host_field_problem(longer, 1));
 }
 
+static void
+test_host_zone_file_table(void **unused)
+{
+	static const struct {
+		const char *tz, *tzdir;
+		const char *want; /* NULL: names no file */
+	} t[] = {
+	    {NULL, NULL, NULL},
+	    {"", NULL, NULL},
+	    {"CET-1CEST", NULL, NULL},
+	    {"CET-1CEST,M3.5.0,M10.5.0/3", NULL, NULL},
+	    {"EST5EDT", NULL, NULL},
+	    {"<+03>-3", NULL, NULL},
+	    {"GMT0", NULL, NULL},
+	    {"UTC", NULL, NULL},
+	    {":UTC", NULL, NULL},
+	    {"Etc/UTC", NULL, NULL},
+	    {"Europe/Prague", NULL, "/usr/share/zoneinfo/Europe/Prague"},
+	    {":Europe/Prague", NULL, "/usr/share/zoneinfo/Europe/Prague"},
+	    {"Europe/Prague", "/opt/tz", "/opt/tz/Europe/Prague"},
+	    {"Europe/Prague", "", "/usr/share/zoneinfo/Europe/Prague"},
+	    {"Etc/GMT+1", NULL, "/usr/share/zoneinfo/Etc/GMT+1"},
+	    {"Foo", NULL, "/usr/share/zoneinfo/Foo"},
+	    {"CET", NULL, "/usr/share/zoneinfo/CET"},
+	    {"/etc/localtime", NULL, "/etc/localtime"},
+	    {":/etc/localtime", NULL, "/etc/localtime"},
+	};
+	char buf[256];
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *got =
+		    host_zone_file(t[i].tz, t[i].tzdir, buf, sizeof(buf));
+
+		if (t[i].want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, t[i].want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_host_field_problem_table),
+	    cmocka_unit_test(test_host_zone_file_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
