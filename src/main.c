@@ -308,6 +308,15 @@ die_by_signal(int sig)
 	exit(128 + sig);
 }
 
+/* Why the output cannot be opened: a link is said as such. */
+static const char *
+open_problem(int e)
+{
+	if (e == ELOOP)
+		return "a symbolic link, not followed (name the file itself)";
+	return strerror(e);
+}
+
 /* A stop found the output stalled (see output_stop_on): say what is lost. */
 static void
 stalled_note(const struct output *o, const char *more)
@@ -327,6 +336,8 @@ write_failed(struct output *o)
 		stalled_note(o, "");
 		die_by_signal(got_stop);
 	}
+	if (o->err == ELOOP) /* reopened: a link under the name now */
+		errx(EX_CANTCREAT, "%s: %s", o->path, open_problem(o->err));
 	errno = o->err;
 	err(EX_IOERR, "write to %s",
 	    o->path != NULL ? o->path : "standard output");
@@ -434,7 +445,9 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		break;
 	}
 	if (l != NULL && !limited(l, &quiet))
-		warnx("%s %s: %s; retrying%s", what, detail, strerror(e),
+		warnx("%s %s: %s; retrying%s", what, detail,
+		    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+		                                 : strerror(e),
 		    suppressed(quiet));
 }
 
@@ -706,7 +719,7 @@ main(int argc, char *argv[])
 	if (output_open(&out, out_path, 0) < 0) {
 		if (got_stop)
 			die_by_signal(got_stop);
-		err(EX_CANTCREAT, "%s", out_path);
+		errx(EX_CANTCREAT, "%s: %s", out_path, open_problem(errno));
 	}
 	output_stop_on(&out, &got_stop);
 	memset(&d, 0, sizeof(d));

@@ -12,10 +12,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * O_NOFOLLOW: a symbolic link planted under the output's name, in a
+ * directory others can write, would make us append to any file we may
+ * write. ELOOP tells it.
+ */
 static int
 open_path(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	return open(path,
+	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW,
 	    0640);
 }
 

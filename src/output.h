@@ -22,9 +22,9 @@ struct output {
 };
 
 /*
- * Opens path for appending (O_APPEND|O_CREAT, mode 0640), or takes
- * standard output when path is NULL or "-". cap 0 means the default.
- * Returns 0, or -1 with errno.
+ * Opens path for appending (O_APPEND|O_CREAT, mode 0640), never through a
+ * symbolic link (ELOOP), or takes standard output when path is NULL or
+ * "-". cap 0 means the default. Returns 0, or -1 with errno.
  */
 int output_open(struct output *o, const char *path, size_t cap);
 
@@ -80,7 +80,8 @@ int output_flush(struct output *o);
 size_t output_pending(const struct output *o);
 
 /*
- * Flushes, closes and opens the path again (after logrotate moved it).
+ * Flushes, closes and opens the path again (after logrotate moved it), as
+ * output_open does.
  * Standard output is only flushed. Returns 0, or -1 with errno.
  */
 int output_reopen(struct output *o);

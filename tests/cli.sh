@@ -37,7 +37,7 @@ run() { # runs the binary, keeps status, stdout and stderr
 }
 has() { grep -q -- "$1" "$2"; }
 not_running() { ! kill -0 "$1" 2>/dev/null; }
-lines() { [ "$(wc -l <"$2" 2>/dev/null)" -eq "$1" ] 2>/dev/null; }
+lines() { [ "$({ wc -l <"$2"; } 2>/dev/null)" -eq "$1" ] 2>/dev/null; }
 
 entry='[17/Jun/2011 17:00:45] Failed SMTP login from 192.0.2.1 with SASL method PLAIN.'
 want='Jun 17 17:00:45 mailhost kerio: Failed SMTP login from 192.0.2.1 with SASL method PLAIN.'
@@ -414,6 +414,57 @@ for tz in Europe/Prague :Europe/Prague CET-1CEST UTC ''; do
 done
 TZ=Europe/Prague "$bin" -H mailhost --format rfc3339 "$tmp/a.log" >"$tmp/out"
 expect "TZ=Europe/Prague: +02:00 in June" has '+02:00 mailhost' "$tmp/out"
+
+# --output never follows a symbolic link: in a directory others can
+# write, a planted link would make us append to any file we may write.
+mkdir "$tmp/shared"
+chmod 0777 "$tmp/shared"
+printf 'precious\n' >"$tmp/target"
+ln -s "$tmp/target" "$tmp/shared/out.log"
+run -H mailhost -o "$tmp/shared/out.log" "$tmp/a.log"
+expect "--output symlink: exits 73 (status $status)" [ "$status" -eq 73 ]
+expect "--output symlink: says so" \
+    has "shared/out.log: a symbolic link, not followed" "$tmp/err"
+expect "--output symlink: target untouched" lines 1 "$tmp/target"
+# Planted between a rotation and the reopen (SIGHUP; follow mode by
+# itself): not followed either.
+rm -f "$tmp/in.fifo"
+mkfifo "$tmp/in.fifo"
+"$bin" -H mailhost -o "$tmp/shared/h.log" "$tmp/in.fifo" 2>"$tmp/err" &
+p=$!
+pids+=("$p")
+expect "symlink at reopen: waits with the FIFO open" \
+    wait_until 10 has_fd "$p" "$tmp/in.fifo"
+mv "$tmp/shared/h.log" "$tmp/shared/h.log.1"
+ln -s "$tmp/target" "$tmp/shared/h.log"
+kill -HUP "$p"
+expect "symlink at reopen: ends" wait_until 10 not_running "$p"
+# Still running (it followed the link): show where an entry goes.
+kill -0 "$p" 2>/dev/null && printf '%s\n' "$entry" >"$tmp/in.fifo"
+wait "$p"
+status=$?
+expect "symlink at reopen: exits 73 (status $status)" [ "$status" -eq 73 ]
+expect "symlink at reopen: says so" \
+    has "shared/h.log: a symbolic link, not followed" "$tmp/err"
+expect "symlink at reopen: target untouched" lines 1 "$tmp/target"
+printf '%s\n' "$entry" >"$tmp/f.log"
+"$bin" -H mailhost --follow "$tmp/f.log" --from-start \
+    -o "$tmp/shared/f.out" 2>"$tmp/err" &
+p=$!
+pids+=("$p")
+expect "follow, symlink at reopen: first entry" \
+    wait_until 10 lines 1 "$tmp/shared/f.out"
+mv "$tmp/shared/f.out" "$tmp/shared/f.out.1"
+ln -s "$tmp/target" "$tmp/shared/f.out"
+printf '%s\n' "$entry" >>"$tmp/f.log"
+expect "follow, symlink at reopen: reported" \
+    wait_until 10 has "shared/f.out: a symbolic link, not followed" "$tmp/err"
+expect "follow, symlink at reopen: target untouched" lines 1 "$tmp/target"
+rm "$tmp/shared/f.out"
+expect "follow, symlink gone: the entry in a new file" \
+    wait_until 40 lines 1 "$tmp/shared/f.out"
+kill -TERM "$p"
+ended "$p" TERM "follow, symlink at reopen"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
