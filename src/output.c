@@ -12,17 +12,59 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int
+output_link_trusted(mode_t dir_mode, uid_t dir_uid, uid_t link_uid, uid_t euid)
+{
+	int dir_ours = dir_uid == euid || dir_uid == 0;
+
+	if ((dir_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return dir_ours;
+	/* Sticky: only its owner or the directory's replaces a name. */
+	return dir_ours && (dir_mode & S_ISVTX) != 0 &&
+	    (link_uid == euid || link_uid == dir_uid);
+}
+
+/* 1 if path is a symbolic link output_link_trusted lets us follow. */
+static int
+link_trusted(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat ds, ls;
+	size_t n;
+
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return 0;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (lstat(path, &ls) < 0 || !S_ISLNK(ls.st_mode) || stat(dir, &ds) < 0)
+		return 0;
+	return output_link_trusted(ds.st_mode, ds.st_uid, ls.st_uid, geteuid());
+}
+
 /*
- * O_NOFOLLOW: a symbolic link planted under the output's name, in a
- * directory others can write, would make us append to any file we may
- * write. ELOOP tells it.
+ * A symbolic link under the output's name is followed only where no one
+ * else could have planted it; elsewhere it would make us append to any
+ * file we may write. ELOOP tells a refused link.
  */
 static int
 open_path(const char *path)
 {
-	return open(path,
-	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW,
-	    0640);
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, flags | O_NOFOLLOW, 0640);
+
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	if (!link_trusted(path)) {
+		errno = ELOOP;
+		return -1;
+	}
+	return open(path, flags, 0640);
 }
 
 int

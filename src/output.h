@@ -22,9 +22,10 @@ struct output {
 };
 
 /*
- * Opens path for appending (O_APPEND|O_CREAT, mode 0640), never through a
- * symbolic link (ELOOP), or takes standard output when path is NULL or
- * "-". cap 0 means the default. Returns 0, or -1 with errno.
+ * Opens path for appending (O_APPEND|O_CREAT, mode 0640), or takes
+ * standard output when path is NULL or "-". cap 0 means the default.
+ * A symbolic link under the name is followed only if
+ * output_link_trusted() says so, else ELOOP. Returns 0, or -1 with errno.
  */
 int output_open(struct output *o, const char *path, size_t cap);
 
@@ -43,6 +44,16 @@ void output_stop_on(struct output *o, volatile sig_atomic_t *stop);
  * with o->err set (also EINTR when stalled while stopping, as above).
  */
 int output_wait(struct output *o);
+
+/*
+ * The rule for a symbolic link under the output's name, as the kernel's
+ * protected_symlinks judges one: 1 (follow it) when no one but us (euid)
+ * or root can have put it there: its directory, owned by us or root, is
+ * writable by no one else, or is sticky and the link is ours or the
+ * directory owner's. 0: refuse it.
+ */
+int output_link_trusted(mode_t dir_mode, uid_t dir_uid, uid_t link_uid,
+    uid_t euid);
 
 /* Flushes what it can, then closes the file (not standard output). */
 int output_close(struct output *o);

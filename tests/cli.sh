@@ -148,7 +148,7 @@ exec 3>"$tmp/fifo"
 printf '%s\n' "$entry" >&3
 start=$(date +%s%N)
 expect "pending entry written after the timeout" \
-    wait_until 5 grep -qxF "$want" "$tmp/t1.log"
+    wait_until 5 grep -sqxF "$want" "$tmp/t1.log"
 ms=$((($(date +%s%N) - start) / 1000000))
 expect "not long after the timeout (${ms} ms)" [ "$ms" -lt 2000 ]
 exec 3>&-
@@ -160,7 +160,7 @@ pids+=($!)
 exec 3>"$tmp/fifo"
 printf '%s\n%s\n' "$entry" '[17/Jun/2011 17:00:46] second' >&3
 expect "complete entry flushed when input would block" \
-    wait_until 5 grep -qxF "$want" "$tmp/t2.log"
+    wait_until 5 grep -sqxF "$want" "$tmp/t2.log"
 sleep 0.3
 expect "pending entry held within the timeout" lines 1 "$tmp/t2.log"
 # SIGTERM writes the pending entry out, then dies by the signal.
@@ -415,8 +415,25 @@ done
 TZ=Europe/Prague "$bin" -H mailhost --format rfc3339 "$tmp/a.log" >"$tmp/out"
 expect "TZ=Europe/Prague: +02:00 in June" has '+02:00 mailhost' "$tmp/out"
 
-# --output never follows a symbolic link: in a directory others can
-# write, a planted link would make us append to any file we may write.
+# --output follows a symbolic link only where no one else could have
+# planted it: in a directory others can write, a link would make us
+# append to any file we may write.
+ln -s "$tmp/target.ok" "$tmp/own.link"
+run -H mailhost -o "$tmp/own.link" "$tmp/a.log"
+expect "--output link in our own directory: followed" lines 1 "$tmp/target.ok"
+mkdir "$tmp/sticky"
+chmod 1777 "$tmp/sticky"
+ln -s "$tmp/target.ok" "$tmp/sticky/ours.link"
+run -H mailhost -o "$tmp/sticky/ours.link" "$tmp/a.log"
+expect "--output our link in a sticky directory: followed" \
+    lines 2 "$tmp/target.ok"
+ln -s "$tmp/target.ok" "$tmp/sticky/theirs.link"
+chown -h nobody "$tmp/sticky/theirs.link"
+run -H mailhost -o "$tmp/sticky/theirs.link" "$tmp/a.log"
+expect "--output another's link in a sticky directory: exits 73" \
+    [ "$status" -eq 73 ]
+expect "--output another's link in a sticky directory: not followed" \
+    lines 2 "$tmp/target.ok"
 mkdir "$tmp/shared"
 chmod 0777 "$tmp/shared"
 printf 'precious\n' >"$tmp/target"

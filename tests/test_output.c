@@ -171,6 +171,34 @@ test_output_stalled_pipe_given_up_when_stopping(void **unused)
 }
 
 static void
+test_output_link_trusted_table(void **unused)
+{
+	static const struct {
+		mode_t dir_mode;
+		uid_t dir_uid, link_uid, euid;
+		int want;
+	} t[] = {
+	    {0755, 0, 0, 0, 1},          /* root's /var/log, root */
+	    {0755, 0, 1000, 0, 1},       /* only root could put it there */
+	    {0700, 1000, 1000, 1000, 1}, /* our own directory */
+	    {0755, 1000, 1000, 0, 0},    /* another user's directory */
+	    {0775, 0, 0, 0, 0},          /* group-writable: a member plants */
+	    {0777, 0, 0, 0, 0},          /* world-writable, not sticky */
+	    {01777, 0, 0, 0, 1},         /* /tmp, our link */
+	    {01777, 0, 1000, 0, 0},      /* /tmp, another user's link */
+	    {01777, 0, 1000, 1000, 1},   /* /tmp, the user's own link */
+	    {01777, 1000, 1000, 0, 0},   /* sticky, owned by another user */
+	    {01775, 0, 0, 0, 1},         /* sticky group dir, root's link */
+	};
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(output_link_trusted(S_IFDIR | t[i].dir_mode,
+		                     t[i].dir_uid, t[i].link_uid, t[i].euid),
+		    t[i].want);
+}
+
+static void
 test_output_missing_directory_fails_open(void **unused)
 {
 	struct output o;
@@ -210,6 +238,7 @@ main(void)
 	    cmocka_unit_test(test_output_full_disk_is_sticky_error),
 	    cmocka_unit_test(test_output_closed_pipe_is_epipe),
 	    cmocka_unit_test(test_output_stalled_pipe_given_up_when_stopping),
+	    cmocka_unit_test(test_output_link_trusted_table),
 	    cmocka_unit_test(test_output_missing_directory_fails_open),
 	    cmocka_unit_test(test_output_reopen_follows_rename),
 	};
