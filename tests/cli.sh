@@ -8,8 +8,12 @@ pass=0 fail=0
 export TZ=Europe/Prague LC_ALL=C
 tmp=$(mktemp -d) || exit 1
 pids=()
+# Only in this shell: a child forked for a background command runs the
+# trap too if a signal meant for the program reaches it before exec(2).
+# Only jobs still known: an ended one's pid may belong to anyone now.
 cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	[ "$BASHPID" = "$$" ] || return
+	for p in $(jobs -p); do kill -9 "$p" 2>/dev/null; done
 	exec 3>&- 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -36,6 +40,9 @@ run() { # runs the binary, keeps status, stdout and stderr
 	status=$?
 }
 has() { grep -q -- "$1" "$2"; }
+# is_bin PID: PID runs the program, not the shell forked to start it (a
+# signal that reaches that shell before exec(2) runs its traps).
+is_bin() { [ "$(readlink "/proc/$1/exe")" = "$(readlink -f "$bin")" ]; }
 not_running() { ! kill -0 "$1" 2>/dev/null; }
 lines() { [ "$({ wc -l <"$2"; } 2>/dev/null)" -eq "$1" ] 2>/dev/null; }
 
@@ -248,10 +255,11 @@ in_order() { sed 's/.* entry //' "$1" | cmp -s - <(seq 1 30000); }
 # a pointer).
 in_write() {
 	local nr a1 rest
+	is_bin "$1" || return 1
 	read -r nr a1 rest <"/proc/$1/syscall" 2>/dev/null || return 1
 	[ "$nr" != running ] && [ "$a1" = 0x1 ]
 }
-has_fd() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
+has_fd() { is_bin "$1" && ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
 # ended PID SIG NAME: PID ends within 10 s, killed by SIG.
 ended() {
 	local st
@@ -366,9 +374,11 @@ done
 # An --output FIFO without a reader: open(2) waits for one. SIGTERM and
 # SIGINT end the process (nothing was read yet); SIGHUP is kept, and the
 # output, once open, is reopened.
-# catches PID: the handlers are installed (SIGHUP, bit 0 of SigCgt).
+# catches PID: the program runs and its handlers are installed (SIGHUP,
+# bit 0 of SigCgt).
 catches() {
 	local m
+	is_bin "$1" || return 1
 	m=$(awk '/^SigCgt/ { print $2 }' "/proc/$1/status" 2>/dev/null)
 	[ -n "$m" ] && (((0x$m & 1) != 0))
 }
