@@ -259,7 +259,9 @@ in_write() {
 	read -r nr a1 rest <"/proc/$1/syscall" 2>/dev/null || return 1
 	[ "$nr" != running ] && [ "$a1" = 0x1 ]
 }
-has_fd() { is_bin "$1" && ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
+has_fd() {
+	is_bin "$1" && ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"
+}
 # ended PID SIG NAME: PID ends within 10 s, killed by SIG.
 ended() {
 	local st
@@ -345,15 +347,21 @@ done
 
 # A FIFO input with no writer: opened without waiting, so that SIGTERM and
 # SIGINT end the process and SIGHUP reopens the output while it waits.
-for sig in TERM INT HUP; do
-	name="FIFO input without a writer, SIG$sig"
-	rm -f "$tmp/in.fifo" "$tmp/c.out" "$tmp/c.out.1"
+# on_fifo OUT NAME: starts the program on a new FIFO $tmp/in.fifo, with
+# --output OUT, as $p, and waits until it has the FIFO open.
+on_fifo() {
+	rm -f "$tmp/in.fifo"
 	mkfifo "$tmp/in.fifo"
-	"$bin" -H mailhost -o "$tmp/c.out" "$tmp/in.fifo" 2>"$tmp/err" &
+	"$bin" -H mailhost -o "$1" "$tmp/in.fifo" 2>"$tmp/err" &
 	p=$!
 	pids+=("$p")
-	expect "$name: waits with the FIFO open" \
+	expect "$2: waits with the FIFO open" \
 	    wait_until 10 has_fd "$p" "$tmp/in.fifo"
+}
+for sig in TERM INT HUP; do
+	name="FIFO input without a writer, SIG$sig"
+	rm -f "$tmp/c.out" "$tmp/c.out.1"
+	on_fifo "$tmp/c.out" "$name"
 	if [ "$sig" != HUP ]; then
 		kill "-$sig" "$p"
 		ended "$p" "$sig" "$name"
@@ -455,13 +463,7 @@ expect "--output symlink: says so" \
 expect "--output symlink: target untouched" lines 1 "$tmp/target"
 # Planted between a rotation and the reopen (SIGHUP; follow mode by
 # itself): not followed either.
-rm -f "$tmp/in.fifo"
-mkfifo "$tmp/in.fifo"
-"$bin" -H mailhost -o "$tmp/shared/h.log" "$tmp/in.fifo" 2>"$tmp/err" &
-p=$!
-pids+=("$p")
-expect "symlink at reopen: waits with the FIFO open" \
-    wait_until 10 has_fd "$p" "$tmp/in.fifo"
+on_fifo "$tmp/shared/h.log" "symlink at reopen"
 mv "$tmp/shared/h.log" "$tmp/shared/h.log.1"
 ln -s "$tmp/target" "$tmp/shared/h.log"
 kill -HUP "$p"
