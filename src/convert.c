@@ -152,14 +152,10 @@ int
 converter_flush(struct converter *c)
 {
 	while (output_flush(c->out) < 0) {
-		struct pollfd pfd = {.fd = c->out->fd, .events = POLLOUT};
-
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-			c->out->err = errno;
+		if (output_wait(c->out) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }

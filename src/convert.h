@@ -45,8 +45,9 @@ struct converter {
 
 /*
  * Signals as the caller set them up: stop and hup are set by its
- * handlers; the signals are blocked except inside ppoll(2) with mask, so
- * none is missed between a check and a wait.
+ * handlers. SIGHUP is blocked except inside ppoll(2) with mask, so none
+ * is missed between a check and a wait; a stop interrupts any blocking
+ * call (and the caller's timer catches one that lands before the call).
  */
 struct convert_signals {
 	volatile sig_atomic_t *stop;

@@ -113,6 +113,7 @@ struct fl {
 	int64_t retry_at; /* ... at this time */
 	int64_t backoff;
 	int told_waiting;
+	int told_odd; /* said that the path names a non-regular file */
 };
 
 static void
@@ -668,7 +669,12 @@ round_once(struct fl *f, int64_t now)
 			}
 		}
 	}
-	obs.path_exists = stat(f->o->path, &pb) == 0 && S_ISREG(pb.st_mode);
+	rc = stat(f->o->path, &pb);
+	obs.path_exists = rc == 0 && S_ISREG(pb.st_mode);
+	/* A FIFO, a directory...: said once, never opened. */
+	if (rc == 0 && !obs.path_exists && !f->told_odd)
+		report(f, FOLLOWER_NOT_REGULAR, 0, f->o->path);
+	f->told_odd = rc == 0 && !obs.path_exists;
 	obs.path_same = obs.have_fd && obs.path_exists && pb.st_dev == f->dev &&
 	    pb.st_ino == f->ino;
 	f->path_seen = obs.path_exists;
@@ -706,7 +712,7 @@ round_once(struct fl *f, int64_t now)
 		switch_input(f, 0);
 		return 1;
 	case FOLLOW_IDLE:
-		if (!obs.have_fd && !f->told_waiting) {
+		if (!obs.have_fd && !f->told_waiting && !f->told_odd) {
 			report(f, FOLLOWER_WAITING, 0, f->o->path);
 			f->told_waiting = 1;
 		}

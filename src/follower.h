@@ -10,6 +10,8 @@
 
 enum follower_event {
 	FOLLOWER_WAITING,        /* detail: the file is missing; waiting */
+	FOLLOWER_NOT_REGULAR,    /* detail: the path names a non-regular
+	                            file (never opened); waiting */
 	FOLLOWER_APPEARED,       /* detail: the missing file is there now */
 	FOLLOWER_STATE_REJECTED, /* detail: why the state file is ignored */
 	FOLLOWER_START,          /* detail: where reading starts */

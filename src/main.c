@@ -21,6 +21,7 @@
 
 #include "convert.h"
 #include "follower.h"
+#include "format.h"
 #include "host.h"
 #include "output.h"
 #include "reader.h"
@@ -86,13 +87,33 @@ struct follow_diag {
 
 static volatile sig_atomic_t got_stop, got_hup;
 
+/*
+ * SIGTERM and SIGINT are never blocked, and no handler restarts a system
+ * call: a write(2) to a stalled pipe or an open(2) returns EINTR. A stop
+ * that lands between the check of got_stop and the call that blocks is
+ * caught by SIGALRM, armed here and then every second until the end, so
+ * no blocking call outlives a stop by more than a second (output.c gives
+ * a stalled output up on the second interruption without progress).
+ * SIGHUP stays blocked except inside ppoll(2).
+ */
 static void
 on_signal(int sig)
 {
-	if (sig == SIGHUP)
+	if (sig == SIGHUP) {
 		got_hup = 1;
-	else
-		got_stop = sig;
+		return;
+	}
+	if (!got_stop)
+		alarm(1);
+	got_stop = sig;
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (got_stop)
+		alarm(1);
 }
 
 static void
@@ -175,18 +196,35 @@ number(const char *arg, const char *opt, long lo, long hi)
 static void
 check_field(const char *what, const char *s, int colon_ok)
 {
-	size_t n = strlen(s);
+	const char *why = host_field_problem(s, colon_ok);
 
-	if (n == 0 || n > 255)
-		usage_error("%s must have 1 to 255 characters", what);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (why != NULL)
+		usage_error("%s %s: it must be 1 to 255 bytes of printable"
+		            " ASCII without blanks%s",
+		    what, why, colon_ok ? "" : " nor ':'");
+}
 
-		if (c <= ' ' || c >= 0x7f || (c == ':' && !colon_ok))
-			usage_error("%s may only have printable ASCII, no"
-			            " blanks (nor ':' in a tag)",
-			    what);
-	}
+/*
+ * The system's host name, under the rule of --hostname: a blank would
+ * hide every line from the filter, a control byte reach the output raw.
+ * A name that breaks it is refused; it is shown escaped.
+ */
+static void
+default_host(char *buf, size_t len)
+{
+	char shown[256 * FORMAT_EXPANSION];
+	const char *why;
+	size_t used, n;
+
+	if (host_short_name(buf, len) < 0)
+		err(EX_OSERR, "gethostname");
+	why = host_field_problem(buf, 1);
+	if (why == NULL)
+		return;
+	n = format_escape(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
+	shown[n] = '\0';
+	errx(EX_CONFIG, "the system host name '%s' %s; set one with --hostname",
+	    shown, why);
 }
 
 static int
@@ -253,20 +291,23 @@ setup_signals(sigset_t *wait_mask)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: see on_signal */
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* Blocked but inside ppoll(2): no signal slips past a check. */
+	/* SIGHUP: blocked but inside ppoll(2), so that none slips past a
+	 * check; it waits while a write or open blocks. */
 	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, wait_mask);
 	sigdelset(wait_mask, SIGTERM);
 	sigdelset(wait_mask, SIGINT);
 	sigdelset(wait_mask, SIGHUP);
+	sigdelset(wait_mask, SIGALRM);
 }
 
 /* Dies by the signal that stopped us, as an unhandled one would. */
@@ -283,11 +324,36 @@ die_by_signal(int sig)
 	exit(128 + sig);
 }
 
+/* Why the output cannot be opened: a link is said as such. */
+static const char *
+open_problem(int e)
+{
+	if (e == ELOOP)
+		return "a symbolic link, not followed (name the file itself)";
+	return strerror(e);
+}
+
+/* A stop found the output stalled (see output_stop_on): say what is lost. */
+static void
+stalled_note(const struct output *o, const char *more)
+{
+	warnx("output stalled: %zu bytes not written (%s took none for a"
+	      " second after the signal)%s",
+	    output_pending(o), o->path != NULL ? o->path : "standard output",
+	    more);
+}
+
 static void
 write_failed(struct output *o)
 {
 	if (o->err == EPIPE)
 		exit(EX_OK); /* the reader went away: nothing more to do */
+	if (o->err == EINTR && got_stop) {
+		stalled_note(o, "");
+		die_by_signal(got_stop);
+	}
+	if (o->err == ELOOP) /* reopened: a link under the name now */
+		errx(EX_CANTCREAT, "%s: %s", o->path, open_problem(o->err));
 	errno = o->err;
 	err(EX_IOERR, "write to %s",
 	    o->path != NULL ? o->path : "standard output");
@@ -308,6 +374,23 @@ summary(const struct converter *c)
 	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
 }
 
+/* What a file that is not a regular one is, for a message. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
 static void
 on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 {
@@ -320,6 +403,14 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	case FOLLOWER_WAITING:
 		warnx("%s: no such file, waiting for it", detail);
 		return;
+	case FOLLOWER_NOT_REGULAR: {
+		struct stat sb;
+
+		warnx("%s: not a regular file (%s); waiting for a regular file",
+		    detail,
+		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
+		return;
+	}
 	case FOLLOWER_APPEARED:
 		warnx("%s: there now, reading it from its start", detail);
 		return;
@@ -357,6 +448,8 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		what = "cannot read";
 		break;
 	case FOLLOWER_WRITE_FAILED:
+		if (e == EINTR && got_stop)
+			return; /* a stalled output: said on the way out */
 		l = &fd->write;
 		what = "cannot write";
 		break;
@@ -370,8 +463,48 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		break;
 	}
 	if (l != NULL && !limited(l, &quiet))
-		warnx("%s %s: %s; retrying%s", what, detail, strerror(e),
+		warnx("%s %s: %s; retrying%s", what, detail,
+		    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+		                                 : strerror(e),
 		    suppressed(quiet));
+}
+
+/*
+ * A TZ that names a zone file which is not there makes the C library
+ * take every stamp as UTC, silently: hours off for fail2ban's findtime,
+ * a wrong offset in rfc3339. Refused.
+ */
+static void
+check_zone(void)
+{
+	const char *tz = getenv("TZ"), *path;
+	char buf[4096];
+
+	path = host_zone_file(tz, getenv("TZDIR"), buf, sizeof(buf));
+	if (path == NULL || host_zone_check(path) == 0)
+		return;
+	errx(EX_CONFIG,
+	    "TZ '%s': no time zone: %s: %s; the C library would take every"
+	    " stamp as UTC (+00:00). Name a zone that exists, or TZ=UTC",
+	    tz, path,
+	    errno == EINVAL ? "not a time zone file" : strerror(errno));
+}
+
+/*
+ * --follow reads a regular file. Something else under the name is
+ * refused before the follower starts (open(2) of a FIFO would wait for a
+ * writer, a directory has no lines); a missing file is waited for.
+ */
+static void
+check_follow_path(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || S_ISREG(sb.st_mode))
+		return;
+	warnx("%s: not a regular file (%s); --follow reads a regular file",
+	    path, file_kind(sb.st_mode));
+	exit(EX_NOINPUT);
 }
 
 /*
@@ -400,6 +533,9 @@ follow_file(struct converter *c, const char *path, const char *state,
 		err(EX_OSERR, "follow %s", path);
 	if (verbose)
 		summary(c);
+	if (c->out->err == EINTR)
+		stalled_note(c->out,
+		    state != NULL ? "; the state was not moved past them" : "");
 	die_by_signal(got_stop);
 }
 
@@ -436,9 +572,16 @@ convert_one(struct converter *c, struct reader *r, const char *path,
 	if (strcmp(path, "-") == 0) {
 		d->name = "(standard input)";
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/* A FIFO without a writer would block open(2), deaf to
+		 * signals: opened at once, it is waited for in ppoll(2). */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0) {
 			warn("%s", path);
+			return EX_NOINPUT;
+		}
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			warn("%s", path);
+			close(fd);
 			return EX_NOINPUT;
 		}
 	}
@@ -614,20 +757,27 @@ main(int argc, char *argv[])
 		    state != NULL ? "--state" : "--from-start");
 	if (follow != NULL && argc > 0)
 		usage_error("--follow takes no other FILE ('%s')", argv[0]);
+	if (follow != NULL)
+		check_follow_path(follow);
+	check_zone();
 	if (co.host == NULL) {
-		if (host_short_name(hostbuf, sizeof(hostbuf)) < 0)
-			err(EX_OSERR, "gethostname");
+		default_host(hostbuf, sizeof(hostbuf));
 		co.host = hostbuf;
 	}
 
-	if (output_open(&out, out_path, 0) < 0)
-		err(EX_CANTCREAT, "%s", out_path);
+	/* Before the output: open(2) of a FIFO waits for its reader. */
+	setup_signals(&wait_mask);
+	if (output_open(&out, out_path, 0) < 0) {
+		if (got_stop)
+			die_by_signal(got_stop);
+		errx(EX_CANTCREAT, "%s: %s", out_path, open_problem(errno));
+	}
+	output_stop_on(&out, &got_stop);
 	memset(&d, 0, sizeof(d));
 	if (converter_init(&conv, &co, &out, on_event, &d) < 0)
 		err(EX_SOFTWARE, "converter");
 	if (reader_init(&rd, STDIN_FILENO, 0, 0) < 0)
 		err(EX_OSERR, "reader");
-	setup_signals(&wait_mask);
 
 	if (follow != NULL) {
 		d.name = follow;

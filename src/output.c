@@ -12,11 +12,59 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int
+output_link_trusted(mode_t dir_mode, uid_t dir_uid, uid_t link_uid, uid_t euid)
+{
+	int dir_ours = dir_uid == euid || dir_uid == 0;
+
+	if ((dir_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return dir_ours;
+	/* Sticky: only its owner or the directory's replaces a name. */
+	return dir_ours && (dir_mode & S_ISVTX) != 0 &&
+	    (link_uid == euid || link_uid == dir_uid);
+}
+
+/* 1 if path is a symbolic link output_link_trusted lets us follow. */
+static int
+link_trusted(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat ds, ls;
+	size_t n;
+
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return 0;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (lstat(path, &ls) < 0 || !S_ISLNK(ls.st_mode) || stat(dir, &ds) < 0)
+		return 0;
+	return output_link_trusted(ds.st_mode, ds.st_uid, ls.st_uid, geteuid());
+}
+
+/*
+ * A symbolic link under the output's name is followed only where no one
+ * else could have planted it; elsewhere it would make us append to any
+ * file we may write. ELOOP tells a refused link.
+ */
 static int
 open_path(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0640);
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, flags | O_NOFOLLOW, 0640);
+
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	if (!link_trusted(path)) {
+		errno = ELOOP;
+		return -1;
+	}
+	return open(path, flags, 0640);
 }
 
 int
@@ -42,6 +90,21 @@ output_open(struct output *o, const char *path, size_t cap)
 	return 0;
 }
 
+void
+output_stop_on(struct output *o, volatile sig_atomic_t *stop)
+{
+	o->stop = stop;
+}
+
+/* After EINTR: 1 if the output is stalled while stopping (give up). */
+static int
+stalled(struct output *o)
+{
+	if (o->stop == NULL || !*o->stop)
+		return 0;
+	return ++o->stalls >= 2;
+}
+
 int
 output_flush(struct output *o)
 {
@@ -63,7 +126,7 @@ output_flush(struct output *o)
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
 
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !stalled(o))
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				o->err = errno;
@@ -71,6 +134,7 @@ output_flush(struct output *o)
 			break;
 		}
 		done += (size_t)n;
+		o->stalls = 0;
 	}
 	if (done > 0) {
 		int e = errno;
@@ -88,13 +152,13 @@ output_pending(const struct output *o)
 	return o->len;
 }
 
-static int
-wait_writable(struct output *o)
+int
+output_wait(struct output *o)
 {
 	struct pollfd pfd = {.fd = o->fd, .events = POLLOUT};
 
 	while (poll(&pfd, 1, -1) < 0) {
-		if (errno != EINTR) {
+		if (errno != EINTR || stalled(o)) {
 			o->err = errno;
 			return -1;
 		}
@@ -114,7 +178,7 @@ output_reserve_slow(struct output *o, size_t n)
 			continue;
 		/* EAGAIN: a descriptor someone made non-blocking. Wait
 		 * until it takes more; giving up would drop the entry. */
-		if (o->err != 0 || wait_writable(o) < 0)
+		if (o->err != 0 || output_wait(o) < 0)
 			return NULL;
 	}
 	return o->buf + o->len;

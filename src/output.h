@@ -4,6 +4,7 @@
 #ifndef KERIO2SYSLOG_OUTPUT_H
 #define KERIO2SYSLOG_OUTPUT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -16,14 +17,43 @@ struct output {
 	size_t len, cap;
 	int err;    /* errno of the first failed write, sticky */
 	off_t skip; /* bytes still to drop instead of writing (follow) */
+	volatile sig_atomic_t *stop; /* see output_stop_on */
+	unsigned stalls; /* interruptions without progress while stopping */
 };
 
 /*
  * Opens path for appending (O_APPEND|O_CREAT, mode 0640), or takes
  * standard output when path is NULL or "-". cap 0 means the default.
- * Returns 0, or -1 with errno.
+ * A symbolic link under the name is followed only if
+ * output_link_trusted() says so, else ELOOP. Returns 0, or -1 with errno.
  */
 int output_open(struct output *o, const char *path, size_t cap);
+
+/*
+ * A write to a stalled pipe must not keep a stopping process alive. Once
+ * *stop is set, a write(2) or wait interrupted by a signal (EINTR) is
+ * retried only if bytes were written since the interruption before: the
+ * second interruption in a row without progress (the stop signal, then
+ * a tick of the caller's timer) makes EINTR the output's error, and what
+ * is buffered stays unwritten. Without this, EINTR is always retried.
+ */
+void output_stop_on(struct output *o, volatile sig_atomic_t *stop);
+
+/*
+ * Waits until the descriptor takes more (after EAGAIN). Returns 0, or -1
+ * with o->err set (also EINTR when stalled while stopping, as above).
+ */
+int output_wait(struct output *o);
+
+/*
+ * The rule for a symbolic link under the output's name, as the kernel's
+ * protected_symlinks judges one: 1 (follow it) when no one but us (euid)
+ * or root can have put it there: its directory, owned by us or root, is
+ * writable by no one else, or is sticky and the link is ours or the
+ * directory owner's. 0: refuse it.
+ */
+int output_link_trusted(mode_t dir_mode, uid_t dir_uid, uid_t link_uid,
+    uid_t euid);
 
 /* Flushes what it can, then closes the file (not standard output). */
 int output_close(struct output *o);
@@ -61,7 +91,8 @@ int output_flush(struct output *o);
 size_t output_pending(const struct output *o);
 
 /*
- * Flushes, closes and opens the path again (after logrotate moved it).
+ * Flushes, closes and opens the path again (after logrotate moved it), as
+ * output_open does.
  * Standard output is only flushed. Returns 0, or -1 with errno.
  */
 int output_reopen(struct output *o);

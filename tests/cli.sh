@@ -8,8 +8,12 @@ pass=0 fail=0
 export TZ=Europe/Prague LC_ALL=C
 tmp=$(mktemp -d) || exit 1
 pids=()
+# Only in this shell: a child forked for a background command runs the
+# trap too if a signal meant for the program reaches it before exec(2).
+# Only jobs still known: an ended one's pid may belong to anyone now.
 cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	[ "$BASHPID" = "$$" ] || return
+	for p in $(jobs -p); do kill -9 "$p" 2>/dev/null; done
 	exec 3>&- 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -36,7 +40,29 @@ run() { # runs the binary, keeps status, stdout and stderr
 	status=$?
 }
 has() { grep -q -- "$1" "$2"; }
-lines() { [ "$(wc -l <"$2" 2>/dev/null)" -eq "$1" ] 2>/dev/null; }
+# is_bin PID: PID runs the program (or the valgrind that runs it), no
+# longer a shell forked to start it: a signal that reaches that shell
+# before exec(2) runs its traps.
+is_bin() {
+	case $(readlink "/proc/$1/exe") in
+	"" | */bash | */dash | */sh) return 1 ;;
+	esac
+}
+# in_call PID ARG: PID sleeps in a system call whose first argument is
+# ARG: 0x1 for write(2) to standard output (ppoll's is a pointer), -100
+# (AT_FDCWD) for openat(2).
+in_call() {
+	local nr a1 rest
+	is_bin "$1" || return 1
+	read -r nr a1 rest <"/proc/$1/syscall" 2>/dev/null || return 1
+	[ "$nr" != running ] || return 1
+	case $2 in
+	0x1) [ "$a1" = 0x1 ] ;;
+	-100) [ "$a1" = 0xffffff9c ] || [ "$a1" = 0xffffffffffffff9c ] ;;
+	esac
+}
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+lines() { [ "$({ wc -l <"$2"; } 2>/dev/null)" -eq "$1" ] 2>/dev/null; }
 
 entry='[17/Jun/2011 17:00:45] Failed SMTP login from 192.0.2.1 with SASL method PLAIN.'
 want='Jun 17 17:00:45 mailhost kerio: Failed SMTP login from 192.0.2.1 with SASL method PLAIN.'
@@ -147,7 +173,7 @@ exec 3>"$tmp/fifo"
 printf '%s\n' "$entry" >&3
 start=$(date +%s%N)
 expect "pending entry written after the timeout" \
-    wait_until 5 grep -qxF "$want" "$tmp/t1.log"
+    wait_until 5 grep -sqxF "$want" "$tmp/t1.log"
 ms=$((($(date +%s%N) - start) / 1000000))
 expect "not long after the timeout (${ms} ms)" [ "$ms" -lt 2000 ]
 exec 3>&-
@@ -159,7 +185,7 @@ pids+=($!)
 exec 3>"$tmp/fifo"
 printf '%s\n%s\n' "$entry" '[17/Jun/2011 17:00:46] second' >&3
 expect "complete entry flushed when input would block" \
-    wait_until 5 grep -qxF "$want" "$tmp/t2.log"
+    wait_until 5 grep -sqxF "$want" "$tmp/t2.log"
 sleep 0.3
 expect "pending entry held within the timeout" lines 1 "$tmp/t2.log"
 # SIGTERM writes the pending entry out, then dies by the signal.
@@ -183,6 +209,293 @@ expect "after SIGHUP, a new file" wait_until 5 lines 1 "$tmp/h.log"
 exec 3>&-
 wait "${pids[-1]}"
 expect "rotated file keeps its line" lines 1 "$tmp/h.log.1"
+
+# --follow needs a regular file: a directory, a FIFO or a device is
+# refused at once with the reason (66), not waited for as if missing.
+mkfifo "$tmp/ff"
+for what in "$tmp:a directory" "$tmp/ff:a FIFO" "/dev/null:a character device"; do
+	path=${what%%:*} kind=${what#*:}
+	timeout 10 "$bin" --follow "$path" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	expect "--follow $kind: exits 66 (status $status)" [ "$status" -eq 66 ]
+	expect "--follow $kind: says why" \
+	    has "$path: not a regular file ($kind)" "$tmp/err"
+done
+# A path that becomes a FIFO later is said to be one, once, and never
+# opened (open(2) would wait for a writer).
+"$bin" -H mailhost --follow "$tmp/later" -o "$tmp/later.out" 2>"$tmp/err" &
+pids+=($!)
+expect "--follow: missing file waited for" \
+    wait_until 10 has "later: no such file, waiting for it" "$tmp/err"
+mkfifo "$tmp/later"
+expect "--follow: a FIFO later is named as such" \
+    wait_until 10 has "later: not a regular file (a FIFO)" "$tmp/err"
+kill -TERM "${pids[-1]}"
+expect "--follow on a FIFO ends on SIGTERM" \
+    wait_until 10 not_running "${pids[-1]}"
+wait "${pids[-1]}"
+expect "--follow on a FIFO: said once" \
+    [ "$(grep -c 'not a regular file' "$tmp/err")" -eq 1 ]
+
+# The system's host name obeys the rule of --hostname: one with a blank
+# would hide every line from the filter, a control byte would reach the
+# output raw. It is refused (78) with a message that shows it escaped.
+if unshare -u true 2>/dev/null; then
+	for h in 'two words' $'ctl\001byte'; do
+		unshare -u sh -c 'printf %s "$1" >/proc/sys/kernel/hostname &&
+		    exec "$2" "$3"' sh "$h" "$bin" "$tmp/a.log" \
+		    >"$tmp/out" 2>"$tmp/err"
+		status=$?
+		expect "bad system host name: exits 78 (status $status)" \
+		    [ "$status" -eq 78 ]
+		expect "bad system host name: nothing written" \
+		    [ ! -s "$tmp/out" ]
+		expect "bad system host name: says so" \
+		    has "system host name .* has a .*; set one with --hostname" \
+		    "$tmp/err"
+	done
+	expect "bad system host name: shown escaped" has "'ctl#001byte'" "$tmp/err"
+	unshare -u sh -c 'printf %s "$1" >/proc/sys/kernel/hostname &&
+	    exec "$2" "$3"' sh 'good.example.org' "$bin" "$tmp/a.log" \
+	    >"$tmp/out" 2>"$tmp/err"
+	expect "good system host name: up to the first dot" \
+	    has ' good kerio: ' "$tmp/out"
+else
+	echo "skipped: system host name tests need unshare -u (root)"
+fi
+
+# Signals while blocked. Numbered entries check that every one arrives
+# once and in order where they arrive at all.
+seq 1 30000 | sed 's|^|[17/Jun/2011 17:00:45] entry |' >"$tmp/seq.log"
+in_order() { sed 's/.* entry //' "$1" | cmp -s - <(seq 1 30000); }
+in_write() { in_call "$1" 0x1; }
+has_fd() {
+	is_bin "$1" && ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"
+}
+# ended PID SIG NAME: PID ends within 10 s, killed by SIG.
+ended() {
+	local st
+	expect "$3: ends within 10 s" wait_until 10 not_running "$1"
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+	st=$?
+	expect "$3: dies by SIG$2 (status $st)" \
+	    [ "$st" -eq $((128 + $(kill -l "$2"))) ]
+}
+# stalled_reader: a reader of FIFO $tmp/stall that never reads.
+stalled_reader() {
+	rm -f "$tmp/stall"
+	mkfifo "$tmp/stall"
+	sleep 600 <>"$tmp/stall" &
+	sleeper=$!
+	pids+=("$sleeper")
+}
+
+# A stalled output pipe: SIGTERM and SIGINT end the process within a
+# second or two, saying how much output could not be written.
+for sig in TERM INT; do
+	for mode in convert follow; do
+		name="$mode mode, stalled pipe, SIG$sig"
+		stalled_reader
+		if [ "$mode" = convert ]; then
+			"$bin" -H mailhost "$tmp/seq.log" >"$tmp/stall" \
+			    2>"$tmp/err" &
+		else
+			"$bin" -H mailhost --follow "$tmp/seq.log" --from-start \
+			    --state "$tmp/state.$sig" >"$tmp/stall" 2>"$tmp/err" &
+		fi
+		p=$!
+		pids+=("$p")
+		expect "$name: blocked in write" wait_until 10 in_write "$p"
+		kill "-$sig" "$p"
+		ended "$p" "$sig" "$name"
+		expect "$name: says what is not written" \
+		    has "output stalled: [0-9]* bytes not written" "$tmp/err"
+		kill "$sleeper"
+		wait "$sleeper" 2>/dev/null
+	done
+done
+
+# SIGHUP while the output is stalled is kept until the write is done,
+# then acted on (standard output: nothing to reopen); nothing is lost.
+for mode in convert follow; do
+	name="$mode mode, stalled pipe, SIGHUP"
+	rm -f "$tmp/stall" "$tmp/seq.out"
+	mkfifo "$tmp/stall"
+	# Read-write, so that opening it does not wait for the writer.
+	cat <>"$tmp/stall" >"$tmp/seq.out" &
+	reader=$!
+	pids+=("$reader")
+	wait_until 10 has_fd "$reader" "$tmp/stall"
+	kill -STOP "$reader"
+	if [ "$mode" = convert ]; then
+		"$bin" -H mailhost "$tmp/seq.log" >"$tmp/stall" 2>"$tmp/err" &
+	else
+		"$bin" -H mailhost --follow "$tmp/seq.log" --from-start \
+		    >"$tmp/stall" 2>"$tmp/err" &
+	fi
+	p=$!
+	pids+=("$p")
+	expect "$name: blocked in write" wait_until 10 in_write "$p"
+	kill -HUP "$p"
+	kill -CONT "$reader"
+	expect "$name: everything arrives" \
+	    wait_until 20 lines 30000 "$tmp/seq.out"
+	if [ "$mode" = convert ]; then
+		expect "$name: ends" wait_until 10 not_running "$p"
+		wait "$p"
+		expect "$name: exit 0 (status $?)" [ $? -eq 0 ]
+	else
+		expect "$name: still running" kill -0 "$p"
+		kill -TERM "$p"
+		ended "$p" TERM "$name, then SIGTERM"
+	fi
+	kill "$reader"
+	wait "$reader" 2>/dev/null
+	expect "$name: every entry once, in order" in_order "$tmp/seq.out"
+done
+
+# A FIFO input with no writer: opened without waiting, so that SIGTERM and
+# SIGINT end the process and SIGHUP reopens the output while it waits.
+# on_fifo OUT NAME: starts the program on a new FIFO $tmp/in.fifo, with
+# --output OUT, as $p, and waits until it has the FIFO open.
+on_fifo() {
+	rm -f "$tmp/in.fifo"
+	mkfifo "$tmp/in.fifo"
+	"$bin" -H mailhost -o "$1" "$tmp/in.fifo" 2>"$tmp/err" &
+	p=$!
+	pids+=("$p")
+	expect "$2: waits with the FIFO open" \
+	    wait_until 10 has_fd "$p" "$tmp/in.fifo"
+}
+for sig in TERM INT HUP; do
+	name="FIFO input without a writer, SIG$sig"
+	rm -f "$tmp/c.out" "$tmp/c.out.1"
+	on_fifo "$tmp/c.out" "$name"
+	if [ "$sig" != HUP ]; then
+		kill "-$sig" "$p"
+		ended "$p" "$sig" "$name"
+		continue
+	fi
+	mv "$tmp/c.out" "$tmp/c.out.1"
+	kill -HUP "$p"
+	expect "$name: output reopened" wait_until 10 test -e "$tmp/c.out"
+	printf '%s\n' "$entry" >"$tmp/in.fifo"
+	expect "$name: ends at the end of the input" \
+	    wait_until 10 not_running "$p"
+	wait "$p"
+	expect "$name: exit 0 (status $?)" [ $? -eq 0 ]
+	expect "$name: the entry in the new output" lines 1 "$tmp/c.out"
+	expect "$name: nothing in the old one" lines 0 "$tmp/c.out.1"
+done
+
+# An --output FIFO without a reader: open(2) waits for one, with the
+# handlers installed. SIGTERM and SIGINT end the process (nothing was
+# read yet); SIGHUP is kept, and the output, once open, is reopened.
+for sig in TERM INT HUP; do
+	name="--output FIFO without a reader, SIG$sig"
+	rm -f "$tmp/out.fifo"
+	mkfifo "$tmp/out.fifo"
+	"$bin" -H mailhost -o "$tmp/out.fifo" "$tmp/a.log" 2>"$tmp/err" &
+	p=$!
+	pids+=("$p")
+	expect "$name: waits in open(2)" wait_until 10 in_call "$p" -100
+	kill "-$sig" "$p"
+	if [ "$sig" != HUP ]; then
+		ended "$p" "$sig" "$name"
+		continue
+	fi
+	cat "$tmp/out.fifo" >"$tmp/got" &
+	pids+=($!)
+	expect "$name: ends once read" wait_until 10 not_running "$p"
+	wait "$p"
+	expect "$name: exit 0 (status $?)" [ $? -eq 0 ]
+	wait "${pids[-1]}"
+	expect "$name: the entry written" grep -qxF "$want" "$tmp/got"
+done
+
+# TZ naming a zone file that is not there: the C library would take
+# every stamp as UTC (+00:00) without a word. Refused (78), named.
+for tz in Europe/Prag :Europe/Nowhere /etc/passwd; do
+	TZ=$tz "$bin" -H mailhost "$tmp/a.log" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	expect "unknown TZ=$tz: exits 78 (status $status)" [ "$status" -eq 78 ]
+	expect "unknown TZ=$tz: nothing written" [ ! -s "$tmp/out" ]
+	expect "unknown TZ=$tz: says so" has "TZ '$tz': no time zone" "$tmp/err"
+done
+TZDIR=$tmp TZ=Europe/Prague "$bin" -H mailhost "$tmp/a.log" >"$tmp/out" \
+    2>"$tmp/err"
+expect "TZDIR without the zone: exits 78" [ $? -eq 78 ]
+expect "TZDIR without the zone: names the file" \
+    has "$tmp/Europe/Prague" "$tmp/err"
+for tz in Europe/Prague :Europe/Prague CET-1CEST UTC ''; do
+	TZ=$tz "$bin" -H mailhost "$tmp/a.log" >"$tmp/out" 2>"$tmp/err"
+	expect "TZ='$tz' accepted (status $?)" lines 1 "$tmp/out"
+done
+TZ=Europe/Prague "$bin" -H mailhost --format rfc3339 "$tmp/a.log" >"$tmp/out"
+expect "TZ=Europe/Prague: +02:00 in June" has '+02:00 mailhost' "$tmp/out"
+
+# --output follows a symbolic link only where no one else could have
+# planted it: in a directory others can write, a link would make us
+# append to any file we may write.
+ln -s "$tmp/target.ok" "$tmp/own.link"
+run -H mailhost -o "$tmp/own.link" "$tmp/a.log"
+expect "--output link in our own directory: followed" lines 1 "$tmp/target.ok"
+mkdir "$tmp/sticky"
+chmod 1777 "$tmp/sticky"
+ln -s "$tmp/target.ok" "$tmp/sticky/ours.link"
+run -H mailhost -o "$tmp/sticky/ours.link" "$tmp/a.log"
+expect "--output our link in a sticky directory: followed" \
+    lines 2 "$tmp/target.ok"
+ln -s "$tmp/target.ok" "$tmp/sticky/theirs.link"
+chown -h nobody "$tmp/sticky/theirs.link"
+run -H mailhost -o "$tmp/sticky/theirs.link" "$tmp/a.log"
+expect "--output another's link in a sticky directory: exits 73" \
+    [ "$status" -eq 73 ]
+expect "--output another's link in a sticky directory: not followed" \
+    lines 2 "$tmp/target.ok"
+mkdir "$tmp/shared"
+chmod 0777 "$tmp/shared"
+printf 'precious\n' >"$tmp/target"
+ln -s "$tmp/target" "$tmp/shared/out.log"
+run -H mailhost -o "$tmp/shared/out.log" "$tmp/a.log"
+expect "--output symlink: exits 73 (status $status)" [ "$status" -eq 73 ]
+expect "--output symlink: says so" \
+    has "shared/out.log: a symbolic link, not followed" "$tmp/err"
+expect "--output symlink: target untouched" lines 1 "$tmp/target"
+# Planted between a rotation and the reopen (SIGHUP; follow mode by
+# itself): not followed either.
+on_fifo "$tmp/shared/h.log" "symlink at reopen"
+mv "$tmp/shared/h.log" "$tmp/shared/h.log.1"
+ln -s "$tmp/target" "$tmp/shared/h.log"
+kill -HUP "$p"
+expect "symlink at reopen: ends" wait_until 10 not_running "$p"
+# Still running (it followed the link): show where an entry goes.
+kill -0 "$p" 2>/dev/null && printf '%s\n' "$entry" >"$tmp/in.fifo"
+wait "$p"
+status=$?
+expect "symlink at reopen: exits 73 (status $status)" [ "$status" -eq 73 ]
+expect "symlink at reopen: says so" \
+    has "shared/h.log: a symbolic link, not followed" "$tmp/err"
+expect "symlink at reopen: target untouched" lines 1 "$tmp/target"
+printf '%s\n' "$entry" >"$tmp/f.log"
+"$bin" -H mailhost --follow "$tmp/f.log" --from-start \
+    -o "$tmp/shared/f.out" 2>"$tmp/err" &
+p=$!
+pids+=("$p")
+expect "follow, symlink at reopen: first entry" \
+    wait_until 10 lines 1 "$tmp/shared/f.out"
+mv "$tmp/shared/f.out" "$tmp/shared/f.out.1"
+ln -s "$tmp/target" "$tmp/shared/f.out"
+printf '%s\n' "$entry" >>"$tmp/f.log"
+expect "follow, symlink at reopen: reported" \
+    wait_until 10 has "shared/f.out: a symbolic link, not followed" "$tmp/err"
+expect "follow, symlink at reopen: target untouched" lines 1 "$tmp/target"
+rm "$tmp/shared/f.out"
+expect "follow, symlink gone: the entry in a new file" \
+    wait_until 40 lines 1 "$tmp/shared/f.out"
+kill -TERM "$p"
+ended "$p" TERM "follow, symlink at reopen"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -121,6 +122,83 @@ test_output_closed_pipe_is_epipe(void **unused)
 }
 
 static void
+on_tick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A full pipe whose reader never reads, and a stop: the write is given up
+ * on the second interruption without progress, the bytes stay buffered.
+ * Before, EINTR was always retried and this never returned.
+ */
+static void
+test_output_stalled_pipe_given_up_when_stopping(void **unused)
+{
+	struct itimerval tick = {{0, 50000}, {0, 50000}}, off;
+	volatile sig_atomic_t stop = 1;
+	struct sigaction sa;
+	struct output o;
+	char fill[4096];
+	int fds[2];
+
+	(void)unused;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick; /* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+	assert_int_equal(pipe(fds), 0);
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	memset(fill, 'x', sizeof(fill));
+	while (write(fds[1], fill, sizeof(fill)) > 0)
+		;
+	fcntl(fds[1], F_SETFL, 0);
+	assert_int_equal(output_open(&o, NULL, 0), 0);
+	o.fd = fds[1];
+	output_stop_on(&o, &stop);
+	assert_int_equal(output_write(&o, "entry\n", 6), 0);
+	assert_int_equal(setitimer(ITIMER_REAL, &tick, NULL), 0);
+	assert_int_equal(output_flush(&o), -1);
+	memset(&off, 0, sizeof(off));
+	setitimer(ITIMER_REAL, &off, NULL);
+	assert_int_equal(errno, EINTR);
+	assert_int_equal(o.err, EINTR);
+	assert_int_equal(output_pending(&o), 6);
+	close(fds[0]);
+	close(fds[1]);
+	o.fd = -1;
+	free(o.buf);
+}
+
+static void
+test_output_link_trusted_table(void **unused)
+{
+	static const struct {
+		mode_t dir_mode;
+		uid_t dir_uid, link_uid, euid;
+		int want;
+	} t[] = {
+	    {0755, 0, 0, 0, 1},          /* root's /var/log, root */
+	    {0755, 0, 1000, 0, 1},       /* only root could put it there */
+	    {0700, 1000, 1000, 1000, 1}, /* our own directory */
+	    {0755, 1000, 1000, 0, 0},    /* another user's directory */
+	    {0775, 0, 0, 0, 0},          /* group-writable: a member plants */
+	    {0777, 0, 0, 0, 0},          /* world-writable, not sticky */
+	    {01777, 0, 0, 0, 1},         /* /tmp, our link */
+	    {01777, 0, 1000, 0, 0},      /* /tmp, another user's link */
+	    {01777, 0, 1000, 1000, 1},   /* /tmp, the user's own link */
+	    {01777, 1000, 1000, 0, 0},   /* sticky, owned by another user */
+	    {01775, 0, 0, 0, 1},         /* sticky group dir, root's link */
+	};
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(output_link_trusted(S_IFDIR | t[i].dir_mode,
+		                     t[i].dir_uid, t[i].link_uid, t[i].euid),
+		    t[i].want);
+}
+
+static void
 test_output_missing_directory_fails_open(void **unused)
 {
 	struct output o;
@@ -159,6 +237,8 @@ main(void)
 	    cmocka_unit_test(test_output_buffers_until_flush_and_appends),
 	    cmocka_unit_test(test_output_full_disk_is_sticky_error),
 	    cmocka_unit_test(test_output_closed_pipe_is_epipe),
+	    cmocka_unit_test(test_output_stalled_pipe_given_up_when_stopping),
+	    cmocka_unit_test(test_output_link_trusted_table),
 	    cmocka_unit_test(test_output_missing_directory_fails_open),
 	    cmocka_unit_test(test_output_reopen_follows_rename),
 	};
