@@ -1,7 +1,7 @@
 #!/bin/bash
 # fail2ban from the journal judges findtime by Kerio's time, not by the
 # time a record arrives.  A real fail2ban-server runs the shipped jails
-# (the README's install, a recording action) in the mount namespace of a
+# (the README's install, the journal jail beside, a recording action) in the mount namespace of a
 # private systemd-journald (lib.sh).  Kerio lines go through kerio2syslog
 # (--format rfc3339, for the message and Kerio's time) and become journal
 # records shaped as the journal sink will write them (sink-records.py),
@@ -52,8 +52,11 @@ if ! f2b_setup_record "$etc" "$FILTER" "$JAIL"; then
 	not_ok "setup (the README's install commands) failed"
 	f2b_finish
 fi
-# The shipped journal jail as it is, and a copy without the late mark.
-match=$(sed -n '/^\[kerio2syslog-journal\]/,/^\[/s/^journalmatch *= *//p' "$JAIL")
+# The shipped journal jail as it is, beside the file jail, and a copy
+# without the late mark.
+JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
+cp "$JAIL_JOURNAL" "$etc/jail.d/" || not_ok "no $JAIL_JOURNAL"
+match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")
 cat >>"$etc/jail.d/zz-test.local" <<EOT
 
 [kerio2syslog-journal]
