@@ -7,12 +7,16 @@ usage: sink-records.py MODE INPUT INSTANCE < CONVERTED
 INPUT is the Kerio log, one line per entry; CONVERTED is kerio2syslog
 --format rfc3339 run on it ("STAMP HOST TAG: MESSAGE"), line for line.
 MODE is "sink" (the proposed rule: KERIO2SYSLOG_LATE=1 when the entry's
-Kerio time is more than LATE_AFTER seconds old when written) or "naive"
-(every entry written as new, with the Kerio time also offered in the
-fields a client might hope journald or fail2ban would honour).
+Kerio time is more than LATE_AFTER seconds old when written), "new" (every
+entry written as new, KERIO2SYSLOG_LATE=0) or "naive" (as new, with the
+Kerio time also offered in the fields a client might hope journald or
+fail2ban would honour).  An entry starts at a line with Kerio's stamp;
+KERIO2SYSLOG_POS is the input's device, inode and the offset after the
+entry.
 """
 import datetime
 import os
+import re
 import sys
 
 from systemd import journal
@@ -21,33 +25,49 @@ from systemd import journal
 # (filter.py, processLine); older is "late".
 LATE_AFTER = 60
 
+STAMP = re.compile(rb"\[\d\d/[A-Z][a-z][a-z]/\d{4} \d\d:\d\d:\d\d\]")
+
+
+def entry_ends(path):
+    """The offset after each entry of the Kerio log at path."""
+    ends = []
+    offset = 0
+    with open(path, "rb") as kerio:
+        for raw in kerio:
+            if STAMP.match(raw) and offset > 0:
+                ends.append(offset)
+            offset += len(raw)
+    if offset > 0:
+        ends.append(offset)
+    return ends
+
+
 mode, path, instance = sys.argv[1:4]
 st = os.stat(path)
-offset = 0
-with open(path, "rb") as kerio:
-    for raw, line in zip(kerio, sys.stdin):
-        offset += len(raw)
-        stamp, _host, rest = line.rstrip("\n").split(" ", 2)
-        tag, message = rest.split(": ", 1)
-        when = datetime.datetime.fromisoformat(stamp)
-        age = datetime.datetime.now(datetime.timezone.utc) - when
-        late = mode == "sink" and age.total_seconds() > LATE_AFTER
-        fields = [
-            "MESSAGE=" + message,
-            "SYSLOG_IDENTIFIER=" + tag,
-            "SYSLOG_FACILITY=10",
-            "PRIORITY=5",
-            "KERIO_TIME=" + stamp,
-            "KERIO_INPUT=" + path,
-            "KERIO2SYSLOG=1",
-            "KERIO2SYSLOG_INSTANCE=" + instance,
-            "KERIO2SYSLOG_POS=%d:%d:%d" % (st.st_dev, st.st_ino, offset),
-            "KERIO2SYSLOG_LATE=%d" % late,
+# Bytes: kerio2syslog passes on what is not UTF-8.
+for offset, line in zip(entry_ends(path), sys.stdin.buffer):
+    stamp, _host, rest = line.rstrip(b"\n").split(b" ", 2)
+    tag, message = rest.split(b": ", 1)
+    stamp = stamp.decode("ascii")
+    when = datetime.datetime.fromisoformat(stamp)
+    age = datetime.datetime.now(datetime.timezone.utc) - when
+    late = mode == "sink" and age.total_seconds() > LATE_AFTER
+    fields = [
+        b"MESSAGE=" + message,
+        b"SYSLOG_IDENTIFIER=" + tag,
+        "SYSLOG_FACILITY=10",
+        "PRIORITY=5",
+        "KERIO_TIME=" + stamp,
+        "KERIO_INPUT=" + path,
+        "KERIO2SYSLOG=1",
+        "KERIO2SYSLOG_INSTANCE=" + instance,
+        "KERIO2SYSLOG_POS=%d:%d:%d" % (st.st_dev, st.st_ino, offset),
+        "KERIO2SYSLOG_LATE=%d" % late,
+    ]
+    if mode == "naive":
+        usec = int(when.timestamp() * 1000000)
+        fields += [
+            "SYSLOG_TIMESTAMP=" + when.strftime("%b %d %H:%M:%S "),
+            "_SOURCE_REALTIME_TIMESTAMP=%d" % usec,
         ]
-        if mode == "naive":
-            usec = int(when.timestamp() * 1000000)
-            fields += [
-                "SYSLOG_TIMESTAMP=" + when.strftime("%b %d %H:%M:%S "),
-                "_SOURCE_REALTIME_TIMESTAMP=%d" % usec,
-            ]
-        journal.sendv(*fields)
+    journal.sendv(*fields)
