@@ -1,11 +1,12 @@
 #!/bin/bash
 # fail2ban from the journal judges findtime by Kerio's time, not by the
 # time a record arrives.  A real fail2ban-server runs the shipped jails
-# (the README's install, the journal jail beside, a recording action) in the mount namespace of a
-# private systemd-journald (lib.sh).  Kerio lines go through kerio2syslog
-# (--format rfc3339, for the message and Kerio's time) and become journal
-# records shaped as the journal sink will write them (sink-records.py),
-# all written at once, as a backlog is replayed after downtime:
+# (the README's install, the journal jail beside, a recording action) in
+# the mount namespace of a private systemd-journald (lib.sh).  Kerio lines
+# go through kerio2syslog (--format rfc3339, for the message and Kerio's
+# time) and become journal records shaped as the journal sink will write
+# them (sink-records.py), all written at once, as a backlog is replayed
+# after downtime:
 #   spread   five failures over an hour of Kerio time: nobody is banned,
 #            the last one alone is counted;
 #   forged   five recent failures with every field of ours, written by a
@@ -76,12 +77,13 @@ ignoreself = false
 EOT
 case $match in
 *KERIO2SYSLOG_LATE=0) ;;
-*) not_ok "the shipped journalmatch does not end in KERIO2SYSLOG_LATE=0: $match" ;;
+*) not_ok "the shipped journalmatch lacks KERIO2SYSLOG_LATE=0: $match" ;;
 esac
 
 # The file jail reaches the end of a file with content and is then in
 # operation (an empty file would keep it reading as after a restart).
-echo "[$(TZ=$KERIO_TZ date '+%d/%b/%Y %H:%M:%S')] Found virus in mail from <a@example.com> to <b@example.com>: EICAR" |
+virus="Found virus in mail from <a@example.com> to <b@example.com>: EICAR"
+echo "[$(TZ=$KERIO_TZ date '+%d/%b/%Y %H:%M:%S')] $virus" |
     TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail \
     >"$etc/keriosecurity.log"
 
@@ -148,9 +150,10 @@ check "spread: late marks (four over 60 s old)" "1 1 1 1 0" \
     "$(jd_field KERIO2SYSLOG_LATE MESSAGE="$(msg "$SPREAD")" | xargs)"
 burst "$FORGED"
 while IFS= read -r line; do
-	printf 'MESSAGE=%s\nSYSLOG_IDENTIFIER=kerio\nKERIO2SYSLOG=1\nKERIO2SYSLOG_LATE=0\n' \
-	    "${line#*] }" | jd_run setpriv --reuid=65534 --regid=65534 \
-	    --clear-groups logger --journald || not_ok "logger --journald as nobody"
+	printf '%s\n' "MESSAGE=${line#*] }" SYSLOG_IDENTIFIER=kerio \
+	    KERIO2SYSLOG=1 KERIO2SYSLOG_LATE=0 |
+	    jd_run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    logger --journald || not_ok "logger --journald as nobody"
 done <"$T/kerio.log"
 spread "$NAIVE"
 send naive
@@ -183,14 +186,16 @@ check "forged: the records are there, with nobody's _UID" \
 
 # fail2ban 1.0.2 as it is: what the late mark and this jail are for.
 if wait_until "$BAN_WAIT" banned "$NAIVE"; then
-	ok "naive: without the late mark, fail2ban 1.0.2 bans a backlog spread over an hour"
+	ok "naive: without the late mark, fail2ban 1.0.2 bans" \
+	    "a backlog spread over an hour"
 else
-	not_ok "naive: $NAIVE not banned: has fail2ban stopped dating journal records by their arrival?"
+	not_ok "naive: $NAIVE not banned: has fail2ban stopped dating" \
+	    "journal records by their arrival?"
 fi
 check "naive: failures counted" 5 \
     "$(found kerio2syslog-journal-naive "$NAIVE")"
-first=$(grep "\[kerio2syslog-journal-naive\] Found $NAIVE " "$etc/fail2ban.log" |
-    head -1 | sed 's/.* - //')
+first=$(grep "\[kerio2syslog-journal-naive\] Found $NAIVE " \
+    "$etc/fail2ban.log" | head -1 | sed 's/.* - //')
 if [ -n "$first" ] && [ "$(date -d "$first" +%s)" -ge "$t0" ]; then
 	ok "naive: fail2ban dated the hour-old failure $first, by its arrival"
 else
@@ -204,14 +209,15 @@ else
 	not_ok "naive: _SOURCE_REALTIME_TIMESTAMP is '$srt', a client set it"
 fi
 if wait_until "$BAN_WAIT" banned "$FILE"; then
-	ok "file: fail2ban 1.0.2 bans a backlog spread over an hour from a file too (dated now, over 60 s old)"
+	ok "file: fail2ban 1.0.2 bans a backlog spread over an hour" \
+	    "from a file too (dated now, over 60 s old)"
 else
 	not_ok "file: $FILE not banned: has fail2ban stopped dating late lines as now?"
 fi
 check "file: failures counted" 5 "$(found kerio2syslog "$FILE")"
 grep -q '\[kerio2syslog\] .*Treating such entries as if they just happened' \
     "$etc/fail2ban.log" &&
-    ok "file: fail2ban says it treats the late lines as if they just happened" ||
+    ok "file: fail2ban says it treats late lines as just happened" ||
     not_ok "file: fail2ban did not say why it dated the late lines now"
 
 f2b_stop

@@ -47,7 +47,7 @@ corpus()
 	jd_run "$JD_PY" "$HERE/sink-records.py" new "$d/raw.log" "$name" \
 	    <"$d/converted" || not_ok "$name: sink-records.py failed"
 	wait_until 30 jd_has "$n" KERIO2SYSLOG_INSTANCE="$name" ||
-	    not_ok "$name: $(jd_count KERIO2SYSLOG_INSTANCE="$name") of $n records came back"
+	    not_ok "$name: not all $n records came back within 30 s"
 	check "$name: records" "$n" "$(jd_count KERIO2SYSLOG_INSTANCE="$name")"
 	# Each record's input position: after its entry, rising, the last at
 	# the end of the input.

@@ -47,8 +47,8 @@ while [ "$i" -le "$N" ]; do
 	if [ "$i" -eq "$half" ]; then
 		jd_run logger -t jdtest "JD_SEQ=$i syslog" || not_ok "logger $i"
 	elif [ $((i % 10)) -eq 0 ]; then
-		printf 'MESSAGE=logger record %d\nSYSLOG_IDENTIFIER=jdtest\nJD_RUN=%s\nJD_SEQ=%d\n' \
-		    "$i" "$RUN" "$i" | jd_logger || not_ok "logger --journald $i"
+		printf '%s\n' "MESSAGE=logger record $i" SYSLOG_IDENTIFIER=jdtest \
+		    "JD_RUN=$RUN" "JD_SEQ=$i" | jd_logger || not_ok "logger --journald $i"
 	else
 		# A batch up to the next record another writer takes.
 		j=$i
@@ -57,8 +57,8 @@ while [ "$i" -le "$N" ]; do
 			j=$((j + 1))
 		done
 		for k in $(seq "$i" "$j"); do
-			printf 'MESSAGE=record %d: caf\303\251 <a@b>, "q"\tSYSLOG_IDENTIFIER=jdtest\tJD_RUN=%s\tJD_SEQ=%d\n' \
-			    "$k" "$RUN" "$k"
+			printf 'MESSAGE=record %d: caf\303\251 <a@b>, "q"\t%s\n' \
+			    "$k" "SYSLOG_IDENTIFIER=jdtest	JD_RUN=$RUN	JD_SEQ=$k"
 		done | jd_send_many || not_ok "sendv batch $i-$j"
 		i=$j
 	fi
@@ -69,13 +69,14 @@ done
 if wait_until 60 jd_has "$N" SYSLOG_IDENTIFIER=jdtest; then
 	ok "$N records came back"
 else
-	not_ok "only $(jd_count SYSLOG_IDENTIFIER=jdtest) of $N records came back within 60 s"
+	not_ok "only $(jd_count SYSLOG_IDENTIFIER=jdtest) of $N records" \
+	    "came back within 60 s"
 fi
 
 # Every sequence number once, in order.
 jd_field MESSAGE SYSLOG_IDENTIFIER=jdtest |
-    sed -n 's/^JD_SEQ=\([0-9]*\) syslog$/\1/p; s/^\(logger \)\{0,1\}record \([0-9]*\).*/\2/p' \
-    >"$T/seq"
+    sed -n 's/^JD_SEQ=\([0-9]*\) syslog$/\1/p
+	s/^\(logger \)\{0,1\}record \([0-9]*\).*/\2/p' >"$T/seq"
 seq 1 "$N" >"$T/want"
 if diff -u "$T/want" "$T/seq" >"$T/seq.diff"; then
 	ok "sequence 1..$N, each once, in order"
@@ -94,8 +95,9 @@ check "a record's bytes" 'record 7: café <a@b>, "q"' \
     "$(jd_field MESSAGE JD_SEQ=7 JD_RUN="$RUN")"
 
 # A local user can choose every field but the trusted ones.
-printf 'MESSAGE=forged\nSYSLOG_IDENTIFIER=jdtest\nJD_RUN=%s\nJD_SEQ=forged\n_UID=0\n' \
-    "$RUN" | jd_run setpriv --reuid=65534 --regid=65534 --clear-groups \
+printf '%s\n' MESSAGE=forged SYSLOG_IDENTIFIER=jdtest "JD_RUN=$RUN" \
+    JD_SEQ=forged _UID=0 |
+    jd_run setpriv --reuid=65534 --regid=65534 --clear-groups \
     logger --journald || not_ok "logger --journald as nobody"
 wait_until 30 jd_has 1 JD_SEQ=forged || not_ok "the forged record did not come"
 check "_UID of a record written by nobody" 65534 \

@@ -4,8 +4,8 @@
 #
 # journald runs as a plain process (no systemd as PID 1), as root, in a
 # private mount namespace (unshare -m, private propagation) in which
-#   /run/systemd                 is $JD_ROOT/run   (its sockets),
-#   /run/log                     is $JD_ROOT/log   (its files; Storage=volatile),
+#   /run/systemd                 is $JD_ROOT/run  (its sockets),
+#   /run/log                     is $JD_ROOT/log  (files; Storage=volatile),
 #   /etc/systemd/journald.conf   is $JD_ROOT/journald.conf,
 # and, where they exist, /etc/systemd/journald.conf.d and /var/log/journal
 # are hidden under empty tmpfs mounts, so no setting or file of the
