@@ -1,18 +1,35 @@
 #!/usr/bin/python3
 """Write journal records shaped as kerio2syslog's journal sink will write
-them (the proposed record format, until the sink exists), one per entry.
+them, one per entry, until the sink exists.
 
 usage: sink-records.py MODE INPUT INSTANCE < CONVERTED
 
-INPUT is the Kerio log, one line per entry; CONVERTED is kerio2syslog
---format rfc3339 run on it ("STAMP HOST TAG: MESSAGE"), line for line.
-MODE is "sink" (the proposed rule: KERIO2SYSLOG_LATE=1 when the entry's
-Kerio time is more than LATE_AFTER seconds old when written), "new" (every
-entry written as new, KERIO2SYSLOG_LATE=0) or "naive" (as new, with the
-Kerio time also offered in the fields a client might hope journald or
-fail2ban would honour).  An entry starts at a line with Kerio's stamp;
-KERIO2SYSLOG_POS is the input's device, inode and the offset after the
-entry.
+INPUT is the Kerio log; CONVERTED is kerio2syslog --format rfc3339 run on
+it ("STAMP HOST TAG: MESSAGE"), one line per entry.  An entry starts at a
+line with Kerio's stamp.  MODE is "sink" (the rule below), "new" (every
+entry written as new, KERIO2SYSLOG_LATE=0) or "naive" (as new, with Kerio's
+time also offered in the fields a client might hope journald or fail2ban
+would honour; neither does).
+
+The proposed record format:
+  MESSAGE                the file line's message part, escaped as there
+  SYSLOG_IDENTIFIER      the tag (--tag, "kerio")
+  SYSLOG_FACILITY=10     authpriv: a security log, kept from unprivileged
+                         readers by syslog daemons that forward it
+  PRIORITY=5             notice, as logger(1) writes by default
+  KERIO_TIME             the entry's Kerio stamp as RFC 3339, with offset
+  KERIO_INPUT            the input path as given
+  KERIO2SYSLOG=1         our mark (a local user can forge it: the jail pins
+                         records by _UID, which journald sets)
+  KERIO2SYSLOG_INSTANCE  the writer's id, kept in the state file, so that
+                         the reconciliation finds the last record it wrote
+                         (journalctl KERIO2SYSLOG_INSTANCE=ID -n 1)
+  KERIO2SYSLOG_POS       DEV:INO:OFFSET, the input file and the offset after
+                         the entry: the position to resume from
+  KERIO2SYSLOG_LATE      1 when the entry's Kerio time is more than 60 s
+                         older than the moment it is written, else 0: the
+                         journal jail skips late entries, because fail2ban
+                         would count them as new (see fail2ban-backlog.sh)
 """
 import datetime
 import os
