@@ -27,10 +27,8 @@
 # usage: fail2ban-backlog.sh path/to/kerio2syslog
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../fail2ban/lib.sh"
 . "$HERE/lib.sh"
-f2b_init
-jd_need
+jd_init
 need fail2ban-server fail2ban-client
 
 BAN_WAIT=60  # seconds a ban may take at most (it takes about one)

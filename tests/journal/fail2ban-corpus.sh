@@ -12,10 +12,8 @@
 # usage: fail2ban-corpus.sh path/to/kerio2syslog
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../fail2ban/lib.sh"
 . "$HERE/lib.sh"
-f2b_init
-jd_need
+jd_init
 
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")

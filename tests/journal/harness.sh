@@ -10,10 +10,8 @@
 # usage: harness.sh path/to/kerio2syslog   (the binary is not used yet)
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../fail2ban/lib.sh"
 . "$HERE/lib.sh"
-f2b_init
-jd_need
+jd_init
 
 N=${JD_N:-300}
 RUN=$$.$RANDOM

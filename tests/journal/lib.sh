@@ -1,6 +1,7 @@
 # A real systemd-journald for the tests, isolated from the machine's own;
-# sourced after tests/fail2ban/lib.sh (ok, check, wait_until, $T and
-# CLEANUP come from there), not run.
+# sourced, not run.  The caller sets K2S and HERE, as for
+# tests/fail2ban/lib.sh (sourced here: ok, check, wait_until, $T and CLEANUP
+# come from there), and calls jd_init.
 #
 # journald runs as a plain process (no systemd as PID 1), as root, in a
 # private mount namespace (unshare -m, private propagation) in which
@@ -14,8 +15,10 @@
 # fail2ban-server that reads the journal, runs in that namespace through
 # jd_run.  The files stay readable from outside: journalctl -D "$JD_DIR".
 #
-# jd_start; jd_send FIELD=VALUE...; jd_wait_count N MATCH...;
+# jd_init; jd_start; jd_send FIELD=VALUE...; jd_has N MATCH...;
 # jd_field FIELD MATCH...; jd_stop (also run at exit through CLEANUP).
+
+. "$HERE/../fail2ban/lib.sh"
 
 JD_BIN=/lib/systemd/systemd-journald
 # Debian's interpreter, which has python3-systemd (a python3 earlier in PATH
@@ -25,10 +28,11 @@ JD_PID=
 JD_ROOT=
 JD_DIR=
 
-# jd_need: exit 69 when a package is missing, 77 (skipped, loudly) when this
-# machine cannot run a private journald at all.
-jd_need()
+# jd_init: f2b_init, then exit 69 when a package is missing, 77 (skipped,
+# loudly) when this machine cannot run a private journald at all.
+jd_init()
 {
+	f2b_init
 	need unshare nsenter journalctl logger setpriv
 	if [ ! -x "$JD_BIN" ]; then
 		echo "$JD_BIN is missing (Debian package systemd)" >&2
