@@ -20,6 +20,9 @@
 #            keeps its own receive time, fail2ban dates every record by
 #            its arrival, and bans (jail kerio2syslog-journal-naive, the
 #            shipped jail without the late mark in its journalmatch);
+#   stamped  the same with Kerio's RFC 3339 stamp at the head of MESSAGE
+#            and a jail whose date pattern finds it: fail2ban never asks
+#            the date pattern of a journal record, and bans;
 #   file     the spread converted to a file that the shipped file jail
 #            polls: fail2ban dates a line that is more than 60 s old as
 #            now, and bans as well.
@@ -40,6 +43,7 @@ FORGED=192.0.2.12
 BURST=192.0.2.13
 NAIVE=192.0.2.14
 FILE=192.0.2.15
+STAMPED=192.0.2.16
 
 if ! jd_start; then
 	not_ok "journald did not start"
@@ -72,6 +76,21 @@ maxretry = %(kerio2syslog/maxretry)s
 findtime = %(kerio2syslog/findtime)s
 action = record
 ignoreself = false
+
+[kerio2syslog-journal-stamped]
+enabled = true
+filter = kerio-stamped
+backend = systemd
+journalmatch = ${match% KERIO2SYSLOG_LATE=0} KERIO2SYSLOG_INSTANCE=stamped-$$
+maxretry = %(kerio2syslog/maxretry)s
+findtime = %(kerio2syslog/findtime)s
+action = record
+ignoreself = false
+EOT
+cat >"$etc/filter.d/kerio-stamped.conf" <<'EOT'
+[Definition]
+failregex = ^\S+ kerio(?:\[\d+\])?:\s+(?:\S+\s+)?Failed SMTP login from <ADDR> with
+datepattern = %%Y-%%m-%%dT%%H:%%M:%%S%%z
 EOT
 case $match in
 *KERIO2SYSLOG_LATE=0) ;;
@@ -96,7 +115,7 @@ fi
 in_operation()
 {
 	[ "$(grep -c "\[kerio2syslog-journal[a-z-]*\] Jail is in operation now" \
-	    "$etc/fail2ban.log")" -eq 2 ]
+	    "$etc/fail2ban.log")" -eq 3 ]
 }
 wait_until 60 in_operation ||
     not_ok "the journal jails did not reach operation mode within 60 s"
@@ -155,6 +174,8 @@ while IFS= read -r line; do
 done <"$T/kerio.log"
 spread "$NAIVE"
 send naive
+spread "$STAMPED"
+send stamped
 spread "$FILE"
 TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail "$T/kerio.log" \
     >>"$etc/keriosecurity.log" || not_ok "kerio2syslog on the file failed"
@@ -205,6 +226,27 @@ if [ -n "$srt" ] && [ "${srt%??????}" -ge "$t0" ]; then
 	ok "naive: journald replaced the _SOURCE_REALTIME_TIMESTAMP a client sent"
 else
 	not_ok "naive: _SOURCE_REALTIME_TIMESTAMP is '$srt', a client set it"
+fi
+# The date pattern works where fail2ban asks it: on the same line in a
+# file.
+line="mail kerio[1]: 2011-06-17T17:00:45+02:00 $(fail 0 "$STAMPED" |
+    cut -d' ' -f2-)"
+check "stamped: the date pattern on a file line" "$STAMPED 1308322845" \
+    "$(fail2ban-regex -r -o '<ip> <time>' "$line" \
+    "$etc/filter.d/kerio-stamped.conf" 2>/dev/null | sed 's/\.0$//')"
+if wait_until "$BAN_WAIT" banned "$STAMPED"; then
+	ok "stamped: a date pattern on Kerio's stamp in MESSAGE does not help:" \
+	    "banned"
+else
+	not_ok "stamped: $STAMPED not banned: does fail2ban now read the" \
+	    "date of a journal record with the date pattern?"
+fi
+first=$(grep "\[kerio2syslog-journal-stamped\] Found $STAMPED " \
+    "$etc/fail2ban.log" | head -1 | sed 's/.* - //')
+if [ -n "$first" ] && [ "$(date -d "$first" +%s)" -ge "$t0" ]; then
+	ok "stamped: the hour-old failure dated $first, by its arrival"
+else
+	not_ok "stamped: the hour-old failure is dated '$first'"
 fi
 if wait_until "$BAN_WAIT" banned "$FILE"; then
 	ok "file: fail2ban 1.0.2 bans a backlog spread over an hour" \

@@ -7,9 +7,10 @@ usage: sink-records.py MODE INPUT INSTANCE < CONVERTED
 INPUT is the Kerio log; CONVERTED is kerio2syslog --format rfc3339 run on
 it ("STAMP HOST TAG: MESSAGE"), one line per entry.  An entry starts at a
 line with Kerio's stamp.  MODE is "sink" (the rule below), "new" (every
-entry written as new, KERIO2SYSLOG_LATE=0) or "naive" (as new, with Kerio's
+entry written as new, KERIO2SYSLOG_LATE=0), "naive" (as new, with Kerio's
 time also offered in the fields a client might hope journald or fail2ban
-would honour; neither does).
+would honour; neither does) or "stamped" (as new, MESSAGE led by the
+RFC 3339 stamp, for a date pattern to find; fail2ban does not look).
 
 The proposed record format:
   MESSAGE                the file line's message part, escaped as there
@@ -81,6 +82,8 @@ for offset, line in zip(entry_ends(path), sys.stdin.buffer):
         "KERIO2SYSLOG_POS=%d:%d:%d" % (st.st_dev, st.st_ino, offset),
         "KERIO2SYSLOG_LATE=%d" % late,
     ]
+    if mode == "stamped":
+        fields[0] = b"MESSAGE=" + stamp.encode("ascii") + b" " + message
     if mode == "naive":
         usec = int(when.timestamp() * 1000000)
         fields += [
