@@ -60,6 +60,7 @@ fi
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 cp "$JAIL_JOURNAL" "$etc/jail.d/" || not_ok "no $JAIL_JOURNAL"
 match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")
+filter=$(sed -n 's/^filter *= *//p' "$JAIL_JOURNAL")
 cat >>"$etc/jail.d/zz-test.local" <<EOT
 
 [kerio2syslog-journal]
@@ -69,7 +70,7 @@ ignoreself = false
 
 [kerio2syslog-journal-naive]
 enabled = true
-filter = kerio2syslog
+filter = $filter
 backend = systemd
 journalmatch = ${match% KERIO2SYSLOG_LATE=0} KERIO2SYSLOG_INSTANCE=naive-$$
 maxretry = %(kerio2syslog/maxretry)s

@@ -18,6 +18,8 @@ jd_init
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")
 [ -n "$match" ] || { not_ok "no journalmatch in $JAIL_JOURNAL"; f2b_finish; }
+# The filter's options as the journal jail gives them ("[logformat=...]").
+options=$(sed -n 's/^filter *= *kerio2syslog//p' "$JAIL_JOURNAL")
 
 if ! jd_start; then
 	not_ok "journald did not start"
@@ -61,7 +63,7 @@ corpus()
 	expect "$d" rfc3339 "$KERIO_TZ" | cut -d' ' -f1 | sort >"$d/want"
 	# shellcheck disable=SC2086 # the journalmatch is words
 	fail2ban-regex -r -o '<ip>' -m "$match KERIO2SYSLOG_INSTANCE=$name" \
-	    "systemd-journal[journalpath=$JD_DIR]" "$FILTER" \
+	    "systemd-journal[journalpath=$JD_DIR]" "$FILTER$options" \
 	    2>"$d/got.stderr" | grep -v '^$' | sort >"$d/got"
 	if grep -E 'ERROR|Traceback' "$d/got.stderr" >"$d/got.err"; then
 		not_ok "$name: fail2ban-regex logged errors: $(head -3 "$d/got.err")"
