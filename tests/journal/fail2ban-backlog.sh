@@ -55,39 +55,29 @@ if ! f2b_setup_record "$etc" "$FILTER" "$JAIL"; then
 	not_ok "setup (the README's install commands) failed"
 	f2b_finish
 fi
-# The shipped journal jail as it is, beside the file jail, and a copy
-# without the late mark.
+# The shipped journal jail as it is, beside the file jail; and copies
+# without the late mark, each for the records of one instance MODE-PID.
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 cp "$JAIL_JOURNAL" "$etc/jail.d/" || not_ok "no $JAIL_JOURNAL"
 match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")
-filter=$(sed -n 's/^filter *= *//p' "$JAIL_JOURNAL")
-cat >>"$etc/jail.d/zz-test.local" <<EOT
-
-[kerio2syslog-journal]
-enabled = true
-action = record
-ignoreself = false
-
-[kerio2syslog-journal-naive]
-enabled = true
-filter = $filter
-backend = systemd
-journalmatch = ${match% KERIO2SYSLOG_LATE=0} KERIO2SYSLOG_INSTANCE=naive-$$
-maxretry = %(kerio2syslog/maxretry)s
-findtime = %(kerio2syslog/findtime)s
-action = record
-ignoreself = false
-
-[kerio2syslog-journal-stamped]
-enabled = true
-filter = kerio-stamped
-backend = systemd
-journalmatch = ${match% KERIO2SYSLOG_LATE=0} KERIO2SYSLOG_INSTANCE=stamped-$$
-maxretry = %(kerio2syslog/maxretry)s
-findtime = %(kerio2syslog/findtime)s
-action = record
-ignoreself = false
-EOT
+# jail NAME [FILTER]: the section for jail NAME, with the recording
+# action; with FILTER, a copy of the shipped one for the records of instance
+# NAME-PID, without the late mark.
+jail()
+{
+	printf '\n[kerio2syslog-journal%s]\nenabled = true\n' "${1:+-$1}"
+	printf 'action = record\nignoreself = false\n'
+	[ -n "$2" ] || return 0
+	printf 'filter = %s\nbackend = systemd\n' "$2"
+	printf 'journalmatch = %s\n' \
+	    "${match% KERIO2SYSLOG_LATE=0} KERIO2SYSLOG_INSTANCE=$1-$$"
+	printf '%s = %%(kerio2syslog/%s)s\n' maxretry maxretry findtime findtime
+}
+{
+	jail ''
+	jail naive "$(sed -n 's/^filter *= *//p' "$JAIL_JOURNAL")"
+	jail stamped kerio-stamped
+} >>"$etc/jail.d/zz-test.local"
 cat >"$etc/filter.d/kerio-stamped.conf" <<'EOT'
 [Definition]
 failregex = ^\S+ kerio(?:\[\d+\])?:\s+(?:\S+\s+)?Failed SMTP login from <ADDR> with
