@@ -194,6 +194,20 @@ check "forged: the records are there, with nobody's _UID" \
     "65534 65534 65534 65534 65534" \
     "$(jd_field _UID MESSAGE="$(msg "$FORGED")" | xargs)"
 
+# arrival MODE IP: fail2ban dated the first, hour-old failure of IP that
+# the jail kerio2syslog-journal-MODE found by its arrival, not by Kerio.
+arrival()
+{
+	local first
+	first=$(grep "\[kerio2syslog-journal-$1\] Found $2 " \
+	    "$etc/fail2ban.log" | head -1 | sed 's/.* - //')
+	if [ -n "$first" ] && [ "$(date -d "$first" +%s)" -ge "$t0" ]; then
+		ok "$1: fail2ban dated the hour-old failure $first, by its arrival"
+	else
+		not_ok "$1: the hour-old failure is dated '$first', before the test"
+	fi
+}
+
 # fail2ban 1.0.2 as it is: what the late mark and this jail are for.
 if wait_until "$BAN_WAIT" banned "$NAIVE"; then
 	ok "naive: without the late mark, fail2ban 1.0.2 bans" \
@@ -204,13 +218,7 @@ else
 fi
 check "naive: failures counted" 5 \
     "$(found kerio2syslog-journal-naive "$NAIVE")"
-first=$(grep "\[kerio2syslog-journal-naive\] Found $NAIVE " \
-    "$etc/fail2ban.log" | head -1 | sed 's/.* - //')
-if [ -n "$first" ] && [ "$(date -d "$first" +%s)" -ge "$t0" ]; then
-	ok "naive: fail2ban dated the hour-old failure $first, by its arrival"
-else
-	not_ok "naive: the hour-old failure is dated '$first', before the test began"
-fi
+arrival naive "$NAIVE"
 srt=$(jd_field _SOURCE_REALTIME_TIMESTAMP MESSAGE="$(msg "$NAIVE")" | sort -n |
     head -1)
 if [ -n "$srt" ] && [ "${srt%??????}" -ge "$t0" ]; then
@@ -232,18 +240,13 @@ else
 	not_ok "stamped: $STAMPED not banned: does fail2ban now read the" \
 	    "date of a journal record with the date pattern?"
 fi
-first=$(grep "\[kerio2syslog-journal-stamped\] Found $STAMPED " \
-    "$etc/fail2ban.log" | head -1 | sed 's/.* - //')
-if [ -n "$first" ] && [ "$(date -d "$first" +%s)" -ge "$t0" ]; then
-	ok "stamped: the hour-old failure dated $first, by its arrival"
-else
-	not_ok "stamped: the hour-old failure is dated '$first'"
-fi
+arrival stamped "$STAMPED"
 if wait_until "$BAN_WAIT" banned "$FILE"; then
 	ok "file: fail2ban 1.0.2 bans a backlog spread over an hour" \
 	    "from a file too (dated now, over 60 s old)"
 else
-	not_ok "file: $FILE not banned: has fail2ban stopped dating late lines as now?"
+	not_ok "file: $FILE not banned: has fail2ban stopped dating" \
+	    "late lines as now?"
 fi
 check "file: failures counted" 5 "$(found kerio2syslog "$FILE")"
 grep -q '\[kerio2syslog\] .*Treating such entries as if they just happened' \
