@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Write journal records shaped as kerio2syslog's journal sink will write
+them, one per entry, until the sink exists.
+
+usage: sink-records.py MODE INPUT INSTANCE < CONVERTED
+
+INPUT is the Kerio log; CONVERTED is kerio2syslog --format rfc3339 run on
+it ("STAMP HOST TAG: MESSAGE"), one line per entry.  An entry starts at a
+line with Kerio's stamp.  MODE is "sink" (the rule below), "new" (every
+entry written as new, KERIO2SYSLOG_LATE=0), "naive" (as new, with Kerio's
+time also offered in the fields a client might hope journald or fail2ban
+would honour; neither does) or "stamped" (as new, MESSAGE led by the
+RFC 3339 stamp, for a date pattern to find; fail2ban does not look).
+
+The proposed record format:
+  MESSAGE                the file line's message part, escaped as there
+  SYSLOG_IDENTIFIER      the tag (--tag, "kerio")
+  SYSLOG_FACILITY=10     authpriv: a security log, kept from unprivileged
+                         readers by syslog daemons that forward it
+  PRIORITY=5             notice, as logger(1) writes by default
+  KERIO_TIME             the entry's Kerio stamp as RFC 3339, with offset
+  KERIO_INPUT            the input path as given
+  KERIO2SYSLOG=1         our mark (a local user can forge it: the jail pins
+                         records by _UID, which journald sets)
+  KERIO2SYSLOG_INSTANCE  the writer's id, kept in the state file, so that
+                         the reconciliation finds the last record it wrote
+                         (journalctl KERIO2SYSLOG_INSTANCE=ID -n 1)
+  KERIO2SYSLOG_POS       DEV:INO:OFFSET, the input file and the offset after
+                         the entry: the position to resume from
+  KERIO2SYSLOG_LATE      1 when the entry's Kerio time is more than 60 s
+                         older than the moment it is written, else 0: the
+                         journal jail skips late entries, because fail2ban
+                         would count them as new (see fail2ban-backlog.sh)
+"""
+import datetime
+import os
+import re
+import sys
+
+from systemd import journal
+
+# fail2ban 1.0.2 takes a line's date only while it is within 60 s of now
+# (filter.py, processLine); older is "late".
+LATE_AFTER = 60
+
+STAMP = re.compile(rb"\[\d\d/[A-Z][a-z][a-z]/\d{4} \d\d:\d\d:\d\d\]")
+
+
+def entry_ends(path):
+    """The offset after each entry of the Kerio log at path."""
+    ends = []
+    offset = 0
+    with open(path, "rb") as kerio:
+        for raw in kerio:
+            if STAMP.match(raw) and offset > 0:
+                ends.append(offset)
+            offset += len(raw)
+    if offset > 0:
+        ends.append(offset)
+    return ends
+
+
+mode, path, instance = sys.argv[1:4]
+st = os.stat(path)
+# Bytes: kerio2syslog passes on what is not UTF-8.
+for offset, line in zip(entry_ends(path), sys.stdin.buffer):
+    stamp, _host, rest = line.rstrip(b"\n").split(b" ", 2)
+    tag, message = rest.split(b": ", 1)
+    stamp = stamp.decode("ascii")
+    when = datetime.datetime.fromisoformat(stamp)
+    age = datetime.datetime.now(datetime.timezone.utc) - when
+    late = mode == "sink" and age.total_seconds() > LATE_AFTER
+    fields = [
+        b"MESSAGE=" + message,
+        b"SYSLOG_IDENTIFIER=" + tag,
+        "SYSLOG_FACILITY=10",
+        "PRIORITY=5",
+        "KERIO_TIME=" + stamp,
+        "KERIO_INPUT=" + path,
+        "KERIO2SYSLOG=1",
+        "KERIO2SYSLOG_INSTANCE=" + instance,
+        "KERIO2SYSLOG_POS=%d:%d:%d" % (st.st_dev, st.st_ino, offset),
+        "KERIO2SYSLOG_LATE=%d" % late,
+    ]
+    if mode == "stamped":
+        fields[0] = b"MESSAGE=" + stamp.encode("ascii") + b" " + message
+    if mode == "naive":
+        usec = int(when.timestamp() * 1000000)
+        fields += [
+            "SYSLOG_TIMESTAMP=" + when.strftime("%b %d %H:%M:%S "),
+            "_SOURCE_REALTIME_TIMESTAMP=%d" % usec,
+        ]
+    journal.sendv(*fields)

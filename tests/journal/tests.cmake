@@ -1,0 +1,16 @@
+# A real systemd-journald, private to each test (tests/journal/lib.sh), and
+# fail2ban's systemd backend reading it.  Root only: exit 77 (skipped, and
+# said loudly) where the machine cannot run a private journald.
+# Included from tests/CMakeLists.txt.
+foreach(t harness fail2ban-backlog fail2ban-corpus)
+	string(REPLACE "-" "_" name journal_${t})
+	if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh)
+		add_test(NAME ${name}
+			COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh
+				$<TARGET_FILE:kerio2syslog>)
+		set_tests_properties(${name} PROPERTIES
+			LABELS journal
+			TIMEOUT 300
+			SKIP_RETURN_CODE 77)
+	endif()
+endforeach()
