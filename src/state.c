@@ -180,11 +180,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	    (s->have_input & ~1) != 0 || (s->have_out & ~1) != 0 ||
 	    (s->have_stamp & ~1) != 0)
 		goto torn;
-	if (s->have_stamp &&
-	    (s->stamp.year < 1000 || s->stamp.year > 9999 || s->stamp.mon < 1 ||
-	        s->stamp.mon > 12 || s->stamp.mday < 1 || s->stamp.mday > 31 ||
-	        s->stamp.hour < 0 || s->stamp.hour > 23 || s->stamp.min < 0 ||
-	        s->stamp.min > 59 || s->stamp.sec < 0 || s->stamp.sec > 60))
+	if (s->have_stamp && !stamp_valid(&s->stamp))
 		goto torn;
 	s->in_dev = (dev_t)dev;
 	s->in_ino = (ino_t)ino;

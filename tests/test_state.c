@@ -209,6 +209,49 @@ test_state_checksum_right_values_wrong(void **unused)
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
 }
 
+/*
+ * One rule for the year: every stamp the parser accepts is saved and
+ * taken back, and a year it refuses is refused in the state too.
+ */
+static void
+test_state_year_range_as_stamp(void **unused)
+{
+	static const struct {
+		const char *text;
+		int valid;
+	} t[] = {
+	    {"[01/Jan/0001 00:00:00]", 1},
+	    {"[29/Feb/0004 12:00:00]", 1},
+	    {"[31/Dec/0999 23:59:59]", 1},
+	    {"[01/Jan/1000 00:00:00]", 1},
+	    {"[31/Dec/9999 23:59:60]", 1},
+	    {"[01/Jan/0000 00:00:00]", 0},
+	    {"[29/Feb/0100 00:00:00]", 0},
+	};
+	struct state a, b;
+	struct stamp st;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		enum stamp_result r = stamp_parse(t[i].text, 22, &st);
+
+		assert_int_equal(r, t[i].valid ? STAMP_VALID : STAMP_BAD);
+		assert_int_equal(stamp_valid(&st), t[i].valid);
+		sample(&a);
+		a.stamp = st;
+		assert_int_equal(state_save(path("year"), &a), 0);
+		assert_int_equal(state_load(path("year"), &b),
+		    t[i].valid ? STATE_OK : STATE_TORN);
+		if (t[i].valid)
+			assert_memory_equal(&a, &b, sizeof(a));
+	}
+	/* Out of the four digits' reach. */
+	sample(&a);
+	a.stamp.year = 10000;
+	assert_int_equal(state_save(path("year"), &a), 0);
+	assert_int_equal(state_load(path("year"), &b), STATE_TORN);
+}
+
 static void
 test_state_hash_fd(void **unused)
 {
@@ -260,6 +303,7 @@ main(void)
 	    cmocka_unit_test(test_state_damaged_byte_rejected),
 	    cmocka_unit_test(test_state_foreign_rejected),
 	    cmocka_unit_test(test_state_checksum_right_values_wrong),
+	    cmocka_unit_test(test_state_year_range_as_stamp),
 	    cmocka_unit_test(test_state_hash_fd),
 	    cmocka_unit_test(test_state_save_fails_cleanly),
 	};

@@ -406,6 +406,250 @@ t_logrotate() {
 	    check test "$(ls "$D"/out.log.* | wc -l)" -eq 3
 }
 
+# --- Holes 6-13 of issue 8: the commit and the output side ---
+
+# start_traced STRACE_OPTION... -- ARGS...: a follower under strace's
+# fault injection (for example -P FILE -e trace=read,openat -e
+# inject=read:signal=KILL:when=2: SIGKILL at its second read(2) of FILE),
+# in the background; PID is then the follower's, TRACER strace's.
+start_traced() {
+	local opts=() tracer
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	strace -f -qq -o "${STRACE_LOG:-/dev/null}" "${opts[@]}" \
+	    "$BIN" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$D/state" --flush-timeout 100 -H testhost -v "$@" \
+	    2>>"$D/stderr" &
+	tracer=$!
+	PIDS+=("$tracer")
+	wait_until 10 pgrep -P "$tracer" >/dev/null || return 1
+	PID=$(pgrep -P "$tracer")
+	PIDS+=("$PID")
+	TRACER=$tracer
+}
+
+# start_faulted SIGNAL SYSCALL FILE N ARGS...: SIGNAL at the Nth SYSCALL
+# on FILE. KILL: a crash at a chosen point; STOP: frozen there.
+start_faulted() {
+	local sig=$1 call=$2 file=$3 n=$4
+	shift 4
+	start_traced -P "$file" -e trace="$call",openat \
+	    -e inject="$call":signal="$sig":when="$n" -- "$@"
+}
+
+# start_killed SYSCALL FILE N ARGS...: killed by SIGKILL at the Nth
+# SYSCALL on FILE, and waited for.
+start_killed() {
+	start_faulted KILL "$@" || return 1
+	{ wait "$TRACER"; } 2>/dev/null
+	return 0
+}
+
+# frozen: the follower is stopped (by start_faulted STOP).
+frozen() {
+	[ "$(awk '{ print $3 }' "/proc/$PID/stat" 2>/dev/null)" = t ] ||
+	    [ "$(awk '{ print $3 }' "/proc/$PID/stat" 2>/dev/null)" = T ]
+}
+
+# gen_year YEAR FIRST LAST: as gen, in another year.
+gen_year() {
+	gen "$2" "$3" | sed "s#/2026 #/$1 #"
+}
+
+# Hole 6: a second follower of the same state file is refused at once
+# with a clear message (exit 75), and the first goes on alone.
+t_two_instances() {
+	local rc
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	local first=$PID
+	start
+	local second=$PID
+	check wait_until 10 eval "! kill -0 $second 2>/dev/null" || return 1
+	wait "$second"
+	rc=$?
+	PID=$first
+	check test "$rc" -eq 75 || { echo "  second exit status $rc"; return 1; }
+	check grep -q "state file .*state is in use by process $first" \
+	    "$D/stderr" || return 1
+	gen 21 40 >>"$D/in.log"
+	check wait_until 10 have 40 "$D/out.log" || return 1
+	stop && check exactly 40 "$D/out.log"
+}
+
+# Hole 6: the state's temporary file is never followed through a link
+# planted beside the state: the file it names stays as it was.
+t_state_tmp_symlink() {
+	echo precious >"$D/victim"
+	ln -s "$D/victim" "$D/state.tmp"
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	stop || return 1
+	check test "$(cat "$D/victim")" = precious &&
+	    check test ! -L "$D/state" &&
+	    check grep -q '^kerio2syslog-state ' "$D/state" &&
+	    check exactly 20 "$D/out.log"
+}
+
+# Hole 7: while the state cannot be saved, the output is not reopened
+# (nor written after its rotation): a crash then repeats nothing.
+t_save_failed_then_rotate() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	# A directory where the temporary file goes: every save fails.
+	mkdir "$D/state.tmp"
+	gen 21 40 >>"$D/in.log"
+	check wait_until 10 have 40 "$D/out.log" || return 1
+	check wait_until 10 grep -q 'cannot save state' "$D/stderr" || return 1
+	mv "$D/out.log" "$D/out.log.1"
+	kill -HUP "$PID"
+	gen 41 60 >>"$D/in.log"
+	sleep 1.5 # the follower's turn to reopen and write (it must not)
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	rmdir "$D/state.tmp"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log.1" "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log.1" "$D/out.log"
+}
+
+# Hole 8: restarted after the output was rotated, killed while the replay
+# still skips: the state saved then must hold no negative size, and the
+# next restart must take it and lose nothing.
+t_negative_out_size() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	cp "$D/state" "$D/state.old"
+	start || return 1
+	gen 21 40 >>"$D/in.log"
+	check wait_until 10 have 40 "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	# The crash came before the save of 21..40; the output was rotated.
+	mv "$D/state.old" "$D/state"
+	mv "$D/out.log" "$D/out.log.1"
+	start_killed read "$D/in.log" 1 || return 1
+	check test "$(awk '$1 == "output" { print ($5 < 0) }' "$D/state")" = 0 ||
+	    return 1
+	gen 41 60 >>"$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log.1" "$D/out.log" || return 1
+	stop || return 1
+	check test "$(grep -c 'not used' "$D/stderr")" -eq 0 &&
+	    check exactly 60 "$D/out.log.1" "$D/out.log"
+}
+
+# Hole 8: a SIGHUP (output rotated) while a replay still skips: the
+# replay of a backlog longer than one read slice (8 MiB) sees signals
+# between slices.
+t_hup_while_skipping() {
+	local n=120000
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	cp "$D/state" "$D/state.old"
+	start || return 1
+	gen 21 "$n" >>"$D/in.log"
+	check wait_until 30 have "$n" "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	mv "$D/state.old" "$D/state"
+	# Stopped at its first read of the input (reads 1 and 2 load the
+	# state), the output rotated, SIGHUP; killed at the save after the
+	# one that follows the reopen (rename 1 starts, 2 and 3 surround
+	# the reopen): the state on disk is the one saved while skipping.
+	start_traced -P "$D/in.log" -P "$D/state" -P "$D/state.tmp" \
+	    -e trace=read,rename,openat \
+	    -e inject=read:signal=STOP:when=3 \
+	    -e inject=rename:signal=KILL:when=4 -- || return 1
+	check wait_until 10 frozen || return 1
+	mv "$D/out.log" "$D/out.log.1"
+	kill -HUP "$PID"
+	kill -CONT "$PID"
+	check wait_until 30 eval "! kill -0 $PID 2>/dev/null" || return 1
+	{ wait "$TRACER"; } 2>/dev/null
+	check test "$(awk '$1 == "output" { print ($5 < 0) }' "$D/state")" = 0 ||
+	    return 1
+	gen $((n + 1)) $((n + 20)) >>"$D/in.log"
+	gen $((n + 21)) $((n + 40)) >>"$D/in.log"
+	start || return 1
+	check wait_until 15 have $((n + 40)) "$D/out.log.1" "$D/out.log" ||
+	    return 1
+	stop || return 1
+	check test "$(grep -c 'not used' "$D/stderr")" -eq 0 &&
+	    check exactly $((n + 40)) "$D/out.log.1" "$D/out.log"
+}
+
+# Hole 9: the write-ahead record of a timeout flush survives the first
+# save after a restart: a second crash before the replay reaches it still
+# writes the entry apart from its late continuation line.
+t_flush_at_two_crashes() {
+	gen 1 10 >"$D/in.log"
+	# Killed at the write of entry 10 by the flush timeout, after its
+	# write-ahead record was saved (the write of 1..9 is the first).
+	start_killed write "$D/out.log" 2 --from-start || return 1
+	check grep -q '^flush [0-9]' "$D/state" || return 1
+	check test "$(awk '$1 == "flush" { print $2 }' "$D/state")" -ge 0 ||
+	    return 1
+	printf '    late continuation of entry ten\n' >>"$D/in.log"
+	gen 11 20 >>"$D/in.log"
+	# Killed again at its first read: after the save that opens a start.
+	start_killed read "$D/in.log" 1 || return 1
+	start || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	stop || return 1
+	check test "$(grep -c 'kerio: *late continuation' "$D/out.log")" -eq 1 &&
+	    check exactly 20 "$D/out.log"
+}
+
+# Hole 10: a stamp with a year the parser accepts (here 999) is saved in
+# the state and taken back: the restart resumes, it does not refuse.
+t_year_range() {
+	gen_year 0999 1 10 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	stop || return 1
+	gen_year 0999 11 20 >>"$D/in.log"
+	start || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	stop || return 1
+	check test "$(grep -c 'not used' "$D/stderr")" -eq 0 &&
+	    check exactly 20 "$D/out.log"
+}
+
+# Hole 11: writing to standard output, a reader that goes away ends
+# follow mode with status 0, as the manual says.
+t_stdout_epipe() {
+	local rc
+	gen 1 10 >"$D/in.log"
+	mkfifo "$D/pipe"
+	"$BIN" --follow "$D/in.log" --state "$D/state" --from-start \
+	    --flush-timeout 100 -H testhost 2>>"$D/stderr" >"$D/pipe" &
+	PID=$!
+	PIDS+=("$PID")
+	head -n 5 <"$D/pipe" >"$D/out.log"
+	gen 11 30 >>"$D/in.log"
+	check wait_until 10 eval "! kill -0 $PID 2>/dev/null" || return 1
+	wait "$PID"
+	rc=$?
+	PID=
+	check test "$rc" -eq 0 || { echo "  exit status $rc"; return 1; }
+	check test "$(grep -c 'working again' "$D/stderr")" -eq 0 &&
+	    check exactly 5 "$D/out.log"
+}
+
 for s in $SCENARIOS; do
 	D=$TOP/$s
 	mkdir -p "$D"

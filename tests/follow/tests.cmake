@@ -14,3 +14,11 @@ add_test(NAME follow_process
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog>)
 set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
+
+# Issue 8, holes 6-13: the commit and the output side of exactly once.
+add_test(NAME follow_commit_holes
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog>
+		year_range)
+set_tests_properties(follow_commit_holes PROPERTIES LABELS follow
+	TIMEOUT 200)
