@@ -231,7 +231,9 @@ save(struct fl *f, off_t flush_at)
 	 * not at once. */
 	f->last_save = host_now_ms();
 	memset(&s, 0, sizeof(s));
-	s.flush_at = flush_at;
+	/* A replay's write-ahead record stands until the replay has
+	 * flushed there: a second crash before that must flush there too. */
+	s.flush_at = flush_at >= 0 ? flush_at : f->flush_at;
 	if (f->fd >= 0) {
 		s.have_input = 1;
 		s.in_dev = f->dev;
