@@ -108,6 +108,7 @@ struct fl {
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
 
+	int out_gone;     /* the reader of the output went away (EPIPE) */
 	int fault;        /* waiting to start again from the commit */
 	int recovering;   /* started again, not yet caught up */
 	int64_t retry_at; /* ... at this time */
@@ -574,14 +575,23 @@ read_to_end(struct fl *f)
 	return f->out->err != 0 ? -2 : 0;
 }
 
-/* Writes out what is buffered; a failure starts the recovery. */
+/*
+ * Writes out what is buffered; a failure starts the recovery, except a
+ * reader gone away (EPIPE), which ends follow mode as it ends pipe mode.
+ */
 static int
 flush_out(struct fl *f)
 {
+	int e;
+
 	if (converter_flush(f->c) < 0) {
-		fault(f, FOLLOWER_WRITE_FAILED,
-		    f->out->err != 0 ? f->out->err : errno,
-		    f->out->path != NULL ? f->out->path : "standard output");
+		e = f->out->err != 0 ? f->out->err : errno;
+		if (e == EPIPE)
+			f->out_gone = 1;
+		else
+			fault(f, FOLLOWER_WRITE_FAILED, e,
+			    f->out->path != NULL ? f->out->path
+			                         : "standard output");
 		return -1;
 	}
 	return 0;
@@ -852,7 +862,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	for (;;) {
 		int64_t now = host_now_ms();
 
-		if (*o->sig->stop)
+		if (*o->sig->stop || f.out_gone)
 			break;
 		if (o->sig->hup != NULL && *o->sig->hup) {
 			*o->sig->hup = 0;
@@ -918,5 +928,5 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	close_input(&f);
 	follow_watch_close(&f.w);
 	reader_free(&f.r);
-	return 0;
+	return f.out_gone ? 1 : 0;
 }

@@ -39,8 +39,9 @@ struct follower_opts {
 /*
  * Follows o->path into c (and c's output) until *o->sig->stop is set,
  * then writes the pending entry, saves the state and returns 0. Returns
- * -1 with errno only if it cannot start at all (no memory). Failures
- * while running are reported and retried, never fatal.
+ * 1 when the reader of the output went away (EPIPE; the last commit
+ * stands), -1 with errno only if it cannot start at all (no memory).
+ * Other failures while running are reported and retried, never fatal.
  */
 int follower_run(struct converter *c, const struct follower_opts *o);
 

@@ -358,7 +358,8 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 
 /*
  * Follow mode: runs until SIGTERM or SIGINT, then dies by that signal
- * once the pending entry is written and the state saved.
+ * once the pending entry is written and the state saved; exits 0 when
+ * the reader of standard output went away.
  */
 static void
 follow_file(struct converter *c, const char *path, const char *state,
@@ -366,6 +367,7 @@ follow_file(struct converter *c, const char *path, const char *state,
 {
 	struct follow_diag fd;
 	struct follower_opts fo;
+	int rc;
 
 	memset(&fd, 0, sizeof(fd));
 	fd.verbose = verbose;
@@ -376,10 +378,13 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.sig = sig;
 	fo.report = on_follow;
 	fo.ctx = &fd;
-	if (follower_run(c, &fo) < 0)
+	rc = follower_run(c, &fo);
+	if (rc < 0)
 		err(EX_OSERR, "follow %s", path);
 	if (verbose)
 		summary(c);
+	if (rc == 1)
+		exit(EX_OK); /* the reader went away, as in pipe mode */
 	die_by_signal(got_stop);
 }
 
