@@ -25,6 +25,7 @@
 #include "output.h"
 #include "reader.h"
 #include "select.h"
+#include "state.h"
 
 #ifndef K2S_VERSION
 #define K2S_VERSION "unknown"
@@ -367,8 +368,21 @@ follow_file(struct converter *c, const char *path, const char *state,
 {
 	struct follow_diag fd;
 	struct follower_opts fo;
+	long holder;
 	int rc;
 
+	/* One follower per state file, for its whole life: two would both
+	 * write every entry. The lock is released by the exit. */
+	if (state != NULL && state_lock(state, &holder) < 0) {
+		if (errno == EWOULDBLOCK && holder > 0)
+			errx(EX_TEMPFAIL,
+			    "state file %s is in use by process %ld (%s.lock)",
+			    state, holder, state);
+		if (errno == EWOULDBLOCK)
+			errx(EX_TEMPFAIL, "state file %s is in use (%s.lock)",
+			    state, state);
+		err(EX_CANTCREAT, "cannot lock state file: %s.lock", state);
+	}
 	memset(&fd, 0, sizeof(fd));
 	fd.verbose = verbose;
 	memset(&fo, 0, sizeof(fo));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
@@ -279,6 +280,61 @@ sync_dir(const char *path)
 	return rc;
 }
 
+/* Reads the process id a lock file holds; 0 if none can be read. */
+static long
+lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n;
+	long pid = 0;
+	int i;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' && pid < 1000000000;
+	     i++)
+		pid = pid * 10 + (buf[i] - '0');
+	return i < n && buf[i] == '\n' ? pid : 0;
+}
+
+int
+state_lock(const char *path, long *holder)
+{
+	char lock[4096], pid[32];
+	int fd, e, n;
+
+	*holder = 0;
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >=
+	    (int)sizeof(lock)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	    0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		if (e == EWOULDBLOCK)
+			*holder = lock_holder(fd);
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	/* The process id is only for the message of a second instance. */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || write_all(fd, pid, (size_t)n) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int
 state_save(const char *path, const struct state *s)
 {
@@ -294,7 +350,12 @@ state_save(const char *path, const struct state *s)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+	/* Under the lock, a file there is a leftover of a crash or planted:
+	 * removed (a link itself, not what it names), then made anew. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -1;
+	fd = open(tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 	    0600);
 	if (fd < 0)
 		return -1;

@@ -51,9 +51,20 @@ enum state_status {
 enum state_status state_load(const char *path, struct state *s);
 
 /*
- * Writes s to path atomically: a temporary file beside it, fsync(2),
- * rename(2), fsync of the directory. Returns 0, or -1 with errno (path
- * then still holds the previous state).
+ * Takes the lock of the state file path: path".lock" beside it, locked
+ * with flock(2) for as long as the returned descriptor is open, and
+ * holding the locker's process id. Returns the descriptor, or -1 with
+ * errno: EWOULDBLOCK if another process holds it (*holder is then its
+ * process id, or 0 if unknown), else why the lock file cannot be opened.
+ */
+int state_lock(const char *path, long *holder);
+
+/*
+ * Writes s to path atomically: a temporary file path".tmp" beside it,
+ * created anew (whatever was there is removed, a link is never followed),
+ * fsync(2), rename(2), fsync of the directory. The caller holds the lock
+ * (state_lock). Returns 0, or -1 with errno (path then still holds the
+ * previous state).
  */
 int state_save(const char *path, const struct state *s);
 

@@ -252,6 +252,63 @@ test_state_year_range_as_stamp(void **unused)
 	assert_int_equal(state_load(path("year"), &b), STATE_TORN);
 }
 
+/* A second lock of the same state is refused and names the holder. */
+static void
+test_state_lock_once(void **unused)
+{
+	long holder = -1;
+	int a, b;
+
+	(void)unused;
+	a = state_lock(path("locked"), &holder);
+	assert_true(a >= 0);
+	assert_int_equal(holder, 0);
+	b = state_lock(path("locked"), &holder);
+	assert_int_equal(b, -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	assert_int_equal(holder, (long)getpid());
+	close(a);
+	b = state_lock(path("locked"), &holder);
+	assert_true(b >= 0);
+	close(b);
+}
+
+/*
+ * The temporary file is made anew: a link planted there is removed, not
+ * followed (the file it names stays whole), a crash's leftover too.
+ */
+static void
+test_state_save_tmp_never_followed(void **unused)
+{
+	struct state a, b;
+	char victim[256], text[16];
+	struct stat sb;
+	int fd;
+
+	(void)unused;
+	snprintf(victim, sizeof(victim), "%s", path("victim"));
+	put(victim, "precious\n", 9);
+	assert_int_equal(symlink(victim, path("pl.tmp")), 0);
+	sample(&a);
+	assert_int_equal(state_save(path("pl"), &a), 0);
+	fd = open(victim, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, text, sizeof(text)), 9);
+	close(fd);
+	assert_memory_equal(text, "precious\n", 9);
+	assert_int_equal(lstat(path("pl"), &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(state_load(path("pl"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* A whole file left by a crash before the rename. */
+	put(path("pl.tmp"), "kerio2syslog-state 1\nleft", 25);
+	a.pos = 3;
+	a.hash_len = 3;
+	assert_int_equal(state_save(path("pl"), &a), 0);
+	assert_int_equal(state_load(path("pl"), &b), STATE_OK);
+	assert_int_equal(b.pos, 3);
+}
+
 static void
 test_state_hash_fd(void **unused)
 {
@@ -304,6 +361,8 @@ main(void)
 	    cmocka_unit_test(test_state_foreign_rejected),
 	    cmocka_unit_test(test_state_checksum_right_values_wrong),
 	    cmocka_unit_test(test_state_year_range_as_stamp),
+	    cmocka_unit_test(test_state_lock_once),
+	    cmocka_unit_test(test_state_save_tmp_never_followed),
 	    cmocka_unit_test(test_state_hash_fd),
 	    cmocka_unit_test(test_state_save_fails_cleanly),
 	};

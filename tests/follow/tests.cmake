@@ -19,6 +19,7 @@ set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
 add_test(NAME follow_commit_holes
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog>
-		year_range flush_at_two_crashes stdout_epipe)
+		two_instances state_tmp_symlink year_range flush_at_two_crashes
+		stdout_epipe)
 set_tests_properties(follow_commit_holes PROPERTIES LABELS follow
 	TIMEOUT 200)
