@@ -105,8 +105,15 @@ struct fl {
 
 	struct state commit; /* the last commit (saved or not) */
 	int have_commit;
+	int commit_saved;  /* ... and it is the one on disk */
+	struct state disk; /* the commit on disk (loaded or saved) */
+	int have_disk;
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
+	off_t skip_here; /* of the output's skip, the bytes past the commit's
+	                    size in the open output (the rest: an older one) */
+	int want_reopen; /* reopen the output before starting again */
+	int quiet_retry; /* the retry is no failure (output moved) */
 
 	int out_gone;     /* the reader of the output went away (EPIPE) */
 	int fault;        /* waiting to start again from the commit */
@@ -211,6 +218,24 @@ committed_pos(const struct fl *f)
 	return f->consumed;
 }
 
+/* Makes f->commit the state on disk. Returns 0, or -1 (reported). */
+static int
+write_commit(struct fl *f)
+{
+	if (f->o->state_path == NULL) {
+		f->commit_saved = 1;
+		return 0;
+	}
+	if (state_save(f->o->state_path, &f->commit) < 0) {
+		report(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+		return -1;
+	}
+	f->commit_saved = 1;
+	f->disk = f->commit;
+	f->have_disk = 1;
+	return 0;
+}
+
 /*
  * Takes a commit, with flush_at as write-ahead record (-1: none), and
  * saves it. The commit in memory moves even if the file cannot be
@@ -224,7 +249,7 @@ save(struct fl *f, off_t flush_at)
 	struct state s;
 	dev_t dev;
 	ino_t ino;
-	off_t size;
+	off_t size, skip, here;
 
 	if (f->out->err != 0 || output_pending(f->out) != 0)
 		return -1;
@@ -248,33 +273,79 @@ save(struct fl *f, off_t flush_at)
 		}
 	}
 	if (output_identity(f->out, &dev, &ino, &size) == 1) {
+		/* The skip still owed is dropped from the front: first the
+		 * bytes in an older output, then those past the size here. */
+		skip = f->out->skip;
+		here = skip < f->skip_here ? skip : f->skip_here;
+		if (here > size)
+			here = size; /* cut by someone else: never negative */
 		s.have_out = 1;
 		s.out_dev = dev;
 		s.out_ino = ino;
-		s.out_size = size - f->out->skip;
+		s.out_size = size - here;
+		s.out_skip = skip - here;
 	}
+	s.have_options = 1;
+	s.options = f->o->options;
 	f->commit = s;
 	f->have_commit = 1;
+	f->commit_saved = 0;
 	f->dirty = 0;
-	if (f->o->state_path == NULL)
-		return 0;
-	if (state_save(f->o->state_path, &s) < 0) {
-		report(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+	return write_commit(f) < 0 ? 1 : 0;
+}
+
+/*
+ * 1 if the state on disk names the open output, or there is none: what
+ * is written to the output then counts in a restart's surplus. Nothing is
+ * written to an output the state on disk does not name (see the head).
+ */
+static int
+out_named(const struct fl *f)
+{
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	int r;
+
+	if (f->o->state_path == NULL || !f->have_disk)
 		return 1;
-	}
-	return 0;
+	r = output_identity(f->out, &dev, &ino, &size);
+	if (!f->disk.have_out)
+		return r != 1;
+	return r == 1 && dev == f->disk.out_dev && ino == f->disk.out_ino;
+}
+
+/* Stops reading and writing until a retry from the last commit. */
+static void
+hold(struct fl *f)
+{
+	int64_t now = host_now_ms();
+
+	f->fault = 1;
+	f->retry_at = now + f->backoff;
+	f->backoff =
+	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
+}
+
+/*
+ * A commit that must be on disk before going on (leaving an input or an
+ * output): 0 once it is, else the follower holds and retries: -1.
+ */
+static int
+barrier(struct fl *f)
+{
+	if (save(f, -1) == 0)
+		return 0;
+	if (!f->fault)
+		hold(f);
+	return -1;
 }
 
 static void
 fault(struct fl *f, enum follower_event ev, int err, const char *detail)
 {
-	int64_t now = host_now_ms();
-
 	report(f, ev, err, detail);
-	f->fault = 1;
-	f->retry_at = now + f->backoff;
-	f->backoff =
-	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
+	hold(f);
 }
 
 static void
@@ -377,10 +448,12 @@ fits(int fd, const struct state *s)
 
 /*
  * The output bytes past the commit's size: written after the commit,
- * they will be produced again by the replay and must be dropped.
+ * they will be produced again by the replay and must be dropped. *here
+ * is set to 1 if they are in the open output, 0 if in the saved one,
+ * rotated away.
  */
 static off_t
-output_surplus(struct fl *f, const struct state *s)
+output_surplus(struct fl *f, const struct state *s, int *here)
 {
 	char dir[4096], name[4096];
 	dev_t dev;
@@ -388,9 +461,11 @@ output_surplus(struct fl *f, const struct state *s)
 	off_t size;
 	struct stat sb;
 
+	*here = 0;
 	if (!s->have_out || output_identity(f->out, &dev, &ino, &size) != 1)
 		return 0;
-	if (dev != s->out_dev || ino != s->out_ino) {
+	*here = dev == s->out_dev && ino == s->out_ino;
+	if (!*here) {
 		/* Rotated away (logrotate) before the reopen was saved. */
 		if (f->out->path == NULL ||
 		    follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
@@ -401,6 +476,31 @@ output_surplus(struct fl *f, const struct state *s)
 		size = sb.st_size;
 	}
 	return size > s->out_size ? size - s->out_size : 0;
+}
+
+/*
+ * 1 if the options that shape the output bytes differ from those the
+ * state s was saved with (told of): the bytes past its size then cannot
+ * be matched, so none are skipped; what was written after the last save
+ * may appear again, in the new form. A state saved at a clean stop has
+ * none.
+ */
+static int
+options_changed(struct fl *f, const struct state *s, off_t surplus)
+{
+	char msg[256];
+
+	if (!s->have_options || s->options == f->o->options)
+		return 0;
+	if (surplus + s->out_skip > 0)
+		snprintf(msg, sizeof(msg),
+		    "%jd bytes written after the last save are not"
+		    " matched; their entries may be written again",
+		    (intmax_t)(surplus + s->out_skip));
+	else
+		snprintf(msg, sizeof(msg), "nothing was written after it");
+	report(f, FOLLOWER_OPTIONS_CHANGED, 0, msg);
+	return 1;
 }
 
 static const char *
@@ -434,8 +534,8 @@ start(struct fl *f, const struct state *s, int quiet)
 	enum follow_start d;
 	char rot[4096];
 	struct stat sb;
-	int fd = -1, rc = 0;
-	off_t at = 0;
+	int fd = -1, rc = 0, here = 0;
+	off_t at = 0, surplus = 0;
 
 	memset(&obs, 0, sizeof(obs));
 	obs.have_state = s != NULL && s->have_input;
@@ -459,6 +559,7 @@ start(struct fl *f, const struct state *s, int quiet)
 	}
 	d = follow_start_decide(&obs);
 	output_skip(f->out, 0);
+	f->skip_here = 0;
 	f->flush_at = -1;
 	switch (d) {
 	case FOLLOW_START_RESUME:
@@ -468,7 +569,12 @@ start(struct fl *f, const struct state *s, int quiet)
 		rc = open_input(f, d == FOLLOW_START_ROTATED ? rot : f->o->path,
 		    s->pos); /* NOLINT(clang-analyzer-core.NullDereference) */
 		if (rc == 0) {
-			output_skip(f->out, output_surplus(f, s));
+			surplus = output_surplus(f, s, &here);
+			/* Changed options: nothing to match, none skipped. */
+			if (!options_changed(f, s, surplus)) {
+				output_skip(f->out, s->out_skip + surplus);
+				f->skip_here = here ? surplus : 0;
+			}
 			f->flush_at = s->flush_at;
 			if (s->have_stamp)
 				seed_stamp(f, &s->stamp, s->pos);
@@ -503,7 +609,9 @@ start(struct fl *f, const struct state *s, int quiet)
 		report(f, FOLLOWER_START, 0, msg);
 	}
 	f->last_line = host_now_ms();
-	save(f, -1);
+	/* The output is written only once the state on disk names it. */
+	if (save(f, -1) != 0 && !f->fault && !out_named(f))
+		hold(f);
 }
 
 /* Gives a line to the joiner; replays a write-ahead flush. */
@@ -586,9 +694,17 @@ flush_out(struct fl *f)
 
 	if (converter_flush(f->c) < 0) {
 		e = f->out->err != 0 ? f->out->err : errno;
-		if (e == EPIPE)
+		if (e == EPIPE) {
 			f->out_gone = 1;
-		else
+		} else if (e == ESTALE) {
+			/* The path names another file (rotated): nothing was
+			 * written. From the last commit again, into the file
+			 * the path names, at once. */
+			f->want_reopen = 1;
+			f->quiet_retry = 1;
+			f->fault = 1;
+			f->retry_at = host_now_ms();
+		} else
 			fault(f, FOLLOWER_WRITE_FAILED, e,
 			    f->out->path != NULL ? f->out->path
 			                         : "standard output");
@@ -609,6 +725,9 @@ switch_input(struct fl *f, int truncated)
 	}
 	end_input(f);
 	if (flush_out(f) < 0)
+		return;
+	/* Left only once its end is committed on disk (see the head). */
+	if (!truncated && barrier(f) < 0)
 		return;
 	if (truncated) {
 		if (lseek(f->fd, 0, SEEK_SET) < 0) {
@@ -635,18 +754,22 @@ switch_input(struct fl *f, int truncated)
 	save(f, -1);
 }
 
-/* Output renamed, deleted, or SIGHUP: commit, reopen, commit. */
+/*
+ * Output renamed, deleted, or SIGHUP: commit, reopen, commit; each commit
+ * on disk before going on (see the head), else held and retried.
+ */
 static void
 reopen_output(struct fl *f)
 {
-	if (flush_out(f) < 0)
+	if (flush_out(f) < 0 || barrier(f) < 0)
 		return;
-	save(f, -1);
 	if (output_reopen(f->out) < 0) {
 		fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
 		return;
 	}
-	save(f, -1);
+	f->skip_here = 0;
+	if (!out_named(f))
+		barrier(f);
 }
 
 /* One round: look at the file and the path, and act. 1 if it moved. */
@@ -749,20 +872,39 @@ flush_pending(struct fl *f)
 		save(f, -1);
 }
 
-/* Starts again from the last commit, after a failure. */
+/*
+ * Starts again from the last commit, after a failure, or after the
+ * output was found rotated before a write: then reopened first, once the
+ * commit is on disk, so that the rotated file's surplus is counted.
+ */
 static void
 recover(struct fl *f)
 {
+	int quiet = f->quiet_retry;
+
 	f->out->err = 0;
 	f->out->len = 0;
 	discard_input(f);
 	close_input(f);
 	f->fault = 0;
+	f->quiet_retry = 0;
+	if (f->want_reopen) {
+		if (f->have_commit && !f->commit_saved && write_commit(f) < 0) {
+			hold(f);
+			return;
+		}
+		if (output_reopen(f->out) < 0) {
+			fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
+			return;
+		}
+		f->want_reopen = 0;
+	}
 	if (f->have_commit)
 		start(f, &f->commit, 1);
 	else
 		start(f, f->have_loaded ? &f->loaded : NULL, 1);
-	f->recovering = !f->fault;
+	if (!quiet)
+		f->recovering = !f->fault;
 }
 
 static int64_t
@@ -857,6 +999,12 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			report(&f, FOLLOWER_STATE_REJECTED, 0, msg);
 		}
 	}
+	if (f.have_loaded) {
+		f.disk = f.loaded;
+		f.have_disk = 1;
+	}
+	/* Each write batch first checks that the path names the file. */
+	output_guard(f.out, 1);
 	start(&f, f.have_loaded ? &f.loaded : NULL, 0);
 
 	for (;;) {
@@ -871,10 +1019,8 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			} else {
 				/* Perhaps the cure (a new output, space
 				 * made): nothing buffered counts, retry now. */
-				f.out->err = 0;
-				f.out->len = 0;
-				if (output_reopen(f.out) == 0)
-					f.retry_at = now;
+				f.want_reopen = 1;
+				f.retry_at = now;
 			}
 		}
 		if (f.fault) {
@@ -923,6 +1069,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		wait_events(&f, host_now_ms());
 	}
 	finish(&f);
+	output_guard(f.out, 0);
 	c->j.emit = f.conv_emit;
 	c->j.ctx = f.conv_ctx;
 	close_input(&f);

@@ -326,6 +326,12 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	case FOLLOWER_RECOVERED:
 		warnx("%s: working again", detail);
 		return;
+	case FOLLOWER_OPTIONS_CHANGED:
+		warnx("the options that shape the output (format, host name,"
+		      " tag, --max-entry, --match, --exclude) changed since"
+		      " the state was saved; resuming at its position: %s",
+		    detail);
+		return;
 	case FOLLOWER_NO_INOTIFY:
 		errno = e;
 		warn("inotify on %s unavailable, checking once a second",
@@ -358,13 +364,33 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 }
 
 /*
+ * A hash of the options that shape the output bytes, kept in the state
+ * so that a restart can tell they changed; sel is the hash of the
+ * --match and --exclude patterns in order.
+ */
+static uint64_t
+options_hash(const struct convert_opts *co, uint64_t sel)
+{
+	char num[64];
+	int n;
+	uint64_t h;
+
+	n = snprintf(num, sizeof(num), "%d %zu", (int)co->format,
+	    co->max_entry);
+	h = state_hash_more(sel, num, n > 0 ? (size_t)n + 1 : 0);
+	h = state_hash_more(h, co->host, strlen(co->host) + 1);
+	return state_hash_more(h, co->tag, strlen(co->tag) + 1);
+}
+
+/*
  * Follow mode: runs until SIGTERM or SIGINT, then dies by that signal
  * once the pending entry is written and the state saved; exits 0 when
  * the reader of standard output went away.
  */
 static void
 follow_file(struct converter *c, const char *path, const char *state,
-    int from_start, int verbose, const struct convert_signals *sig)
+    int from_start, int verbose, uint64_t options,
+    const struct convert_signals *sig)
 {
 	struct follow_diag fd;
 	struct follower_opts fo;
@@ -389,6 +415,7 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.path = path;
 	fo.state_path = state;
 	fo.from_start = from_start;
+	fo.options = options;
 	fo.sig = sig;
 	fo.report = on_follow;
 	fo.ctx = &fd;
@@ -487,6 +514,7 @@ main(int argc, char *argv[])
 	};
 	const char *out_path = NULL, *follow = NULL, *state = NULL;
 	int verbose = 0, from_start = 0, status = 0, ch;
+	uint64_t sel_hash = 0;
 	char hostbuf[256];
 	struct converter conv;
 	struct output out;
@@ -539,6 +567,10 @@ main(int argc, char *argv[])
 				    at, msg);
 				exit(EX_USAGE);
 			}
+			sel_hash =
+			    state_hash_more(sel_hash, ch == 'x' ? "x" : "m", 1);
+			sel_hash = state_hash_more(sel_hash, optarg,
+			    strlen(optarg) + 1);
 			break;
 		case OPT_MAX_ENTRY:
 			co.max_entry = (size_t)number(optarg, "--max-entry", 1,
@@ -599,7 +631,8 @@ main(int argc, char *argv[])
 
 	if (follow != NULL) {
 		d.name = follow;
-		follow_file(&conv, follow, state, from_start, verbose, &sig);
+		follow_file(&conv, follow, state, from_start, verbose,
+		    options_hash(&co, sel_hash), &sig);
 	}
 	if (argc == 0) {
 		status = convert_one(&conv, &rd, "-", &d, &sig);

@@ -19,6 +19,29 @@ open_path(const char *path)
 	    0640);
 }
 
+/* Remembers which file is open, for the guard. */
+static void
+note_identity(struct output *o)
+{
+	struct stat sb;
+
+	if (fstat(o->fd, &sb) == 0) {
+		o->dev = sb.st_dev;
+		o->ino = sb.st_ino;
+	}
+}
+
+/* 1 if the path names another file than the one open, or none. */
+static int
+path_moved(const struct output *o)
+{
+	struct stat sb;
+
+	if (stat(o->path, &sb) < 0)
+		return errno == ENOENT;
+	return sb.st_dev != o->dev || sb.st_ino != o->ino;
+}
+
 int
 output_open(struct output *o, const char *path, size_t cap)
 {
@@ -39,6 +62,7 @@ output_open(struct output *o, const char *path, size_t cap)
 		errno = e;
 		return -1;
 	}
+	note_identity(o);
 	return 0;
 }
 
@@ -58,6 +82,11 @@ output_flush(struct output *o)
 		memmove(o->buf, o->buf + k, o->len - k);
 		o->len -= k;
 		o->skip -= (off_t)k;
+	}
+	if (o->guard && o->len > 0 && o->path != NULL && path_moved(o)) {
+		o->err = ESTALE;
+		errno = ESTALE;
+		return -1;
 	}
 	while (done < o->len) {
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
@@ -178,6 +207,7 @@ output_reopen(struct output *o)
 	}
 	close(o->fd);
 	o->fd = fd;
+	note_identity(o);
 	return 0;
 }
 
@@ -200,6 +230,12 @@ output_identity(const struct output *o, dev_t *dev, ino_t *ino, off_t *size)
 	*ino = sb.st_ino;
 	*size = sb.st_size;
 	return 1;
+}
+
+void
+output_guard(struct output *o, int on)
+{
+	o->guard = on;
 }
 
 int

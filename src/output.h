@@ -16,6 +16,9 @@ struct output {
 	size_t len, cap;
 	int err;    /* errno of the first failed write, sticky */
 	off_t skip; /* bytes still to drop instead of writing (follow) */
+	int guard;  /* check the path before each write (output_guard) */
+	dev_t dev;  /* the open file, for the guard */
+	ino_t ino;
 };
 
 /*
@@ -84,5 +87,13 @@ int output_identity(const struct output *o, dev_t *dev, ino_t *ino,
  * deleted), 0 if it does or the output is standard output.
  */
 int output_moved(const struct output *o);
+
+/*
+ * With on set, every write batch first checks that the path still names
+ * the open file: if it does not (rotated), nothing is written and the
+ * flush fails with ESTALE, sticky like any write error, so that the
+ * caller reopens (output_reopen) before anything else is written.
+ */
+void output_guard(struct output *o, int on);
 
 #endif

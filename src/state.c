@@ -17,20 +17,28 @@
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
-#define STATE_VERSION 1
+/* Version 2 adds the lines skip and options; version 1 files are read. */
+#define STATE_VERSION 2
 #define STATE_MAX 1024
 
 uint64_t
-state_hash(const void *p, size_t n)
+state_hash_more(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
 
+	if (h == 0)
+		h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < n; i++) {
 		h ^= s[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+uint64_t
+state_hash(const void *p, size_t n)
+{
+	return state_hash_more(0, p, n);
 }
 
 int
@@ -79,6 +87,13 @@ state_format(const struct state *s, char *buf, size_t cap)
 	    (intmax_t)s->out_size);
 	if (n < 0 || (size_t)n >= cap)
 		return 0;
+	m = snprintf(buf + n, cap - (size_t)n,
+	    "skip %jd\n"
+	    "options %d %016" PRIx64 "\n",
+	    (intmax_t)s->out_skip, s->have_options, s->options);
+	if (m < 0 || (size_t)m >= cap - (size_t)n)
+		return 0;
+	n += m;
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -110,7 +125,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
 	uintmax_t dev, ino, odev, oino;
-	intmax_t pos, flush, osize;
+	intmax_t pos, flush, osize, oskip = 0;
 	uint64_t sum;
 	int ver, used = -1;
 
@@ -131,7 +146,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	if (sscanf(line, STATE_MAGIC " %d%n", &ver, &used) != 1 ||
 	    line[used] != '\0')
 		return STATE_TORN;
-	if (ver != STATE_VERSION)
+	if (ver != 1 && ver != STATE_VERSION)
 		return STATE_FOREIGN;
 	/* The checksum line covers every byte before it. */
 	if (n < 2 || end[-1] != '\n')
@@ -173,8 +188,23 @@ state_parse(const char *p, size_t n, struct state *s)
 	        &osize, &used) != 4 ||
 	    line[used] != '\0')
 		goto torn;
+	used = -1;
+	if (ver >= 2 &&
+	    (!next_line(&q, end, line, sizeof(line)) ||
+	        sscanf(line, "skip %jd%n", &oskip, &used) != 1 ||
+	        line[used] != '\0'))
+		goto torn;
+	used = -1;
+	if (ver >= 2 &&
+	    (!next_line(&q, end, line, sizeof(line)) ||
+	        sscanf(line, "options %d %16" SCNx64 "%n", &s->have_options,
+	            &s->options, &used) != 2 ||
+	        line[used] != '\0'))
+		goto torn;
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)
+		goto torn;
+	if (oskip < 0 || (s->have_options & ~1) != 0)
 		goto torn;
 	if (pos < 0 || osize < 0 || flush < -1 ||
 	    s->hash_len > STATE_HASH_SPAN || (off_t)s->hash_len > pos ||
@@ -190,6 +220,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	s->out_dev = (dev_t)odev;
 	s->out_ino = (ino_t)oino;
 	s->out_size = (off_t)osize;
+	s->out_skip = (off_t)oskip;
 	return STATE_OK;
 torn:
 	memset(s, 0, sizeof(*s));

@@ -34,6 +34,16 @@ struct state {
 	dev_t out_dev;
 	ino_t out_ino;
 	off_t out_size;
+	/*
+	 * The commit's debts (version 2). out_skip: output bytes that the
+	 * conversion from pos produces first and that are already in an
+	 * earlier output file (rotated away while a replay still skipped):
+	 * dropped before out_size's surplus. options: a hash of the options
+	 * that shape the output bytes (state_hash_more), if have_options.
+	 */
+	off_t out_skip;
+	int have_options;
+	uint64_t options;
 };
 
 enum state_status {
@@ -80,6 +90,9 @@ const char *state_status_text(enum state_status st);
 
 /* FNV-1a, 64 bits, of n bytes. */
 uint64_t state_hash(const void *p, size_t n);
+
+/* The FNV-1a hash h continued over n more bytes (h 0: from the start). */
+uint64_t state_hash_more(uint64_t h, const void *p, size_t n);
 
 /*
  * Hashes the min(pos, STATE_HASH_SPAN) bytes of fd before pos into *hash

@@ -152,6 +152,51 @@ test_output_reopen_follows_rename(void **unused)
 	assert_int_equal(file_size(cur), 6);
 }
 
+/*
+ * With the guard, a write batch after a rename writes nothing to the
+ * renamed file: the flush fails with ESTALE until reopened, and then the
+ * bytes go to the file the path names.
+ */
+static void
+test_output_guard_refuses_renamed_file(void **unused)
+{
+	struct output o;
+	char old[256], p[256];
+
+	(void)unused;
+	snprintf(p, sizeof(p), "%s", path("guard.log"));
+	snprintf(old, sizeof(old), "%s", path("guard.log.1"));
+	assert_int_equal(output_open(&o, p, 64), 0);
+	output_guard(&o, 1);
+	assert_int_equal(output_write(&o, "one\n", 4), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(rename(p, old), 0);
+	assert_int_equal(output_write(&o, "two\n", 4), 0);
+	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(errno, ESTALE);
+	assert_int_equal(o.err, ESTALE);
+	assert_int_equal(file_size(old), 4);
+	/* Deleted: the same. */
+	o.err = 0;
+	assert_int_equal(unlink(old), 0);
+	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(errno, ESTALE);
+	/* Reopened: the batch goes to the new file. */
+	o.err = 0;
+	o.len = 0;
+	assert_int_equal(output_reopen(&o), 0);
+	assert_int_equal(output_write(&o, "two\n", 4), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(file_size(p), 4);
+	/* Off: written wherever the descriptor points. */
+	output_guard(&o, 0);
+	assert_int_equal(rename(p, old), 0);
+	assert_int_equal(output_write(&o, "three\n", 6), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(file_size(old), 10);
+	assert_int_equal(output_close(&o), 0);
+}
+
 int
 main(void)
 {
@@ -161,6 +206,7 @@ main(void)
 	    cmocka_unit_test(test_output_closed_pipe_is_epipe),
 	    cmocka_unit_test(test_output_missing_directory_fails_open),
 	    cmocka_unit_test(test_output_reopen_follows_rename),
+	    cmocka_unit_test(test_output_guard_refuses_renamed_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -71,6 +71,9 @@ sample(struct state *s)
 	s->out_dev = 2050;
 	s->out_ino = 42;
 	s->out_size = 5000000000LL;
+	s->out_skip = 4000000000LL;
+	s->have_options = 1;
+	s->options = 0x0123456789abcdefULL;
 }
 
 static void
@@ -176,7 +179,7 @@ test_state_foreign_rejected(void **unused)
 	    "",
 	    "{\"pos\": 12}\n",
 	    "kerio2syslog-statefile 1\n",
-	    "kerio2syslog-state 2\ninput 0 0 0 0 0 0\nsum 0\n",
+	    "kerio2syslog-state 3\ninput 0 0 0 0 0 0\nsum 0\n",
 	    "\177ELF\002\001\001",
 	};
 	struct state b;
@@ -309,6 +312,53 @@ test_state_save_tmp_never_followed(void **unused)
 	assert_int_equal(b.pos, 3);
 }
 
+/* A version 1 file (before skip and options) is still taken. */
+static void
+test_state_version_1_read(void **unused)
+{
+	char text[2048], body[1024];
+	struct state b;
+	int n;
+
+	(void)unused;
+	n = snprintf(body, sizeof(body),
+	    "kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	    "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n");
+	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
+	    (unsigned long long)state_hash(body, (size_t)n));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_OK);
+	assert_int_equal(b.pos, 10);
+	assert_int_equal(b.out_size, 77);
+	assert_int_equal(b.out_skip, 0);
+	assert_int_equal(b.have_options, 0);
+	/* The lines of version 2 in a version 1 file: not that file. */
+	n = snprintf(body, sizeof(body),
+	    "kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	    "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\nskip 0\n"
+	    "options 0 0000000000000000\n");
+	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
+	    (unsigned long long)state_hash(body, (size_t)n));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+	/* A negative size or skip is refused. */
+	n = snprintf(body, sizeof(body),
+	    "kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	    "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\nskip -1\n"
+	    "options 0 0000000000000000\n");
+	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
+	    (unsigned long long)state_hash(body, (size_t)n));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+}
+
+/* The hash continued is the hash of the whole. */
+static void
+test_state_hash_more(void **unused)
+{
+	(void)unused;
+	assert_true(state_hash_more(state_hash_more(0, "ab", 2), "cd", 2) ==
+	    state_hash("abcd", 4));
+	assert_true(state_hash_more(0, "", 0) == state_hash("", 0));
+}
+
 static void
 test_state_hash_fd(void **unused)
 {
@@ -363,6 +413,8 @@ main(void)
 	    cmocka_unit_test(test_state_year_range_as_stamp),
 	    cmocka_unit_test(test_state_lock_once),
 	    cmocka_unit_test(test_state_save_tmp_never_followed),
+	    cmocka_unit_test(test_state_version_1_read),
+	    cmocka_unit_test(test_state_hash_more),
 	    cmocka_unit_test(test_state_hash_fd),
 	    cmocka_unit_test(test_state_save_fails_cleanly),
 	};

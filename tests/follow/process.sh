@@ -654,6 +654,42 @@ t_stdout_epipe() {
 	    check exactly 5 "$D/out.log"
 }
 
+# The options that shape the bytes are recorded in the state: changed
+# after a clean stop, the restart says so and goes on exactly; changed
+# after a crash, it says how many bytes it cannot match, and cuts no line.
+t_options_changed() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	stop || return 1
+	gen 21 40 >>"$D/in.log"
+	start -t kerio2 || return 1
+	check wait_until 10 have 40 "$D/out.log" || return 1
+	check wait_until 10 grep -q 'changed since the state was saved.*nothing was written after it' \
+	    "$D/stderr" || return 1
+	check test "$(grep -c 'testhost kerio2: ' "$D/out.log")" -eq 20 ||
+	    return 1
+	check exactly 40 "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	cp "$D/state" "$D/state.old"
+	start -t kerio2 || return 1
+	gen 41 60 >>"$D/in.log"
+	check wait_until 10 have 60 "$D/out.log" || return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	mv "$D/state.old" "$D/state"
+	start -t kerio3 || return 1
+	check wait_until 10 grep -q 'changed since the state was saved.*bytes written after the last save are not matched' \
+	    "$D/stderr" || return 1
+	gen 61 70 >>"$D/in.log"
+	check wait_until 10 have 70 "$D/out.log" || return 1
+	stop || return 1
+	# 41..60 again, under the new tag; no line cut.
+	check test "$(grep -c 'testhost kerio3: ' "$D/out.log")" -eq 30 &&
+	    check test "$(grep -vc '^Nov 26 10:[0-9:]* testhost kerio[23]*: ' "$D/out.log")" -eq 0
+}
+
 for s in $SCENARIOS; do
 	D=$TOP/$s
 	mkdir -p "$D"

@@ -19,7 +19,8 @@ set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
 add_test(NAME follow_commit_holes
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog>
-		two_instances state_tmp_symlink year_range flush_at_two_crashes
-		stdout_epipe)
+		two_instances state_tmp_symlink save_failed_then_rotate
+		negative_out_size hup_while_skipping flush_at_two_crashes
+		year_range stdout_epipe options_changed)
 set_tests_properties(follow_commit_holes PROPERTIES LABELS follow
 	TIMEOUT 200)
