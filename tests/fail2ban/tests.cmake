@@ -2,7 +2,7 @@
 # real fail2ban (Debian package fail2ban): fail2ban-regex on the annotated
 # corpora, a real fail2ban-server end to end, fail2ban-client --test.
 # Included from tests/CMakeLists.txt.
-foreach(t corpus injection e2e config converter-gaps)
+foreach(t corpus injection e2e config converter-gaps burst-after-logrotate)
 	string(REPLACE "-" "_" name fail2ban_${t})
 	add_test(NAME ${name}
 		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/fail2ban/${t}.sh
@@ -13,3 +13,4 @@ foreach(t corpus injection e2e config converter-gaps)
 endforeach()
 set_tests_properties(fail2ban_e2e PROPERTIES TIMEOUT 120)
 set_tests_properties(fail2ban_config PROPERTIES TIMEOUT 60)
+set_tests_properties(fail2ban_burst_after_logrotate PROPERTIES TIMEOUT 120)
