@@ -450,7 +450,9 @@ fits(int fd, const struct state *s)
  * The output bytes past the commit's size: written after the commit,
  * they will be produced again by the replay and must be dropped. *here
  * is set to 1 if they are in the open output, 0 if in the saved one,
- * rotated away.
+ * rotated away. A line the rotated file ends without (a write cut short
+ * by a full disk) is not counted: it is written again, whole, to the
+ * open output, instead of being completed across the two files.
  */
 static off_t
 output_surplus(struct fl *f, const struct state *s, int *here)
@@ -458,8 +460,9 @@ output_surplus(struct fl *f, const struct state *s, int *here)
 	char dir[4096], name[4096];
 	dev_t dev;
 	ino_t ino;
-	off_t size;
+	off_t size, torn = 0;
 	struct stat sb;
+	int fd;
 
 	*here = 0;
 	if (!s->have_out || output_identity(f->out, &dev, &ino, &size) != 1)
@@ -471,9 +474,13 @@ output_surplus(struct fl *f, const struct state *s, int *here)
 		    follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
 		    follow_find(dir, s->out_dev, s->out_ino, name,
 		        sizeof(name)) != 1 ||
-		    stat(name, &sb) < 0)
+		    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 			return 0;
-		size = sb.st_size;
+		if (fstat(fd, &sb) < 0 || sb.st_size <= s->out_size ||
+		    (torn = output_torn_tail(fd, sb.st_size - s->out_size)) < 0)
+			torn = sb.st_size - s->out_size; /* unknown: none */
+		close(fd);
+		size = sb.st_size - torn;
 	}
 	return size > s->out_size ? size - s->out_size : 0;
 }
@@ -755,6 +762,22 @@ switch_input(struct fl *f, int truncated)
 }
 
 /*
+ * Before the output is left while a replay still skips bytes in it: a
+ * line it ends without is not to be completed in the next file, but
+ * written there whole; the skip is shortened by that part.
+ */
+static void
+leave_output(struct fl *f)
+{
+	off_t skip = f->out->skip, here, torn;
+
+	here = skip < f->skip_here ? skip : f->skip_here;
+	if (here > 0 && (torn = output_torn_tail(f->out->fd, here)) > 0)
+		output_skip(f->out, skip - torn);
+	f->skip_here = 0;
+}
+
+/*
  * Output renamed, deleted, or SIGHUP: commit, reopen, commit; each commit
  * on disk before going on (see the head), else held and retried.
  */
@@ -763,11 +786,11 @@ reopen_output(struct fl *f)
 {
 	if (flush_out(f) < 0 || barrier(f) < 0)
 		return;
+	leave_output(f);
 	if (output_reopen(f->out) < 0) {
 		fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
 		return;
 	}
-	f->skip_here = 0;
 	if (!out_named(f))
 		barrier(f);
 }

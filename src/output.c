@@ -232,6 +232,41 @@ output_identity(const struct output *o, dev_t *dev, ino_t *ino, off_t *size)
 	return 1;
 }
 
+off_t
+output_torn_tail(int fd, off_t within)
+{
+	char buf[4096];
+	struct stat sb;
+	off_t end, done = 0;
+
+	if (fstat(fd, &sb) < 0)
+		return -1;
+	end = sb.st_size;
+	if (within > end)
+		within = end;
+	while (done < within) {
+		size_t want = within - done < (off_t)sizeof(buf)
+		    ? (size_t)(within - done)
+		    : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, end - done - (off_t)want);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if ((size_t)n != want) {
+			errno = EIO; /* shrunk meanwhile */
+			return -1;
+		}
+		for (size_t i = want; i > 0; i--) {
+			if (buf[i - 1] == '\n')
+				return done + (off_t)(want - i);
+		}
+		done += (off_t)want;
+	}
+	return within;
+}
+
 void
 output_guard(struct output *o, int on)
 {

@@ -89,6 +89,14 @@ int output_identity(const struct output *o, dev_t *dev, ino_t *ino,
 int output_moved(const struct output *o);
 
 /*
+ * The length of the last line of the file open at fd if it has no
+ * newline yet (torn: a write cut short), looked for among its last within
+ * bytes only: 0 if the file ends with a newline, within if no newline is
+ * among them. -1 with errno if the file cannot be read.
+ */
+off_t output_torn_tail(int fd, off_t within);
+
+/*
  * With on set, every write batch first checks that the path still names
  * the open file: if it does not (rotated), nothing is written and the
  * flush fails with ESTALE, sticky like any write error, so that the

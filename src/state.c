@@ -355,14 +355,12 @@ state_lock(const char *path, long *holder)
 		errno = e;
 		return -1;
 	}
-	/* The process id is only for the message of a second instance. */
+	/* The process id is only for the message of a second instance: not
+	 * writing it (a full disk) does not stop a follower, and a torn one
+	 * lacks its newline, so it is read as unknown. */
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || write_all(fd, pid, (size_t)n) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (ftruncate(fd, 0) == 0)
+		(void)write_all(fd, pid, (size_t)n);
 	return fd;
 }
 

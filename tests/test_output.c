@@ -197,6 +197,47 @@ test_output_guard_refuses_renamed_file(void **unused)
 	assert_int_equal(output_close(&o), 0);
 }
 
+/* The torn last line of a file, looked for among its last bytes only. */
+static void
+test_output_torn_tail(void **unused)
+{
+	static const struct {
+		const char *text;
+		off_t within, want;
+	} t[] = {
+	    {"", 10, 0},
+	    {"a\n", 2, 0},
+	    {"a\nbc", 4, 2},
+	    {"a\nbc", 2, 2},
+	    {"a\nbc", 1, 1},
+	    {"abc", 3, 3},
+	    {"abc", 100, 3},
+	    {"a\n\n", 1, 0},
+	};
+	char p[256];
+	int fd;
+
+	(void)unused;
+	snprintf(p, sizeof(p), "%s", path("torn"));
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, t[i].text, strlen(t[i].text)),
+		    (ssize_t)strlen(t[i].text));
+		assert_int_equal(output_torn_tail(fd, t[i].within), t[i].want);
+		close(fd);
+	}
+	/* Longer than one read: the newline 10000 bytes back is found. */
+	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(write(fd, "y", 1), 1);
+	assert_int_equal(output_torn_tail(fd, 20000), 10000);
+	assert_int_equal(output_torn_tail(fd, 9000), 9000);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -207,6 +248,7 @@ main(void)
 	    cmocka_unit_test(test_output_missing_directory_fails_open),
 	    cmocka_unit_test(test_output_reopen_follows_rename),
 	    cmocka_unit_test(test_output_guard_refuses_renamed_file),
+	    cmocka_unit_test(test_output_torn_tail),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

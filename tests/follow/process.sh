@@ -690,6 +690,106 @@ t_options_changed() {
 	    check test "$(grep -vc '^Nov 26 10:[0-9:]* testhost kerio[23]*: ' "$D/out.log")" -eq 0
 }
 
+# whole FILES...: every line is a whole converted entry (none torn).
+whole() {
+	! cat "$@" | grep -Evq '^Nov 26 [0-9:]{8} testhost kerio: seq=[0-9]{7} Failed SMTP login from 192\.0\.2\.[0-9]+( with user name "user[0-9]+")?$'
+}
+
+# Hole 13: the output's file system fills up in the middle of a write
+# batch (a short write, then ENOSPC): the half line is completed exactly
+# once when space returns. A small tmpfs in a mount namespace of its own
+# (unshare -m); the follower, in it, sees the same tmpfs.
+t_enospc_half_line() {
+	local rc
+	if [ -z "${K2S_IN_NS:-}" ]; then
+		command -v unshare >/dev/null ||
+		    { echo "  unshare missing"; return 1; }
+		if ! unshare -m --propagation private true 2>/dev/null; then
+			echo "  skipped: a tmpfs needs mount rights (root)"
+			return 0
+		fi
+		K2S_IN_NS=1 TMPDIR=$D unshare -m --propagation private \
+		    "$HERE/process.sh" "$BIN" enospc_half_line >"$D/ns.out" 2>&1
+		rc=$?
+		grep -v '^ok - \|passed, ' "$D/ns.out"
+		return $rc
+	fi
+	mkdir "$D/fs" && mount -t tmpfs -o size=64k tmpfs "$D/fs" ||
+	    { echo "  cannot mount a tmpfs"; return 1; }
+	enospc_half_line_in "$D/fs"
+	rc=$?
+	[ -z "$PID" ] || { kill -KILL "$PID"; wait "$PID"; } 2>/dev/null
+	PID=
+	umount -l "$D/fs"
+	return $rc
+}
+
+enospc_half_line_in() {
+	# 15 of its 16 pages taken: one page for the output.
+	dd if=/dev/zero of="$D/fs/fill" bs=4096 count=15 2>/dev/null
+	gen 1 100 >"$D/in.log"
+	start --from-start --output "$D/fs/out.log" && started || return 1
+	check wait_until 10 grep -q 'cannot write .*out.log: No space' \
+	    "$D/stderr" || return 1
+	check test "$(stat -c %s "$D/fs/out.log")" -eq 4096 || return 1
+	check test "$(tail -c 1 "$D/fs/out.log" | od -An -c | tr -d ' ')" != '\n' ||
+	    return 1
+	rm "$D/fs/fill"
+	check wait_until 15 have 100 "$D/fs/out.log" || return 1
+	gen 101 120 >>"$D/in.log"
+	check wait_until 10 have 120 "$D/fs/out.log" || return 1
+	stop || return 1
+	check whole "$D/fs/out.log" && check exactly 120 "$D/fs/out.log" ||
+	    return 1
+	# Again with the state on the full file system too, killed while
+	# full, started again full, then space made and SIGHUP.
+	local used
+	cp "$D/state" "$D/fs/state"
+	used=$(du -B4096 -s "$D/fs" | cut -f1)
+	dd if=/dev/zero of="$D/fs/fill" bs=4096 count=$((16 - used)) \
+	    2>/dev/null
+	gen 121 300 >>"$D/in.log"
+	start --output "$D/fs/out.log" --state "$D/fs/state" || return 1
+	check wait_until 10 reported 2 'cannot write .*out.log: No space' ||
+	    return 1
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	start --output "$D/fs/out.log" --state "$D/fs/state" || return 1
+	check wait_until 10 reported 3 'cannot write .*out.log: No space' ||
+	    return 1
+	rm "$D/fs/fill"
+	kill -HUP "$PID"
+	check wait_until 15 have 300 "$D/fs/out.log" || return 1
+	stop || return 1
+	check whole "$D/fs/out.log" && check exactly 300 "$D/fs/out.log" ||
+	    return 1
+	# Again, and the full output rotated (as logrotate would) before the
+	# SIGHUP: the torn line stays in the rotated file, and is written
+	# whole to the new one, never completed across the two.
+	mv "$D/fs/state" "$D/state"
+	used=$(du -B4096 -s "$D/fs" | cut -f1)
+	dd if=/dev/zero of="$D/fs/fill" bs=4096 count=$((16 - used)) \
+	    2>/dev/null
+	gen 301 500 >>"$D/in.log"
+	local before
+	before=$(grep -c 'cannot write' "$D/stderr")
+	start --output "$D/fs/out.log" || return 1
+	check wait_until 10 reported $((before + 1)) \
+	    'cannot write .*out.log: No space' || return 1
+	check test "$(tail -c 1 "$D/fs/out.log" | od -An -c | tr -d ' ')" != '\n' ||
+	    return 1
+	mv "$D/fs/out.log" "$D/fs/out.log.1"
+	rm "$D/fs/fill"
+	kill -HUP "$PID"
+	check wait_until 15 have 500 "$D/fs/out.log.1" "$D/fs/out.log" ||
+	    return 1
+	stop || return 1
+	grep -E '^Nov 26 .*(192\.0\.2\.[0-9]+|"user[0-9]+")$' "$D/fs/out.log.1" \
+	    >"$D/whole.1"
+	check whole "$D/fs/out.log" &&
+	    check exactly 500 "$D/whole.1" "$D/fs/out.log"
+}
+
 for s in $SCENARIOS; do
 	D=$TOP/$s
 	mkdir -p "$D"
