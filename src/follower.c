@@ -1,40 +1,87 @@
 /*
  * follower: follow mode, exactly once.
  *
- * The commit. A commit is the pair (P, S): P is the input position (file
- * identity and offset) of the first byte whose entry is not yet in the
- * output, S the output's size (with its identity) once every entry
- * before P is in it. A commit is only taken when the output buffer is
- * empty, so S is the size of the file as fstat(2) sees it. P is the start
- * of the pending entry, or, when none is pending, the end of the lines
- * read. The state file holds the last commit; it is replaced by rename(2)
- * (state.c), so it is always one whole commit, old or new.
+ * The commit
  *
- * Why a restart after kill -9 neither loses nor repeats. Entries are
- * written after the commit that precedes them, and a commit never names
- * a P beyond what is in the output, so nothing before P is missing. What
- * the output holds past S was written for input at or after P and the
- * state was not saved since: on restart the follower reads again from P
- * and drops the first (size - S) bytes it produces (output_skip) instead
- * of writing them. That is exact because the conversion of the input
- * from P is deterministic, byte for byte, given three things the state
- * also records:
- *  - where an entry was written out by the flush timeout instead of by
- *    the next stamp line: such a flush is preceded by a commit that
- *    names its offset (flush_at, a write-ahead record); a replay flushes
- *    the joiner at that offset again. A crash between that commit and
- *    the write replays the same flush, so either way one copy results.
+ * A commit is (P, O, S, K), with what makes the conversion from P
+ * deterministic (below). P is the input position (file identity and
+ * offset) of the first byte whose entry is not yet in the output; O an
+ * output file (device, inode), S a size of it, K a count of bytes. It
+ * says: every entry before P is in the output files, and converting the
+ * input from P produces first K bytes that are in an output file older
+ * than O, then the bytes O holds past S, then bytes no file holds yet.
+ * The state file holds the last commit saved, replaced by rename(2)
+ * (state.c): always one whole commit, old or new.
+ *
+ * Taking one (save). Only when the output buffer is empty, so that every
+ * entry emitted is in a file. P is the start of the pending entry, or,
+ * when none is pending, the end of the lines read. O is the open output,
+ * S its size (fstat) less the part of a replay's skip still to come that
+ * lies in O, K the rest of that skip, which lies in an older file (the
+ * output was rotated while a replay still skipped). Neither is negative.
+ *
+ * A restart (start, output_surplus) converts again from P and drops K
+ * plus (O's size now - S) bytes instead of writing them; O's size is read
+ * from the file with O's inode in the output's directory when O was
+ * rotated away. That is the crash between writing and saving, the normal
+ * case of the scheme; a line kill -9 cut short is completed by the rest
+ * of its bytes. But a line that a rotated O ends without (a write cut
+ * short by a full disk) is not counted: the replay writes it whole to the
+ * new file, and its fragment stays in the rotated one, instead of a line
+ * torn across two files. The same when the output is left while a replay
+ * still skips bytes in it (leave_output).
+ *
+ * Dropping by count is exact because the conversion from P is a function
+ * of the input's bytes and of what the commit also records:
+ *  - where the flush timeout wrote an entry out before its next line: such
+ *    a flush is preceded by a saved commit that names its offset
+ *    (flush_at, a write-ahead record), and a replay flushes there again.
+ *    A replay's record is saved again with each commit until the replay
+ *    has passed it, so a second crash still obeys it;
  *  - the stamp of the last entry, when a continuation line at P would be
- *    joined under it (an entry resumed after a timeout flush);
- *  - the end of an input (rotation, truncation): a rotated file is read
- *    to its end and then the new file from 0, in a replay as live.
- * The crash between writing OUT and saving the state is thus the normal
- * case of the scheme: the bytes after S are regenerated and dropped, and
- * a last line torn by the kill is completed by the rest of its bytes.
- * When the output was rotated meanwhile (logrotate renames it before the
- * SIGHUP), the saved output inode is looked for in its directory and its
- * size used. The output is committed before and after each reopen, so
- * the bytes past S are never split over two files.
+ *    joined under it (see "The saved stamp");
+ *  - where an input ended (rotation, truncation), which a replay meets as
+ *    the live run did (see "The input over time");
+ *  - the options that shape the bytes (format, host name, tag,
+ *    --max-entry, --match, --exclude), as a hash. When they differ at a
+ *    restart, the follower says so and drops nothing: what was written
+ *    after the last save, if anything, is written again in the new form
+ *    (after a clean stop there is nothing).
+ *
+ * A failed save. The commit in memory moves all the same (a recovery
+ * without restart starts from it); the state on disk keeps an older
+ * commit, which stays true, since what was written since is past its S
+ * in its O, provided that nothing is written to an output file the state
+ * on disk does not name, and that an input is left only once the commit
+ * at its end is on disk (else a replay could not produce those bytes
+ * again once the file is gone). So the commit is on disk before the
+ * output is reopened and again before anything is written to the new file
+ * (reopen_output, recover, start's save: out_named), and before an input
+ * is left (switch_input): where such a save fails, the follower holds,
+ * reading and writing nothing, reports it and retries from the last
+ * commit with back-off (barrier). Elsewhere a failed save only makes the
+ * replay after a crash longer.
+ *
+ * The output over time. logrotate renames the output and creates a new
+ * file; what is written to the renamed file is lost to fail2ban. So each
+ * write batch first checks that the output's path names the open file
+ * (output_guard); if not, nothing is written, and the follower starts
+ * again from the last commit into the file the path names (once that
+ * commit is on disk): the bytes written to the renamed file since the
+ * commit are its surplus. SIGHUP and the once-a-second check reopen the
+ * same way when idle.
+ *
+ * Failures (an unreadable input, a full disk) discard what is in memory
+ * and start again from the last commit after a back-off: the restart
+ * above without the restart.
+ *
+ * Assumptions. One follower per state file (state_lock, held for the
+ * process's life: a second one exits). Nothing else writes to the output
+ * files. A rotated output file keeps its inode and stays in the output's
+ * directory until the commit after the reopen is on disk (at once,
+ * normally; logrotate's delaycompress). Rotated input files stay in the
+ * input's directory. A rename between the check of a batch and its
+ * write(2) puts that batch in the renamed file.
  *
  * The saved stamp: a commit where no entry is pending but one was
  * emitted by the flush timeout (or at exit) keeps that entry's stamp, so
@@ -42,15 +89,13 @@
  * under the same stamp, after a restart as without one. Saving only the
  * offset would make that line an orphan: lost.
  *
- * Assumptions: nothing else appends to the output, and the conversion
- * options are the same after the restart; a copytruncate'd input loses
- * what was written between the copy and the truncation, as with any
- * reader.
+ * The input over time
  *
- * Failures (an unreadable input, a full disk) discard what is in memory
- * and start again from the last commit after a back-off, which is the
- * restart above without the restart; the commit only moves after a
- * successful flush, so it never passes what was written.
+ * A rotated file is read to its end and then the new file from 0, in a
+ * replay as live; when the service was stopped over a rotation, the saved
+ * inode is looked for in the input's directory. A copytruncate'd input
+ * loses what was written between the copy and the truncation, as with any
+ * reader.
  */
 #include "follower.h"
 
