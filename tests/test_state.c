@@ -54,6 +54,14 @@ put(const char *p, const char *text, size_t n)
 	close(fd);
 }
 
+/* A state file's text: body, then its checksum line, into text. */
+static void
+with_sum(const char *body, char *text, size_t cap)
+{
+	snprintf(text, cap, "%ssum %016llx\n", body,
+	    (unsigned long long)state_hash(body, strlen(body)));
+}
+
 static void
 sample(struct state *s)
 {
@@ -198,17 +206,14 @@ test_state_foreign_rejected(void **unused)
 static void
 test_state_checksum_right_values_wrong(void **unused)
 {
-	char text[2048], body[1024];
+	char text[2048];
 	struct state b;
-	int n;
 
 	(void)unused;
 	/* A well-formed file with an impossible stamp is still refused. */
-	n = snprintf(body, sizeof(body),
-	    "kerio2syslog-state 1\ninput 1 1 1 10 10 0000000000000001\n"
-	    "flush -1\nstamp 1 2024 13 1 0 0 0\noutput 0 0 0 0\n");
-	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
-	    (unsigned long long)state_hash(body, (size_t)n));
+	with_sum("kerio2syslog-state 1\ninput 1 1 1 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 13 1 0 0 0\noutput 0 0 0 0\n",
+	    text, sizeof(text));
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
 }
 
@@ -316,36 +321,34 @@ test_state_save_tmp_never_followed(void **unused)
 static void
 test_state_version_1_read(void **unused)
 {
-	char text[2048], body[1024];
+	char text[2048];
 	struct state b;
-	int n;
 
 	(void)unused;
-	n = snprintf(body, sizeof(body),
-	    "kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
-	    "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n");
-	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
-	    (unsigned long long)state_hash(body, (size_t)n));
+	with_sum("kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n",
+	    text, sizeof(text));
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_OK);
 	assert_int_equal(b.pos, 10);
 	assert_int_equal(b.out_size, 77);
 	assert_int_equal(b.out_skip, 0);
 	assert_int_equal(b.have_options, 0);
 	/* The lines of version 2 in a version 1 file: not that file. */
-	n = snprintf(body, sizeof(body),
-	    "kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
-	    "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\nskip 0\n"
-	    "options 0 0000000000000000\n");
-	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
-	    (unsigned long long)state_hash(body, (size_t)n));
+	with_sum("kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip 0\noptions 0 0000000000000000\n",
+	    text, sizeof(text));
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
 	/* A negative size or skip is refused. */
-	n = snprintf(body, sizeof(body),
-	    "kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
-	    "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\nskip -1\n"
-	    "options 0 0000000000000000\n");
-	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
-	    (unsigned long long)state_hash(body, (size_t)n));
+	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip -1\noptions 0 0000000000000000\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 -5\n"
+	         "skip 0\noptions 0 0000000000000000\n",
+	    text, sizeof(text));
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
 }
 

@@ -23,60 +23,10 @@ BAN_WAIT=30 # seconds the ban may take at most (it takes about two)
 maxretry=$(sed -n 's/^maxretry *= *\([0-9]*\).*/\1/p' "$JAIL")
 [ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
 
-etc=$T/etc
-mkdir -p "$etc/filter.d" "$etc/jail.d" "$etc/action.d"
-cp "$FILTER" "$etc/filter.d/kerio2syslog.conf"
-cp "$JAIL" "$etc/jail.d/kerio2syslog.conf"
-cat >"$etc/fail2ban.conf" <<EOF
-[Definition]
-loglevel = INFO
-logtarget = $T/fail2ban.log
-socket = $T/fail2ban.sock
-pidfile = $T/fail2ban.pid
-dbfile = $T/fail2ban.sqlite3
-syslogsocket = auto
-EOF
-cat >"$etc/jail.conf" <<EOF
-[DEFAULT]
-ignoreself = false
-EOF
-cat >"$etc/action.d/record.conf" <<EOF
-[Definition]
-actionstart =
-actionstop =
-actioncheck =
-actionban = echo <ip> >> $T/bans
-actionunban = echo unban <ip> >> $T/bans
-EOF
-cat >"$etc/jail.d/zz-test.local" <<EOF
-[kerio2syslog]
-logpath = $T/keriosecurity.log
-action = record
-EOF
-: >"$T/bans"
 : >"$T/security.log"
 : >"$T/keriosecurity.log"
 
-client() {
-	fail2ban-client -c "$etc" -s "$T/fail2ban.sock" "$@"
-}
-dead() { ! kill -0 "$1" 2>/dev/null; }
-
-server_pid=
-k2s_pid=
-stop_all() {
-	if [ -n "$k2s_pid" ]; then
-		kill "$k2s_pid" 2>/dev/null
-		wait "$k2s_pid" 2>/dev/null
-	fi
-	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-		client stop >/dev/null 2>&1
-		wait_until 15 dead "$server_pid" || kill -9 "$server_pid"
-		wait "$server_pid" 2>/dev/null
-	fi
-	k2s_pid='' server_pid=''
-}
-CLEANUP=stop_all
+CLEANUP=f2b_stop_all
 
 # The shipped logrotate file for our output; SIGNAL 1 keeps its
 # postrotate (as kill -HUP of the follower), 0 drops it.
@@ -86,7 +36,7 @@ logrotate_conf() {
 	if [ "$signal" -eq 1 ]; then
 		sed -e "s|^/[^ ]*keriosecurity.log|$T/keriosecurity.log|" \
 		    -e 's|^\([[:space:]]*create\).*|\1 0640|' \
-		    -e "s|^\([[:space:]]*\)systemctl.*|\1kill -HUP $k2s_pid|" \
+		    -e "s|^\([[:space:]]*\)systemctl.*|\1kill -HUP $K2S_PID|" \
 		    -e '/^[[:space:]]*su /d' "$LOGROTATE_FILE"
 	else
 		sed -e "s|^/[^ ]*keriosecurity.log|$T/keriosecurity.log|" \
@@ -102,22 +52,12 @@ found() { grep -q "\[kerio2syslog\] Found $1 " "$T/fail2ban.log"; }
 in_output() { [ "$(grep -c -- "from $1 " "$T/keriosecurity.log")" -ge "$2" ]; }
 
 # One zone for Kerio, the converter and fail2ban, as on one server.
-TZ=$KERIO_TZ fail2ban-server -f -x -c "$etc" -s "$T/fail2ban.sock" -p "$T/fail2ban.pid" \
-    >"$T/server.out" 2>&1 &
-server_pid=$!
-jail_up() { client status kerio2syslog >/dev/null 2>&1; }
-if wait_until 30 jail_up; then
-	ok "fail2ban-server $server_pid runs the jail kerio2syslog"
-else
-	not_ok "the jail did not come up within 30 s:"
-	tail -n 20 "$T/fail2ban.log" "$T/server.out"
-	f2b_finish
-fi
+f2b_server_start "$T/keriosecurity.log" "$KERIO_TZ" || f2b_finish
 
 TZ=$KERIO_TZ "$K2S" --follow "$T/security.log" --from-start \
     --output "$T/keriosecurity.log" --state "$T/state" \
     --hostname "$HOSTNAME_OPT" 2>"$T/k2s.err" &
-k2s_pid=$!
+K2S_PID=$!
 
 # round SIGNAL WITNESS ATTACKER: the output holds a line fail2ban has
 # read (WITNESS's one failure); logrotate -f; at once maxretry failures
@@ -182,5 +122,5 @@ if grep -q . "$T/k2s.err"; then
 else
 	ok "kerio2syslog quiet"
 fi
-stop_all
+f2b_stop_all
 f2b_finish

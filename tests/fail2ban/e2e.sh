@@ -21,77 +21,17 @@ BAN_WAIT=30  # seconds the ban may take at most (it takes about two)
 maxretry=$(sed -n 's/^maxretry *= *\([0-9]*\).*/\1/p' "$JAIL")
 [ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
 
-# The configuration: the shipped filter and jail under their installed
-# names, plus a local override that points the jail at our file and our
-# recording action.
-etc=$T/etc
-mkdir -p "$etc/filter.d" "$etc/jail.d" "$etc/action.d"
-cp "$FILTER" "$etc/filter.d/kerio2syslog.conf"
-cp "$JAIL" "$etc/jail.d/kerio2syslog.conf"
-cat >"$etc/fail2ban.conf" <<EOF
-[Definition]
-loglevel = INFO
-logtarget = $T/fail2ban.log
-socket = $T/fail2ban.sock
-pidfile = $T/fail2ban.pid
-dbfile = $T/fail2ban.sqlite3
-syslogsocket = auto
-EOF
-cat >"$etc/jail.conf" <<EOF
-[DEFAULT]
-ignoreself = false
-EOF
-cat >"$etc/action.d/record.conf" <<EOF
-[Definition]
-actionstart =
-actionstop =
-actioncheck =
-actionban = echo <ip> >> $T/bans
-actionunban = echo unban <ip> >> $T/bans
-EOF
-cat >"$etc/jail.d/zz-test.local" <<EOF
-[kerio2syslog]
-logpath = $T/keriosecurity.log
-action = record
-EOF
 : >"$T/keriosecurity.log"
-: >"$T/bans"
 
-client()
-{
-	fail2ban-client -c "$etc" -s "$T/fail2ban.sock" "$@"
-}
-
-server_pid=
-k2s_pid=
 stop_all()
 {
 	exec 3>&- 2>/dev/null
-	if [ -n "$k2s_pid" ]; then
-		kill "$k2s_pid" 2>/dev/null
-		wait "$k2s_pid" 2>/dev/null
-	fi
-	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-		client stop >/dev/null 2>&1
-		wait_until 15 dead "$server_pid" || kill -9 "$server_pid"
-		wait "$server_pid" 2>/dev/null
-	fi
-	k2s_pid='' server_pid=''
+	f2b_stop_all
 }
 CLEANUP=stop_all
-dead() { ! kill -0 "$1" 2>/dev/null; }
+client() { f2b_client "$@"; }
 
-fail2ban-server -f -x -c "$etc" -s "$T/fail2ban.sock" -p "$T/fail2ban.pid" \
-    >"$T/server.out" 2>&1 &
-server_pid=$!
-jail_up() { client status kerio2syslog >/dev/null 2>&1; }
-if wait_until 30 jail_up; then
-	ok "fail2ban-server $server_pid runs the jail kerio2syslog"
-else
-	not_ok "the jail did not come up within 30 s:"
-	tail -20 "$T/fail2ban.log" "$T/server.out"
-	f2b_finish
-fi
+f2b_server_start "$T/keriosecurity.log" || f2b_finish
 
 banned() { grep -qx -- "$1" "$T/bans"; }
 found() { grep -q "\[kerio2syslog\] Found $1 " "$T/fail2ban.log"; }
@@ -105,7 +45,7 @@ round()
 	mkfifo "$T/fifo"
 	TZ=$KERIO_TZ "$K2S" --format "$fmt" --hostname "$HOSTNAME_OPT" \
 	    --output "$T/keriosecurity.log" <"$T/fifo" 2>"$T/k2s-$fmt.err" &
-	k2s_pid=$!
+	K2S_PID=$!
 	exec 3>"$T/fifo"
 	stamp() { TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]'; }
 	for i in $(seq $((maxretry - 1))); do
@@ -143,13 +83,13 @@ round()
 		ok "$fmt: innocent $good not banned"
 	fi
 	exec 3>&-
-	if wait_until 10 dead "$k2s_pid"; then
-		wait "$k2s_pid"
+	if wait_until 10 dead "$K2S_PID"; then
+		wait "$K2S_PID"
 		check "$fmt: kerio2syslog exit status at end of input" 0 $?
 	else
 		not_ok "$fmt: kerio2syslog still running after end of input"
 	fi
-	k2s_pid=
+	K2S_PID=
 }
 
 round bsd 203.0.113.201 203.0.113.200
@@ -171,7 +111,7 @@ else
 	ok "no errors in fail2ban's log"
 fi
 
-pid=$server_pid
+pid=$F2B_PID
 stop_all
 if dead "$pid" && [ ! -S "$T/fail2ban.sock" ]; then
 	ok "fail2ban-server stopped, socket removed"

@@ -83,6 +83,93 @@ wait_until()
 	done
 }
 
+dead() { ! kill -0 "$1" 2>/dev/null; }
+
+# The fail2ban-server of f2b_server_start: its configuration directory.
+F2B_ETC=
+F2B_PID=
+
+# f2b_client ARGS...: fail2ban-client of that server.
+f2b_client()
+{
+	fail2ban-client -c "$F2B_ETC" -s "$T/fail2ban.sock" "$@"
+}
+
+# f2b_server_start LOGPATH [ZONE]: a real fail2ban-server, in the
+# foreground with its own config directory, socket, pid file and database
+# under $T, running the shipped jail with the shipped filter on LOGPATH;
+# its action records bans in $T/bans instead of touching the firewall.
+# Runs in ZONE if given (the zone of the stamps it reads). Waits for the
+# jail; F2B_PID is the server's process id. Ends in ok or not_ok (1).
+f2b_server_start()
+{
+	local logpath=$1 zone=${2:-${TZ:-}} etc=$T/etc
+	F2B_ETC=$etc
+	mkdir -p "$etc/filter.d" "$etc/jail.d" "$etc/action.d"
+	cp "$FILTER" "$etc/filter.d/kerio2syslog.conf"
+	cp "$JAIL" "$etc/jail.d/kerio2syslog.conf"
+	cat >"$etc/fail2ban.conf" <<-EOF
+	[Definition]
+	loglevel = INFO
+	logtarget = $T/fail2ban.log
+	socket = $T/fail2ban.sock
+	pidfile = $T/fail2ban.pid
+	dbfile = $T/fail2ban.sqlite3
+	syslogsocket = auto
+	EOF
+	cat >"$etc/jail.conf" <<-EOF
+	[DEFAULT]
+	ignoreself = false
+	EOF
+	cat >"$etc/action.d/record.conf" <<-EOF
+	[Definition]
+	actionstart =
+	actionstop =
+	actioncheck =
+	actionban = echo <ip> >> $T/bans
+	actionunban = echo unban <ip> >> $T/bans
+	EOF
+	cat >"$etc/jail.d/zz-test.local" <<-EOF
+	[kerio2syslog]
+	logpath = $logpath
+	action = record
+	EOF
+	: >"$T/bans"
+	TZ=$zone fail2ban-server -f -x -c "$etc" -s "$T/fail2ban.sock" \
+	    -p "$T/fail2ban.pid" >"$T/server.out" 2>&1 &
+	F2B_PID=$!
+	if wait_until 30 f2b_client status kerio2syslog >/dev/null 2>&1; then
+		ok "fail2ban-server $F2B_PID runs the jail kerio2syslog"
+		return 0
+	fi
+	not_ok "the jail did not come up within 30 s:"
+	tail -n 20 "$T/fail2ban.log" "$T/server.out"
+	return 1
+}
+
+# f2b_stop_all: kerio2syslog (K2S_PID, if set) and the server.
+K2S_PID=
+f2b_stop_all()
+{
+	if [ -n "$K2S_PID" ]; then
+		kill "$K2S_PID" 2>/dev/null
+		wait "$K2S_PID" 2>/dev/null
+	fi
+	K2S_PID=
+	f2b_server_stop
+}
+
+# f2b_server_stop: fail2ban-client stop, SIGKILL if it lingers.
+f2b_server_stop()
+{
+	if [ -n "$F2B_PID" ] && kill -0 "$F2B_PID" 2>/dev/null; then
+		f2b_client stop >/dev/null 2>&1
+		wait_until 15 dead "$F2B_PID" || kill -9 "$F2B_PID"
+		wait "$F2B_PID" 2>/dev/null
+	fi
+	F2B_PID=
+}
+
 declare -A MONTH=([Jan]=01 [Feb]=02 [Mar]=03 [Apr]=04 [May]=05 [Jun]=06
 	[Jul]=07 [Aug]=08 [Sep]=09 [Oct]=10 [Nov]=11 [Dec]=12)
 

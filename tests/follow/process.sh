@@ -193,23 +193,31 @@ t_kill9_burst() {
 	stop && check exactly "$n" "$D/out.log"
 }
 
-# The crash between writing the output and saving the state, made
-# certain: the state of an earlier moment is put back before the restart.
-t_kill9_stale_state() {
-	gen 1 20 >"$D/in.log"
+# stale_state N M: 1..N written and saved, then N+1..M written, and the
+# state of the moment after N put back, the follower dead: the crash
+# between writing the output and saving the state, made certain.
+stale_state() {
+	local n=$1 m=$2
+	gen 1 "$n" >"$D/in.log"
 	start --from-start && started || return 1
-	check wait_until 10 have 20 "$D/out.log" || return 1
+	check wait_until 10 have "$n" "$D/out.log" || return 1
 	kill -KILL "$PID"
 	wait "$PID" 2>/dev/null
 	cp "$D/state" "$D/state.old"
 	start || return 1
-	gen 21 60 >>"$D/in.log"
-	check wait_until 10 have 60 "$D/out.log" || return 1
-	# The output now holds 21..60 past the size the old state names:
-	# with the old state put back, the restart must find that surplus.
+	gen $((n + 1)) "$m" >>"$D/in.log"
+	check wait_until 30 have "$m" "$D/out.log" || return 1
 	kill -KILL "$PID"
 	wait "$PID" 2>/dev/null
 	mv "$D/state.old" "$D/state"
+}
+
+# The crash between writing the output and saving the state, made
+# certain: the state of an earlier moment is put back before the restart.
+t_kill9_stale_state() {
+	# The output holds 21..60 past the size the old state names: with
+	# the old state put back, the restart must find that surplus.
+	stale_state 20 60 || return 1
 	gen 61 80 >>"$D/in.log"
 	start || return 1
 	check wait_until 10 have 80 "$D/out.log" || return 1
@@ -526,19 +534,8 @@ t_save_failed_then_rotate() {
 # still skips: the state saved then must hold no negative size, and the
 # next restart must take it and lose nothing.
 t_negative_out_size() {
-	gen 1 20 >"$D/in.log"
-	start --from-start && started || return 1
-	check wait_until 10 have 20 "$D/out.log" || return 1
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	cp "$D/state" "$D/state.old"
-	start || return 1
-	gen 21 40 >>"$D/in.log"
-	check wait_until 10 have 40 "$D/out.log" || return 1
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
 	# The crash came before the save of 21..40; the output was rotated.
-	mv "$D/state.old" "$D/state"
+	stale_state 20 40 || return 1
 	mv "$D/out.log" "$D/out.log.1"
 	start_killed read "$D/in.log" 1 || return 1
 	check test "$(awk '$1 == "output" { print ($5 < 0) }' "$D/state")" = 0 ||
@@ -556,18 +553,7 @@ t_negative_out_size() {
 # between slices.
 t_hup_while_skipping() {
 	local n=120000
-	gen 1 20 >"$D/in.log"
-	start --from-start && started || return 1
-	check wait_until 10 have 20 "$D/out.log" || return 1
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	cp "$D/state" "$D/state.old"
-	start || return 1
-	gen 21 "$n" >>"$D/in.log"
-	check wait_until 30 have "$n" "$D/out.log" || return 1
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	mv "$D/state.old" "$D/state"
+	stale_state 20 "$n" || return 1
 	# Stopped at its first read of the input (reads 1 and 2 load the
 	# state), the output rotated, SIGHUP; killed at the save after the
 	# one that follows the reopen (rename 1 starts, 2 and 3 surround
