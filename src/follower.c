@@ -60,7 +60,11 @@
  * is left (switch_input): where such a save fails, the follower holds,
  * reading and writing nothing, reports it and retries from the last
  * commit with back-off (barrier). Elsewhere a failed save only makes the
- * replay after a crash longer.
+ * replay after a crash longer, with one exception: when the write-ahead
+ * record of a timeout flush cannot be saved, the entry leaves all the
+ * same (it is due, and fail2ban is to see it), and a crash before the
+ * next save followed by a late continuation line of that entry would
+ * join the two in the replay (flush_pending).
  *
  * The output over time. logrotate renames the output and creates a new
  * file; what is written to the renamed file is lost to fail2ban. So each
