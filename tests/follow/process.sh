@@ -838,6 +838,31 @@ t_fault_sweep() {
 	done
 }
 
+# SIGHUP storms while entries arrive and the output is rotated.
+t_hup_storm() {
+	local i
+	: >"$D/in.log"
+	start && started || return 1
+	(
+		for ((i = 1; i <= 3000; i += 100)); do
+			gen "$i" $((i + 99)) >>"$D/in.log"
+			sleep 0.02
+		done
+	) &
+	local writer=$!
+	PIDS+=("$writer")
+	for i in $(seq 1 150); do
+		kill -HUP "$PID"
+		[ $((i % 50)) -eq 0 ] && mv "$D/out.log" "$D/out.log.$((i / 50))"
+		sleep 0.005
+	done
+	wait "$writer"
+	check wait_until 20 have 3000 "$D"/out.log.[0-9] "$D/out.log" ||
+	    return 1
+	stop && check exactly 3000 "$D/out.log.1" "$D/out.log.2" \
+	    "$D/out.log.3" "$D/out.log"
+}
+
 for s in $SCENARIOS; do
 	D=$TOP/$s
 	mkdir -p "$D"

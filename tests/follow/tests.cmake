@@ -21,6 +21,7 @@ add_test(NAME follow_commit_holes
 		$<TARGET_FILE:kerio2syslog>
 		two_instances state_tmp_symlink save_failed_then_rotate
 		negative_out_size hup_while_skipping flush_at_two_crashes
-		year_range stdout_epipe options_changed enospc_half_line fault_sweep)
+		year_range stdout_epipe options_changed enospc_half_line hup_storm
+		fault_sweep)
 set_tests_properties(follow_commit_holes PROPERTIES LABELS follow
 	TIMEOUT 200)
