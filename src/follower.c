@@ -525,11 +525,13 @@ output_surplus(struct fl *f, const struct state *s, int *here)
 		        sizeof(name)) != 1 ||
 		    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 			return 0;
-		if (fstat(fd, &sb) < 0 || sb.st_size <= s->out_size ||
-		    (torn = output_torn_tail(fd, sb.st_size - s->out_size)) < 0)
-			torn = sb.st_size - s->out_size; /* unknown: none */
+		size = fstat(fd, &sb) == 0 ? sb.st_size : 0;
+		/* Unreadable: nothing is dropped, rather than a torn line. */
+		if (size > s->out_size &&
+		    (torn = output_torn_tail(fd, size - s->out_size)) < 0)
+			torn = size - s->out_size;
 		close(fd);
-		size = sb.st_size - torn;
+		size -= torn;
 	}
 	return size > s->out_size ? size - s->out_size : 0;
 }
