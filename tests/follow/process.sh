@@ -788,6 +788,7 @@ dead_or_have() {
 # beginning (a start without state is issue 8's hole 14, not this test).
 revive() {
 	kill -0 "$PID" 2>/dev/null && return 0
+	wait_until 10 eval "! kill -0 $TRACER 2>/dev/null" || return 1
 	{ wait "$TRACER"; } 2>/dev/null
 	ALIVE=0
 	if [ -e "$D/state" ]; then
@@ -803,6 +804,8 @@ sweep_stop() {
 	local rc
 	[ "$ALIVE" -eq 1 ] || { stop; return; }
 	kill -TERM "$PID"
+	wait_until 10 eval "! kill -0 $TRACER 2>/dev/null" ||
+	    { echo "  the traced follower did not stop"; return 1; }
 	{ wait "$TRACER"; } 2>/dev/null
 	rc=$?
 	[ "$rc" -eq 143 ] && return 0
