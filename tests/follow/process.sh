@@ -25,6 +25,9 @@ TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-follow.XXXXXX") || exit 1
 
 cleanup() {
 	local p
+	# Only the test's own shell: a child forked for a follower and
+	# signalled before its exec has these traps too.
+	[ "$BASHPID" = "$$" ] || return 0
 	for p in "${PIDS[@]}"; do
 		kill -CONT "$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
@@ -792,10 +795,17 @@ revive() {
 	{ wait "$TRACER"; } 2>/dev/null
 	ALIVE=0
 	if [ -e "$D/state" ]; then
-		start
+		start || return 1
 	else
-		start --from-start
+		start --from-start || return 1
 	fi
+	# Running the program, not still the shell forked for it.
+	wait_until 10 execed
+}
+
+# execed: PID runs the program (a signal before that hits the shell).
+execed() {
+	[ "$(readlink "/proc/$PID/exe")" = "$(readlink -f "$BIN")" ]
 }
 
 # sweep_stop: stops the follower, the traced one too; one killed by the
