@@ -1,40 +1,91 @@
 /*
  * follower: follow mode, exactly once.
  *
- * The commit. A commit is the pair (P, S): P is the input position (file
- * identity and offset) of the first byte whose entry is not yet in the
- * output, S the output's size (with its identity) once every entry
- * before P is in it. A commit is only taken when the output buffer is
- * empty, so S is the size of the file as fstat(2) sees it. P is the start
- * of the pending entry, or, when none is pending, the end of the lines
- * read. The state file holds the last commit; it is replaced by rename(2)
- * (state.c), so it is always one whole commit, old or new.
+ * The commit
  *
- * Why a restart after kill -9 neither loses nor repeats. Entries are
- * written after the commit that precedes them, and a commit never names
- * a P beyond what is in the output, so nothing before P is missing. What
- * the output holds past S was written for input at or after P and the
- * state was not saved since: on restart the follower reads again from P
- * and drops the first (size - S) bytes it produces (output_skip) instead
- * of writing them. That is exact because the conversion of the input
- * from P is deterministic, byte for byte, given three things the state
- * also records:
- *  - where an entry was written out by the flush timeout instead of by
- *    the next stamp line: such a flush is preceded by a commit that
- *    names its offset (flush_at, a write-ahead record); a replay flushes
- *    the joiner at that offset again. A crash between that commit and
- *    the write replays the same flush, so either way one copy results.
+ * A commit is (P, O, S, K), with what makes the conversion from P
+ * deterministic (below). P is the input position (file identity and
+ * offset) of the first byte whose entry is not yet in the output; O an
+ * output file (device, inode), S a size of it, K a count of bytes. It
+ * says: every entry before P is in the output files, and converting the
+ * input from P produces first K bytes that are in an output file older
+ * than O, then the bytes O holds past S, then bytes no file holds yet.
+ * The state file holds the last commit saved, replaced by rename(2)
+ * (state.c): always one whole commit, old or new.
+ *
+ * Taking one (save). Only when the output buffer is empty, so that every
+ * entry emitted is in a file. P is the start of the pending entry, or,
+ * when none is pending, the end of the lines read. O is the open output,
+ * S its size (fstat) less the part of a replay's skip still to come that
+ * lies in O, K the rest of that skip, which lies in an older file (the
+ * output was rotated while a replay still skipped). Neither is negative.
+ *
+ * A restart (start, output_surplus) converts again from P and drops K
+ * plus (O's size now - S) bytes instead of writing them; O's size is read
+ * from the file with O's inode in the output's directory when O was
+ * rotated away. That is the crash between writing and saving, the normal
+ * case of the scheme; a line kill -9 cut short is completed by the rest
+ * of its bytes. But a line that a rotated O ends without (a write cut
+ * short by a full disk) is not counted: the replay writes it whole to the
+ * new file, and its fragment stays in the rotated one, instead of a line
+ * torn across two files. The same when the output is left while a replay
+ * still skips bytes in it (leave_output).
+ *
+ * Dropping by count is exact because the conversion from P is a function
+ * of the input's bytes and of what the commit also records:
+ *  - where the flush timeout wrote an entry out before its next line: such
+ *    a flush is preceded by a saved commit that names its offset
+ *    (flush_at, a write-ahead record), and a replay flushes there again.
+ *    A replay's record is saved again with each commit until the replay
+ *    has passed it, so a second crash still obeys it;
  *  - the stamp of the last entry, when a continuation line at P would be
- *    joined under it (an entry resumed after a timeout flush);
- *  - the end of an input (rotation, truncation): a rotated file is read
- *    to its end and then the new file from 0, in a replay as live.
- * The crash between writing OUT and saving the state is thus the normal
- * case of the scheme: the bytes after S are regenerated and dropped, and
- * a last line torn by the kill is completed by the rest of its bytes.
- * When the output was rotated meanwhile (logrotate renames it before the
- * SIGHUP), the saved output inode is looked for in its directory and its
- * size used. The output is committed before and after each reopen, so
- * the bytes past S are never split over two files.
+ *    joined under it (see "The saved stamp");
+ *  - where an input ended (rotation, truncation), which a replay meets as
+ *    the live run did (see "The input over time");
+ *  - the options that shape the bytes (format, host name, tag,
+ *    --max-entry, --match, --exclude), as a hash. When they differ at a
+ *    restart, the follower says so and drops nothing: what was written
+ *    after the last save, if anything, is written again in the new form
+ *    (after a clean stop there is nothing).
+ *
+ * A failed save. The commit in memory moves all the same (a recovery
+ * without restart starts from it); the state on disk keeps an older
+ * commit, which stays true, since what was written since is past its S
+ * in its O, provided that nothing is written to an output file the state
+ * on disk does not name, and that an input is left only once the commit
+ * at its end is on disk (else a replay could not produce those bytes
+ * again once the file is gone). So the commit is on disk before the
+ * output is reopened and again before anything is written to the new file
+ * (reopen_output, recover, start's save: out_named), and before an input
+ * is left (switch_input): where such a save fails, the follower holds,
+ * reading and writing nothing, reports it and retries from the last
+ * commit with back-off (barrier). Elsewhere a failed save only makes the
+ * replay after a crash longer, with one exception: when the write-ahead
+ * record of a timeout flush cannot be saved, the entry leaves all the
+ * same (it is due, and fail2ban is to see it), and a crash before the
+ * next save followed by a late continuation line of that entry would
+ * join the two in the replay (flush_pending).
+ *
+ * The output over time. logrotate renames the output and creates a new
+ * file; what is written to the renamed file is lost to fail2ban. So each
+ * write batch first checks that the output's path names the open file
+ * (output_guard); if not, nothing is written, and the follower starts
+ * again from the last commit into the file the path names (once that
+ * commit is on disk): the bytes written to the renamed file since the
+ * commit are its surplus. SIGHUP and the once-a-second check reopen the
+ * same way when idle.
+ *
+ * Failures (an unreadable input, a full disk) discard what is in memory
+ * and start again from the last commit after a back-off: the restart
+ * above without the restart.
+ *
+ * Assumptions. One follower per state file (state_lock, held for the
+ * process's life: a second one exits). Nothing else writes to the output
+ * files. A rotated output file keeps its inode and stays in the output's
+ * directory until the commit after the reopen is on disk (at once,
+ * normally; logrotate's delaycompress). Rotated input files stay in the
+ * input's directory. A rename between the check of a batch and its
+ * write(2) puts that batch in the renamed file.
  *
  * The saved stamp: a commit where no entry is pending but one was
  * emitted by the flush timeout (or at exit) keeps that entry's stamp, so
@@ -42,15 +93,13 @@
  * under the same stamp, after a restart as without one. Saving only the
  * offset would make that line an orphan: lost.
  *
- * Assumptions: nothing else appends to the output, and the conversion
- * options are the same after the restart; a copytruncate'd input loses
- * what was written between the copy and the truncation, as with any
- * reader.
+ * The input over time
  *
- * Failures (an unreadable input, a full disk) discard what is in memory
- * and start again from the last commit after a back-off, which is the
- * restart above without the restart; the commit only moves after a
- * successful flush, so it never passes what was written.
+ * A rotated file is read to its end and then the new file from 0, in a
+ * replay as live; when the service was stopped over a rotation, the saved
+ * inode is looked for in the input's directory. A copytruncate'd input
+ * loses what was written between the copy and the truncation, as with any
+ * reader.
  */
 #include "follower.h"
 
@@ -105,9 +154,17 @@ struct fl {
 
 	struct state commit; /* the last commit (saved or not) */
 	int have_commit;
+	int commit_saved;  /* ... and it is the one on disk */
+	struct state disk; /* the commit on disk (loaded or saved) */
+	int have_disk;
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
+	off_t skip_here; /* of the output's skip, the bytes past the commit's
+	                    size in the open output (the rest: an older one) */
+	int want_reopen; /* reopen the output before starting again */
+	int quiet_retry; /* the retry is no failure (output moved) */
 
+	int out_gone;     /* the reader of the output went away (EPIPE) */
 	int fault;        /* waiting to start again from the commit */
 	int recovering;   /* started again, not yet caught up */
 	int64_t retry_at; /* ... at this time */
@@ -211,6 +268,24 @@ committed_pos(const struct fl *f)
 	return f->consumed;
 }
 
+/* Makes f->commit the state on disk. Returns 0, or -1 (reported). */
+static int
+write_commit(struct fl *f)
+{
+	if (f->o->state_path == NULL) {
+		f->commit_saved = 1;
+		return 0;
+	}
+	if (state_save(f->o->state_path, &f->commit) < 0) {
+		report(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+		return -1;
+	}
+	f->commit_saved = 1;
+	f->disk = f->commit;
+	f->have_disk = 1;
+	return 0;
+}
+
 /*
  * Takes a commit, with flush_at as write-ahead record (-1: none), and
  * saves it. The commit in memory moves even if the file cannot be
@@ -224,7 +299,7 @@ save(struct fl *f, off_t flush_at)
 	struct state s;
 	dev_t dev;
 	ino_t ino;
-	off_t size;
+	off_t size, skip, here;
 
 	if (f->out->err != 0 || output_pending(f->out) != 0)
 		return -1;
@@ -232,7 +307,9 @@ save(struct fl *f, off_t flush_at)
 	 * not at once. */
 	f->last_save = host_now_ms();
 	memset(&s, 0, sizeof(s));
-	s.flush_at = flush_at;
+	/* A replay's write-ahead record stands until the replay has
+	 * flushed there: a second crash before that must flush there too. */
+	s.flush_at = flush_at >= 0 ? flush_at : f->flush_at;
 	if (f->fd >= 0) {
 		s.have_input = 1;
 		s.in_dev = f->dev;
@@ -246,33 +323,79 @@ save(struct fl *f, off_t flush_at)
 		}
 	}
 	if (output_identity(f->out, &dev, &ino, &size) == 1) {
+		/* The skip still owed is dropped from the front: first the
+		 * bytes in an older output, then those past the size here. */
+		skip = f->out->skip;
+		here = skip < f->skip_here ? skip : f->skip_here;
+		if (here > size)
+			here = size; /* cut by someone else: never negative */
 		s.have_out = 1;
 		s.out_dev = dev;
 		s.out_ino = ino;
-		s.out_size = size - f->out->skip;
+		s.out_size = size - here;
+		s.out_skip = skip - here;
 	}
+	s.have_options = 1;
+	s.options = f->o->options;
 	f->commit = s;
 	f->have_commit = 1;
+	f->commit_saved = 0;
 	f->dirty = 0;
-	if (f->o->state_path == NULL)
-		return 0;
-	if (state_save(f->o->state_path, &s) < 0) {
-		report(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+	return write_commit(f) < 0 ? 1 : 0;
+}
+
+/*
+ * 1 if the state on disk names the open output, or there is none: what
+ * is written to the output then counts in a restart's surplus. Nothing is
+ * written to an output the state on disk does not name (see the head).
+ */
+static int
+out_named(const struct fl *f)
+{
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	int r;
+
+	if (f->o->state_path == NULL || !f->have_disk)
 		return 1;
-	}
-	return 0;
+	r = output_identity(f->out, &dev, &ino, &size);
+	if (!f->disk.have_out)
+		return r != 1;
+	return r == 1 && dev == f->disk.out_dev && ino == f->disk.out_ino;
+}
+
+/* Stops reading and writing until a retry from the last commit. */
+static void
+hold(struct fl *f)
+{
+	int64_t now = host_now_ms();
+
+	f->fault = 1;
+	f->retry_at = now + f->backoff;
+	f->backoff =
+	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
+}
+
+/*
+ * A commit that must be on disk before going on (leaving an input or an
+ * output): 0 once it is, else the follower holds and retries: -1.
+ */
+static int
+barrier(struct fl *f)
+{
+	if (save(f, -1) == 0)
+		return 0;
+	if (!f->fault)
+		hold(f);
+	return -1;
 }
 
 static void
 fault(struct fl *f, enum follower_event ev, int err, const char *detail)
 {
-	int64_t now = host_now_ms();
-
 	report(f, ev, err, detail);
-	f->fault = 1;
-	f->retry_at = now + f->backoff;
-	f->backoff =
-	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
+	hold(f);
 }
 
 static void
@@ -375,30 +498,68 @@ fits(int fd, const struct state *s)
 
 /*
  * The output bytes past the commit's size: written after the commit,
- * they will be produced again by the replay and must be dropped.
+ * they will be produced again by the replay and must be dropped. *here
+ * is set to 1 if they are in the open output, 0 if in the saved one,
+ * rotated away. A line the rotated file ends without (a write cut short
+ * by a full disk) is not counted: it is written again, whole, to the
+ * open output, instead of being completed across the two files.
  */
 static off_t
-output_surplus(struct fl *f, const struct state *s)
+output_surplus(struct fl *f, const struct state *s, int *here)
 {
 	char dir[4096], name[4096];
 	dev_t dev;
 	ino_t ino;
-	off_t size;
+	off_t size, torn = 0;
 	struct stat sb;
+	int fd;
 
+	*here = 0;
 	if (!s->have_out || output_identity(f->out, &dev, &ino, &size) != 1)
 		return 0;
-	if (dev != s->out_dev || ino != s->out_ino) {
+	*here = dev == s->out_dev && ino == s->out_ino;
+	if (!*here) {
 		/* Rotated away (logrotate) before the reopen was saved. */
 		if (f->out->path == NULL ||
 		    follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
 		    follow_find(dir, s->out_dev, s->out_ino, name,
 		        sizeof(name)) != 1 ||
-		    stat(name, &sb) < 0)
+		    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 			return 0;
-		size = sb.st_size;
+		size = fstat(fd, &sb) == 0 ? sb.st_size : 0;
+		/* Unreadable: nothing is dropped, rather than a torn line. */
+		if (size > s->out_size &&
+		    (torn = output_torn_tail(fd, size - s->out_size)) < 0)
+			torn = size - s->out_size;
+		close(fd);
+		size -= torn;
 	}
 	return size > s->out_size ? size - s->out_size : 0;
+}
+
+/*
+ * 1 if the options that shape the output bytes differ from those the
+ * state s was saved with (told of): the bytes past its size then cannot
+ * be matched, so none are skipped; what was written after the last save
+ * may appear again, in the new form. A state saved at a clean stop has
+ * none.
+ */
+static int
+options_changed(struct fl *f, const struct state *s, off_t surplus)
+{
+	char msg[256];
+
+	if (!s->have_options || s->options == f->o->options)
+		return 0;
+	if (surplus + s->out_skip > 0)
+		snprintf(msg, sizeof(msg),
+		    "%jd bytes written after the last save are not"
+		    " matched; their entries may be written again",
+		    (intmax_t)(surplus + s->out_skip));
+	else
+		snprintf(msg, sizeof(msg), "nothing was written after it");
+	report(f, FOLLOWER_OPTIONS_CHANGED, 0, msg);
+	return 1;
 }
 
 static const char *
@@ -432,8 +593,8 @@ start(struct fl *f, const struct state *s, int quiet)
 	enum follow_start d;
 	char rot[4096];
 	struct stat sb;
-	int fd = -1, rc = 0;
-	off_t at = 0;
+	int fd = -1, rc = 0, here = 0;
+	off_t at = 0, surplus = 0;
 
 	memset(&obs, 0, sizeof(obs));
 	obs.have_state = s != NULL && s->have_input;
@@ -457,6 +618,7 @@ start(struct fl *f, const struct state *s, int quiet)
 	}
 	d = follow_start_decide(&obs);
 	output_skip(f->out, 0);
+	f->skip_here = 0;
 	f->flush_at = -1;
 	switch (d) {
 	case FOLLOW_START_RESUME:
@@ -466,7 +628,12 @@ start(struct fl *f, const struct state *s, int quiet)
 		rc = open_input(f, d == FOLLOW_START_ROTATED ? rot : f->o->path,
 		    s->pos); /* NOLINT(clang-analyzer-core.NullDereference) */
 		if (rc == 0) {
-			output_skip(f->out, output_surplus(f, s));
+			surplus = output_surplus(f, s, &here);
+			/* Changed options: nothing to match, none skipped. */
+			if (!options_changed(f, s, surplus)) {
+				output_skip(f->out, s->out_skip + surplus);
+				f->skip_here = here ? surplus : 0;
+			}
 			f->flush_at = s->flush_at;
 			if (s->have_stamp)
 				seed_stamp(f, &s->stamp, s->pos);
@@ -501,7 +668,9 @@ start(struct fl *f, const struct state *s, int quiet)
 		report(f, FOLLOWER_START, 0, msg);
 	}
 	f->last_line = host_now_ms();
-	save(f, -1);
+	/* The output is written only once the state on disk names it. */
+	if (save(f, -1) != 0 && !f->fault && !out_named(f))
+		hold(f);
 }
 
 /* Gives a line to the joiner; replays a write-ahead flush. */
@@ -573,14 +742,31 @@ read_to_end(struct fl *f)
 	return f->out->err != 0 ? -2 : 0;
 }
 
-/* Writes out what is buffered; a failure starts the recovery. */
+/*
+ * Writes out what is buffered; a failure starts the recovery, except a
+ * reader gone away (EPIPE), which ends follow mode as it ends pipe mode.
+ */
 static int
 flush_out(struct fl *f)
 {
+	int e;
+
 	if (converter_flush(f->c) < 0) {
-		fault(f, FOLLOWER_WRITE_FAILED,
-		    f->out->err != 0 ? f->out->err : errno,
-		    f->out->path != NULL ? f->out->path : "standard output");
+		e = f->out->err != 0 ? f->out->err : errno;
+		if (e == EPIPE) {
+			f->out_gone = 1;
+		} else if (e == ESTALE) {
+			/* The path names another file (rotated): nothing was
+			 * written. From the last commit again, into the file
+			 * the path names, at once. */
+			f->want_reopen = 1;
+			f->quiet_retry = 1;
+			f->fault = 1;
+			f->retry_at = host_now_ms();
+		} else
+			fault(f, FOLLOWER_WRITE_FAILED, e,
+			    f->out->path != NULL ? f->out->path
+			                         : "standard output");
 		return -1;
 	}
 	return 0;
@@ -598,6 +784,9 @@ switch_input(struct fl *f, int truncated)
 	}
 	end_input(f);
 	if (flush_out(f) < 0)
+		return;
+	/* Left only once its end is committed on disk (see the head). */
+	if (!truncated && barrier(f) < 0)
 		return;
 	if (truncated) {
 		if (lseek(f->fd, 0, SEEK_SET) < 0) {
@@ -624,18 +813,38 @@ switch_input(struct fl *f, int truncated)
 	save(f, -1);
 }
 
-/* Output renamed, deleted, or SIGHUP: commit, reopen, commit. */
+/*
+ * Before the output is left while a replay still skips bytes in it: a
+ * line it ends without is not to be completed in the next file, but
+ * written there whole; the skip is shortened by that part.
+ */
+static void
+leave_output(struct fl *f)
+{
+	off_t skip = f->out->skip, here, torn;
+
+	here = skip < f->skip_here ? skip : f->skip_here;
+	if (here > 0 && (torn = output_torn_tail(f->out->fd, here)) > 0)
+		output_skip(f->out, skip - torn);
+	f->skip_here = 0;
+}
+
+/*
+ * Output renamed, deleted, or SIGHUP: commit, reopen, commit; each commit
+ * on disk before going on (see the head), else held and retried.
+ */
 static void
 reopen_output(struct fl *f)
 {
-	if (flush_out(f) < 0)
+	if (flush_out(f) < 0 || barrier(f) < 0)
 		return;
-	save(f, -1);
+	leave_output(f);
 	if (output_reopen(f->out) < 0) {
 		fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
 		return;
 	}
-	save(f, -1);
+	if (!out_named(f))
+		barrier(f);
 }
 
 /* One round: look at the file and the path, and act. 1 if it moved. */
@@ -743,20 +952,39 @@ flush_pending(struct fl *f)
 		save(f, -1);
 }
 
-/* Starts again from the last commit, after a failure. */
+/*
+ * Starts again from the last commit, after a failure, or after the
+ * output was found rotated before a write: then reopened first, once the
+ * commit is on disk, so that the rotated file's surplus is counted.
+ */
 static void
 recover(struct fl *f)
 {
+	int quiet = f->quiet_retry;
+
 	f->out->err = 0;
 	f->out->len = 0;
 	discard_input(f);
 	close_input(f);
 	f->fault = 0;
+	f->quiet_retry = 0;
+	if (f->want_reopen) {
+		if (f->have_commit && !f->commit_saved && write_commit(f) < 0) {
+			hold(f);
+			return;
+		}
+		if (output_reopen(f->out) < 0) {
+			fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
+			return;
+		}
+		f->want_reopen = 0;
+	}
 	if (f->have_commit)
 		start(f, &f->commit, 1);
 	else
 		start(f, f->have_loaded ? &f->loaded : NULL, 1);
-	f->recovering = !f->fault;
+	if (!quiet)
+		f->recovering = !f->fault;
 }
 
 static int64_t
@@ -851,12 +1079,18 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			report(&f, FOLLOWER_STATE_REJECTED, 0, msg);
 		}
 	}
+	if (f.have_loaded) {
+		f.disk = f.loaded;
+		f.have_disk = 1;
+	}
+	/* Each write batch first checks that the path names the file. */
+	output_guard(f.out, 1);
 	start(&f, f.have_loaded ? &f.loaded : NULL, 0);
 
 	for (;;) {
 		int64_t now = host_now_ms();
 
-		if (*o->sig->stop)
+		if (*o->sig->stop || f.out_gone)
 			break;
 		if (o->sig->hup != NULL && *o->sig->hup) {
 			*o->sig->hup = 0;
@@ -865,10 +1099,8 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			} else {
 				/* Perhaps the cure (a new output, space
 				 * made): nothing buffered counts, retry now. */
-				f.out->err = 0;
-				f.out->len = 0;
-				if (output_reopen(f.out) == 0)
-					f.retry_at = now;
+				f.want_reopen = 1;
+				f.retry_at = now;
 			}
 		}
 		if (f.fault) {
@@ -917,10 +1149,11 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		wait_events(&f, host_now_ms());
 	}
 	finish(&f);
+	output_guard(f.out, 0);
 	c->j.emit = f.conv_emit;
 	c->j.ctx = f.conv_ctx;
 	close_input(&f);
 	follow_watch_close(&f.w);
 	reader_free(&f.r);
-	return 0;
+	return f.out_gone ? 1 : 0;
 }

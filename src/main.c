@@ -27,6 +27,7 @@
 #include "reader.h"
 #include "select.h"
 #include "status.h"
+#include "state.h"
 
 #ifndef K2S_VERSION
 #define K2S_VERSION "unknown"
@@ -153,9 +154,11 @@ usage(FILE *f)
 	    "\n"
 	    "Exit status: 0 done; 64 usage; 66 an input missing; 73 output not"
 	    " created;\n"
-	    "74 read or write error. --status: 0 the state fits the files,"
-	    " 1 they moved on\n"
-	    "(rotated, truncated, missing), 65 bad state file, 66 none.\n"
+	    "74 read or write error; 75 the state file is in use; 78 bad host"
+	    " name or TZ.\n"
+	    "--status: 0 the state fits the files, 1 they moved on (rotated,"
+	    " truncated,\n"
+	    "missing), 65 bad state file, 66 none.\n"
 	    "The manual says all of it: man kerio2syslog.\n");
 }
 
@@ -434,6 +437,12 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	case FOLLOWER_RECOVERED:
 		warnx("%s: working again", detail);
 		return;
+	case FOLLOWER_OPTIONS_CHANGED:
+		warnx("the options that shape the output (format, host name,"
+		      " tag, --max-entry, --match, --exclude) changed since"
+		      " the state was saved; resuming at its position: %s",
+		    detail);
+		return;
 	case FOLLOWER_NO_INOTIFY:
 		errno = e;
 		warn("inotify on %s unavailable, checking once a second",
@@ -508,16 +517,51 @@ check_follow_path(const char *path)
 }
 
 /*
+ * A hash of the options that shape the output bytes, kept in the state
+ * so that a restart can tell they changed; sel is the hash of the
+ * --match and --exclude patterns in order.
+ */
+static uint64_t
+options_hash(const struct convert_opts *co, uint64_t sel)
+{
+	char num[64];
+	int n;
+	uint64_t h;
+
+	n = snprintf(num, sizeof(num), "%d %zu", (int)co->format,
+	    co->max_entry);
+	h = state_hash_more(sel, num, n > 0 ? (size_t)n + 1 : 0);
+	h = state_hash_more(h, co->host, strlen(co->host) + 1);
+	return state_hash_more(h, co->tag, strlen(co->tag) + 1);
+}
+
+/*
  * Follow mode: runs until SIGTERM or SIGINT, then dies by that signal
- * once the pending entry is written and the state saved.
+ * once the pending entry is written and the state saved; exits 0 when
+ * the reader of standard output went away.
  */
 static void
 follow_file(struct converter *c, const char *path, const char *state,
-    int from_start, int verbose, const struct convert_signals *sig)
+    int from_start, int verbose, uint64_t options,
+    const struct convert_signals *sig)
 {
 	struct follow_diag fd;
 	struct follower_opts fo;
+	long holder;
+	int rc;
 
+	/* One follower per state file, for its whole life: two would both
+	 * write every entry. The lock is released by the exit. */
+	if (state != NULL && state_lock(state, &holder) < 0) {
+		if (errno == EWOULDBLOCK && holder > 0)
+			errx(EX_TEMPFAIL,
+			    "state file %s is in use by process %ld (%s.lock)",
+			    state, holder, state);
+		if (errno == EWOULDBLOCK)
+			errx(EX_TEMPFAIL, "state file %s is in use (%s.lock)",
+			    state, state);
+		err(EX_CANTCREAT, "cannot lock state file: %s.lock", state);
+	}
 	memset(&fd, 0, sizeof(fd));
 	fd.verbose = verbose;
 	fd.path = path;
@@ -526,16 +570,20 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.path = path;
 	fo.state_path = state;
 	fo.from_start = from_start;
+	fo.options = options;
 	fo.sig = sig;
 	fo.report = on_follow;
 	fo.ctx = &fd;
-	if (follower_run(c, &fo) < 0)
+	rc = follower_run(c, &fo);
+	if (rc < 0)
 		err(EX_OSERR, "follow %s", path);
 	if (verbose)
 		summary(c);
 	if (c->out->err == EINTR)
 		stalled_note(c->out,
 		    state != NULL ? "; the state was not moved past them" : "");
+	if (rc == 1)
+		exit(EX_OK); /* the reader went away, as in pipe mode */
 	die_by_signal(got_stop);
 }
 
@@ -648,6 +696,7 @@ main(int argc, char *argv[])
 	};
 	const char *out_path = NULL, *follow = NULL, *state = NULL;
 	int verbose = 0, from_start = 0, status = 0, show = 0, ch;
+	uint64_t sel_hash = 0;
 	char hostbuf[256];
 	struct converter conv;
 	struct output out;
@@ -700,6 +749,10 @@ main(int argc, char *argv[])
 				    at, msg);
 				exit(EX_USAGE);
 			}
+			sel_hash =
+			    state_hash_more(sel_hash, ch == 'x' ? "x" : "m", 1);
+			sel_hash = state_hash_more(sel_hash, optarg,
+			    strlen(optarg) + 1);
 			break;
 		case OPT_MAX_ENTRY:
 			co.max_entry = (size_t)number(optarg, "--max-entry", 1,
@@ -781,7 +834,8 @@ main(int argc, char *argv[])
 
 	if (follow != NULL) {
 		d.name = follow;
-		follow_file(&conv, follow, state, from_start, verbose, &sig);
+		follow_file(&conv, follow, state, from_start, verbose,
+		    options_hash(&co, sel_hash), &sig);
 	}
 	if (argc == 0) {
 		status = convert_one(&conv, &rd, "-", &d, &sig);

@@ -67,6 +67,29 @@ open_path(const char *path)
 	return open(path, flags, 0640);
 }
 
+/* Remembers which file is open, for the guard. */
+static void
+note_identity(struct output *o)
+{
+	struct stat sb;
+
+	if (fstat(o->fd, &sb) == 0) {
+		o->dev = sb.st_dev;
+		o->ino = sb.st_ino;
+	}
+}
+
+/* 1 if the path names another file than the one open, or none. */
+static int
+path_moved(const struct output *o)
+{
+	struct stat sb;
+
+	if (stat(o->path, &sb) < 0)
+		return errno == ENOENT;
+	return sb.st_dev != o->dev || sb.st_ino != o->ino;
+}
+
 int
 output_open(struct output *o, const char *path, size_t cap)
 {
@@ -87,6 +110,7 @@ output_open(struct output *o, const char *path, size_t cap)
 		errno = e;
 		return -1;
 	}
+	note_identity(o);
 	return 0;
 }
 
@@ -121,6 +145,11 @@ output_flush(struct output *o)
 		memmove(o->buf, o->buf + k, o->len - k);
 		o->len -= k;
 		o->skip -= (off_t)k;
+	}
+	if (o->guard && o->len > 0 && o->path != NULL && path_moved(o)) {
+		o->err = ESTALE;
+		errno = ESTALE;
+		return -1;
 	}
 	while (done < o->len) {
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
@@ -242,6 +271,7 @@ output_reopen(struct output *o)
 	}
 	close(o->fd);
 	o->fd = fd;
+	note_identity(o);
 	return 0;
 }
 
@@ -264,6 +294,47 @@ output_identity(const struct output *o, dev_t *dev, ino_t *ino, off_t *size)
 	*ino = sb.st_ino;
 	*size = sb.st_size;
 	return 1;
+}
+
+off_t
+output_torn_tail(int fd, off_t within)
+{
+	char buf[4096];
+	struct stat sb;
+	off_t end, done = 0;
+
+	if (fstat(fd, &sb) < 0)
+		return -1;
+	end = sb.st_size;
+	if (within > end)
+		within = end;
+	while (done < within) {
+		size_t want = within - done < (off_t)sizeof(buf)
+		    ? (size_t)(within - done)
+		    : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, end - done - (off_t)want);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if ((size_t)n != want) {
+			errno = EIO; /* shrunk meanwhile */
+			return -1;
+		}
+		for (size_t i = want; i > 0; i--) {
+			if (buf[i - 1] == '\n')
+				return done + (off_t)(want - i);
+		}
+		done += (off_t)want;
+	}
+	return within;
+}
+
+void
+output_guard(struct output *o, int on)
+{
+	o->guard = on;
 }
 
 int

@@ -19,6 +19,9 @@ struct output {
 	off_t skip; /* bytes still to drop instead of writing (follow) */
 	volatile sig_atomic_t *stop; /* see output_stop_on */
 	unsigned stalls; /* interruptions without progress while stopping */
+	int guard;  /* check the path before each write (output_guard) */
+	dev_t dev;  /* the open file, for the guard */
+	ino_t ino;
 };
 
 /*
@@ -115,5 +118,21 @@ int output_identity(const struct output *o, dev_t *dev, ino_t *ino,
  * deleted), 0 if it does or the output is standard output.
  */
 int output_moved(const struct output *o);
+
+/*
+ * The length of the last line of the file open at fd if it has no
+ * newline yet (torn: a write cut short), looked for among its last within
+ * bytes only: 0 if the file ends with a newline, within if no newline is
+ * among them. -1 with errno if the file cannot be read.
+ */
+off_t output_torn_tail(int fd, off_t within);
+
+/*
+ * With on set, every write batch first checks that the path still names
+ * the open file: if it does not (rotated), nothing is written and the
+ * flush fails with ESTALE, sticky like any write error, so that the
+ * caller reopens (output_reopen) before anything else is written.
+ */
+void output_guard(struct output *o, int on);
 
 #endif

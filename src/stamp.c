@@ -78,6 +78,16 @@ stamp_key(const struct stamp *st)
 	    st->min * 61 + st->sec;
 }
 
+int
+stamp_valid(const struct stamp *st)
+{
+	return st->year >= STAMP_YEAR_MIN && st->year <= STAMP_YEAR_MAX &&
+	    st->mon >= 1 && st->mon <= 12 && st->mday >= 1 &&
+	    st->mday <= days_in_month(st->year, st->mon) && st->hour >= 0 &&
+	    st->hour <= 23 && st->min >= 0 && st->min <= 59 && st->sec >= 0 &&
+	    st->sec <= 60;
+}
+
 enum stamp_result
 stamp_parse(const char *p, size_t len, struct stamp *st)
 {
@@ -98,13 +108,7 @@ stamp_parse(const char *p, size_t len, struct stamp *st)
 	st->min = digits(p + 16, 2);
 	st->sec = digits(p + 19, 2);
 	st->mon = mon;
-	if (mon == 0 || st->mday < 1 || st->year < 1 || st->hour < 0 ||
-	    st->hour > 23 || st->min < 0 || st->min > 59 || st->sec < 0 ||
-	    st->sec > 60)
-		return STAMP_BAD;
-	if (st->mday > days_in_month(st->year, mon))
-		return STAMP_BAD;
-	return STAMP_VALID;
+	return stamp_valid(st) ? STAMP_VALID : STAMP_BAD;
 }
 
 void

@@ -45,6 +45,16 @@ struct stamp_renderer {
 	long day_offset;
 };
 
+/* The years a stamp may carry: what four digits write, but year 0. */
+#define STAMP_YEAR_MIN 1
+#define STAMP_YEAR_MAX 9999
+
+/*
+ * 1 if st is a date and time stamp_parse() accepts (the one rule, also
+ * for a stamp read back from elsewhere, such as the state file), else 0.
+ */
+int stamp_valid(const struct stamp *st);
+
 /*
  * Parses a Kerio stamp at the start of the len bytes at p. On STAMP_VALID
  * the stamp fills *st and occupies the first STAMP_KERIO_LEN bytes.

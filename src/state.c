@@ -13,23 +13,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
-#define STATE_VERSION 1
+/* Version 2 adds the lines skip and options; version 1 files are read. */
+#define STATE_VERSION 2
 #define STATE_MAX 1024
 
 uint64_t
-state_hash(const void *p, size_t n)
+state_hash_more(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
 
+	if (h == 0)
+		h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < n; i++) {
 		h ^= s[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+uint64_t
+state_hash(const void *p, size_t n)
+{
+	return state_hash_more(0, p, n);
 }
 
 int
@@ -78,6 +87,13 @@ state_format(const struct state *s, char *buf, size_t cap)
 	    (intmax_t)s->out_size);
 	if (n < 0 || (size_t)n >= cap)
 		return 0;
+	m = snprintf(buf + n, cap - (size_t)n,
+	    "skip %jd\n"
+	    "options %d %016" PRIx64 "\n",
+	    (intmax_t)s->out_skip, s->have_options, s->options);
+	if (m < 0 || (size_t)m >= cap - (size_t)n)
+		return 0;
+	n += m;
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -109,7 +125,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
 	uintmax_t dev, ino, odev, oino;
-	intmax_t pos, flush, osize;
+	intmax_t pos, flush, osize, oskip = 0;
 	uint64_t sum;
 	int ver, used = -1;
 
@@ -130,7 +146,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	if (sscanf(line, STATE_MAGIC " %d%n", &ver, &used) != 1 ||
 	    line[used] != '\0')
 		return STATE_TORN;
-	if (ver != STATE_VERSION)
+	if (ver != 1 && ver != STATE_VERSION)
 		return STATE_FOREIGN;
 	/* The checksum line covers every byte before it. */
 	if (n < 2 || end[-1] != '\n')
@@ -172,19 +188,30 @@ state_parse(const char *p, size_t n, struct state *s)
 	        &osize, &used) != 4 ||
 	    line[used] != '\0')
 		goto torn;
+	used = -1;
+	if (ver >= 2 &&
+	    (!next_line(&q, end, line, sizeof(line)) ||
+	        sscanf(line, "skip %jd%n", &oskip, &used) != 1 ||
+	        line[used] != '\0'))
+		goto torn;
+	used = -1;
+	if (ver >= 2 &&
+	    (!next_line(&q, end, line, sizeof(line)) ||
+	        sscanf(line, "options %d %16" SCNx64 "%n", &s->have_options,
+	            &s->options, &used) != 2 ||
+	        line[used] != '\0'))
+		goto torn;
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)
+		goto torn;
+	if (oskip < 0 || (s->have_options & ~1) != 0)
 		goto torn;
 	if (pos < 0 || osize < 0 || flush < -1 ||
 	    s->hash_len > STATE_HASH_SPAN || (off_t)s->hash_len > pos ||
 	    (s->have_input & ~1) != 0 || (s->have_out & ~1) != 0 ||
 	    (s->have_stamp & ~1) != 0)
 		goto torn;
-	if (s->have_stamp &&
-	    (s->stamp.year < 1000 || s->stamp.year > 9999 || s->stamp.mon < 1 ||
-	        s->stamp.mon > 12 || s->stamp.mday < 1 || s->stamp.mday > 31 ||
-	        s->stamp.hour < 0 || s->stamp.hour > 23 || s->stamp.min < 0 ||
-	        s->stamp.min > 59 || s->stamp.sec < 0 || s->stamp.sec > 60))
+	if (s->have_stamp && !stamp_valid(&s->stamp))
 		goto torn;
 	s->in_dev = (dev_t)dev;
 	s->in_ino = (ino_t)ino;
@@ -193,6 +220,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	s->out_dev = (dev_t)odev;
 	s->out_ino = (ino_t)oino;
 	s->out_size = (off_t)osize;
+	s->out_skip = (off_t)oskip;
 	return STATE_OK;
 torn:
 	memset(s, 0, sizeof(*s));
@@ -283,6 +311,59 @@ sync_dir(const char *path)
 	return rc;
 }
 
+/* Reads the process id a lock file holds; 0 if none can be read. */
+static long
+lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n;
+	long pid = 0;
+	int i;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' && pid < 1000000000;
+	     i++)
+		pid = pid * 10 + (buf[i] - '0');
+	return i < n && buf[i] == '\n' ? pid : 0;
+}
+
+int
+state_lock(const char *path, long *holder)
+{
+	char lock[4096], pid[32];
+	int fd, e, n;
+
+	*holder = 0;
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >=
+	    (int)sizeof(lock)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	    0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		if (e == EWOULDBLOCK)
+			*holder = lock_holder(fd);
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	/* The process id is only for the message of a second instance: not
+	 * writing it (a full disk) does not stop a follower, and a torn one
+	 * lacks its newline, so it is read as unknown. */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0)
+		(void)write_all(fd, pid, (size_t)n);
+	return fd;
+}
+
 int
 state_save(const char *path, const struct state *s)
 {
@@ -298,7 +379,12 @@ state_save(const char *path, const struct state *s)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+	/* Under the lock, a file there is a leftover of a crash or planted:
+	 * removed (a link itself, not what it names), then made anew. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -1;
+	fd = open(tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
 	    0600);
 	if (fd < 0)
 		return -1;

@@ -34,6 +34,16 @@ struct state {
 	dev_t out_dev;
 	ino_t out_ino;
 	off_t out_size;
+	/*
+	 * The commit's debts (version 2). out_skip: output bytes that the
+	 * conversion from pos produces first and that are already in an
+	 * earlier output file (rotated away while a replay still skipped):
+	 * dropped before out_size's surplus. options: a hash of the options
+	 * that shape the output bytes (state_hash_more), if have_options.
+	 */
+	off_t out_skip;
+	int have_options;
+	uint64_t options;
 };
 
 enum state_status {
@@ -51,9 +61,20 @@ enum state_status {
 enum state_status state_load(const char *path, struct state *s);
 
 /*
- * Writes s to path atomically: a temporary file beside it, fsync(2),
- * rename(2), fsync of the directory. Returns 0, or -1 with errno (path
- * then still holds the previous state).
+ * Takes the lock of the state file path: path".lock" beside it, locked
+ * with flock(2) for as long as the returned descriptor is open, and
+ * holding the locker's process id. Returns the descriptor, or -1 with
+ * errno: EWOULDBLOCK if another process holds it (*holder is then its
+ * process id, or 0 if unknown), else why the lock file cannot be opened.
+ */
+int state_lock(const char *path, long *holder);
+
+/*
+ * Writes s to path atomically: a temporary file path".tmp" beside it,
+ * created anew (whatever was there is removed, a link is never followed),
+ * fsync(2), rename(2), fsync of the directory. The caller holds the lock
+ * (state_lock). Returns 0, or -1 with errno (path then still holds the
+ * previous state).
  */
 int state_save(const char *path, const struct state *s);
 
@@ -69,6 +90,9 @@ const char *state_status_text(enum state_status st);
 
 /* FNV-1a, 64 bits, of n bytes. */
 uint64_t state_hash(const void *p, size_t n);
+
+/* The FNV-1a hash h continued over n more bytes (h 0: from the start). */
+uint64_t state_hash_more(uint64_t h, const void *p, size_t n);
 
 /*
  * Hashes the min(pos, STATE_HASH_SPAN) bytes of fd before pos into *hash

@@ -230,6 +230,92 @@ test_output_reopen_follows_rename(void **unused)
 	assert_int_equal(file_size(cur), 6);
 }
 
+/*
+ * With the guard, a write batch after a rename writes nothing to the
+ * renamed file: the flush fails with ESTALE until reopened, and then the
+ * bytes go to the file the path names.
+ */
+static void
+test_output_guard_refuses_renamed_file(void **unused)
+{
+	struct output o;
+	char old[256], p[256];
+
+	(void)unused;
+	snprintf(p, sizeof(p), "%s", path("guard.log"));
+	snprintf(old, sizeof(old), "%s", path("guard.log.1"));
+	assert_int_equal(output_open(&o, p, 64), 0);
+	output_guard(&o, 1);
+	assert_int_equal(output_write(&o, "one\n", 4), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(rename(p, old), 0);
+	assert_int_equal(output_write(&o, "two\n", 4), 0);
+	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(errno, ESTALE);
+	assert_int_equal(o.err, ESTALE);
+	assert_int_equal(file_size(old), 4);
+	/* Deleted: the same. */
+	o.err = 0;
+	assert_int_equal(unlink(old), 0);
+	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(errno, ESTALE);
+	/* Reopened: the batch goes to the new file. */
+	o.err = 0;
+	o.len = 0;
+	assert_int_equal(output_reopen(&o), 0);
+	assert_int_equal(output_write(&o, "two\n", 4), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(file_size(p), 4);
+	/* Off: written wherever the descriptor points. */
+	output_guard(&o, 0);
+	assert_int_equal(rename(p, old), 0);
+	assert_int_equal(output_write(&o, "three\n", 6), 0);
+	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(file_size(old), 10);
+	assert_int_equal(output_close(&o), 0);
+}
+
+/* The torn last line of a file, looked for among its last bytes only. */
+static void
+test_output_torn_tail(void **unused)
+{
+	static const struct {
+		const char *text;
+		off_t within, want;
+	} t[] = {
+	    {"", 10, 0},
+	    {"a\n", 2, 0},
+	    {"a\nbc", 4, 2},
+	    {"a\nbc", 2, 2},
+	    {"a\nbc", 1, 1},
+	    {"abc", 3, 3},
+	    {"abc", 100, 3},
+	    {"a\n\n", 1, 0},
+	};
+	char p[256];
+	int fd;
+
+	(void)unused;
+	snprintf(p, sizeof(p), "%s", path("torn"));
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, t[i].text, strlen(t[i].text)),
+		    (ssize_t)strlen(t[i].text));
+		assert_int_equal(output_torn_tail(fd, t[i].within), t[i].want);
+		close(fd);
+	}
+	/* Longer than one read: the newline 10000 bytes back is found. */
+	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(write(fd, "y", 1), 1);
+	assert_int_equal(output_torn_tail(fd, 20000), 10000);
+	assert_int_equal(output_torn_tail(fd, 9000), 9000);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -241,6 +327,8 @@ main(void)
 	    cmocka_unit_test(test_output_link_trusted_table),
 	    cmocka_unit_test(test_output_missing_directory_fails_open),
 	    cmocka_unit_test(test_output_reopen_follows_rename),
+	    cmocka_unit_test(test_output_guard_refuses_renamed_file),
+	    cmocka_unit_test(test_output_torn_tail),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

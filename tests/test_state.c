@@ -54,6 +54,14 @@ put(const char *p, const char *text, size_t n)
 	close(fd);
 }
 
+/* A state file's text: body, then its checksum line, into text. */
+static void
+with_sum(const char *body, char *text, size_t cap)
+{
+	snprintf(text, cap, "%ssum %016llx\n", body,
+	    (unsigned long long)state_hash(body, strlen(body)));
+}
+
 static void
 sample(struct state *s)
 {
@@ -71,6 +79,9 @@ sample(struct state *s)
 	s->out_dev = 2050;
 	s->out_ino = 42;
 	s->out_size = 5000000000LL;
+	s->out_skip = 4000000000LL;
+	s->have_options = 1;
+	s->options = 0x0123456789abcdefULL;
 }
 
 static void
@@ -176,7 +187,7 @@ test_state_foreign_rejected(void **unused)
 	    "",
 	    "{\"pos\": 12}\n",
 	    "kerio2syslog-statefile 1\n",
-	    "kerio2syslog-state 2\ninput 0 0 0 0 0 0\nsum 0\n",
+	    "kerio2syslog-state 3\ninput 0 0 0 0 0 0\nsum 0\n",
 	    "\177ELF\002\001\001",
 	};
 	struct state b;
@@ -195,18 +206,160 @@ test_state_foreign_rejected(void **unused)
 static void
 test_state_checksum_right_values_wrong(void **unused)
 {
-	char text[2048], body[1024];
+	char text[2048];
 	struct state b;
-	int n;
 
 	(void)unused;
 	/* A well-formed file with an impossible stamp is still refused. */
-	n = snprintf(body, sizeof(body),
-	    "kerio2syslog-state 1\ninput 1 1 1 10 10 0000000000000001\n"
-	    "flush -1\nstamp 1 2024 13 1 0 0 0\noutput 0 0 0 0\n");
-	snprintf(text, sizeof(text), "%ssum %016llx\n", body,
-	    (unsigned long long)state_hash(body, (size_t)n));
+	with_sum("kerio2syslog-state 1\ninput 1 1 1 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 13 1 0 0 0\noutput 0 0 0 0\n",
+	    text, sizeof(text));
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+}
+
+/*
+ * One rule for the year: every stamp the parser accepts is saved and
+ * taken back, and a year it refuses is refused in the state too.
+ */
+static void
+test_state_year_range_as_stamp(void **unused)
+{
+	static const struct {
+		const char *text;
+		int valid;
+	} t[] = {
+	    {"[01/Jan/0001 00:00:00]", 1},
+	    {"[29/Feb/0004 12:00:00]", 1},
+	    {"[31/Dec/0999 23:59:59]", 1},
+	    {"[01/Jan/1000 00:00:00]", 1},
+	    {"[31/Dec/9999 23:59:60]", 1},
+	    {"[01/Jan/0000 00:00:00]", 0},
+	    {"[29/Feb/0100 00:00:00]", 0},
+	};
+	struct state a, b;
+	struct stamp st;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		enum stamp_result r = stamp_parse(t[i].text, 22, &st);
+
+		assert_int_equal(r, t[i].valid ? STAMP_VALID : STAMP_BAD);
+		assert_int_equal(stamp_valid(&st), t[i].valid);
+		sample(&a);
+		a.stamp = st;
+		assert_int_equal(state_save(path("year"), &a), 0);
+		assert_int_equal(state_load(path("year"), &b),
+		    t[i].valid ? STATE_OK : STATE_TORN);
+		if (t[i].valid)
+			assert_memory_equal(&a, &b, sizeof(a));
+	}
+	/* Out of the four digits' reach. */
+	sample(&a);
+	a.stamp.year = 10000;
+	assert_int_equal(state_save(path("year"), &a), 0);
+	assert_int_equal(state_load(path("year"), &b), STATE_TORN);
+}
+
+/* A second lock of the same state is refused and names the holder. */
+static void
+test_state_lock_once(void **unused)
+{
+	long holder = -1;
+	int a, b;
+
+	(void)unused;
+	a = state_lock(path("locked"), &holder);
+	assert_true(a >= 0);
+	assert_int_equal(holder, 0);
+	b = state_lock(path("locked"), &holder);
+	assert_int_equal(b, -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	assert_int_equal(holder, (long)getpid());
+	close(a);
+	b = state_lock(path("locked"), &holder);
+	assert_true(b >= 0);
+	close(b);
+}
+
+/*
+ * The temporary file is made anew: a link planted there is removed, not
+ * followed (the file it names stays whole), a crash's leftover too.
+ */
+static void
+test_state_save_tmp_never_followed(void **unused)
+{
+	struct state a, b;
+	char victim[256], text[16];
+	struct stat sb;
+	int fd;
+
+	(void)unused;
+	snprintf(victim, sizeof(victim), "%s", path("victim"));
+	put(victim, "precious\n", 9);
+	assert_int_equal(symlink(victim, path("pl.tmp")), 0);
+	sample(&a);
+	assert_int_equal(state_save(path("pl"), &a), 0);
+	fd = open(victim, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, text, sizeof(text)), 9);
+	close(fd);
+	assert_memory_equal(text, "precious\n", 9);
+	assert_int_equal(lstat(path("pl"), &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(state_load(path("pl"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* A whole file left by a crash before the rename. */
+	put(path("pl.tmp"), "kerio2syslog-state 1\nleft", 25);
+	a.pos = 3;
+	a.hash_len = 3;
+	assert_int_equal(state_save(path("pl"), &a), 0);
+	assert_int_equal(state_load(path("pl"), &b), STATE_OK);
+	assert_int_equal(b.pos, 3);
+}
+
+/* A version 1 file (before skip and options) is still taken. */
+static void
+test_state_version_1_read(void **unused)
+{
+	char text[2048];
+	struct state b;
+
+	(void)unused;
+	with_sum("kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_OK);
+	assert_int_equal(b.pos, 10);
+	assert_int_equal(b.out_size, 77);
+	assert_int_equal(b.out_skip, 0);
+	assert_int_equal(b.have_options, 0);
+	/* The lines of version 2 in a version 1 file: not that file. */
+	with_sum("kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip 0\noptions 0 0000000000000000\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+	/* A negative size or skip is refused. */
+	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip -1\noptions 0 0000000000000000\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 -5\n"
+	         "skip 0\noptions 0 0000000000000000\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+}
+
+/* The hash continued is the hash of the whole. */
+static void
+test_state_hash_more(void **unused)
+{
+	(void)unused;
+	assert_true(state_hash_more(state_hash_more(0, "ab", 2), "cd", 2) ==
+	    state_hash("abcd", 4));
+	assert_true(state_hash_more(0, "", 0) == state_hash("", 0));
 }
 
 static void
@@ -260,6 +413,11 @@ main(void)
 	    cmocka_unit_test(test_state_damaged_byte_rejected),
 	    cmocka_unit_test(test_state_foreign_rejected),
 	    cmocka_unit_test(test_state_checksum_right_values_wrong),
+	    cmocka_unit_test(test_state_year_range_as_stamp),
+	    cmocka_unit_test(test_state_lock_once),
+	    cmocka_unit_test(test_state_save_tmp_never_followed),
+	    cmocka_unit_test(test_state_version_1_read),
+	    cmocka_unit_test(test_state_hash_more),
 	    cmocka_unit_test(test_state_hash_fd),
 	    cmocka_unit_test(test_state_save_fails_cleanly),
 	};

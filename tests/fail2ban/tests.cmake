@@ -5,7 +5,8 @@
 # no ban through DNS (dns, with strace), bans that reach nftables
 # (nftables).
 # Included from tests/CMakeLists.txt.
-foreach(t corpus injection e2e config converter-gaps dns nftables)
+foreach(t corpus injection e2e config converter-gaps dns nftables
+		burst-after-logrotate)
 	string(REPLACE "-" "_" name fail2ban_${t})
 	add_test(NAME ${name}
 		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/fail2ban/${t}.sh
@@ -24,3 +25,4 @@ set_tests_properties(fail2ban_config PROPERTIES TIMEOUT 60)
 # Exit 77: not root, so no namespaces; reported as skipped, not passed.
 set_tests_properties(fail2ban_dns fail2ban_nftables PROPERTIES TIMEOUT 180
 	SKIP_RETURN_CODE 77)
+set_tests_properties(fail2ban_burst_after_logrotate PROPERTIES TIMEOUT 120)

@@ -14,3 +14,14 @@ add_test(NAME follow_process
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog>)
 set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
+
+# Issue 8, holes 6-13: the commit and the output side of exactly once.
+add_test(NAME follow_commit_holes
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog>
+		two_instances state_tmp_symlink save_failed_then_rotate
+		negative_out_size hup_while_skipping flush_at_two_crashes
+		year_range stdout_epipe options_changed enospc_half_line hup_storm
+		fault_sweep)
+set_tests_properties(follow_commit_holes PROPERTIES LABELS follow
+	TIMEOUT 200)

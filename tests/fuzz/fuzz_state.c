@@ -26,7 +26,9 @@ same(const struct state *a, const struct state *b)
 	    a->stamp.mday == b->stamp.mday && a->stamp.hour == b->stamp.hour &&
 	    a->stamp.min == b->stamp.min && a->stamp.sec == b->stamp.sec &&
 	    a->have_out == b->have_out && a->out_dev == b->out_dev &&
-	    a->out_ino == b->out_ino && a->out_size == b->out_size;
+	    a->out_ino == b->out_ino && a->out_size == b->out_size &&
+	    a->out_skip == b->out_skip && a->have_options == b->have_options &&
+	    a->options == b->options;
 }
 
 int
