@@ -137,10 +137,13 @@ if grep -q ERROR "$etc/fail2ban.log"; then
 else
 	ok "no errors in fail2ban's log"
 fi
-if grep -q . "$T/k2s.err"; then
-	not_ok "kerio2syslog complained: $(head -3 "$T/k2s.err")"
+# Its start line is information (printed without -v); anything else is a
+# complaint.
+grep -v ': following .* into ' "$T/k2s.err" >"$T/k2s.complaints"
+if grep -q . "$T/k2s.complaints"; then
+	not_ok "kerio2syslog complained: $(head -3 "$T/k2s.complaints")"
 else
-	ok "kerio2syslog quiet"
+	ok "kerio2syslog quiet but for its start line"
 fi
 stop_all
 f2b_finish
