@@ -107,6 +107,8 @@ struct fl {
 	int have_commit;
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
+	int durable;       /* a commit is on disk (or there is no state) */
+	int unsaved_start; /* an earlier start left only its mark */
 
 	int fault;        /* waiting to start again from the commit */
 	int recovering;   /* started again, not yet caught up */
@@ -259,19 +261,27 @@ save(struct fl *f, off_t flush_at)
 		report(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
 		return 1;
 	}
+	f->durable = 1;
 	return 0;
+}
+
+/* Waits, doubling the wait each time, then starts again from the commit. */
+static void
+back_off(struct fl *f)
+{
+	int64_t now = host_now_ms();
+
+	f->fault = 1;
+	f->retry_at = now + f->backoff;
+	f->backoff =
+	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
 }
 
 static void
 fault(struct fl *f, enum follower_event ev, int err, const char *detail)
 {
-	int64_t now = host_now_ms();
-
 	report(f, ev, err, detail);
-	f->fault = 1;
-	f->retry_at = now + f->backoff;
-	f->backoff =
-	    f->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff * 2;
+	back_off(f);
 }
 
 static void
@@ -434,10 +444,19 @@ start(struct fl *f, const struct state *s, int quiet)
 	int fd = -1, rc = 0;
 	off_t at = 0;
 
+	/* The start is the moment its mark is on disk: a kill from then on
+	 * until the first save leaves the mark, and the next start reads
+	 * from the beginning rather than lose what came meanwhile. */
+	if (!f->durable && state_mark(f->o->state_path) < 0) {
+		fault(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+		return;
+	}
 	memset(&obs, 0, sizeof(obs));
 	obs.have_state = s != NULL && s->have_input;
-	/* A state without input was waiting for the file: from 0. */
-	obs.from_start = f->o->from_start || (s != NULL && !s->have_input);
+	/* A state without input was waiting for the file: from 0; so is a
+	 * start whose position was never saved. */
+	obs.from_start = f->o->from_start || (s != NULL && !s->have_input) ||
+	    f->unsaved_start;
 	obs.path_exists = stat(f->o->path, &sb) == 0 && S_ISREG(sb.st_mode);
 	if (obs.have_state) {
 		if (obs.path_exists && sb.st_dev == s->in_dev &&
@@ -485,6 +504,14 @@ start(struct fl *f, const struct state *s, int quiet)
 		fault(f, FOLLOWER_OPEN_FAILED, errno, f->o->path);
 		return;
 	}
+	/* Nothing is read before the starting position is on disk: a crash
+	 * after reading would otherwise lose all since the start. save()
+	 * has told why it failed. */
+	if (save(f, -1) != 0 && !f->durable) {
+		close_input(f);
+		back_off(f);
+		return;
+	}
 	/* A missing file is told of once, by the first round. */
 	if (d != FOLLOW_START_WAIT &&
 	    (!quiet || d != FOLLOW_START_RESUME || f->out->skip > 0)) {
@@ -495,12 +522,16 @@ start(struct fl *f, const struct state *s, int quiet)
 			    "%s; %jd bytes of its output are already written,"
 			    " not repeated",
 			    start_text(d), (intmax_t)f->out->skip);
+		else if (d == FOLLOW_START_BEGIN && f->unsaved_start)
+			snprintf(msg, sizeof(msg),
+			    "an earlier start was not saved"
+			    " (killed before its first save), starting at its"
+			    " beginning");
 		else
 			snprintf(msg, sizeof(msg), "%s", start_text(d));
 		report(f, FOLLOWER_START, 0, msg);
 	}
 	f->last_line = host_now_ms();
-	save(f, -1);
 }
 
 /* Gives a line to the joiner; replays a write-ahead flush. */
@@ -813,6 +844,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	f.fd = -1;
 	f.flush_at = -1;
 	f.backoff = BACKOFF_MIN_MS;
+	f.durable = o->state_path == NULL;
 	if (reader_init(&f.r, -1, 0, 0) < 0)
 		return -1;
 	if (follow_watch_open(&f.w, o->path) < 0) {
@@ -830,7 +862,20 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	if (o->state_path != NULL) {
 		st = state_load(o->state_path, &f.loaded);
 		e = errno;
+		if (st == STATE_ABSENT) {
+			/* A first run killed within its first save: a whole
+			 * state there is its start; a mark alone says only
+			 * that it started. */
+			enum state_status u =
+			    state_load_unsaved(o->state_path, &f.loaded);
+
+			if (u == STATE_OK)
+				st = STATE_OK;
+			else if (u != STATE_ABSENT)
+				f.unsaved_start = 1;
+		}
 		f.have_loaded = st == STATE_OK;
+		f.durable = f.durable || f.have_loaded;
 		if (st == STATE_ERROR) {
 			char msg[512];
 

@@ -236,6 +236,48 @@ state_load(const char *path, struct state *s)
 	return state_parse(buf, len, s);
 }
 
+/* The temporary file beside path: one name for saving, marking and
+ * loading an unfinished save. */
+static int
+tmp_name(const char *path, char *buf, size_t cap)
+{
+	if (snprintf(buf, cap, "%s.tmp", path) >= (int)cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+enum state_status
+state_load_unsaved(const char *path, struct state *s)
+{
+	char tmp[4096];
+
+	memset(s, 0, sizeof(*s));
+	s->flush_at = -1;
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
+		return STATE_ERROR;
+	return state_load(tmp, s);
+}
+
+int
+state_mark(const char *path)
+{
+	char tmp[4096];
+	int fd;
+
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
+		return -1;
+	/* Never truncated here: a whole state in it is worth more than
+	 * the mark. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return -1;
+	if (close(fd) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 write_all(int fd, const char *p, size_t n)
 {
@@ -294,10 +336,8 @@ state_save(const char *path, const struct state *s)
 		errno = EOVERFLOW;
 		return -1;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
 		return -1;
-	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
 	    0600);
 	if (fd < 0)

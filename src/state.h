@@ -51,6 +51,21 @@ enum state_status {
 enum state_status state_load(const char *path, struct state *s);
 
 /*
+ * Reads the temporary file a save to path left behind when it was cut
+ * short (killed before its rename), into *s. STATE_ABSENT if there is
+ * none; STATE_OK if it holds a whole state (the newest commit); another
+ * status if it holds less (the save was cut before its data was in).
+ */
+enum state_status state_load_unsaved(const char *path, struct state *s);
+
+/*
+ * Creates the temporary file of path, empty, unless it exists: a mark,
+ * before a first start, that a start was attempted; state_save() then
+ * fills it, and a kill before that leaves the mark. 0, or -1 with errno.
+ */
+int state_mark(const char *path);
+
+/*
  * Writes s to path atomically: a temporary file beside it, fsync(2),
  * rename(2), fsync of the directory. Returns 0, or -1 with errno (path
  * then still holds the previous state).

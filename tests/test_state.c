@@ -248,6 +248,33 @@ test_state_save_fails_cleanly(void **unused)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* A first save cut short: its mark, then its whole temporary file, are
+ * found; the mark never clears a whole one. */
+static void
+test_state_unsaved(void **unused)
+{
+	struct state a, b;
+	char text[1024];
+	size_t n;
+
+	(void)unused;
+	assert_int_equal(state_load_unsaved(path("un"), &b), STATE_ABSENT);
+	assert_int_equal(state_mark(path("un")), 0);
+	assert_int_equal(state_load(path("un"), &b), STATE_ABSENT);
+	assert_int_not_equal(state_load_unsaved(path("un"), &b), STATE_OK);
+	assert_int_not_equal(state_load_unsaved(path("un"), &b), STATE_ABSENT);
+	sample(&a);
+	n = state_format(&a, text, sizeof(text));
+	assert_true(n > 0);
+	put(path("un.tmp"), text, n);
+	assert_int_equal(state_mark(path("un")), 0);
+	assert_int_equal(state_load_unsaved(path("un"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* A save fills the mark and takes it away. */
+	assert_int_equal(state_save(path("un"), &a), 0);
+	assert_int_equal(state_load_unsaved(path("un"), &b), STATE_ABSENT);
+}
+
 int
 main(void)
 {
@@ -262,6 +289,7 @@ main(void)
 	    cmocka_unit_test(test_state_checksum_right_values_wrong),
 	    cmocka_unit_test(test_state_hash_fd),
 	    cmocka_unit_test(test_state_save_fails_cleanly),
+	    cmocka_unit_test(test_state_unsaved),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

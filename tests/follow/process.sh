@@ -355,6 +355,84 @@ t_bad_state() {
 	check test "$(seqs "$D/out.log" | wc -l)" -eq 30
 }
 
+# --- Issue 8, the input side: holes 1-5 and 14 ----------------------------
+
+# run_from K N FILES...: K..N each once, in order, and nothing else.
+run_from() {
+	local k=$1 n=$2
+	shift 2
+	seqs "$@" | awk -v k="$k" -v n="$n" '
+		{ if ($1 + 0 != k + c++) { printf "  entry %d is seq %d, want %d\n", c, $1, k + c - 1; bad = 1; exit } }
+		END { if (!bad && c != n - k + 1) { printf "  %d entries, want %d\n", c, n - k + 1; bad = 1 }
+		      exit bad }'
+}
+
+# has N FILES...: entry N is there (the entries before it may not be).
+has() {
+	local n=$1
+	shift
+	seqs "$@" | grep -q "^0*$n\$"
+}
+
+# dies_by_strace SYSCALL: the first run, with no state, killed by
+# SIGKILL at its first SYSCALL; waits until it is dead.
+dies_by_strace() {
+	# In a subshell, so that bash does not tell of the kill.
+	(strace -f -o /dev/null -e trace="$1" \
+	    -e inject="$1":signal=SIGKILL:when=1 "$BIN" --follow "$D/in.log" \
+	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
+	    -H testhost -v 2>>"$D/stderr"; true) 2>/dev/null &
+	local tracer=$!
+	PIDS+=("$tracer")
+	check wait_until 20 eval "! kill -0 $tracer 2>/dev/null" || return 1
+	wait "$tracer" 2>/dev/null
+	return 0
+}
+
+# Hole 14: the first run killed before its first save is on disk, at
+# its first write(2), fsync(2) or rename(2). What was in the file before
+# it started may be read (its start was not recorded: from the
+# beginning), but nothing appended since may be lost or repeated.
+t_crash_before_first_save() {
+	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	local sc base=$D
+	for sc in ${CRASH_SYSCALLS:-write fsync rename}; do
+		D=$base/$sc
+		mkdir -p "$D"
+		gen 1 20 >"$D/in.log"
+		dies_by_strace "$sc" || return 1
+		# Appended after the first run started, before the restart.
+		gen 21 60 >>"$D/in.log"
+		start || return 1
+		check wait_until 15 has 60 "$D/out.log" || { D=$base; return 1; }
+		stop || { D=$base; return 1; }
+		cat "$D/stderr" >>"$base/stderr"
+		if [ "$sc" = write ]; then
+			# The kill came before any byte of the start was
+			# saved: read from the beginning, and said so.
+			check run_from 1 60 "$D/out.log" &&
+			    check grep -q 'earlier start was not saved' "$D/stderr" ||
+			    { D=$base; return 1; }
+		else
+			check run_from 21 60 "$D/out.log" || { D=$base; return 1; }
+		fi
+	done
+	D=$base
+	# A first save that fails is told of, and nothing is read until
+	# the starting position is on disk.
+	gen 1 20 >"$D/in.log"
+	start --state "$D/nodir/state" || return 1
+	check wait_until 10 grep -q "cannot save state to .*nodir" \
+	    "$D/stderr" || return 1
+	gen 21 30 >>"$D/in.log"
+	check test ! -s "$D/out.log" || return 1
+	mkdir "$D/nodir"
+	check wait_until 10 test -s "$D/nodir/state" || return 1
+	gen 31 40 >>"$D/in.log"
+	check wait_until 10 has 40 "$D/out.log" || return 1
+	stop && check run_from 31 40 "$D/out.log"
+}
+
 # A logrotate configuration for $D/out.log: the shipped one if there is
 # one (its path, owner and reload adapted), else our own with create.
 logrotate_conf() {

@@ -14,3 +14,9 @@ add_test(NAME follow_process
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog>)
 set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
+
+# Issue 8, the input side of exactly-once: one scenario per hole.
+add_test(NAME follow_input_holes
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog> crash_before_first_save)
+set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
