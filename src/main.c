@@ -325,6 +325,9 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	case FOLLOWER_RECOVERED:
 		warnx("%s: working again", detail);
 		return;
+	case FOLLOWER_LOST:
+		warnx("%s", detail);
+		return;
 	case FOLLOWER_NO_INOTIFY:
 		errno = e;
 		warn("inotify on %s unavailable, checking once a second",

@@ -78,6 +78,14 @@ state_format(const struct state *s, char *buf, size_t cap)
 	    (intmax_t)s->out_size);
 	if (n < 0 || (size_t)n >= cap)
 		return 0;
+	if (s->have_prev) {
+		m = snprintf(buf + n, cap - (size_t)n,
+		    "prev %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)s->prev_dev,
+		    (uintmax_t)s->prev_ino, s->prev_hash_len, s->prev_hash);
+		if (m < 0 || (size_t)m >= cap - (size_t)n)
+			return 0;
+		n += m;
+	}
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -108,7 +116,7 @@ state_parse(const char *p, size_t n, struct state *s)
 {
 	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
-	uintmax_t dev, ino, odev, oino;
+	uintmax_t dev, ino, odev, oino, pdev, pino;
 	intmax_t pos, flush, osize;
 	uint64_t sum;
 	int ver, used = -1;
@@ -172,6 +180,18 @@ state_parse(const char *p, size_t n, struct state *s)
 	        &osize, &used) != 4 ||
 	    line[used] != '\0')
 		goto torn;
+	/* The input's predecessor: a line of its own, absent if none. */
+	used = -1;
+	if (q != sum_at) {
+		if (!next_line(&q, end, line, sizeof(line)) ||
+		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
+		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
+		    line[used] != '\0' || s->prev_hash_len > STATE_HASH_SPAN)
+			goto torn;
+		s->have_prev = 1;
+		s->prev_dev = (dev_t)pdev;
+		s->prev_ino = (ino_t)pino;
+	}
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)
 		goto torn;

@@ -34,6 +34,15 @@ struct state {
 	dev_t out_dev;
 	ino_t out_ino;
 	off_t out_size;
+	/* The input's predecessor, the file read before it (the newest older
+	 * one when it was opened), to tell which rotated files are newer
+	 * if the input is gone: its device, inode and the hash of its first
+	 * bytes (prev_hash_len: how many, 0: none, identity only). */
+	int have_prev;
+	dev_t prev_dev;
+	ino_t prev_ino;
+	size_t prev_hash_len;
+	uint64_t prev_hash;
 };
 
 enum state_status {

@@ -18,5 +18,7 @@ set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
 # Issue 8, the input side of exactly-once: one scenario per hole.
 add_test(NAME follow_input_holes
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
-		$<TARGET_FILE:kerio2syslog> crash_before_first_save)
+		$<TARGET_FILE:kerio2syslog> two_rotations_stopped
+		two_rotations_paused copytruncate_stopped renumbered_identity
+		truncate_unfinished crash_before_first_save)
 set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
