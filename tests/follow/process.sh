@@ -562,6 +562,36 @@ t_truncate_unfinished() {
 	    check exactly 30 "$D/out.log"
 }
 
+# Hole 5: truncated (copytruncate) and regrown past the read offset
+# between two reads of one round. strace slows each read of the round
+# down, so that the truncation falls between two of them.
+t_truncate_regrow_round() {
+	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	gen 1 40000 >"$D/in.log"
+	gen 50001 100000 >"$D/new"
+	strace -f -o /dev/null -e trace=read \
+	    -e inject=read:delay_exit=150000:when=8..40 "$BIN" --follow \
+	    "$D/in.log" --output "$D/out.log" --state "$D/state" \
+	    --flush-timeout 100 -H testhost -v --from-start 2>>"$D/stderr" &
+	local tracer=$!
+	PIDS+=("$tracer")
+	check wait_until 10 eval 'PID=$(pgrep -P "$tracer")' || return 1
+	PIDS+=("$PID")
+	# The output buffer is written every 128 KiB: the round is under way.
+	check wait_until 20 test -s "$D/out.log" || return 1
+	has 40000 "$D/out.log" && { echo "  round over too soon"; return 1; }
+	cp "$D/in.log" "$D/in.log.1"
+	cat "$D/new" >"$D/in.log"
+	check wait_until 60 eval 'tail -n 1 "$D/out.log" | grep -q seq=0100000' ||
+	    return 1
+	kill -TERM "$PID"
+	wait "$tracer"
+	check run_from 1 40000 <(seqs "$D/out.log" | head -40000 |
+	    sed 's/^/seq=/') &&
+	    check run_from 50001 100000 <(seqs "$D/out.log" |
+	        tail -n +40001 | sed 's/^/seq=/')
+}
+
 # A logrotate configuration for $D/out.log: the shipped one if there is
 # one (its path, owner and reload adapted), else our own with create.
 logrotate_conf() {
