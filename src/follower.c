@@ -27,7 +27,8 @@
  *  - the stamp of the last entry, when a continuation line at P would be
  *    joined under it (an entry resumed after a timeout flush);
  *  - the end of an input (rotation, truncation): a rotated file is read
- *    to its end and then the new file from 0, in a replay as live.
+ *    to its end and then the next file from 0, in a replay as live (see
+ *    "The input over time" below).
  * The crash between writing OUT and saving the state is thus the normal
  * case of the scheme: the bytes after S are regenerated and dropped, and
  * a last line torn by the kill is completed by the rest of its bytes.
@@ -42,10 +43,54 @@
  * under the same stamp, after a restart as without one. Saving only the
  * offset would make that line an orphan: lost.
  *
+ * The input over time. The input is the path and its rotated files in
+ * the path's directory, in the order of their names (follow.h: NAME.1,
+ * NAME.2 ... the higher the older, or dated names, the later the newer);
+ * a file is only ever renamed along that order, or compressed (a new
+ * file with a compression suffix, never read), or deleted, the oldest
+ * first. The saved position names a file by device and inode and by the
+ * hash of the bytes before the offset. At start the file is the one with
+ * both; else the newest with those bytes (the same bytes under a new
+ * identity: a restore, rsync, cp and mv, a device renumbered at boot; or
+ * the copy copytruncate made of the file, which at the path is now
+ * shorter or other bytes). It is read on from the offset, and after it
+ * every readable file newer than it from 0, oldest first, then the path:
+ * one file at a time, each left only once read to its end (and still for
+ * the grace), each commit naming the file read, so a restart anywhere in
+ * that chain goes on where it stopped. Live, the file left is the open
+ * one, found by its inode among the names.
+ *
+ * What cannot be read is proven so, and told in one message naming it:
+ * a compressed file passed over, or a saved file found nowhere (deleted,
+ * compressed, or rewritten in place); then the files newer than it are
+ * those newer than the file read before it, which the commit also
+ * records (its identity and first bytes), or all, if that one is gone
+ * too (the oldest go first). A rotated name is never read through a
+ * symbolic link, nor if it is not a regular file: no file outside the
+ * directory comes into the output. At most FOLLOW_MAX_FILES rotated
+ * files, the newest, are looked at.
+ *
+ * A truncation under the read offset (size below it, or other bytes
+ * before it) is checked once a round and after every read(2) of it: the
+ * bytes of a read after which the bytes before it changed are dropped
+ * unread (a truncation and regrowth between two reads of a round). The
+ * read then goes on in a file beside it that holds the same bytes before
+ * the offset (copytruncate's copy, the unfinished last line included),
+ * then the path from 0; without one, the unfinished last line is taken
+ * as it is, as at a rename, and the file is read from 0.
+ *
+ * The start is the moment its mark (state.c) is on disk, before the
+ * input is looked at; nothing is read before the starting position is
+ * saved, and a failed first save is reported and retried. A first run
+ * killed within its first save leaves the mark, whole (its position) or
+ * not (then the next start reads from the beginning: nothing since the
+ * start is lost, what came before may be read).
+ *
  * Assumptions: nothing else appends to the output, and the conversion
- * options are the same after the restart; a copytruncate'd input loses
+ * options are the same after the restart; rotated files stay in the
+ * input's directory under the names above; a copytruncate'd input loses
  * what was written between the copy and the truncation, as with any
- * reader.
+ * reader, and a copy compressed at once loses what it held unread.
  *
  * Failures (an unreadable input, a full disk) discard what is in memory
  * and start again from the last commit after a back-off, which is the
