@@ -287,8 +287,8 @@ follow_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap)
 }
 
 int
-follow_scan(const char *dir, const char *path, struct follow_file *v,
-    size_t cap)
+follow_scan(const char *dir, const char *path, int link_ok,
+    struct follow_file *v, size_t cap)
 {
 	const char *base = strrchr(path, '/');
 	struct follow_name age;
@@ -332,8 +332,8 @@ follow_scan(const char *dir, const char *path, struct follow_file *v,
 		v[i].size = sb.st_size;
 	}
 	closedir(d);
-	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    strlen(base) < sizeof(v->name)) {
+	if ((link_ok ? stat(path, &sb) : lstat(path, &sb)) == 0 &&
+	    S_ISREG(sb.st_mode) && strlen(base) < sizeof(v->name)) {
 		memset(&v[n], 0, sizeof(v[n]));
 		memcpy(v[n].name, base, strlen(base) + 1);
 		v[n].is_path = 1;

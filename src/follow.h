@@ -104,14 +104,15 @@ struct follow_file {
 
 /*
  * Lists the regular files (never a symbolic link) of dir whose names are
- * rotated names of base, and then the path itself (followed if a link,
- * the user's choice) if it is a regular file; oldest first, the path
- * last; a compressed file beside its uncompressed twin (being compressed)
- * is left out. At most FOLLOW_MAX_FILES rotated files (the newest).
- * Returns the count, or -1 with errno if dir cannot be read.
+ * rotated names of path's last component, and then the path itself if it
+ * is a regular file (through a link only if link_ok: a link the user
+ * gave); oldest first, the path last; a compressed file beside its
+ * uncompressed twin (being compressed) is left out. At most cap - 1
+ * rotated files (the newest). The count, or -1 with errno if dir cannot
+ * be read.
  */
-int follow_scan(const char *dir, const char *path, struct follow_file *v,
-    size_t cap);
+int follow_scan(const char *dir, const char *path, int link_ok,
+    struct follow_file *v, size_t cap);
 
 /* Sorts v oldest first and leaves out compressed twins; the new count. */
 size_t follow_order(struct follow_file *v, size_t n);

@@ -141,7 +141,8 @@ struct fl {
 	size_t prev_hash_len;
 	uint64_t prev_hash;
 	struct follow_file *files; /* FOLLOW_MAX_FILES + 1 */
-	off_t seen_size;           /* size and mtime when the tail last held */
+	int path_link;   /* the path was a symbolic link at start: followed */
+	off_t seen_size; /* size and mtime when the tail last held */
 	struct timespec seen_mtime;
 	char tail[TAIL_SPAN]; /* the bytes just before the read offset */
 	size_t tail_len;
@@ -427,13 +428,16 @@ open_file(const struct fl *f, const struct follow_file *x)
 
 	if (file_path(f, x, p, sizeof(p)) < 0)
 		return -1;
-	fd = open(p, x->is_path ? flags : flags | O_NOFOLLOW);
+	fd = open(p, x->is_path && f->path_link ? flags : flags | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 	    (!x->is_path && (sb.st_dev != x->dev || sb.st_ino != x->ino))) {
+		/* Not a file to read, or no longer the one seen. */
+		int e = S_ISREG(sb.st_mode) ? ESTALE : EINVAL;
+
 		close(fd);
-		errno = ESTALE;
+		errno = e;
 		return -1;
 	}
 	return fd;
@@ -443,8 +447,8 @@ open_file(const struct fl *f, const struct follow_file *x)
 static size_t
 scan(struct fl *f)
 {
-	int n =
-	    follow_scan(f->w.dir, f->o->path, f->files, FOLLOW_MAX_FILES + 1);
+	int n = follow_scan(f->w.dir, f->o->path, f->path_link, f->files,
+	    FOLLOW_MAX_FILES + 1);
 
 	return n < 0 ? 0 : (size_t)n;
 }
@@ -1173,6 +1177,7 @@ int
 follower_run(struct converter *c, const struct follower_opts *o)
 {
 	struct fl f;
+	struct stat sb;
 	enum state_status st;
 	int e;
 
@@ -1184,6 +1189,9 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	f.flush_at = -1;
 	f.backoff = BACKOFF_MIN_MS;
 	f.durable = o->state_path == NULL;
+	/* A link the user gave is followed; one planted later (the path
+	 * replaced by a link to another file) is not. */
+	f.path_link = lstat(o->path, &sb) == 0 && S_ISLNK(sb.st_mode);
 	f.files = calloc(FOLLOW_MAX_FILES + 1, sizeof(*f.files));
 	if (f.files == NULL)
 		return -1;

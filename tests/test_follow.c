@@ -275,7 +275,7 @@ test_follow_scan(void **unused)
 	snprintf(p, sizeof(p), "%s/security.log.5", dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
 	snprintf(p, sizeof(p), "%s/security.log", dir);
-	n = follow_scan(dir, p, v, FOLLOW_MAX_FILES + 1);
+	n = follow_scan(dir, p, 0, v, FOLLOW_MAX_FILES + 1);
 	assert_int_equal(n, 4);
 	assert_string_equal(v[0].name, "security.log.3.gz");
 	assert_true(v[0].age.compressed);
@@ -291,7 +291,7 @@ test_follow_scan(void **unused)
 		close(fd);
 	}
 	snprintf(p, sizeof(p), "%s/security.log", dir);
-	n = follow_scan(dir, p, v, 10);
+	n = follow_scan(dir, p, 0, v, 10);
 	assert_int_equal(n, 10);
 	assert_string_equal(v[0].name, "security.log.11");
 	assert_string_equal(v[8].name, "security.log.1");

@@ -592,6 +592,35 @@ t_truncate_regrow_round() {
 	        tail -n +40001 | sed 's/^/seq=/')
 }
 
+# An attacker plants links and a FIFO as rotated names: nothing outside
+# the directory comes into the output, nothing blocks, nothing is lost.
+t_planted_link() {
+	mkdir -p "$D/elsewhere"
+	printf '[26/Nov/2026 10:00:00] seq=9999999 SECRET\n' >"$D/elsewhere/secret"
+	gen 1 10 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	stop || return 1
+	gen 11 20 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.3"
+	ln -s elsewhere/secret "$D/in.log.2"
+	mkfifo "$D/in.log.1"
+	gen 21 30 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 30 "$D/out.log" || return 1
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.0"
+	ln -sfn elsewhere/secret "$D/in.log"
+	ln -sfn ../elsewhere/secret "$D/in.log.1x"
+	sleep 1.5
+	rm "$D/in.log"
+	gen 41 50 >"$D/in.log"
+	check wait_until 15 have 50 "$D/out.log" || return 1
+	stop || return 1
+	check test "$(grep -c SECRET "$D/out.log")" -eq 0 &&
+	    check exactly 50 "$D/out.log"
+}
+
 # A logrotate configuration for $D/out.log: the shipped one if there is
 # one (its path, owner and reload adapted), else our own with create.
 logrotate_conf() {

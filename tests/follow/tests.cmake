@@ -20,5 +20,6 @@ add_test(NAME follow_input_holes
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog> two_rotations_stopped
 		two_rotations_paused copytruncate_stopped renumbered_identity
-		truncate_unfinished truncate_regrow_round crash_before_first_save)
+		truncate_unfinished truncate_regrow_round crash_before_first_save
+		planted_link)
 set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
