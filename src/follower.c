@@ -729,7 +729,8 @@ start(struct fl *f, const struct state *s, int quiet)
 	case FOLLOW_START_PICK:
 		/* Only decided with obs.have_state, so s is not NULL; the
 		 * analyzer cannot see into follow_start_decide(). */
-		f->have_prev = s->have_prev; /* NOLINT */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
+		f->have_prev = s->have_prev;
 		f->prev_dev = s->prev_dev;
 		f->prev_ino = s->prev_ino;
 		f->prev_hash_len = s->prev_hash_len;
