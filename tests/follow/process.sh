@@ -433,20 +433,40 @@ t_crash_before_first_save() {
 	stop && check run_from 31 40 "$D/out.log"
 }
 
-# Hole 1: two rotations while stopped: the middle file is read too, each
-# file from where it stopped, oldest first. Then a rotated file compressed
-# before it was finished: named as unreadable, the rest read.
-t_two_rotations_stopped() {
-	gen 1 30 >"$D/in.log"
+# first_run N: entries 1..N, read from the start by a follower that is
+# then stopped: a state to restart from.
+first_run() {
+	gen 1 "$1" >"$D/in.log"
 	start --from-start && started || return 1
-	check wait_until 10 have 30 "$D/out.log" || return 1
-	stop || return 1
+	check wait_until 10 have "$1" "$D/out.log" || return 1
+	stop
+}
+
+# rotate_twice: 31..40 appended to the file read, then two rotations:
+# it becomes in.log.2, 41..50 in in.log.1, 51..60 in the new in.log.
+rotate_twice() {
 	gen 31 40 >>"$D/in.log"
 	mv "$D/in.log" "$D/in.log.1"
 	gen 41 50 >"$D/in.log"
 	mv "$D/in.log.1" "$D/in.log.2"
 	mv "$D/in.log" "$D/in.log.1"
 	gen 51 60 >"$D/in.log"
+}
+
+# two_runs A B C D FILE: FILE holds A..B then C..D, each once, in order.
+two_runs() {
+	local n=$(($2 - $1 + 1))
+	check run_from "$1" "$2" <(seqs "$5" | head -n "$n" | sed 's/^/seq=/') &&
+	    check run_from "$3" "$4" <(seqs "$5" | tail -n +$((n + 1)) |
+	        sed 's/^/seq=/')
+}
+
+# Hole 1: two rotations while stopped: the middle file is read too, each
+# file from where it stopped, oldest first. Then a rotated file compressed
+# before it was finished: named as unreadable, the rest read.
+t_two_rotations_stopped() {
+	first_run 30 || return 1
+	rotate_twice
 	start || return 1
 	check wait_until 15 have 60 "$D/out.log" || return 1
 	stop && check exactly 60 "$D/out.log" || return 1
@@ -462,25 +482,16 @@ t_two_rotations_stopped() {
 	check wait_until 15 has 80 "$D/out.log" || return 1
 	stop || return 1
 	check grep -q 'lost.*compressed: in.log.1.gz' "$D/stderr" &&
-	    check run_from 1 60 <(seqs "$D/out.log" | head -60 |
-	        sed 's/^/seq=/') &&
-	    check run_from 71 80 <(seqs "$D/out.log" | tail -n +61 |
-	        sed 's/^/seq=/')
+	    two_runs 1 60 71 80 "$D/out.log"
 }
 
 # Hole 1, live: two rotations while the follower is stopped (SIGSTOP,
 # as a slow output or a long pause would): the middle file is not skipped.
 t_two_rotations_paused() {
-	gen 1 30 >"$D/in.log"
-	start --from-start && started || return 1
-	check wait_until 10 have 30 "$D/out.log" || return 1
+	first_run 30 || return 1
+	start && started || return 1
 	kill -STOP "$PID"
-	gen 31 40 >>"$D/in.log"
-	mv "$D/in.log" "$D/in.log.1"
-	gen 41 50 >"$D/in.log"
-	mv "$D/in.log.1" "$D/in.log.2"
-	mv "$D/in.log" "$D/in.log.1"
-	gen 51 60 >"$D/in.log"
+	rotate_twice
 	kill -CONT "$PID"
 	check wait_until 15 have 60 "$D/out.log" || return 1
 	gen 61 70 >>"$D/in.log"
@@ -490,10 +501,7 @@ t_two_rotations_paused() {
 
 # Hole 2: copytruncate while stopped: the unread entries are in the copy.
 t_copytruncate_stopped() {
-	gen 1 30 >"$D/in.log"
-	start --from-start && started || return 1
-	check wait_until 10 have 30 "$D/out.log" || return 1
-	stop || return 1
+	first_run 30 || return 1
 	gen 31 40 >>"$D/in.log"
 	cp "$D/in.log" "$D/in.log.1"
 	: >"$D/in.log"
@@ -507,10 +515,7 @@ t_copytruncate_stopped() {
 # device renumbered at boot looks the same): recognised by content, the
 # rotated file too. Simulated with cp + mv, which gives a new inode.
 t_renumbered_identity() {
-	gen 1 30 >"$D/in.log"
-	start --from-start && started || return 1
-	check wait_until 10 have 30 "$D/out.log" || return 1
-	stop || return 1
+	first_run 30 || return 1
 	gen 31 40 >>"$D/in.log"
 	cp "$D/in.log" "$D/copy" && mv "$D/copy" "$D/in.log"
 	start || return 1
@@ -588,16 +593,17 @@ t_truncate_regrow_round() {
 	cat "$D/new" >"$D/in.log"
 	check wait_until 60 eval 'tail -n 1 "$D/out.log" | grep -q seq=0100000' ||
 	    return 1
-	# Under strace a SIGTERM is now and then not passed on: again until
-	# the follower is gone.
+	# Under strace a SIGTERM is now and then not passed on, and strace
+	# now and then stays after its follower: again until the follower
+	# is gone (it says so last), then strace too.
 	check wait_until 20 eval \
 	    'kill -TERM "$PID" 2>/dev/null; sleep 0.2; ! kill -0 "$PID" 2>/dev/null' ||
 	    return 1
-	wait "$tracer"
-	check run_from 1 40000 <(seqs "$D/out.log" | head -40000 |
-	    sed 's/^/seq=/') &&
-	    check run_from 50001 100000 <(seqs "$D/out.log" |
-	        tail -n +40001 | sed 's/^/seq=/')
+	wait_until 5 eval '! kill -0 "$tracer" 2>/dev/null' ||
+	    kill -KILL "$tracer" 2>/dev/null
+	wait "$tracer" 2>/dev/null
+	check grep -q 'late continuations$' "$D/stderr" &&
+	    two_runs 1 40000 50001 100000 "$D/out.log"
 }
 
 # An attacker plants links and a FIFO as rotated names: nothing outside
@@ -605,10 +611,7 @@ t_truncate_regrow_round() {
 t_planted_link() {
 	mkdir -p "$D/elsewhere"
 	printf '[26/Nov/2026 10:00:00] seq=9999999 SECRET\n' >"$D/elsewhere/secret"
-	gen 1 10 >"$D/in.log"
-	start --from-start && started || return 1
-	check wait_until 10 have 10 "$D/out.log" || return 1
-	stop || return 1
+	first_run 10 || return 1
 	gen 11 20 >>"$D/in.log"
 	mv "$D/in.log" "$D/in.log.3"
 	ln -s elsewhere/secret "$D/in.log.2"
