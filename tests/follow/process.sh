@@ -374,6 +374,15 @@ has() {
 	seqs "$@" | grep -q "^0*$n\$"
 }
 
+# The strace scenarios count the follower's own system calls: a wrapper
+# (valgrind-ctest.sh runs the program through one) makes other calls.
+traceable() {
+	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	[ "$(head -c 4 "$BIN" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+	echo "  skipped: $BIN is not the program itself (a wrapper)"
+	return 2
+}
+
 # dies_by_strace SYSCALL: the first run, with no state, killed by
 # SIGKILL at its first SYSCALL; waits until it is dead.
 dies_by_strace() {
@@ -394,7 +403,8 @@ dies_by_strace() {
 # it started may be read (its start was not recorded: from the
 # beginning), but nothing appended since may be lost or repeated.
 t_crash_before_first_save() {
-	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
 	local sc base=$D
 	for sc in ${CRASH_SYSCALLS:-write fsync rename}; do
 		D=$base/$sc
@@ -571,7 +581,8 @@ t_truncate_unfinished() {
 # between two reads of one round. strace slows each read of the round
 # down, so that the truncation falls between two of them.
 t_truncate_regrow_round() {
-	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
 	gen 1 40000 >"$D/in.log"
 	gen 50001 100000 >"$D/new"
 	strace -f -o /dev/null -e trace=read \
