@@ -787,14 +787,14 @@ start(struct fl *f, const struct state *s, int quiet)
 		    " repeated",
 		    (intmax_t)f->out->skip);
 	}
-	/* Entries that cannot be read are told of always (once: not again
-	 * by a recovery); a missing file once, by the first round. */
+	/* Entries that cannot be read are told of always (a recovery starts
+	 * from a commit past the last loss told); a missing file once, by
+	 * the first round. */
 	plain = d == FOLLOW_START_PICK && p.resume && !p.content &&
 	    f->files[p.at].is_path;
-	if (loses) {
-		if (!quiet)
-			report(f, FOLLOWER_LOST, 0, msg);
-	} else if (f->fd >= 0 && (!quiet || !plain || f->out->skip > 0)) {
+	if (loses)
+		report(f, FOLLOWER_LOST, 0, msg);
+	else if (f->fd >= 0 && (!quiet || !plain || f->out->skip > 0)) {
 		report(f, FOLLOWER_START, 0, msg);
 	}
 	f->last_line = host_now_ms();
