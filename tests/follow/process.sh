@@ -607,6 +607,41 @@ t_truncate_regrow_round() {
 	stop && two_runs 1 40000 50001 100000 "$D/out.log"
 }
 
+# Hole 1 with dated names (logrotate's dateext): the later, the newer.
+t_dated_rotations() {
+	first_run 30 || return 1
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log-20261125"
+	gen 41 50 >"$D/in.log"
+	mv "$D/in.log" "$D/in.log-20261126"
+	gen 51 60 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+# The file deleted (not rotated) and made again: the older rotated file
+# beside it, never read before, is not read now either (it is older
+# than the file read before; the commit records which that was).
+t_deleted_not_rotated() {
+	printf '[26/Nov/2026 09:00:00] seq=9999999 older, never to be read\n' \
+	    >"$D/in.log.1"
+	first_run 10 || return 1
+	start && started || return 1
+	rm "$D/in.log"
+	gen 11 20 >"$D/in.log"
+	check wait_until 15 have 20 "$D/out.log" || return 1
+	stop || return 1
+	# While stopped: deleted and made again; its rest is told as lost.
+	rm "$D/in.log"
+	gen 21 30 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 30 "$D/out.log" || return 1
+	stop || return 1
+	check grep -q 'saved position .* is in no file' "$D/stderr" &&
+	    check exactly 30 "$D/out.log"
+}
+
 # An attacker plants links and a FIFO as rotated names: nothing outside
 # the directory comes into the output, nothing blocks, nothing is lost.
 t_planted_link() {
