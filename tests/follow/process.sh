@@ -642,6 +642,73 @@ t_deleted_not_rotated() {
 	    check exactly 30 "$D/out.log"
 }
 
+# Hole 3 for real: the file system of the input mounted again from
+# another loop device, so that the device number changes and the inodes
+# stay. Run in a mount namespace of its own (root, unshare and loop
+# devices needed; skipped without them), which takes the mounts along
+# when it ends.
+t_renumbered_device() {
+	if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null ||
+	    ! command -v mkfs.ext4 >/dev/null ||
+	    ! unshare -m true 2>/dev/null; then
+		echo "  skipped: needs root, unshare and mkfs.ext4"
+		return 0
+	fi
+	K2S_IN_NS=1 unshare -m --propagation private \
+	    "$HERE/process.sh" "$BIN" renumbered_device_ns >"$D/inner" 2>&1
+	local rc=$?
+	sed 's/^/  /' "$D/inner" | grep -v '^  ok - '
+	return $rc
+}
+
+t_renumbered_device_ns() {
+	[ -n "${K2S_IN_NS:-}" ] || { echo "  run by renumbered_device"; return 1; }
+	local rc
+	renumbered_device_body
+	rc=$?
+	D=${D%/a}
+	if [ -n "$PID" ]; then
+		kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	umount "$D/a" "$D/b" 2>/dev/null
+	return $rc
+}
+
+renumbered_device_body() {
+	local top=$D i
+	for i in a b; do
+		truncate -s 16M "$top/$i.img" &&
+		    mkfs.ext4 -q -F "$top/$i.img" >/dev/null 2>&1 &&
+		    mkdir "$top/$i" || return 1
+	done
+	if ! mount -o loop "$top/a.img" "$top/a" 2>/dev/null; then
+		echo "  skipped: no loop mount here"
+		return 0
+	fi
+	local dev1 dev2
+	dev1=$(stat -c %d "$top/a")
+	D=$top/a
+	first_run 30 || { D=$top; return 1; }
+	gen 31 40 >>"$D/in.log"
+	D=$top
+	umount "$top/a" || return 1
+	# Another loop device taken first: the next mount gets a new one.
+	mount -o loop "$top/b.img" "$top/b" && mount -o loop "$top/a.img" \
+	    "$top/a" || return 1
+	dev2=$(stat -c %d "$top/a")
+	check test "$dev1" != "$dev2" || return 1
+	D=$top/a
+	start || { D=$top; return 1; }
+	check wait_until 15 have 40 "$D/out.log" || { D=$top; return 1; }
+	stop && check grep -q 'under another device or inode' "$D/stderr" &&
+	    check exactly 40 "$D/out.log"
+	i=$?
+	cp "$D/stderr" "$top/stderr"
+	D=$top
+	return $i
+}
+
 # An attacker plants links and a FIFO as rotated names: nothing outside
 # the directory comes into the output, nothing blocks, nothing is lost.
 t_planted_link() {

@@ -21,5 +21,5 @@ add_test(NAME follow_input_holes
 		$<TARGET_FILE:kerio2syslog> two_rotations_stopped
 		two_rotations_paused copytruncate_stopped renumbered_identity
 		truncate_unfinished truncate_regrow_round crash_before_first_save
-		planted_link dated_rotations deleted_not_rotated)
+		planted_link dated_rotations deleted_not_rotated renumbered_device)
 set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
