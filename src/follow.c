@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -40,19 +41,146 @@ follow_decide(const struct follow_obs *o)
 enum follow_start
 follow_start_decide(const struct follow_start_obs *o)
 {
-	if (o->have_state) {
-		if (o->path_exists && o->path_is_saved)
-			return o->path_fits ? FOLLOW_START_RESUME
-			                    : FOLLOW_START_TRUNCATED;
-		if (o->found_rotated && o->rotated_fits)
-			return FOLLOW_START_ROTATED;
-		/* The saved file is gone (or was rewritten under another
-		 * name): what the path holds now is all new to us. */
-		return o->path_exists ? FOLLOW_START_BEGIN : FOLLOW_START_WAIT;
-	}
+	if (o->have_state)
+		return FOLLOW_START_PICK;
 	if (!o->path_exists)
 		return FOLLOW_START_WAIT;
 	return o->from_start ? FOLLOW_START_BEGIN : FOLLOW_START_END;
+}
+
+static const char *const compressed_ext[] = {".gz", ".bz2", ".xz", ".zst",
+    ".lz4", ".lzma", ".lz", ".Z", ".zip", ".br", ".7z"};
+
+int
+follow_rotated_name(const char *base, const char *name, struct follow_name *n)
+{
+	size_t blen = strlen(base), digits = 0;
+	const char *p, *q;
+
+	if (strncmp(name, base, blen) != 0)
+		return 0;
+	p = name + blen;
+	if ((*p != '.' && *p != '-' && *p != '_') || p[1] < '0' || p[1] > '9')
+		return 0;
+	memset(n, 0, sizeof(*n));
+	/* Digits, and single separators between them (2026-11-26). */
+	for (q = p + 1; *q != '\0'; q++) {
+		if (*q >= '0' && *q <= '9') {
+			if (digits + 1 >= sizeof(n->date))
+				return 0;
+			n->date[digits++] = *q;
+			n->num = n->num * 10 + (uint64_t)(*q - '0');
+		} else if ((*q == '-' || *q == '_' || *q == '.') &&
+		    q[1] >= '0' && q[1] <= '9') {
+			n->dated = 1;
+		} else {
+			break;
+		}
+	}
+	n->date[digits] = '\0';
+	if (digits >= 8)
+		n->dated = 1;
+	if (*q == '\0')
+		return 1;
+	for (size_t i = 0;
+	     i < sizeof(compressed_ext) / sizeof(compressed_ext[0]); i++)
+		if (strcmp(q, compressed_ext[i]) == 0) {
+			n->compressed = 1;
+			return 1;
+		}
+	return 0;
+}
+
+int
+follow_name_cmp(const struct follow_name *a, const struct follow_name *b)
+{
+	size_t la, lb;
+	int c;
+
+	if (a->dated != b->dated)
+		return a->dated ? -1 : 1;
+	if (!a->dated)
+		return a->num > b->num ? -1 : a->num < b->num ? 1 : 0;
+	la = strlen(a->date);
+	lb = strlen(b->date);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	c = strcmp(a->date, b->date);
+	return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+/* Oldest first; the path after every rotated file; of two of the same
+ * age, the compressed one first. */
+static int
+file_cmp(const void *pa, const void *pb)
+{
+	const struct follow_file *a = pa, *b = pb;
+	int c;
+
+	if (a->is_path != b->is_path)
+		return a->is_path ? 1 : -1;
+	c = follow_name_cmp(&a->age, &b->age);
+	if (c != 0)
+		return c;
+	return b->age.compressed - a->age.compressed;
+}
+
+size_t
+follow_order(struct follow_file *v, size_t n)
+{
+	size_t i, k = 0;
+
+	qsort(v, n, sizeof(*v), file_cmp);
+	for (i = 0; i < n; i++) {
+		/* Being compressed: the twin still holds every byte. */
+		if (v[i].age.compressed && !v[i].is_path && i + 1 < n &&
+		    !v[i + 1].is_path && !v[i + 1].age.compressed &&
+		    follow_name_cmp(&v[i].age, &v[i + 1].age) == 0)
+			continue;
+		if (k != i)
+			v[k] = v[i];
+		k++;
+	}
+	return k;
+}
+
+void
+follow_pick(const struct follow_file *v, size_t n, int done,
+    struct follow_pick *p)
+{
+	long saved = -1, ref = -1, i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < (long)n; i++)
+		if (v[i].is_saved && v[i].fits && !v[i].age.compressed)
+			saved = i;
+	if (saved < 0)
+		for (i = (long)n - 1; i >= 0 && saved < 0; i--)
+			if (v[i].fits && !v[i].age.compressed) {
+				saved = i;
+				p->content = 1;
+			}
+	if (saved >= 0 && !done) {
+		p->at = saved;
+		p->resume = 1;
+		p->skip_from = p->skip_to = saved;
+		return;
+	}
+	p->content = 0;
+	p->lost = saved < 0 && !done;
+	ref = saved;
+	if (ref < 0)
+		for (i = 0; i < (long)n; i++)
+			if (v[i].is_prev)
+				ref = i;
+	p->at = -1;
+	for (i = ref + 1; i < (long)n; i++)
+		if (!v[i].age.compressed) {
+			p->at = i;
+			break;
+		}
+	p->skip_from = ref + 1;
+	p->skip_to = p->at >= 0 ? p->at : (long)n;
 }
 
 int
@@ -156,4 +284,63 @@ follow_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap)
 	}
 	closedir(d);
 	return found;
+}
+
+int
+follow_scan(const char *dir, const char *path, int link_ok,
+    struct follow_file *v, size_t cap)
+{
+	const char *base = strrchr(path, '/');
+	struct follow_name age;
+	struct dirent *de;
+	struct stat sb;
+	size_t n = 0, i, oldest;
+	DIR *d;
+
+	base = base != NULL ? base + 1 : path;
+	if (cap == 0 || (d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (!follow_rotated_name(base, de->d_name, &age) ||
+		    strlen(de->d_name) >= sizeof(v->name))
+			continue;
+		/* A link planted as a rotated name is never followed. */
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) <
+		        0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		i = n;
+		if (n == cap - 1) {
+			/* Full (one place kept for the path): the newest
+			 * stay. */
+			oldest = 0;
+			for (i = 1; i < n; i++)
+				if (follow_name_cmp(&v[i].age, &v[oldest].age) <
+				    0)
+					oldest = i;
+			if (follow_name_cmp(&age, &v[oldest].age) <= 0)
+				continue;
+			i = oldest;
+		} else {
+			n++;
+		}
+		memset(&v[i], 0, sizeof(v[i]));
+		memcpy(v[i].name, de->d_name, strlen(de->d_name) + 1);
+		v[i].age = age;
+		v[i].dev = sb.st_dev;
+		v[i].ino = sb.st_ino;
+		v[i].size = sb.st_size;
+	}
+	closedir(d);
+	if ((link_ok ? stat(path, &sb) : lstat(path, &sb)) == 0 &&
+	    S_ISREG(sb.st_mode) && strlen(base) < sizeof(v->name)) {
+		memset(&v[n], 0, sizeof(v[n]));
+		memcpy(v[n].name, base, strlen(base) + 1);
+		v[n].is_path = 1;
+		v[n].dev = sb.st_dev;
+		v[n].ino = sb.st_ino;
+		v[n].size = sb.st_size;
+		n++;
+	}
+	return (int)follow_order(v, n);
 }

@@ -43,28 +43,100 @@ enum follow_action follow_decide(const struct follow_obs *o);
 
 /* What was seen at start, against the saved state. */
 struct follow_start_obs {
-	int have_state;    /* a state file that names an input was loaded */
-	int from_start;    /* --from-start */
-	int path_exists;   /* the path names a regular file */
-	int path_is_saved; /* ... the saved device and inode */
-	int path_fits;     /* ... its size >= saved offset and the bytes
-	                      before the offset hash as saved */
-	int found_rotated; /* the saved inode is another name in the dir */
-	int rotated_fits;  /* ... and fits the saved offset and hash */
+	int have_state;  /* a state file that names an input was loaded */
+	int from_start;  /* --from-start */
+	int path_exists; /* the path names a regular file */
 };
 
 enum follow_start {
-	FOLLOW_START_WAIT,      /* no path: wait for it, then read from 0 */
-	FOLLOW_START_END,       /* no state: from the end of the path */
-	FOLLOW_START_BEGIN,     /* the path from 0 */
-	FOLLOW_START_RESUME,    /* the path from the saved offset */
-	FOLLOW_START_ROTATED,   /* finish the rotated file from the saved
-	                           offset, then the path from 0 */
-	FOLLOW_START_TRUNCATED, /* the saved file, shorter or changed: from 0 */
+	FOLLOW_START_WAIT,  /* no path: wait for it, then read from 0 */
+	FOLLOW_START_END,   /* no state: from the end of the path */
+	FOLLOW_START_BEGIN, /* the path from 0 */
+	FOLLOW_START_PICK,  /* a state: follow_pick() says where */
 };
 
 /* Decides where reading starts. */
 enum follow_start follow_start_decide(const struct follow_start_obs *o);
+
+/*
+ * The input over time: the path and its rotated files beside it, named
+ * as logrotate names them: NAME.1, NAME.2 ... (the higher, the older) or
+ * dated, NAME-20261126 or NAME.2026-11-26 (8 digits or more; the later,
+ * the newer; dated names are taken as older than numbered ones), each
+ * perhaps with a compression suffix (.gz, .bz2, .xz, .zst, ...): those
+ * are never read.
+ */
+struct follow_name {
+	int compressed; /* a compression suffix: never read */
+	int dated;      /* a date rather than a number */
+	uint64_t num;   /* the number, for a numbered name */
+	char date[24];  /* the date's digits, for a dated name */
+};
+
+/*
+ * 1 if name (an entry of the path's directory) is a rotated name of base
+ * (the path's last component), with its age in *n; 0 if not.
+ */
+int follow_rotated_name(const char *base, const char *name,
+    struct follow_name *n);
+
+/* <0 if a is older than b, >0 if newer, 0 if of the same age. */
+int follow_name_cmp(const struct follow_name *a, const struct follow_name *b);
+
+/* Rotated files looked at, at most: the newest are kept. */
+#define FOLLOW_MAX_FILES 64
+
+/* One file that may hold the input's entries, and what was seen of it. */
+struct follow_file {
+	char name[256];         /* the entry's name in the directory */
+	struct follow_name age; /* (the path: newest of all) */
+	int is_path;            /* the path itself, not a rotated name */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	/* Facts for follow_pick(), filled in by the caller: */
+	int is_saved; /* the saved (or open) file, by device and inode */
+	int fits;     /* its bytes before the saved offset are the saved
+	                 ones (and it is that long) */
+	int is_prev;  /* the file read before the saved one (by its first
+	                 bytes, or its device and inode if it had none) */
+};
+
+/*
+ * Lists the regular files (never a symbolic link) of dir whose names are
+ * rotated names of path's last component, and then the path itself if it
+ * is a regular file (through a link only if link_ok: a link the user
+ * gave); oldest first, the path last; a compressed file beside its
+ * uncompressed twin (being compressed) is left out. At most cap - 1
+ * rotated files (the newest). The count, or -1 with errno if dir cannot
+ * be read.
+ */
+int follow_scan(const char *dir, const char *path, int link_ok,
+    struct follow_file *v, size_t cap);
+
+/* Sorts v oldest first and leaves out compressed twins; the new count. */
+size_t follow_order(struct follow_file *v, size_t n);
+
+/* Where to read next, from the files oldest first and their facts. */
+struct follow_pick {
+	long at;     /* the file to read, -1: none (wait for the path) */
+	int resume;  /* 1: at the saved offset (the saved file itself) */
+	int content; /* ... found by its bytes, not device and inode */
+	int lost;    /* the saved file is in none of them: its rest lost */
+	long skip_from, skip_to; /* compressed files passed over [from, to) */
+};
+
+/*
+ * The saved file is the one with its device, inode and bytes, else the
+ * newest with its bytes (a new identity: restore, copy, renumbered
+ * device; or the copy that copytruncate made). Unless done, it is read
+ * on from the saved offset. Otherwise (done, or not found) the next is
+ * the oldest readable file newer than it, or, if it is not found, newer
+ * than the file read before it; if that is not found either, every
+ * readable file is newer (logrotate removes and compresses the oldest).
+ */
+void follow_pick(const struct follow_file *v, size_t n, int done,
+    struct follow_pick *p);
 
 /* inotify on a path's directory and on the open file. */
 struct follow_watch {

@@ -93,13 +93,52 @@
  * under the same stamp, after a restart as without one. Saving only the
  * offset would make that line an orphan: lost.
  *
- * The input over time
+ * The input over time. The input is the path and its rotated files in
+ * the path's directory, in the order of their names (follow.h: NAME.1,
+ * NAME.2 ... the higher the older, or dated names, the later the newer);
+ * a file is only ever renamed along that order, or compressed (a new
+ * file with a compression suffix, never read), or deleted, the oldest
+ * first. The saved position names a file by device and inode and by the
+ * hash of the bytes before the offset. At start the file is the one with
+ * both; else the newest with those bytes (the same bytes under a new
+ * identity: a restore, rsync, cp and mv, a device renumbered at boot; or
+ * the copy copytruncate made of the file, which at the path is now
+ * shorter or other bytes). It is read on from the offset, and after it
+ * every readable file newer than it from 0, oldest first, then the path:
+ * one file at a time, each left only once read to its end (and still for
+ * the grace), each commit naming the file read, so a restart anywhere in
+ * that chain goes on where it stopped. Live, the file left is the open
+ * one, found by its inode among the names.
  *
- * A rotated file is read to its end and then the new file from 0, in a
- * replay as live; when the service was stopped over a rotation, the saved
- * inode is looked for in the input's directory. A copytruncate'd input
- * loses what was written between the copy and the truncation, as with any
- * reader.
+ * What cannot be read is proven so, and told in one message naming it:
+ * a compressed file passed over, or a saved file found nowhere (deleted,
+ * compressed, or rewritten in place); then the files newer than it are
+ * those newer than the file read before it, which the commit also
+ * records (its identity and first bytes), or all, if that one is gone
+ * too (the oldest go first). A rotated name is never read through a
+ * symbolic link, nor if it is not a regular file: no file outside the
+ * directory comes into the output. At most FOLLOW_MAX_FILES rotated
+ * files, the newest, are looked at.
+ *
+ * A truncation under the read offset (size below it, or other bytes
+ * before it) is checked once a round and after every read(2) of it: the
+ * bytes of a read after which the bytes before it changed are dropped
+ * unread (a truncation and regrowth between two reads of a round). The
+ * read then goes on in a file beside it that holds the same bytes before
+ * the offset (copytruncate's copy, the unfinished last line included),
+ * then the path from 0; without one, the unfinished last line is taken
+ * as it is, as at a rename, and the file is read from 0.
+ *
+ * The start is the moment its mark (state.c) is on disk, before the
+ * input is looked at; nothing is read before the starting position is
+ * saved, and a failed first save is reported and retried. A first run
+ * killed within its first save leaves the mark, whole (its position) or
+ * not (then the next start reads from the beginning: nothing since the
+ * start is lost, what came before may be read).
+ *
+ * A copytruncate'd input loses what was written between the copy and the
+ * truncation, as with any reader, and a copy compressed at once loses
+ * what it held unread.
  */
 #include "follower.h"
 
@@ -107,6 +146,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +176,15 @@ struct fl {
 	int fd; /* the file read, -1 while there is none */
 	dev_t dev;
 	ino_t ino;
+	char name[4096]; /* its name when opened: the path, or a rotated one */
+	/* The file read before it (state.h), and room for a directory look. */
+	int have_prev;
+	dev_t prev_dev;
+	ino_t prev_ino;
+	size_t prev_hash_len;
+	uint64_t prev_hash;
+	struct follow_file *files; /* FOLLOW_MAX_FILES + 1 */
+	int path_link;   /* the path was a symbolic link at start: followed */
 	off_t seen_size; /* size and mtime when the tail last held */
 	struct timespec seen_mtime;
 	char tail[TAIL_SPAN]; /* the bytes just before the read offset */
@@ -159,10 +208,12 @@ struct fl {
 	int have_disk;
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
-	off_t skip_here; /* of the output's skip, the bytes past the commit's
+	off_t skip_here;   /* of the output's skip, the bytes past the commit's
 	                    size in the open output (the rest: an older one) */
-	int want_reopen; /* reopen the output before starting again */
-	int quiet_retry; /* the retry is no failure (output moved) */
+	int want_reopen;   /* reopen the output before starting again */
+	int quiet_retry;   /* the retry is no failure (output moved) */
+	int durable;       /* a commit is on disk (or there is no state) */
+	int unsaved_start; /* an earlier start left only its mark */
 
 	int out_gone;     /* the reader of the output went away (EPIPE) */
 	int fault;        /* waiting to start again from the commit */
@@ -274,6 +325,7 @@ write_commit(struct fl *f)
 {
 	if (f->o->state_path == NULL) {
 		f->commit_saved = 1;
+		f->durable = 1;
 		return 0;
 	}
 	if (state_save(f->o->state_path, &f->commit) < 0) {
@@ -281,6 +333,7 @@ write_commit(struct fl *f)
 		return -1;
 	}
 	f->commit_saved = 1;
+	f->durable = 1;
 	f->disk = f->commit;
 	f->have_disk = 1;
 	return 0;
@@ -321,6 +374,11 @@ save(struct fl *f, off_t flush_at)
 			s.have_stamp = 1;
 			s.stamp = f->c->j.cur.stamp;
 		}
+		s.have_prev = f->have_prev;
+		s.prev_dev = f->prev_dev;
+		s.prev_ino = f->prev_ino;
+		s.prev_hash_len = f->prev_hash_len;
+		s.prev_hash = f->prev_hash;
 	}
 	if (output_identity(f->out, &dev, &ino, &size) == 1) {
 		/* The skip still owed is dropped from the front: first the
@@ -436,28 +494,165 @@ note_bytes(struct fl *f, const char *p, size_t n)
 	f->tail_len += n;
 }
 
-/* 1 if the bytes before the read offset are no longer those read. */
+/* 1 if the bytes before off (the read offset as it was when the tail
+ * was last noted) are no longer those read. */
 static int
-tail_changed(struct fl *f)
+tail_changed(struct fl *f, off_t off)
 {
 	char buf[TAIL_SPAN];
 	ssize_t n;
 
 	if (f->tail_len == 0)
 		return 0;
-	n = pread(f->fd, buf, f->tail_len, read_offset(f) - (off_t)f->tail_len);
+	do
+		n = pread(f->fd, buf, f->tail_len, off - (off_t)f->tail_len);
+	while (n < 0 && errno == EINTR);
 	return n != (ssize_t)f->tail_len ||
 	    memcmp(buf, f->tail, f->tail_len) != 0;
 }
 
-/* Opens path at off (-1: at its end) as the input. */
+/* The name of x in the input's directory (the path for the path). */
 static int
-open_input(struct fl *f, const char *path, off_t off)
+file_path(const struct fl *f, const struct follow_file *x, char *buf,
+    size_t cap)
 {
-	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int n = x->is_path ? snprintf(buf, cap, "%s", f->o->path)
+	                   : snprintf(buf, cap, "%s/%s", f->w.dir, x->name);
 
+	if (n < 0 || (size_t)n >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens x for reading. A rotated name is never opened through a link
+ * (one planted there must not bring another file into the output) and
+ * must still be the file seen; nothing but a regular file is read.
+ */
+static int
+open_file(const struct fl *f, const struct follow_file *x)
+{
+	char p[4096];
+	struct stat sb;
+	int fd, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+	if (file_path(f, x, p, sizeof(p)) < 0)
+		return -1;
+	fd = open(p, x->is_path && f->path_link ? flags : flags | O_NOFOLLOW);
 	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (!x->is_path && (sb.st_dev != x->dev || sb.st_ino != x->ino))) {
+		/* Not a file to read, or no longer the one seen. */
+		int e = S_ISREG(sb.st_mode) ? ESTALE : EINVAL;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Looks at the input's directory into f->files; the count (0 if none). */
+static size_t
+scan(struct fl *f)
+{
+	int n = follow_scan(f->w.dir, f->o->path, f->path_link, f->files,
+	    FOLLOW_MAX_FILES + 1);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* The index of the path among the n files, or -1. */
+static long
+path_index(const struct fl *f, size_t n)
+{
+	return n > 0 && f->files[n - 1].is_path ? (long)n - 1 : -1;
+}
+
+/* 1 if x is pos bytes long or more and the min(pos, STATE_HASH_SPAN)
+ * bytes before pos hash to (h, len). */
+static int
+bytes_fit(const struct fl *f, const struct follow_file *x, off_t pos,
+    uint64_t h, size_t len)
+{
+	uint64_t got;
+	size_t n;
+	int fd, ok;
+
+	if (x->size < pos || (fd = open_file(f, x)) < 0)
+		return 0;
+	ok = state_hash_fd(fd, pos, &got, &n) == 0 && got == h && n == len;
+	close(fd);
+	return ok;
+}
+
+/*
+ * The facts follow_pick() needs of the n files: which is (dev, ino);
+ * which hold the bytes before pos that hash to (h, len) (only (dev, ino)
+ * unless by_content; a position 0 proves nothing by content); which is
+ * the file read before.
+ */
+static void
+observe(struct fl *f, size_t n, dev_t dev, ino_t ino, off_t pos, uint64_t h,
+    size_t len, int by_content)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct follow_file *x = &f->files[i];
+
+		x->is_saved = x->dev == dev && x->ino == ino;
+		x->fits = 0;
+		if (!x->age.compressed &&
+		    (x->is_saved || (by_content && len > 0)))
+			x->fits = bytes_fit(f, x, pos, h, len);
+		x->is_prev = 0;
+		if (f->have_prev && f->prev_hash_len == 0)
+			x->is_prev =
+			    x->dev == f->prev_dev && x->ino == f->prev_ino;
+		else if (f->have_prev)
+			x->is_prev = bytes_fit(f, x, (off_t)f->prev_hash_len,
+			    f->prev_hash, f->prev_hash_len);
+	}
+}
+
+/* The file read before files[at] is files[at - 1], the newest older one:
+ * its identity and first bytes. */
+static void
+note_prev(struct fl *f, size_t at)
+{
+	const struct follow_file *x;
+	off_t len;
+	int fd;
+
+	f->have_prev = at > 0;
+	if (at == 0)
+		return;
+	x = &f->files[at - 1];
+	f->prev_dev = x->dev;
+	f->prev_ino = x->ino;
+	f->prev_hash_len = 0;
+	len = x->size < STATE_HASH_SPAN ? x->size : STATE_HASH_SPAN;
+	if ((fd = open_file(f, x)) >= 0) {
+		if (state_hash_fd(fd, len, &f->prev_hash, &f->prev_hash_len) <
+		    0)
+			f->prev_hash_len = 0;
+		close(fd);
+	}
+}
+
+/* Opens files[at] at off (-1: at its end) as the input. */
+static int
+open_input(struct fl *f, size_t at, off_t off)
+{
+	const struct follow_file *x = &f->files[at];
+	char name[sizeof(f->name)];
+	struct stat sb;
+	int fd;
+
+	if (file_path(f, x, name, sizeof(name)) < 0 ||
+	    (fd = open_file(f, x)) < 0)
 		return -1;
 	if (fstat(fd, &sb) < 0 || (off >= 0 && lseek(fd, off, SEEK_SET) < 0) ||
 	    (off < 0 && (off = lseek(fd, 0, SEEK_END)) < 0)) {
@@ -471,29 +666,32 @@ open_input(struct fl *f, const char *path, off_t off)
 	f->fd = fd;
 	f->dev = sb.st_dev;
 	f->ino = sb.st_ino;
+	memcpy(f->name, name, sizeof(name));
 	reader_reset(&f->r, fd, off);
 	f->consumed = off;
 	f->emitted = 0;
 	f->moved_at = 0;
 	f->last_growth = host_now_ms();
 	load_tail(f, off);
-	follow_watch_file(&f->w, path);
+	follow_watch_file(&f->w, f->name);
 	return 0;
 }
 
-/* 1 if fd's size and the hash of the bytes before s->pos fit s. */
+/* Opens the path (looked at in the n files) from 0 or (-1) its end, as
+ * a new input after the newest rotated file. -1 with ENOENT if none. */
 static int
-fits(int fd, const struct state *s)
+open_path(struct fl *f, size_t n, off_t off)
 {
-	struct stat sb;
-	uint64_t h;
-	size_t n;
+	long at = path_index(f, n);
 
-	if (fstat(fd, &sb) < 0 || sb.st_size < s->pos)
-		return 0;
-	if (state_hash_fd(fd, s->pos, &h, &n) < 0)
-		return 0;
-	return h == s->hash && n == s->hash_len;
+	if (at < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (open_input(f, (size_t)at, off) < 0)
+		return -1;
+	note_prev(f, (size_t)at);
+	return 0;
 }
 
 /*
@@ -562,6 +760,71 @@ options_changed(struct fl *f, const struct state *s, off_t surplus)
 	return 1;
 }
 
+/* Names files [from, to) into buf ("a.gz, b.gz"); "" if none. */
+static void
+list_names(const struct fl *f, long from, long to, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (long i = from; i < to && len < cap; i++) {
+		int k = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
+		    f->files[i].name);
+
+		if (k < 0)
+			break;
+		len += (size_t)k;
+	}
+}
+
+/* Appends to the text in buf (cap bytes); a text too long is cut. */
+static void __attribute__((format(printf, 3, 4)))
+append(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * What a pick at start means, into msg; 1 if it loses entries (the saved
+ * file is nowhere, or compressed files are passed over): always told.
+ */
+static int
+pick_text(const struct fl *f, const struct follow_pick *p,
+    const struct state *s, char *msg, size_t cap)
+{
+	const struct follow_file *x = p->at >= 0 ? &f->files[p->at] : NULL;
+	char names[512];
+
+	list_names(f, p->skip_from, p->skip_to, names, sizeof(names));
+	msg[0] = '\0';
+	if (x != NULL && p->resume && x->is_path)
+		append(msg, cap, "resuming at the saved position%s",
+		    p->content ? ", in the same bytes under another device or"
+		                 " inode"
+		               : "");
+	else if (x != NULL && p->resume)
+		append(msg, cap,
+		    "rotated while stopped, finishing %s from the saved"
+		    " position first%s",
+		    x->name, p->content ? " (found by its bytes)" : "");
+	else
+		append(msg, cap,
+		    "%s: the saved position (offset %jd) is in no file of %s"
+		    " any more (deleted, compressed or rewritten): what followed"
+		    " it there is lost; %s%s",
+		    f->o->path, (intmax_t)s->pos, f->w.dir,
+		    x != NULL ? "reading from the start of " : "waiting for ",
+		    x != NULL ? x->name : "the file");
+	if (names[0] != '\0')
+		append(msg, cap, "; not read, compressed: %s", names);
+	return p->lost || names[0] != '\0';
+}
+
 static const char *
 start_text(enum follow_start d)
 {
@@ -572,12 +835,8 @@ start_text(enum follow_start d)
 		return "no state, starting at its end";
 	case FOLLOW_START_BEGIN:
 		return "starting at its beginning";
-	case FOLLOW_START_RESUME:
+	case FOLLOW_START_PICK:
 		return "resuming at the saved position";
-	case FOLLOW_START_ROTATED:
-		return "rotated while stopped, finishing the old file first";
-	case FOLLOW_START_TRUNCATED:
-		return "truncated while stopped, starting at its beginning";
 	}
 	return "";
 }
@@ -590,60 +849,72 @@ static void
 start(struct fl *f, const struct state *s, int quiet)
 {
 	struct follow_start_obs obs;
+	struct follow_pick p;
 	enum follow_start d;
-	char rot[4096];
-	struct stat sb;
-	int fd = -1, rc = 0, here = 0;
-	off_t at = 0, surplus = 0;
+	char msg[1536];
+	int rc = 0, loses = 0, plain, here = 0;
+	off_t surplus = 0;
+	size_t n;
 
+	/* The start is the moment its mark is on disk: a kill from then on
+	 * until the first save leaves the mark, and the next start reads
+	 * from the beginning rather than lose what came meanwhile. */
+	if (!f->durable && state_mark(f->o->state_path) < 0) {
+		fault(f, FOLLOWER_SAVE_FAILED, errno, f->o->state_path);
+		return;
+	}
+	n = scan(f);
 	memset(&obs, 0, sizeof(obs));
 	obs.have_state = s != NULL && s->have_input;
-	/* A state without input was waiting for the file: from 0. */
-	obs.from_start = f->o->from_start || (s != NULL && !s->have_input);
-	obs.path_exists = stat(f->o->path, &sb) == 0 && S_ISREG(sb.st_mode);
-	if (obs.have_state) {
-		if (obs.path_exists && sb.st_dev == s->in_dev &&
-		    sb.st_ino == s->in_ino) {
-			obs.path_is_saved = 1;
-			fd = open(f->o->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-			obs.path_fits = fd >= 0 && fits(fd, s);
-		} else if (follow_find(f->w.dir, s->in_dev, s->in_ino, rot,
-		               sizeof(rot)) == 1) {
-			obs.found_rotated = 1;
-			fd = open(rot, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-			obs.rotated_fits = fd >= 0 && fits(fd, s);
-		}
-		if (fd >= 0)
-			close(fd);
-	}
+	/* A state without input was waiting for the file: from 0; so is a
+	 * start whose position was never saved. */
+	obs.from_start = f->o->from_start || (s != NULL && !s->have_input) ||
+	    f->unsaved_start;
+	obs.path_exists = path_index(f, n) >= 0;
 	d = follow_start_decide(&obs);
 	output_skip(f->out, 0);
 	f->skip_here = 0;
 	f->flush_at = -1;
+	memset(&p, 0, sizeof(p));
+	msg[0] = '\0';
 	switch (d) {
-	case FOLLOW_START_RESUME:
-	case FOLLOW_START_ROTATED:
+	case FOLLOW_START_PICK:
 		/* Only decided with obs.have_state, so s is not NULL; the
 		 * analyzer cannot see into follow_start_decide(). */
-		rc = open_input(f, d == FOLLOW_START_ROTATED ? rot : f->o->path,
-		    s->pos); /* NOLINT(clang-analyzer-core.NullDereference) */
-		if (rc == 0) {
-			surplus = output_surplus(f, s, &here);
-			/* Changed options: nothing to match, none skipped. */
-			if (!options_changed(f, s, surplus)) {
-				output_skip(f->out, s->out_skip + surplus);
-				f->skip_here = here ? surplus : 0;
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
+		f->have_prev = s->have_prev;
+		f->prev_dev = s->prev_dev;
+		f->prev_ino = s->prev_ino;
+		f->prev_hash_len = s->prev_hash_len;
+		f->prev_hash = s->prev_hash;
+		observe(f, n, s->in_dev, s->in_ino, s->pos, s->hash,
+		    s->hash_len, 1);
+		follow_pick(f->files, n, 0, &p);
+		if (p.at < 0) {
+			close_input(f);
+		} else if (p.resume) {
+			rc = open_input(f, (size_t)p.at, s->pos);
+			if (rc == 0) {
+				surplus = output_surplus(f, s, &here);
+				/* Changed options: nothing to match, none
+				 * skipped. */
+				if (!options_changed(f, s, surplus)) {
+					output_skip(f->out,
+					    s->out_skip + surplus);
+					f->skip_here = here ? surplus : 0;
+				}
+				f->flush_at = s->flush_at;
+				if (s->have_stamp)
+					seed_stamp(f, &s->stamp, s->pos);
 			}
-			f->flush_at = s->flush_at;
-			if (s->have_stamp)
-				seed_stamp(f, &s->stamp, s->pos);
+		} else if ((rc = open_input(f, (size_t)p.at, 0)) == 0) {
+			note_prev(f, (size_t)p.at);
 		}
+		loses = pick_text(f, &p, s, msg, sizeof(msg));
 		break;
 	case FOLLOW_START_END:
 	case FOLLOW_START_BEGIN:
-	case FOLLOW_START_TRUNCATED:
-		at = d == FOLLOW_START_END ? -1 : 0;
-		rc = open_input(f, f->o->path, at);
+		rc = open_path(f, n, d == FOLLOW_START_END ? -1 : 0);
 		break;
 	case FOLLOW_START_WAIT:
 		close_input(f);
@@ -653,24 +924,45 @@ start(struct fl *f, const struct state *s, int quiet)
 		fault(f, FOLLOWER_OPEN_FAILED, errno, f->o->path);
 		return;
 	}
-	/* A missing file is told of once, by the first round. */
-	if (d != FOLLOW_START_WAIT &&
-	    (!quiet || d != FOLLOW_START_RESUME || f->out->skip > 0)) {
-		char msg[160];
+	/* Nothing is read before the starting position is on disk: a crash
+	 * after reading would otherwise lose all since the start. save()
+	 * has told why it failed. */
+	if (save(f, -1) != 0) {
+		if (!f->durable) {
+			close_input(f);
+			hold(f);
+			return;
+		}
+		/* The output is written only once the state on disk names
+		 * it (see the head). */
+		if (!f->fault && !out_named(f))
+			hold(f);
+	}
+	if (d != FOLLOW_START_PICK)
+		snprintf(msg, sizeof(msg), "%s", start_text(d));
+	if (d == FOLLOW_START_BEGIN && f->unsaved_start)
+		snprintf(msg, sizeof(msg),
+		    "an earlier start was not saved (killed before its first"
+		    " save), starting at its beginning");
+	if (f->out->skip > 0) {
+		size_t len = strlen(msg);
 
-		if (f->out->skip > 0)
-			snprintf(msg, sizeof(msg),
-			    "%s; %jd bytes of its output are already written,"
-			    " not repeated",
-			    start_text(d), (intmax_t)f->out->skip);
-		else
-			snprintf(msg, sizeof(msg), "%s", start_text(d));
+		snprintf(msg + len, sizeof(msg) - len,
+		    "; %jd bytes of its output are already written, not"
+		    " repeated",
+		    (intmax_t)f->out->skip);
+	}
+	/* Entries that cannot be read are told of always (a recovery starts
+	 * from a commit past the last loss told); a missing file once, by
+	 * the first round. */
+	plain = d == FOLLOW_START_PICK && p.resume && !p.content &&
+	    f->files[p.at].is_path;
+	if (loses)
+		report(f, FOLLOWER_LOST, 0, msg);
+	else if (f->fd >= 0 && (!quiet || !plain || f->out->skip > 0)) {
 		report(f, FOLLOWER_START, 0, msg);
 	}
 	f->last_line = host_now_ms();
-	/* The output is written only once the state on disk names it. */
-	if (save(f, -1) != 0 && !f->fault && !out_named(f))
-		hold(f);
 }
 
 /* Gives a line to the joiner; replays a write-ahead flush. */
@@ -721,6 +1013,13 @@ read_input(struct fl *f)
 		if (read_offset(f) > before) {
 			size_t k = (size_t)(read_offset(f) - before);
 
+			/* Truncated (and regrown) since the bytes before were
+			 * read: these are not the bytes after them. Unread,
+			 * the next round sees the truncation. */
+			if (tail_changed(f, before)) {
+				reader_unread(&f->r, k);
+				return 1;
+			}
 			note_bytes(f, f->r.buf + f->r.end - k, k);
 			got = 1;
 			f->last_growth = host_now_ms();
@@ -772,44 +1071,115 @@ flush_out(struct fl *f)
 	return 0;
 }
 
-/* Leaves the input for the file the path names now, from 0. */
+/* Leaves the input, read to its end, for the next file: the oldest
+ * rotated file newer than it, or the path (follow_pick()). */
 static void
-switch_input(struct fl *f, int truncated)
+switch_input(struct fl *f)
 {
-	int rc = truncated ? 0 : read_to_end(f);
+	struct follow_pick p;
+	char names[512], msg[1024];
+	int rc = read_to_end(f);
+	size_t n;
 
 	if (rc == -1) {
-		fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
+		fault(f, FOLLOWER_READ_FAILED, errno, f->name);
 		return;
 	}
 	end_input(f);
 	if (flush_out(f) < 0)
 		return;
 	/* Left only once its end is committed on disk (see the head). */
-	if (!truncated && barrier(f) < 0)
+	if (barrier(f) < 0)
 		return;
-	if (truncated) {
-		if (lseek(f->fd, 0, SEEK_SET) < 0) {
-			fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
-			return;
-		}
-		reader_reset(&f->r, f->fd, 0);
-		f->consumed = 0;
-		f->tail_len = 0;
-		f->seen_size = -1;
-		report(f, FOLLOWER_TRUNCATED, 0, f->o->path);
+	/* The open file is read to its end: it is the saved file, at 0 as
+	 * far as its bytes go (its identity is sure while it is open). */
+	n = scan(f);
+	observe(f, n, f->dev, f->ino, 0, state_hash("", 0), 0, 0);
+	follow_pick(f->files, n, 1, &p);
+	list_names(f, p.skip_from, p.skip_to, names, sizeof(names));
+	if (names[0] != '\0') {
+		snprintf(msg, sizeof(msg),
+		    "%s: rotated files compressed before they were read, their"
+		    " entries are lost: %s",
+		    f->o->path, names);
+		report(f, FOLLOWER_LOST, 0, msg);
+	}
+	close_input(f);
+	if (p.at < 0) {
+		/* Nothing newer yet: the next rounds open the path. */
+	} else if (open_input(f, (size_t)p.at, 0) < 0) {
+		/* Gone again, or unreadable: the next rounds open the path
+		 * when they can. */
+		if (errno != ENOENT)
+			fault(f, FOLLOWER_OPEN_FAILED, errno, f->o->path);
 	} else {
-		close_input(f);
-		if (open_input(f, f->o->path, 0) < 0) {
-			/* Gone again, or unreadable: the next rounds open it
-			 * when they can. */
-			if (errno != ENOENT)
-				fault(f, FOLLOWER_OPEN_FAILED, errno,
-				    f->o->path);
-		} else {
-			report(f, FOLLOWER_ROTATED, 0, f->o->path);
+		note_prev(f, (size_t)p.at);
+		report(f, FOLLOWER_ROTATED, 0, f->name);
+	}
+	save(f, -1);
+}
+
+/*
+ * The input was truncated (or rewritten) under the read offset. If
+ * another file beside it holds the bytes read so far (copytruncate's
+ * copy), the read goes on there, the unfinished last line included;
+ * then, that copy left as a rotated file, on to the path from 0.
+ * Without one, the unfinished last line is taken as it is (as a rename
+ * does) and the file is read from 0.
+ */
+static void
+truncate_input(struct fl *f)
+{
+	struct follow_pick p;
+	struct line l;
+	char msg[1024];
+	size_t n = scan(f);
+	off_t off = read_offset(f);
+	int fd;
+
+	if (f->tail_len > 0) {
+		observe(f, n, f->dev, f->ino, off,
+		    state_hash(f->tail, f->tail_len), f->tail_len, 1);
+		follow_pick(f->files, n, 0, &p);
+		if (p.at >= 0 && p.resume && !f->files[p.at].is_saved &&
+		    (fd = open_file(f, &f->files[p.at])) >= 0) {
+			if (lseek(fd, off, SEEK_SET) == off) {
+				close(f->fd);
+				f->fd = fd;
+				f->dev = f->files[p.at].dev;
+				f->ino = f->files[p.at].ino;
+				file_path(f, &f->files[p.at], f->name,
+				    sizeof(f->name));
+				reader_switch(&f->r, fd);
+				f->moved_at = 0;
+				f->last_growth = host_now_ms();
+				f->seen_size = -1;
+				follow_watch_file(&f->w, f->name);
+				snprintf(msg, sizeof(msg),
+				    "%s (what was not read yet is in its copy %s,"
+				    " read first)",
+				    f->o->path, f->files[p.at].name);
+				report(f, FOLLOWER_TRUNCATED, 0, msg);
+				return;
+			}
+			close(fd);
 		}
 	}
+	reader_end(&f->r);
+	while (reader_next(&f->r, &l, 1))
+		take_line(f, &l);
+	end_input(f);
+	if (flush_out(f) < 0)
+		return;
+	if (lseek(f->fd, 0, SEEK_SET) < 0) {
+		fault(f, FOLLOWER_READ_FAILED, errno, f->name);
+		return;
+	}
+	reader_reset(&f->r, f->fd, 0);
+	f->consumed = 0;
+	f->tail_len = 0;
+	f->seen_size = -1;
+	report(f, FOLLOWER_TRUNCATED, 0, f->name);
 	save(f, -1);
 }
 
@@ -871,7 +1241,7 @@ round_once(struct fl *f, int64_t now)
 		    (sb.st_size != f->seen_size ||
 		        sb.st_mtim.tv_sec != f->seen_mtime.tv_sec ||
 		        sb.st_mtim.tv_nsec != f->seen_mtime.tv_nsec)) {
-			obs.tail_changed = tail_changed(f);
+			obs.tail_changed = tail_changed(f, obs.read_off);
 			if (!obs.tail_changed && obs.fd_size == obs.read_off) {
 				f->seen_size = sb.st_size;
 				f->seen_mtime = sb.st_mtim;
@@ -896,7 +1266,7 @@ round_once(struct fl *f, int64_t now)
 
 	switch (follow_decide(&obs)) {
 	case FOLLOW_OPEN:
-		if (open_input(f, f->o->path, 0) < 0) {
+		if (open_path(f, scan(f), 0) < 0) {
 			if (errno != ENOENT)
 				fault(f, FOLLOWER_OPEN_FAILED, errno,
 				    f->o->path);
@@ -915,10 +1285,10 @@ round_once(struct fl *f, int64_t now)
 			flush_out(f);
 		return rc == 1;
 	case FOLLOW_TRUNCATED:
-		switch_input(f, 1);
+		truncate_input(f);
 		return 1;
 	case FOLLOW_SWITCH:
-		switch_input(f, 0);
+		switch_input(f);
 		return 1;
 	case FOLLOW_IDLE:
 		if (!obs.have_fd && !f->told_waiting && !f->told_odd) {
@@ -1037,6 +1407,7 @@ int
 follower_run(struct converter *c, const struct follower_opts *o)
 {
 	struct fl f;
+	struct stat sb;
 	enum state_status st;
 	int e;
 
@@ -1047,10 +1418,20 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	f.fd = -1;
 	f.flush_at = -1;
 	f.backoff = BACKOFF_MIN_MS;
-	if (reader_init(&f.r, -1, 0, 0) < 0)
+	f.durable = o->state_path == NULL;
+	/* A link the user gave is followed; one planted later (the path
+	 * replaced by a link to another file) is not. */
+	f.path_link = lstat(o->path, &sb) == 0 && S_ISLNK(sb.st_mode);
+	f.files = calloc(FOLLOW_MAX_FILES + 1, sizeof(*f.files));
+	if (f.files == NULL)
 		return -1;
+	if (reader_init(&f.r, -1, 0, 0) < 0) {
+		free(f.files);
+		return -1;
+	}
 	if (follow_watch_open(&f.w, o->path) < 0) {
 		reader_free(&f.r);
+		free(f.files);
 		return -1;
 	}
 	/* A missing directory is watched once it is there. */
@@ -1064,7 +1445,20 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	if (o->state_path != NULL) {
 		st = state_load(o->state_path, &f.loaded);
 		e = errno;
+		if (st == STATE_ABSENT) {
+			/* A first run killed within its first save: a whole
+			 * state there is its start; a mark alone says only
+			 * that it started. */
+			enum state_status u =
+			    state_load_unsaved(o->state_path, &f.loaded);
+
+			if (u == STATE_OK)
+				st = STATE_OK;
+			else if (u != STATE_ABSENT)
+				f.unsaved_start = 1;
+		}
 		f.have_loaded = st == STATE_OK;
+		f.durable = f.durable || f.have_loaded;
 		if (st == STATE_ERROR) {
 			char msg[512];
 
@@ -1155,5 +1549,6 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	close_input(&f);
 	follow_watch_close(&f.w);
 	reader_free(&f.r);
+	free(f.files);
 	return f.out_gone ? 1 : 0;
 }

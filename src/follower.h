@@ -25,6 +25,8 @@ enum follower_event {
 	FOLLOWER_RECOVERED,       /* detail: back to work after a failure */
 	FOLLOWER_NO_INOTIFY,      /* err: only the stat ticks will notice */
 	FOLLOWER_OPTIONS_CHANGED, /* detail: what the change costs */
+	FOLLOWER_LOST,            /* detail: entries that cannot be read
+	                             (a saved file gone, a compressed one) */
 };
 
 struct follower_opts {

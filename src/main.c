@@ -443,6 +443,9 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		      " the state was saved; resuming at its position: %s",
 		    detail);
 		return;
+	case FOLLOWER_LOST:
+		warnx("%s", detail);
+		return;
 	case FOLLOWER_NO_INOTIFY:
 		errno = e;
 		warn("inotify on %s unavailable, checking once a second",

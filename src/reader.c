@@ -70,6 +70,35 @@ reader_fill(struct reader *r)
 	return n;
 }
 
+void
+reader_unread(struct reader *r, size_t n)
+{
+	/* What earlier calls learnt is of the bytes before the last read. */
+	if (n > r->end - r->pos)
+		n = r->end - r->pos;
+	r->end -= n;
+	if (r->plain_len > r->end - r->pos) {
+		r->plain_len = r->end - r->pos;
+		r->plain_end = 0;
+	}
+	if (r->no_lf > r->end - r->pos)
+		r->no_lf = r->end - r->pos;
+	r->eof = 0;
+}
+
+void
+reader_switch(struct reader *r, int fd)
+{
+	r->fd = fd;
+	r->eof = 0;
+}
+
+void
+reader_end(struct reader *r)
+{
+	r->eof = 1;
+}
+
 off_t
 reader_offset(const struct reader *r)
 {

@@ -70,6 +70,18 @@ ssize_t reader_fill(struct reader *r);
  */
 int reader_next(struct reader *r, struct line *l, int take_partial);
 
+/*
+ * Follow mode's three moves of a file under the reader: forgets the last
+ * n bytes read (they turned out not to belong: the file was truncated
+ * under the read); goes on with fd, which holds the same bytes up to the
+ * end read and whose file offset is there (a copy of the file), keeping
+ * what is buffered; and ends the input at the bytes read, so that a last
+ * line without LF is handed out.
+ */
+void reader_unread(struct reader *r, size_t n);
+void reader_switch(struct reader *r, int fd);
+void reader_end(struct reader *r);
+
 /* Input offset of the first byte not yet handed out. */
 off_t reader_offset(const struct reader *r);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
@@ -94,6 +95,14 @@ state_format(const struct state *s, char *buf, size_t cap)
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
 		return 0;
 	n += m;
+	if (s->have_prev) {
+		m = snprintf(buf + n, cap - (size_t)n,
+		    "prev %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)s->prev_dev,
+		    (uintmax_t)s->prev_ino, s->prev_hash_len, s->prev_hash);
+		if (m < 0 || (size_t)m >= cap - (size_t)n)
+			return 0;
+		n += m;
+	}
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -124,7 +133,7 @@ state_parse(const char *p, size_t n, struct state *s)
 {
 	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
-	uintmax_t dev, ino, odev, oino;
+	uintmax_t dev, ino, odev, oino, pdev, pino;
 	intmax_t pos, flush, osize, oskip = 0;
 	uint64_t sum;
 	int ver, used = -1;
@@ -201,6 +210,18 @@ state_parse(const char *p, size_t n, struct state *s)
 	            &s->options, &used) != 2 ||
 	        line[used] != '\0'))
 		goto torn;
+	/* The input's predecessor: a line of its own, absent if none. */
+	used = -1;
+	if (q != sum_at) {
+		if (!next_line(&q, end, line, sizeof(line)) ||
+		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
+		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
+		    line[used] != '\0' || s->prev_hash_len > STATE_HASH_SPAN)
+			goto torn;
+		s->have_prev = 1;
+		s->prev_dev = (dev_t)pdev;
+		s->prev_ino = (ino_t)pino;
+	}
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)
 		goto torn;
@@ -228,8 +249,17 @@ torn:
 	return STATE_TORN;
 }
 
+static enum state_status load_file(const char *, int, struct state *);
+
 enum state_status
 state_load(const char *path, struct state *s)
+{
+	return load_file(path, 0, s);
+}
+
+/* state_load with more open(2) flags (O_NOFOLLOW). */
+static enum state_status
+load_file(const char *path, int flags, struct state *s)
 {
 	char buf[STATE_MAX + 1];
 	size_t len = 0;
@@ -237,7 +267,8 @@ state_load(const char *path, struct state *s)
 
 	memset(s, 0, sizeof(*s));
 	s->flush_at = -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in its place reads as empty, never waits. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | flags);
 	if (fd < 0)
 		return errno == ENOENT ? STATE_ABSENT : STATE_ERROR;
 	for (;;) {
@@ -262,6 +293,56 @@ state_load(const char *path, struct state *s)
 		return state_parse(buf, len, s) == STATE_FOREIGN ? STATE_FOREIGN
 		                                                 : STATE_TORN;
 	return state_parse(buf, len, s);
+}
+
+/* The temporary file beside path: one name for saving, marking and
+ * loading an unfinished save. */
+static int
+tmp_name(const char *path, char *buf, size_t cap)
+{
+	if (snprintf(buf, cap, "%s.tmp", path) >= (int)cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+enum state_status
+state_load_unsaved(const char *path, struct state *s)
+{
+	char tmp[4096];
+
+	memset(s, 0, sizeof(*s));
+	s->flush_at = -1;
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
+		return STATE_ERROR;
+	/* A link there was planted: not ours, not read. */
+	return load_file(tmp, O_NOFOLLOW, s);
+}
+
+int
+state_mark(const char *path)
+{
+	char tmp[4096];
+	int fd;
+
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
+		return -1;
+	/* Never truncated here: a whole state in it is worth more than
+	 * the mark. A link there was planted: removed, never followed. */
+	fd = open(tmp,
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+	    0600);
+	if (fd < 0 && errno == ELOOP && unlink(tmp) == 0)
+		fd = open(tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+		        O_NOCTTY,
+		    0600);
+	if (fd < 0)
+		return -1;
+	if (close(fd) < 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -364,6 +445,37 @@ state_lock(const char *path, long *holder)
 	return fd;
 }
 
+/*
+ * Opens the temporary file tmp for a save, empty. Under the lock, what is
+ * there is a leftover of a crash (the mark of a first start among them)
+ * or was planted: a regular file of ours with one name is emptied in
+ * place, so that a kill before the new state is in still leaves a mark;
+ * anything else (a link, a hard link to another file, not ours) is
+ * removed, the link itself and not what it names, and made anew.
+ */
+static int
+open_tmp(const char *tmp)
+{
+	struct stat sb;
+	/* O_NONBLOCK: a FIFO planted there must not hold us. */
+	int fd = open(tmp,
+	    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd >= 0) {
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_nlink == 1 && sb.st_uid == geteuid() &&
+		    ftruncate(fd, 0) == 0)
+			return fd;
+		close(fd);
+		fd = -1;
+	}
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -1;
+	return open(tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	    0600);
+}
+
 int
 state_save(const char *path, const struct state *s)
 {
@@ -375,32 +487,21 @@ state_save(const char *path, const struct state *s)
 		errno = EOVERFLOW;
 		return -1;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
 		return -1;
-	}
-	/* Under the lock, a file there is a leftover of a crash or planted:
-	 * removed (a link itself, not what it names), then made anew. */
-	if (unlink(tmp) < 0 && errno != ENOENT)
-		return -1;
-	fd = open(tmp,
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-	    0600);
+	fd = open_tmp(tmp);
 	if (fd < 0)
 		return -1;
+	/* On failure the temporary file stays: before a first state it is
+	 * the mark of state_mark(), and a later save replaces it. */
 	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
-		unlink(tmp);
 		errno = e;
 		return -1;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
-		errno = e;
+	if (close(fd) < 0 || rename(tmp, path) < 0)
 		return -1;
-	}
 	return sync_dir(path);
 }
 

@@ -44,6 +44,15 @@ struct state {
 	off_t out_skip;
 	int have_options;
 	uint64_t options;
+	/* The input's predecessor, the file read before it (the newest older
+	 * one when it was opened), to tell which rotated files are newer
+	 * if the input is gone: its device, inode and the hash of its first
+	 * bytes (prev_hash_len: how many, 0: none, identity only). */
+	int have_prev;
+	dev_t prev_dev;
+	ino_t prev_ino;
+	size_t prev_hash_len;
+	uint64_t prev_hash;
 };
 
 enum state_status {
@@ -68,6 +77,23 @@ enum state_status state_load(const char *path, struct state *s);
  * process id, or 0 if unknown), else why the lock file cannot be opened.
  */
 int state_lock(const char *path, long *holder);
+
+/*
+ * Reads the temporary file a save to path left behind when it was cut
+ * short (killed before its rename), into *s, never through a symbolic
+ * link. STATE_ABSENT if there is none; STATE_OK if it holds a whole state
+ * (the newest commit); another status if it holds less (the save was cut
+ * before its data was in).
+ */
+enum state_status state_load_unsaved(const char *path, struct state *s);
+
+/*
+ * Creates the temporary file of path, empty, unless it exists (never
+ * through a symbolic link): a mark, before a first start, that a start was
+ * attempted; state_save() then replaces it, and a kill before that leaves
+ * the mark. 0, or -1 with errno.
+ */
+int state_mark(const char *path);
 
 /*
  * Writes s to path atomically: a temporary file path".tmp" beside it,

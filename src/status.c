@@ -1,8 +1,8 @@
 /*
  * status: follow mode's state as an administrator reads it. Where reading
- * would start is not decided here but by follow_start_decide(), the rule
- * the follower itself obeys at start, fed with the same observations; so
- * "resumes" here means what the next start will do.
+ * goes on is summarised by status_start_decide() (see status.h): the
+ * follower's own rule (follow_pick) finds more, so "resumes" here is
+ * exact, and "moved" may still resume exactly.
  */
 #include "status.h"
 
@@ -40,11 +40,27 @@ fits_saved(const char *path, const struct state *s, off_t *size)
 	return ok;
 }
 
+enum status_start
+status_start_decide(const struct status_start_obs *o)
+{
+	if (o->have_state) {
+		if (o->path_exists && o->path_is_saved)
+			return o->path_fits ? STATUS_START_RESUME
+			                    : STATUS_START_TRUNCATED;
+		if (o->found_rotated && o->rotated_fits)
+			return STATUS_START_ROTATED;
+		return o->path_exists ? STATUS_START_BEGIN : STATUS_START_WAIT;
+	}
+	if (!o->path_exists)
+		return STATUS_START_WAIT;
+	return o->from_start ? STATUS_START_BEGIN : STATUS_START_END;
+}
+
 void
 status_observe(const char *state_path, const char *path, const char *out_path,
     struct status_obs *o)
 {
-	struct follow_start_obs *so = &o->start;
+	struct status_start_obs *so = &o->start;
 	struct stat sb;
 	char dir[4096];
 
@@ -89,7 +105,7 @@ status_observe(const char *state_path, const char *path, const char *out_path,
 void
 status_decide(const struct status_obs *o, struct status_report *r)
 {
-	const struct follow_start_obs *so = &o->start;
+	const struct status_start_obs *so = &o->start;
 
 	memset(r, 0, sizeof(*r));
 	r->behind = -1;
@@ -107,21 +123,21 @@ status_decide(const struct status_obs *o, struct status_report *r)
 		r->verdict = STATUS_ERROR;
 		return;
 	}
-	r->start = follow_start_decide(so);
+	r->start = status_start_decide(so);
 	switch (r->start) {
-	case FOLLOW_START_RESUME:
+	case STATUS_START_RESUME:
 		r->behind = o->path_size - o->s.pos;
 		break;
-	case FOLLOW_START_ROTATED:
+	case STATUS_START_ROTATED:
 		r->behind = o->rotated_size - o->s.pos +
 		    (so->path_exists ? o->path_size : 0);
 		break;
-	case FOLLOW_START_BEGIN:
-	case FOLLOW_START_TRUNCATED:
+	case STATUS_START_BEGIN:
+	case STATUS_START_TRUNCATED:
 		r->behind = o->path_size;
 		break;
-	case FOLLOW_START_END:
-	case FOLLOW_START_WAIT:
+	case STATUS_START_END:
+	case STATUS_START_WAIT:
 		break;
 	}
 	if (o->have_out_path && o->s.have_out)
@@ -129,7 +145,7 @@ status_decide(const struct status_obs *o, struct status_report *r)
 		    o->out_ino != o->s.out_ino || o->out_size < o->s.out_size;
 	if (!o->s.have_input)
 		r->verdict = STATUS_WAITING;
-	else if (r->start == FOLLOW_START_RESUME && !r->out_moved)
+	else if (r->start == STATUS_START_RESUME && !r->out_moved)
 		r->verdict = STATUS_RESUMES;
 	else
 		r->verdict = STATUS_MOVED;
@@ -199,19 +215,19 @@ verdict_text(const struct status_report *r)
 		return "the state file cannot be read";
 	}
 	switch (r->start) {
-	case FOLLOW_START_ROTATED:
+	case STATUS_START_ROTATED:
 		return "moved: the input was rotated since the state was"
 		       " saved; the old file is finished first";
-	case FOLLOW_START_TRUNCATED:
+	case STATUS_START_TRUNCATED:
 		return "moved: the input was truncated or rewritten since the"
 		       " state was saved; it is read from its start";
-	case FOLLOW_START_BEGIN:
+	case STATUS_START_BEGIN:
 		return "moved: the input is another file than the one saved;"
 		       " it is read from its start";
-	case FOLLOW_START_WAIT:
+	case STATUS_START_WAIT:
 		return "moved: the input is missing";
-	case FOLLOW_START_RESUME:
-	case FOLLOW_START_END:
+	case STATUS_START_RESUME:
+	case STATUS_START_END:
 		break;
 	}
 	return "moved: the output is not the file saved, or is shorter";
@@ -260,7 +276,7 @@ status_format(const struct status_obs *o, const struct status_report *r,
 		if (r->behind >= 0)
 			put(&t, "%-11s %jd bytes\n",
 			    "behind:", (intmax_t)r->behind);
-	} else if (r->start == FOLLOW_START_ROTATED) {
+	} else if (r->start == STATUS_START_ROTATED) {
 		file_line(&t, "input:", path, o->start.path_exists, o->path_dev,
 		    o->path_ino);
 		put(&t,
@@ -272,7 +288,7 @@ status_format(const struct status_obs *o, const struct status_report *r,
 		file_line(&t, "input:", path, o->start.path_exists, o->path_dev,
 		    o->path_ino);
 		put(&t, "%-11s %jd", "position:", (intmax_t)s->pos);
-		if (r->start == FOLLOW_START_RESUME)
+		if (r->start == STATUS_START_RESUME)
 			put(&t, " of %jd bytes\n", (intmax_t)o->path_size);
 		else
 			put(&t, " in the saved file (device %ju, inode %ju)\n",

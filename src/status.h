@@ -15,6 +15,37 @@
 #include "follow.h"
 #include "state.h"
 
+/*
+ * Where follow mode would go on, as status sees it: the saved file at the
+ * path, or under a rotated name (found by device and inode), each with
+ * the saved bytes before the position; else the input moved on. This is a
+ * summary: the follower itself (follow_pick) also finds the saved bytes
+ * under another identity (a restore, a copytruncate copy) and reads every
+ * rotated file in between, so a "moved" here may still resume exactly.
+ */
+struct status_start_obs {
+	int have_state;    /* a state file that names an input was loaded */
+	int from_start;    /* a state saved while waiting: from 0 */
+	int path_exists;   /* the path names a regular file */
+	int path_is_saved; /* ... the saved device and inode */
+	int path_fits;     /* ... its size >= saved offset and the bytes
+	                      before the offset hash as saved */
+	int found_rotated; /* the saved inode is another name in the dir */
+	int rotated_fits;  /* ... and fits the saved offset and hash */
+};
+
+enum status_start {
+	STATUS_START_WAIT,      /* no path: waits for it */
+	STATUS_START_END,       /* no state: from the end of the path */
+	STATUS_START_BEGIN,     /* the path from 0 */
+	STATUS_START_RESUME,    /* the path from the saved offset */
+	STATUS_START_ROTATED,   /* the saved file under a rotated name first */
+	STATUS_START_TRUNCATED, /* the saved file, shorter or changed */
+};
+
+/* Decides status_start from what was seen (a pure function). */
+enum status_start status_start_decide(const struct status_start_obs *o);
+
 /* What was seen: the state file, the followed FILE and the output. */
 struct status_obs {
 	enum state_status loaded; /* state_load's answer */
@@ -22,7 +53,7 @@ struct status_obs {
 	struct state s;           /* valid with STATE_OK */
 	time_t saved_at;          /* the state file's mtime */
 	/* The input, as follow mode's start would see it. */
-	struct follow_start_obs start;
+	struct status_start_obs start;
 	dev_t path_dev;
 	ino_t path_ino;
 	off_t path_size;    /* FILE's size, if it exists */
@@ -48,7 +79,7 @@ enum status_verdict {
 
 struct status_report {
 	enum status_verdict verdict;
-	enum follow_start start; /* where follow mode would start now */
+	enum status_start start; /* where follow mode would go on */
 	off_t behind;            /* bytes of input past the position, or -1
 	                            when unknown */
 	int out_moved;           /* the output is not the saved one, or is

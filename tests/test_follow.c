@@ -68,25 +68,13 @@ static void
 test_follow_start_decide(void **unused)
 {
 	static const struct start_case cases[] = {
-	    {"no state, no file", {0, 0, 0, 0, 0, 0, 0}, FOLLOW_START_WAIT},
-	    {"no state", {0, 0, 1, 0, 0, 0, 0}, FOLLOW_START_END},
-	    {"no state, --from-start", {0, 1, 1, 0, 0, 0, 0},
-	        FOLLOW_START_BEGIN},
-	    {"state fits", {1, 0, 1, 1, 1, 0, 0}, FOLLOW_START_RESUME},
-	    {"state fits, --from-start ignored", {1, 1, 1, 1, 1, 0, 0},
-	        FOLLOW_START_RESUME},
-	    {"same inode, shorter or rewritten", {1, 0, 1, 1, 0, 0, 0},
-	        FOLLOW_START_TRUNCATED},
-	    {"rotated while stopped", {1, 0, 1, 0, 0, 1, 1},
-	        FOLLOW_START_ROTATED},
-	    {"rotated while stopped, no new file", {1, 0, 0, 0, 0, 1, 1},
-	        FOLLOW_START_ROTATED},
-	    {"rotated file rewritten", {1, 0, 1, 0, 0, 1, 0},
-	        FOLLOW_START_BEGIN},
-	    {"saved file gone, new file", {1, 0, 1, 0, 0, 0, 0},
-	        FOLLOW_START_BEGIN},
-	    {"saved file gone, no file", {1, 0, 0, 0, 0, 0, 0},
-	        FOLLOW_START_WAIT},
+	    {"no state, no file", {0, 0, 0}, FOLLOW_START_WAIT},
+	    {"no state", {0, 0, 1}, FOLLOW_START_END},
+	    {"no state, --from-start", {0, 1, 1}, FOLLOW_START_BEGIN},
+	    {"state: follow_pick says", {1, 0, 1}, FOLLOW_START_PICK},
+	    {"state, --from-start ignored", {1, 1, 1}, FOLLOW_START_PICK},
+	    {"state, no file: perhaps a rotated one", {1, 0, 0},
+	        FOLLOW_START_PICK},
 	};
 
 	(void)unused;
@@ -97,6 +85,219 @@ test_follow_start_decide(void **unused)
 			fail_msg("%s: got %d, want %d", cases[i].what, got,
 			    cases[i].want);
 	}
+}
+
+struct name_case {
+	const char *name;
+	int rotated, compressed, dated;
+	uint64_t num;
+	const char *date;
+};
+
+static void
+test_follow_rotated_name(void **unused)
+{
+	static const struct name_case cases[] = {
+	    {"security.log.1", 1, 0, 0, 1, "1"},
+	    {"security.log.12", 1, 0, 0, 12, "12"},
+	    {"security.log.2.gz", 1, 1, 0, 2, "2"},
+	    {"security.log.3.zst", 1, 1, 0, 3, "3"},
+	    {"security.log-20261126", 1, 0, 1, 0, "20261126"},
+	    {"security.log-20261126.xz", 1, 1, 1, 0, "20261126"},
+	    {"security.log.2026-11-26", 1, 0, 1, 0, "20261126"},
+	    {"security.log_2026-11-26-13", 1, 0, 1, 0, "2026112613"},
+	    {"security.log", 0, 0, 0, 0, ""},
+	    {"security.log.", 0, 0, 0, 0, ""},
+	    {"security.log.old", 0, 0, 0, 0, ""},
+	    {"security.log.1.tmp", 0, 0, 0, 0, ""},
+	    {"security.log.1.gz.swp", 0, 0, 0, 0, ""},
+	    {"security.logger.1", 0, 0, 0, 0, ""},
+	    {"debug.log.1", 0, 0, 0, 0, ""},
+	    {"security.log.1-", 0, 0, 0, 0, ""},
+	    {"security.log.123456789012345678901234567890", 0, 0, 0, 0, ""},
+	};
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct name_case *c = &cases[i];
+		struct follow_name n;
+		int got = follow_rotated_name("security.log", c->name, &n);
+
+		if (got != c->rotated)
+			fail_msg("%s: rotated %d, want %d", c->name, got,
+			    c->rotated);
+		if (!got)
+			continue;
+		if (n.compressed != c->compressed || n.dated != c->dated ||
+		    strcmp(n.date, c->date) != 0 ||
+		    (!c->dated && n.num != c->num))
+			fail_msg("%s: compressed %d dated %d num %ju date %s",
+			    c->name, n.compressed, n.dated, (uintmax_t)n.num,
+			    n.date);
+	}
+}
+
+/* Files named as in a directory, for the order and the pick. */
+static size_t
+files(struct follow_file *v, const char *const *names, size_t n)
+{
+	memset(v, 0, n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(v[i].name, sizeof(v[i].name), "%s", names[i]);
+		if (strcmp(names[i], "security.log") == 0)
+			v[i].is_path = 1;
+		else
+			assert_true(follow_rotated_name("security.log",
+			    names[i], &v[i].age));
+		v[i].ino = 100 + i;
+	}
+	return n;
+}
+
+static void
+test_follow_order(void **unused)
+{
+	static const char *const in[] = {"security.log", "security.log.1",
+	    "security.log.10", "security.log.2.gz", "security.log.2",
+	    "security.log-20261120", "security.log.3.gz",
+	    "security.log-20261126.gz"};
+	static const char *const want[] = {"security.log-20261120",
+	    "security.log-20261126.gz", "security.log.10", "security.log.3.gz",
+	    "security.log.2", "security.log.1", "security.log"};
+	struct follow_file v[8];
+	size_t n;
+
+	(void)unused;
+	n = follow_order(v, files(v, in, 8));
+	assert_int_equal(n, 7); /* security.log.2.gz: its twin is there */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, want[i]) != 0)
+			fail_msg("%zu: %s, want %s", i, v[i].name, want[i]);
+}
+
+/*
+ * The pick over a directory like this one, oldest first:
+ *   0 .4.gz  1 .3  2 .2.gz  3 .1  4 the path
+ * Facts per file as flags: S is_saved, F fits, P is_prev.
+ */
+struct pick_case {
+	const char *what;
+	const char *facts[5];
+	int done;
+	long at;
+	int resume, content, lost;
+	long skip_from, skip_to;
+};
+
+static void
+test_follow_pick(void **unused)
+{
+	static const char *const names[] = {"security.log.4.gz",
+	    "security.log.3", "security.log.2.gz", "security.log.1",
+	    "security.log"};
+	static const struct pick_case cases[] = {
+	    {"resume the path", {"", "", "", "P", "SF"}, 0, 4, 1, 0, 0, 4, 4},
+	    {"rotated while stopped", {"", "", "", "SF", ""}, 0, 3, 1, 0, 0, 3,
+	        3},
+	    {"two rotations: the older one first", {"", "SF", "", "", ""}, 0, 1,
+	        1, 0, 0, 1, 1},
+	    {"left it: the next, over a compressed one", {"", "SF", "", "", ""},
+	        1, 3, 0, 0, 0, 2, 3},
+	    {"left the newest rotated: the path", {"", "", "", "SF", ""}, 1, 4,
+	        0, 0, 0, 4, 4},
+	    {"copytruncate: the path rewritten, its copy fits",
+	        {"", "", "", "F", "S"}, 0, 3, 1, 1, 0, 3, 3},
+	    {"new identity, same bytes: by content", {"", "", "", "", "F"}, 0,
+	        4, 1, 1, 0, 4, 4},
+	    {"identity and content disagree: content", {"", "", "", "F", "S"},
+	        0, 3, 1, 1, 0, 3, 3},
+	    {"two files with the bytes: the newest", {"", "F", "", "F", ""}, 0,
+	        3, 1, 1, 0, 3, 3},
+	    {"saved file compressed: after the previous one",
+	        {"", "P", "", "", ""}, 0, 3, 0, 0, 1, 2, 3},
+	    {"saved file gone, previous gone: every readable one",
+	        {"", "", "", "", ""}, 0, 1, 0, 0, 1, 0, 1},
+	    {"deleted (no rotation): the path after the previous",
+	        {"", "", "", "P", ""}, 0, 4, 0, 0, 1, 4, 4},
+	    {"left a deleted file: after the previous", {"", "", "", "P", ""},
+	        1, 4, 0, 0, 0, 4, 4},
+	    {"previous is the newest and no path: wait", {"", "", "", "", "P"},
+	        0, -1, 0, 0, 1, 5, 5},
+	    {"a compressed file never fits", {"SF", "", "", "", ""}, 0, 1, 0, 0,
+	        1, 0, 1},
+	};
+	struct follow_file v[5];
+	struct follow_pick p;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pick_case *c = &cases[i];
+
+		files(v, names, 5);
+		for (size_t k = 0; k < 5; k++) {
+			v[k].is_saved = strchr(c->facts[k], 'S') != NULL;
+			v[k].fits = strchr(c->facts[k], 'F') != NULL;
+			v[k].is_prev = strchr(c->facts[k], 'P') != NULL;
+		}
+		follow_pick(v, 5, c->done, &p);
+		if (p.at != c->at || p.resume != c->resume ||
+		    p.content != c->content || p.lost != c->lost ||
+		    p.skip_from != c->skip_from || p.skip_to != c->skip_to)
+			fail_msg("%s: at %ld resume %d content %d lost %d"
+			         " skip [%ld, %ld)",
+			    c->what, p.at, p.resume, p.content, p.lost,
+			    p.skip_from, p.skip_to);
+	}
+}
+
+/* The directory as follow_scan() sees it: rotated names oldest first,
+ * the path last; a planted link, a FIFO and other names left out. */
+static void
+test_follow_scan(void **unused)
+{
+	char dir[] = "/tmp/k2s-test-scan-XXXXXX", p[256], cmd[300];
+	static const char *const made[] = {"security.log", "security.log.1",
+	    "security.log.2", "security.log.3.gz", "security.log.old",
+	    "other.log.1"};
+	struct follow_file v[FOLLOW_MAX_FILES + 1];
+	int n, fd;
+
+	(void)unused;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, made[i]);
+		fd = open(p, O_WRONLY | O_CREAT, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	snprintf(p, sizeof(p), "%s/security.log.4", dir);
+	assert_int_equal(symlink("/etc/passwd", p), 0);
+	snprintf(p, sizeof(p), "%s/security.log.5", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/security.log", dir);
+	n = follow_scan(dir, p, 0, v, FOLLOW_MAX_FILES + 1);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0].name, "security.log.3.gz");
+	assert_true(v[0].age.compressed);
+	assert_string_equal(v[1].name, "security.log.2");
+	assert_string_equal(v[2].name, "security.log.1");
+	assert_string_equal(v[3].name, "security.log");
+	assert_true(v[3].is_path);
+	/* More rotated files than room: the newest are kept. */
+	for (int i = 6; i < 200; i++) {
+		snprintf(p, sizeof(p), "%s/security.log.%d", dir, i);
+		fd = open(p, O_WRONLY | O_CREAT, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	snprintf(p, sizeof(p), "%s/security.log", dir);
+	n = follow_scan(dir, p, 0, v, 10);
+	assert_int_equal(n, 10);
+	assert_string_equal(v[0].name, "security.log.11");
+	assert_string_equal(v[8].name, "security.log.1");
+	assert_true(v[9].is_path);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void
@@ -149,6 +350,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_follow_decide),
 	    cmocka_unit_test(test_follow_start_decide),
+	    cmocka_unit_test(test_follow_rotated_name),
+	    cmocka_unit_test(test_follow_order),
+	    cmocka_unit_test(test_follow_pick),
+	    cmocka_unit_test(test_follow_scan),
 	    cmocka_unit_test(test_follow_find_rotated),
 	    cmocka_unit_test(test_follow_dirname),
 	};

@@ -401,6 +401,67 @@ test_state_save_fails_cleanly(void **unused)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* The input's predecessor: a line of its own, kept whole; a state
+ * without it (none, or written before it was recorded) still loads. */
+static void
+test_state_prev_round_trip(void **unused)
+{
+	struct state a, b;
+	char text[1024];
+	size_t n;
+
+	(void)unused;
+	sample(&a);
+	a.have_prev = 1;
+	a.prev_dev = 2049;
+	a.prev_ino = 7654321;
+	a.prev_hash_len = 200;
+	a.prev_hash = 0x0123456789abcdefULL;
+	assert_int_equal(state_save(path("prev"), &a), 0);
+	assert_int_equal(state_load(path("prev"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	a.have_prev = 0;
+	a.prev_dev = a.prev_ino = 0;
+	a.prev_hash_len = 0;
+	a.prev_hash = 0;
+	n = state_format(&a, text, sizeof(text));
+	assert_null(memmem(text, n, "prev", 4));
+	assert_int_equal(state_parse(text, n, &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* More bytes hashed than there can be: torn. */
+	a.have_prev = 1;
+	a.prev_hash_len = STATE_HASH_SPAN + 1;
+	n = state_format(&a, text, sizeof(text));
+	assert_int_equal(state_parse(text, n, &b), STATE_TORN);
+}
+
+/* A first save cut short: its mark, then its whole temporary file, are
+ * found; the mark never clears a whole one. */
+static void
+test_state_unsaved(void **unused)
+{
+	struct state a, b;
+	char text[1024];
+	size_t n;
+
+	(void)unused;
+	assert_int_equal(state_load_unsaved(path("un"), &b), STATE_ABSENT);
+	assert_int_equal(state_mark(path("un")), 0);
+	assert_int_equal(state_load(path("un"), &b), STATE_ABSENT);
+	assert_int_not_equal(state_load_unsaved(path("un"), &b), STATE_OK);
+	assert_int_not_equal(state_load_unsaved(path("un"), &b), STATE_ABSENT);
+	sample(&a);
+	n = state_format(&a, text, sizeof(text));
+	assert_true(n > 0);
+	put(path("un.tmp"), text, n);
+	assert_int_equal(state_mark(path("un")), 0);
+	assert_int_equal(state_load_unsaved(path("un"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* A save fills the mark and takes it away. */
+	assert_int_equal(state_save(path("un"), &a), 0);
+	assert_int_equal(state_load_unsaved(path("un"), &b), STATE_ABSENT);
+}
+
 int
 main(void)
 {
@@ -420,6 +481,8 @@ main(void)
 	    cmocka_unit_test(test_state_hash_more),
 	    cmocka_unit_test(test_state_hash_fd),
 	    cmocka_unit_test(test_state_save_fails_cleanly),
+	    cmocka_unit_test(test_state_unsaved),
+	    cmocka_unit_test(test_state_prev_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

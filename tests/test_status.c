@@ -124,26 +124,26 @@ test_status_input_table(void **unused)
 		const char *name;
 		int have_input, exists, is_saved, fits, rotated, rot_fits;
 		off_t size, rot_size;
-		enum follow_start start;
+		enum status_start start;
 		enum status_verdict verdict;
 		off_t behind;
 	} t[] = {
-	    {"fits", 1, 1, 1, 1, 0, 0, 100, 0, FOLLOW_START_RESUME,
+	    {"fits", 1, 1, 1, 1, 0, 0, 100, 0, STATUS_START_RESUME,
 	        STATUS_RESUMES, 40},
 	    {"rotated: the old file's rest and all the new", 1, 1, 0, 0, 1, 1,
-	        7, 90, FOLLOW_START_ROTATED, STATUS_MOVED, 30 + 7},
+	        7, 90, STATUS_START_ROTATED, STATUS_MOVED, 30 + 7},
 	    {"rotated, no new file yet", 1, 0, 0, 0, 1, 1, 0, 90,
-	        FOLLOW_START_ROTATED, STATUS_MOVED, 30},
+	        STATUS_START_ROTATED, STATUS_MOVED, 30},
 	    {"truncated or rewritten: all of it again", 1, 1, 1, 0, 0, 0, 30, 0,
-	        FOLLOW_START_TRUNCATED, STATUS_MOVED, 30},
+	        STATUS_START_TRUNCATED, STATUS_MOVED, 30},
 	    {"another file, the saved one gone", 1, 1, 0, 0, 0, 0, 100, 0,
-	        FOLLOW_START_BEGIN, STATUS_MOVED, 100},
+	        STATUS_START_BEGIN, STATUS_MOVED, 100},
 	    {"rotated file rewritten", 1, 1, 0, 0, 1, 0, 100, 90,
-	        FOLLOW_START_BEGIN, STATUS_MOVED, 100},
-	    {"FILE missing", 1, 0, 0, 0, 0, 0, 0, 0, FOLLOW_START_WAIT,
+	        STATUS_START_BEGIN, STATUS_MOVED, 100},
+	    {"FILE missing", 1, 0, 0, 0, 0, 0, 0, 0, STATUS_START_WAIT,
 	        STATUS_MOVED, -1},
 	    {"saved while waiting, FILE there now: from its start", 0, 1, 0, 0,
-	        0, 0, 100, 0, FOLLOW_START_BEGIN, STATUS_WAITING, 100},
+	        0, 0, 100, 0, STATUS_START_BEGIN, STATUS_WAITING, 100},
 	};
 	struct status_obs o;
 	struct status_report r;
@@ -278,7 +278,7 @@ test_status_real_files(void **unused)
 	append(in, "[17/Jun/2011 17:00:47] third\n");
 	observe(in, out, &o, &r);
 	assert_int_equal(r.verdict, STATUS_MOVED);
-	assert_int_equal(r.start, FOLLOW_START_ROTATED);
+	assert_int_equal(r.start, STATUS_START_ROTATED);
 	assert_string_equal(o.rotated, rot);
 	assert_int_equal(r.behind, 30 + 29);
 

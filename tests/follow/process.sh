@@ -366,6 +366,386 @@ t_bad_state() {
 	check test "$(seqs "$D/out.log" | wc -l)" -eq 30
 }
 
+# --- Issue 8, the input side: holes 1-5 and 14 ----------------------------
+
+# run_from K N FILES...: K..N each once, in order, and nothing else.
+run_from() {
+	local k=$1 n=$2
+	shift 2
+	seqs "$@" | awk -v k="$k" -v n="$n" '
+		{ if ($1 + 0 != k + c++) { printf "  entry %d is seq %d, want %d\n", c, $1, k + c - 1; bad = 1; exit } }
+		END { if (!bad && c != n - k + 1) { printf "  %d entries, want %d\n", c, n - k + 1; bad = 1 }
+		      exit bad }'
+}
+
+# has N FILES...: entry N is there (the entries before it may not be).
+has() {
+	local n=$1
+	shift
+	seqs "$@" | grep -q "^0*$n\$"
+}
+
+# The strace scenarios count the follower's own system calls: a wrapper
+# (valgrind-ctest.sh runs the program through one) makes other calls.
+traceable() {
+	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
+	[ "$(head -c 4 "$BIN" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+	echo "  skipped: $BIN is not the program itself (a wrapper)"
+	return 2
+}
+
+# dies_by_strace SYSCALL: the first run, with no state, killed by
+# SIGKILL at its first SYSCALL; waits until it is dead.
+dies_by_strace() {
+	# In a subshell, so that bash does not tell of the kill.
+	(strace -f -o /dev/null -e trace="$1" \
+	    -e inject="$1":signal=SIGKILL:when=1 "$BIN" --follow "$D/in.log" \
+	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
+	    -H testhost -v 2>>"$D/stderr"; true) 2>/dev/null &
+	local tracer=$!
+	PIDS+=("$tracer")
+	check wait_until 20 eval "! kill -0 $tracer 2>/dev/null" || return 1
+	wait "$tracer" 2>/dev/null
+	return 0
+}
+
+# Hole 14: the first run killed before its first save is on disk, at
+# its first write(2), fsync(2) or rename(2). What was in the file before
+# it started may be read (its start was not recorded: from the
+# beginning), but nothing appended since may be lost or repeated.
+t_crash_before_first_save() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	local sc base=$D
+	for sc in ${CRASH_SYSCALLS:-write fsync rename}; do
+		D=$base/$sc
+		mkdir -p "$D"
+		gen 1 20 >"$D/in.log"
+		dies_by_strace "$sc" || return 1
+		# Appended after the first run started, before the restart.
+		gen 21 60 >>"$D/in.log"
+		start || return 1
+		check wait_until 15 has 60 "$D/out.log" || { D=$base; return 1; }
+		stop || { D=$base; return 1; }
+		cat "$D/stderr" >>"$base/stderr"
+		if [ "$sc" = write ]; then
+			# The kill came before any byte of the start was
+			# saved: read from the beginning, and said so.
+			check run_from 1 60 "$D/out.log" &&
+			    check grep -q 'earlier start was not saved' "$D/stderr" ||
+			    { D=$base; return 1; }
+		else
+			check run_from 21 60 "$D/out.log" || { D=$base; return 1; }
+		fi
+	done
+	D=$base
+	# A first save that fails is told of, and nothing is read until
+	# the starting position is on disk.
+	gen 1 20 >"$D/in.log"
+	start --state "$D/nodir/state" || return 1
+	check wait_until 10 grep -q "cannot save state to .*nodir" \
+	    "$D/stderr" || return 1
+	gen 21 30 >>"$D/in.log"
+	check test ! -s "$D/out.log" || return 1
+	mkdir "$D/nodir"
+	check wait_until 10 test -s "$D/nodir/state" || return 1
+	gen 31 40 >>"$D/in.log"
+	check wait_until 10 has 40 "$D/out.log" || return 1
+	stop && check run_from 31 40 "$D/out.log"
+}
+
+# first_run N: entries 1..N, read from the start by a follower that is
+# then stopped: a state to restart from.
+first_run() {
+	gen 1 "$1" >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have "$1" "$D/out.log" || return 1
+	stop
+}
+
+# rotate_twice: 31..40 appended to the file read, then two rotations:
+# it becomes in.log.2, 41..50 in in.log.1, 51..60 in the new in.log.
+rotate_twice() {
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.1"
+	gen 41 50 >"$D/in.log"
+	mv "$D/in.log.1" "$D/in.log.2"
+	mv "$D/in.log" "$D/in.log.1"
+	gen 51 60 >"$D/in.log"
+}
+
+# two_runs A B C D FILE: FILE holds A..B then C..D, each once, in order.
+two_runs() {
+	local n=$(($2 - $1 + 1))
+	check run_from "$1" "$2" <(seqs "$5" | head -n "$n" | sed 's/^/seq=/') &&
+	    check run_from "$3" "$4" <(seqs "$5" | tail -n +$((n + 1)) |
+	        sed 's/^/seq=/')
+}
+
+# Hole 1: two rotations while stopped: the middle file is read too, each
+# file from where it stopped, oldest first. Then a rotated file compressed
+# before it was finished: named as unreadable, the rest read.
+t_two_rotations_stopped() {
+	first_run 30 || return 1
+	rotate_twice
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log" || return 1
+	# Compressed at once (no delaycompress), unfinished: 61..70 cannot
+	# be read, and the message says so and names the file.
+	gen 61 70 >>"$D/in.log"
+	mv "$D/in.log.2" "$D/in.log.3"
+	mv "$D/in.log.1" "$D/in.log.2"
+	mv "$D/in.log" "$D/in.log.1"
+	gzip "$D/in.log.1"
+	gen 71 80 >"$D/in.log"
+	start || return 1
+	check wait_until 15 has 80 "$D/out.log" || return 1
+	stop || return 1
+	check grep -q 'lost.*compressed: in.log.1.gz' "$D/stderr" &&
+	    two_runs 1 60 71 80 "$D/out.log"
+}
+
+# Hole 1, live: two rotations while the follower is stopped (SIGSTOP,
+# as a slow output or a long pause would): the middle file is not skipped.
+t_two_rotations_paused() {
+	first_run 30 || return 1
+	start && started || return 1
+	kill -STOP "$PID"
+	rotate_twice
+	kill -CONT "$PID"
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	gen 61 70 >>"$D/in.log"
+	check wait_until 15 have 70 "$D/out.log" || return 1
+	stop && check exactly 70 "$D/out.log"
+}
+
+# Hole 2: copytruncate while stopped: the unread entries are in the copy.
+t_copytruncate_stopped() {
+	first_run 30 || return 1
+	gen 31 40 >>"$D/in.log"
+	cp "$D/in.log" "$D/in.log.1"
+	: >"$D/in.log"
+	gen 41 60 >>"$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+# Hole 3: the same bytes under a new identity (restore, rsync, cp + mv; a
+# device renumbered at boot looks the same): recognised by content, the
+# rotated file too. Simulated with cp + mv, which gives a new inode.
+t_renumbered_identity() {
+	first_run 30 || return 1
+	gen 31 40 >>"$D/in.log"
+	cp "$D/in.log" "$D/copy" && mv "$D/copy" "$D/in.log"
+	start || return 1
+	check wait_until 15 have 40 "$D/out.log" || return 1
+	stop || return 1
+	check exactly 40 "$D/out.log" || return 1
+	# Rotated, then both files copied back under new identities.
+	gen 41 50 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.1"
+	gen 51 60 >"$D/in.log"
+	cp "$D/in.log.1" "$D/copy" && mv "$D/copy" "$D/in.log.1"
+	cp "$D/in.log" "$D/copy" && mv "$D/copy" "$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+# Hole 4: a truncation while a last line is unfinished. With the copy
+# there (copytruncate, the writer finished the line before the copy), the
+# line is completed from the copy; without one it is taken as it is, as a
+# rename does, never dropped.
+t_truncate_unfinished() {
+	gen 1 10 >"$D/in.log"
+	printf '[26/Nov/2026 10:00:11] seq=0000011 Failed SMTP login' \
+	    >>"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	kill -STOP "$PID"
+	printf ' from 192.0.2.11\n' >>"$D/in.log"
+	gen 12 15 >>"$D/in.log"
+	cp "$D/in.log" "$D/in.log.1"
+	: >"$D/in.log"
+	gen 16 20 >>"$D/in.log"
+	kill -CONT "$PID"
+	check wait_until 15 have 20 "$D/out.log" || return 1
+	check grep -q 'seq=0000011 Failed SMTP login from 192.0.2.11$' \
+	    "$D/out.log" || return 1
+	# No copy: the unfinished line is taken as it is.
+	printf '[26/Nov/2026 10:00:21] seq=0000021 Failed SMTP' >>"$D/in.log"
+	check wait_until 10 grep -q 'seq=0000020' "$D/out.log" || return 1
+	sleep 0.3 # the follower reads the unfinished line (no sign of it)
+	kill -STOP "$PID"
+	: >"$D/in.log"
+	gen 22 30 >>"$D/in.log"
+	kill -CONT "$PID"
+	check wait_until 15 have 30 "$D/out.log" || return 1
+	stop || return 1
+	check grep -q 'seq=0000021 Failed SMTP$' "$D/out.log" &&
+	    check exactly 30 "$D/out.log"
+}
+
+# Hole 5: truncated (copytruncate) and regrown past the read offset
+# between two reads of one round. strace, attached once the follower
+# runs, slows each read down, so that the truncation falls between two.
+t_truncate_regrow_round() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	: >"$D/in.log"
+	gen 50001 100000 >"$D/new"
+	start --from-start && started || return 1
+	strace -o /dev/null -p "$PID" -e trace=read \
+	    -e inject=read:delay_exit=150000:when=1..40 2>/dev/null &
+	local tracer=$!
+	PIDS+=("$tracer")
+	check wait_until 10 eval \
+	    '! grep -q "^TracerPid:[[:space:]]*0$" "/proc/$PID/status"' ||
+	    return 1
+	gen 1 40000 >>"$D/in.log"
+	# The output buffer is written every 128 KiB: the round is under way.
+	check wait_until 20 test -s "$D/out.log" || return 1
+	has 40000 "$D/out.log" && { echo "  round over too soon"; return 1; }
+	cp "$D/in.log" "$D/in.log.1"
+	cat "$D/new" >"$D/in.log"
+	check wait_until 60 eval 'tail -n 1 "$D/out.log" | grep -q seq=0100000' ||
+	    return 1
+	# strace detaches on SIGINT; then the follower stops as always.
+	kill -INT "$tracer"
+	wait "$tracer"
+	stop && two_runs 1 40000 50001 100000 "$D/out.log"
+}
+
+# Hole 1 with dated names (logrotate's dateext): the later, the newer.
+t_dated_rotations() {
+	first_run 30 || return 1
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log-20261125"
+	gen 41 50 >"$D/in.log"
+	mv "$D/in.log" "$D/in.log-20261126"
+	gen 51 60 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+# The file deleted (not rotated) and made again: the older rotated file
+# beside it, never read before, is not read now either (it is older
+# than the file read before; the commit records which that was).
+t_deleted_not_rotated() {
+	printf '[26/Nov/2026 09:00:00] seq=9999999 older, never to be read\n' \
+	    >"$D/in.log.1"
+	first_run 10 || return 1
+	start && started || return 1
+	rm "$D/in.log"
+	gen 11 20 >"$D/in.log"
+	check wait_until 15 have 20 "$D/out.log" || return 1
+	stop || return 1
+	# While stopped: deleted and made again; its rest is told as lost.
+	rm "$D/in.log"
+	gen 21 30 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 30 "$D/out.log" || return 1
+	stop || return 1
+	check grep -q 'saved position .* is in no file' "$D/stderr" &&
+	    check exactly 30 "$D/out.log"
+}
+
+# Hole 3 for real: the file system of the input mounted again from
+# another loop device, so that the device number changes and the inodes
+# stay. Run in a mount namespace of its own (root, unshare and loop
+# devices needed; skipped without them), which takes the mounts along
+# when it ends.
+t_renumbered_device() {
+	if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null ||
+	    ! command -v mkfs.ext4 >/dev/null ||
+	    ! unshare -m true 2>/dev/null; then
+		echo "  skipped: needs root, unshare and mkfs.ext4"
+		return 0
+	fi
+	K2S_IN_NS=1 unshare -m --propagation private \
+	    "$HERE/process.sh" "$BIN" renumbered_device_ns >"$D/inner" 2>&1
+	local rc=$?
+	sed 's/^/  /' "$D/inner" | grep -v '^  ok - '
+	return $rc
+}
+
+t_renumbered_device_ns() {
+	[ -n "${K2S_IN_NS:-}" ] || { echo "  run by renumbered_device"; return 1; }
+	local rc
+	renumbered_device_body
+	rc=$?
+	D=${D%/a}
+	if [ -n "$PID" ]; then
+		kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	umount "$D/a" "$D/b" 2>/dev/null
+	return $rc
+}
+
+renumbered_device_body() {
+	local top=$D i
+	for i in a b; do
+		truncate -s 16M "$top/$i.img" &&
+		    mkfs.ext4 -q -F "$top/$i.img" >/dev/null 2>&1 &&
+		    mkdir "$top/$i" || return 1
+	done
+	if ! mount -o loop "$top/a.img" "$top/a" 2>/dev/null; then
+		echo "  skipped: no loop mount here"
+		return 0
+	fi
+	local dev1 dev2
+	dev1=$(stat -c %d "$top/a")
+	D=$top/a
+	first_run 30 || { D=$top; return 1; }
+	gen 31 40 >>"$D/in.log"
+	D=$top
+	umount "$top/a" || return 1
+	# Another loop device taken first: the next mount gets a new one.
+	mount -o loop "$top/b.img" "$top/b" && mount -o loop "$top/a.img" \
+	    "$top/a" || return 1
+	dev2=$(stat -c %d "$top/a")
+	check test "$dev1" != "$dev2" || return 1
+	D=$top/a
+	start || { D=$top; return 1; }
+	check wait_until 15 have 40 "$D/out.log" || { D=$top; return 1; }
+	stop && check grep -q 'under another device or inode' "$D/stderr" &&
+	    check exactly 40 "$D/out.log"
+	i=$?
+	cp "$D/stderr" "$top/stderr"
+	D=$top
+	return $i
+}
+
+# An attacker plants links and a FIFO as rotated names: nothing outside
+# the directory comes into the output, nothing blocks, nothing is lost.
+t_planted_link() {
+	mkdir -p "$D/elsewhere"
+	printf '[26/Nov/2026 10:00:00] seq=9999999 SECRET\n' >"$D/elsewhere/secret"
+	first_run 10 || return 1
+	gen 11 20 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.3"
+	ln -s elsewhere/secret "$D/in.log.2"
+	mkfifo "$D/in.log.1"
+	gen 21 30 >"$D/in.log"
+	start || return 1
+	check wait_until 15 have 30 "$D/out.log" || return 1
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.0"
+	ln -sfn elsewhere/secret "$D/in.log"
+	ln -sfn ../elsewhere/secret "$D/in.log.1x"
+	sleep 1.5
+	rm "$D/in.log"
+	gen 41 50 >"$D/in.log"
+	check wait_until 15 have 50 "$D/out.log" || return 1
+	stop || return 1
+	check test "$(grep -c SECRET "$D/out.log")" -eq 0 &&
+	    check exactly 50 "$D/out.log"
+}
+
 # A logrotate configuration for $D/out.log: the shipped one if there is
 # one (its path, owner and reload adapted), else our own with create.
 logrotate_conf() {

@@ -25,3 +25,12 @@ add_test(NAME follow_commit_holes
 		fault_sweep)
 set_tests_properties(follow_commit_holes PROPERTIES LABELS follow
 	TIMEOUT 200)
+
+# Issue 8, the input side of exactly-once: one scenario per hole.
+add_test(NAME follow_input_holes
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog> two_rotations_stopped
+		two_rotations_paused copytruncate_stopped renumbered_identity
+		truncate_unfinished truncate_regrow_round crash_before_first_save
+		planted_link dated_rotations deleted_not_rotated renumbered_device)
+set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
