@@ -52,14 +52,18 @@ agree()
 		return
 	fi
 	not_ok "$name: parser ($cs matched) and filter ($f2b matched) disagree; the lines:"
-	# Each line whose verdicts differ, with both verdicts.
-	local e ip
+	# Each line whose verdicts differ, with both verdicts (the first 30).
+	local e ip n
+	sort "$out.f2b" "$out.cs" | uniq -u | awk '{ print $2 }' | sort -un \
+	    >"$out.differ"
+	n=$(wc -l <"$out.differ")
 	while read -r e; do
 		ip=$(awk -v e="$e" '$2 == e { print $1 }' "$out.f2b")
 		printf '   filter %-16s parser %-16s %s\n' "${ip:--}" \
 		    "$(awk -v e="$e" '$2 == e { print $1 }' "$out.cs" | grep . || echo -)" \
 		    "$(grep -m1 "^$(TZ=UTC date -d "@$e" +%Y-%m-%dT%H:%M:%S)" "$log" | cut -d' ' -f4- | cut -c1-90)"
-	done < <(sort "$out.f2b" "$out.cs" | uniq -u | awk '{ print $2 }' | sort -un)
+	done < <(head -30 "$out.differ")
+	[ "$n" -le 30 ] || echo "   ... and $((n - 30)) more lines"
 }
 
 is_addr='^([0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*) '
