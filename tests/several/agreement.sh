@@ -10,7 +10,9 @@
 #     name is never taken), in both output formats;
 #   - fail2ban's own kerio test log, when the fail2ban package ships it;
 #   - the injection corpus (tests/fail2ban/data/injection.log): no foreign
-#     address, ever.
+#     address, ever;
+#   - the random attacks of tests/fail2ban/fuzz.py (its fixed seeds): each
+#     entry found once, with its client, and nothing else.
 # Prints the figures: lines, matches, agreement.
 #
 # usage: agreement.sh path/to/kerio2syslog cache-dir
@@ -19,6 +21,8 @@
 several_init "$@"
 cs_package
 FILTER=${SEVERAL_FILTER:-$FILTER}
+# fuzz.py's own seeds (SEVERAL_FUZZ_SEEDS= for none).
+FUZZ_SEEDS=${SEVERAL_FUZZ_SEEDS-1 2 3}
 
 cs_config "$T/cs" 20501
 cs_register "$T/cs"
@@ -48,14 +52,18 @@ agree()
 		return
 	fi
 	not_ok "$name: parser ($cs matched) and filter ($f2b matched) disagree; the lines:"
-	# Each line whose verdicts differ, with both verdicts.
-	local e ip
+	# Each line whose verdicts differ, with both verdicts (the first 30).
+	local e ip n
+	sort "$out.f2b" "$out.cs" | uniq -u | awk '{ print $2 }' | sort -un \
+	    >"$out.differ"
+	n=$(wc -l <"$out.differ")
 	while read -r e; do
 		ip=$(awk -v e="$e" '$2 == e { print $1 }' "$out.f2b")
 		printf '   filter %-16s parser %-16s %s\n' "${ip:--}" \
 		    "$(awk -v e="$e" '$2 == e { print $1 }' "$out.cs" | grep . || echo -)" \
 		    "$(grep -m1 "^$(TZ=UTC date -d "@$e" +%Y-%m-%dT%H:%M:%S)" "$log" | cut -d' ' -f4- | cut -c1-90)"
-	done < <(sort "$out.f2b" "$out.cs" | uniq -u | awk '{ print $2 }' | sort -un)
+	done < <(head -30 "$out.differ")
+	[ "$n" -le 30 ] || echo "   ... and $((n - 30)) more lines"
 }
 
 is_addr='^([0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*) '
@@ -126,5 +134,33 @@ if parse_corpus "$HERE/../fail2ban/data/injection.log" "$d"; then
 else
 	not_ok "injection corpus is malformed"
 fi
+
+# The random attacks of the fail2ban tests (tests/fail2ban/fuzz.py, its
+# fixed seeds), through kerio2syslog: agreement, and each entry found by the
+# parser once, with its client, and nothing else.
+for seed in $FUZZ_SEEDS; do
+	d=$T/fuzz$seed
+	mkdir -p "$d"
+	python3 - "$HERE/../fail2ban" "$seed" "$d" <<'EOF'
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import fuzz
+ents = fuzz.entries(int(sys.argv[2]))
+with open(os.path.join(sys.argv[3], 'native.log'), 'w', encoding='utf-8',
+          newline='\n') as f:
+    f.writelines(e[1] + '\n' for e in ents)
+with open(os.path.join(sys.argv[3], 'want'), 'w') as f:
+    f.writelines('%s %d\n' % (e[2], e[0]) for e in ents)
+EOF
+	convert UTC rfc3339 "$d/native.log" "$T/fuzz$seed.log"
+	agree "fuzz seed $seed" "$T/fuzz$seed.log"
+	sort "$d/want" >"$d/want.sorted"
+	if diff -u "$d/want.sorted" "$T/fuzz seed $seed.cs" >"$d/want.diff"; then
+		ok "fuzz seed $seed: the parser finds each of the $(wc -l <"$d/want") entries once, with its client, and nothing else"
+	else
+		not_ok "fuzz seed $seed: the parser's hosts differ from the entries' clients (- expected, + found):"
+		grep '^[-+][^-+]' "$d/want.diff" | head -20
+	fi
+done
 
 f2b_finish
