@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
@@ -392,29 +393,46 @@ sync_dir(const char *path)
 	return rc;
 }
 
-/* Reads the process id a lock file holds; 0 if none can be read. */
+/*
+ * The process holding the flock(2) of fd's file, from the kernel's list
+ * (/proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE ..."); 0 if it
+ * cannot be told. Nothing is written to the lock file: a write there
+ * would come before the start's mark (follower.c), and a kill at it would
+ * lose what a first run was started for.
+ */
 static long
 lock_holder(int fd)
 {
-	char buf[32];
-	ssize_t n;
+	char line[256], want[64];
+	struct stat sb;
 	long pid = 0;
-	int i;
+	FILE *fp;
 
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
+	if (fstat(fd, &sb) < 0)
 		return 0;
-	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' && pid < 1000000000;
-	     i++)
-		pid = pid * 10 + (buf[i] - '0');
-	return i < n && buf[i] == '\n' ? pid : 0;
+	snprintf(want, sizeof(want), "%02x:%02x:%ju", major(sb.st_dev),
+	    minor(sb.st_dev), (uintmax_t)sb.st_ino);
+	fp = fopen("/proc/locks", "re");
+	if (fp == NULL)
+		return 0;
+	while (pid == 0 && fgets(line, sizeof(line), fp) != NULL) {
+		char kind[16], id[64];
+		long p;
+
+		if (sscanf(line, "%*[^:]: %15s %*s %*s %ld %63s", kind, &p,
+		        id) == 3 &&
+		    strcmp(kind, "FLOCK") == 0 && strcmp(id, want) == 0)
+			pid = p;
+	}
+	fclose(fp);
+	return pid;
 }
 
 int
 state_lock(const char *path, long *holder)
 {
-	char lock[4096], pid[32];
-	int fd, e, n;
+	char lock[4096];
+	int fd, e;
 
 	*holder = 0;
 	if (snprintf(lock, sizeof(lock), "%s.lock", path) >=
@@ -436,12 +454,6 @@ state_lock(const char *path, long *holder)
 		errno = e;
 		return -1;
 	}
-	/* The process id is only for the message of a second instance: not
-	 * writing it (a full disk) does not stop a follower, and a torn one
-	 * lacks its newline, so it is read as unknown. */
-	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0)
-		(void)write_all(fd, pid, (size_t)n);
 	return fd;
 }
 

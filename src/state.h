@@ -71,10 +71,11 @@ enum state_status state_load(const char *path, struct state *s);
 
 /*
  * Takes the lock of the state file path: path".lock" beside it, locked
- * with flock(2) for as long as the returned descriptor is open, and
- * holding the locker's process id. Returns the descriptor, or -1 with
- * errno: EWOULDBLOCK if another process holds it (*holder is then its
- * process id, or 0 if unknown), else why the lock file cannot be opened.
+ * with flock(2) for as long as the returned descriptor is open; nothing
+ * is written to it. Returns the descriptor, or -1 with errno: EWOULDBLOCK
+ * if another process holds it (*holder is then its process id, as the
+ * kernel lists it, or 0 if unknown), else why the lock file cannot be
+ * opened.
  */
 int state_lock(const char *path, long *holder);
 

@@ -439,15 +439,19 @@ t_crash_before_first_save() {
 		fi
 	done
 	D=$base
-	# A first save that fails is told of, and nothing is read until
-	# the starting position is on disk.
+	# A state file whose directory is missing: its lock cannot be
+	# taken, so nothing starts (exit 73, named), nothing is read or
+	# written; once the directory is there, a start begins at the end.
 	gen 1 20 >"$D/in.log"
-	start --state "$D/nodir/state" || return 1
-	check wait_until 10 grep -q "cannot save state to .*nodir" \
-	    "$D/stderr" || return 1
-	gen 21 30 >>"$D/in.log"
+	local rc=0
+	"$BIN" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$D/nodir/state" -H testhost 2>"$D/nodir.err" || rc=$?
+	check test "$rc" -eq 73 || return 1
+	check grep -q "cannot lock state file: .*nodir/state.lock" \
+	    "$D/nodir.err" || return 1
 	check test ! -s "$D/out.log" || return 1
 	mkdir "$D/nodir"
+	start --state "$D/nodir/state" || return 1
 	check wait_until 10 test -s "$D/nodir/state" || return 1
 	gen 31 40 >>"$D/in.log"
 	check wait_until 10 has 40 "$D/out.log" || return 1
