@@ -34,9 +34,12 @@ joiner_init(struct joiner *j, size_t max,
 		errno = EINVAL;
 		return -1;
 	}
-	j->msg = malloc(max);
+	j->tail_cap = joiner_tail_reserve(max);
+	j->msg = malloc(max + 2 * j->tail_cap);
 	if (j->msg == NULL)
 		return -1;
+	j->tail.buf = j->msg + max;
+	j->blanks.buf = j->tail.buf + j->tail_cap;
 	j->cap = max;
 	j->emit = emit;
 	j->event = event;
@@ -49,7 +52,15 @@ void
 joiner_free(struct joiner *j)
 {
 	free(j->msg);
-	j->msg = NULL;
+	j->msg = j->tail.buf = j->blanks.buf = NULL;
+}
+
+size_t
+joiner_tail_reserve(size_t max)
+{
+	if (max < 2 * JOINER_CUT_MARK_LEN)
+		return 0;
+	return max / 4 < JOINER_TAIL_MAX ? max / 4 : JOINER_TAIL_MAX;
 }
 
 static int
@@ -74,26 +85,135 @@ tell_orphans(struct joiner *j)
 	j->orphans_told = 1;
 }
 
+/* Keeps the last bytes of p in r, a ring of t bytes. */
+static void
+ring_push(struct joiner_ring *r, size_t t, const char *p, size_t n)
+{
+	size_t k;
+
+	if (r->len + n > t)
+		r->lost = 1;
+	if (n >= t) {
+		memcpy(r->buf, p + n - t, t);
+		r->at = 0;
+		r->len = t;
+		return;
+	}
+	k = t - r->at < n ? t - r->at : n;
+	memcpy(r->buf + r->at, p, k);
+	memcpy(r->buf, p + k, n - k);
+	r->at = (r->at + n) % t;
+	r->len = r->len + n < t ? r->len + n : t;
+}
+
+/* Copies the bytes held in r, oldest first, to out; returns how many. */
+static size_t
+ring_copy(const struct joiner_ring *r, size_t t, char *out)
+{
+	size_t from = (r->at + t - r->len) % t;
+	size_t k = t - from < r->len ? t - from : r->len;
+
+	memcpy(out, r->buf + from, k);
+	memcpy(out + k, r->buf, r->len - k);
+	return r->len;
+}
+
+static void
+ring_clear(struct joiner_ring *r)
+{
+	r->at = r->len = 0;
+	r->lost = 0;
+}
+
+/* The blanks held back are followed by more: they join the tail. */
+static void
+tail_settle(struct joiner *j)
+{
+	char buf[JOINER_TAIL_MAX];
+	size_t n;
+
+	if (j->blanks.len == 0)
+		return;
+	if (j->blanks.lost)
+		j->tail.lost = 1;
+	n = ring_copy(&j->blanks, j->tail_cap, buf);
+	ring_push(&j->tail, j->tail_cap, buf, n);
+	ring_clear(&j->blanks);
+}
+
 /*
- * Cuts the message at the cap. A cut never splits a UTF-8 character: when
- * the first byte left out continues a character, the bytes of that
- * character already taken are given back. With room for it, a cut message
- * ends with JOINER_CUT_MARK, so that its end can never pass for the fixed
- * end of a Kerio message: a recipient padded up to the cap must not leave
- * "IP address 192.0.2.66" as the last words of the line.
+ * Takes the bytes of a cut entry after its head. The blanks that end
+ * them are held apart until more follows, so that a trim (the end of a
+ * continuation line, a join) never costs the tail bytes it holds.
  */
 static void
-cut(struct joiner *j, const char *p)
+tail_push(struct joiner *j, const char *p, size_t n)
 {
-	size_t mark =
-	    j->cap >= 2 * JOINER_CUT_MARK_LEN ? JOINER_CUT_MARK_LEN : 0;
-	size_t keep = j->cap - mark, k;
+	size_t k = n;
+
+	while (k > 0 && is_blank(p[k - 1]))
+		k--;
+	if (k > 0) {
+		tail_settle(j);
+		ring_push(&j->tail, j->tail_cap, p, k);
+	}
+	if (n > k)
+		ring_push(&j->blanks, j->tail_cap, p + k, n - k);
+}
+
+/* Drops the blanks that end the tail, as a join or a line's end does. */
+static void
+tail_trim(struct joiner *j)
+{
+	ring_clear(&j->blanks);
+}
+
+/*
+ * Puts the mark and the tail after the head, within the cap. When bytes
+ * before the tail were let go, it may start inside a UTF-8 character:
+ * those bytes go too.
+ */
+static void
+tail_close(struct joiner *j)
+{
+	size_t n, skip = 0;
+	char *out;
+
+	tail_settle(j);
+	memcpy(j->msg + j->len, JOINER_CUT_MARK, JOINER_CUT_MARK_LEN);
+	j->len += JOINER_CUT_MARK_LEN;
+	out = j->msg + j->len;
+	n = ring_copy(&j->tail, j->tail_cap, out);
+	if (j->tail.lost) {
+		while (skip < 3 && skip < n &&
+		    ((unsigned char)out[skip] & 0xc0) == 0x80)
+			skip++;
+		memmove(out, out + skip, n - skip);
+	}
+	j->len += n - skip;
+}
+
+/*
+ * Cuts the message: the head keeps the bytes up to the cap less the
+ * mark and the tail; the bytes after it, the n at p included, go to the
+ * tail ring. A cut never splits a UTF-8 character: when the first byte
+ * left out continues a character, the bytes of that character already
+ * taken are given back (to the tail). See joiner.h for why the end is
+ * kept; with a cap too small for a tail, the message is only cut.
+ */
+static void
+cut(struct joiner *j, const char *p, size_t n)
+{
+	size_t keep, k, have = j->len, taken = 0;
 	unsigned char next;
 
+	keep =
+	    j->cap - (j->tail_cap > 0 ? j->tail_cap + JOINER_CUT_MARK_LEN : 0);
 	if (j->len < keep) {
-		k = keep - j->len; /* fewer than the bytes at p */
-		memcpy(j->msg + j->len, p, k);
-		next = (unsigned char)p[k];
+		taken = keep - j->len; /* fewer than the n bytes at p */
+		memcpy(j->msg + j->len, p, taken);
+		have = keep;
+		next = (unsigned char)p[taken];
 	} else {
 		next = j->len > keep ? (unsigned char)j->msg[keep]
 		                     : (unsigned char)p[0];
@@ -107,27 +227,36 @@ cut(struct joiner *j, const char *p)
 		if (k > 0 && (unsigned char)j->msg[k - 1] >= 0xc0)
 			j->len = k - 1;
 	}
-	memcpy(j->msg + j->len, JOINER_CUT_MARK, mark);
-	j->len += mark;
 	j->cur.cut = 1;
 	j->n.cut++;
 	event(j, JOINER_CUT, j->cur.line, j->cap);
+	if (j->tail_cap == 0)
+		return;
+	ring_clear(&j->tail);
+	ring_clear(&j->blanks);
+	tail_push(j, j->msg + j->len, have - j->len);
+	tail_push(j, p + taken, n - taken);
 }
 
-/* Appends up to the cap. */
+/* Appends up to the cap; after a cut, to the tail. */
 static void
 append(struct joiner *j, const char *p, size_t n)
 {
-	if (j->cur.cut || n == 0)
+	if (n == 0)
 		return;
 	if (!j->piece_plain)
 		j->cur.plain = 0;
+	if (j->cur.cut) {
+		if (j->tail_cap > 0)
+			tail_push(j, p, n);
+		return;
+	}
 	if (n <= j->cap - j->len) {
 		memcpy(j->msg + j->len, p, n);
 		j->len += n;
 		return;
 	}
-	cut(j, p);
+	cut(j, p, n);
 }
 
 static void
@@ -135,6 +264,8 @@ emit(struct joiner *j)
 {
 	if (j->state != ST_OPEN)
 		return;
+	if (j->cur.cut && j->tail_cap > 0)
+		tail_close(j);
 	j->cur.msg = j->msg;
 	j->cur.len = j->len;
 	j->n.entries++;
@@ -214,11 +345,26 @@ begin_line(struct joiner *j, const struct line *l, const char **p, size_t *n)
 	}
 	if (j->state == ST_NONE)
 		j->line_kind = LK_ORPHAN;
-	else if (j->cur.cut) {
+	else if (j->cur.cut && j->tail_cap == 0) {
 		j->line_kind = LK_DROP;
 		j->n.dropped++;
 	} else
 		j->line_kind = LK_CONT;
+}
+
+/*
+ * Drops the blanks that end the message, back to byte from at most; after
+ * a cut, those that end the tail (the head stays as cut).
+ */
+static void
+trim_end(struct joiner *j, size_t from)
+{
+	if (j->cur.cut) {
+		tail_trim(j);
+		return;
+	}
+	while (j->len > from && is_blank(j->msg[j->len - 1]))
+		j->len--;
 }
 
 static void
@@ -241,8 +387,7 @@ continue_line(struct joiner *j, const char *p, size_t n)
 			append(j, JOINER_LATE_MARK, JOINER_LATE_MARK_LEN);
 			j->n.resumed++;
 		} else {
-			while (j->len > 0 && is_blank(j->msg[j->len - 1]))
-				j->len--;
+			trim_end(j, 0);
 			append(j, " ", 1);
 			j->n.joined++;
 		}
@@ -254,10 +399,8 @@ continue_line(struct joiner *j, const char *p, size_t n)
 static void
 end_line(struct joiner *j)
 {
-	if (j->line_kind == LK_CONT && j->line_started) {
-		while (j->len > j->line_at && is_blank(j->msg[j->len - 1]))
-			j->len--;
-	}
+	if (j->line_kind == LK_CONT && j->line_started)
+		trim_end(j, j->line_at);
 }
 
 void

@@ -14,14 +14,43 @@
 #define JOINER_DEFAULT_MAX 16384
 
 /*
- * Marks on lines whose text a client may have chosen up to the end or from
- * the start: a message cut at the cap ends with JOINER_CUT_MARK (when the
- * cap has room for it twice over), and a continuation line that arrives
- * after its entry left on a timeout starts its own entry with
- * JOINER_LATE_MARK. No fail2ban rule for a Kerio message accepts either.
+ * Marks on lines whose text a client may have chosen: a message longer
+ * than the cap is cut, and a continuation line that arrives after its
+ * entry left on a timeout starts its own entry with JOINER_LATE_MARK.
+ *
+ * A cut keeps the entry's head (its first cap - T - 7 bytes, T being
+ * joiner_tail_reserve(cap)) and its last T bytes, joined by
+ * JOINER_CUT_MARK: "HEAD [cut] TAIL", at most cap bytes, neither end
+ * splitting a UTF-8 character. Kerio writes the client's address at the
+ * end of many messages (rules 1, 5 and 12 of kerio-messages.md), so a
+ * client that sends a user name or recipient longer than the cap must not
+ * make its failure invisible by pushing that end out: the tail keeps it.
+ * Why no client text passes for Kerio's:
+ *  - The end of a cut message is the end of the entry, which Kerio wrote
+ *    (the tail is its last bytes, as joined: continuation lines after the
+ *    cut are joined into it, trimmed, as in an uncut entry). A forged
+ *    "IP address 192.0.2.66" placed where the cap falls is in the head or
+ *    in the part dropped, never at the end. (Where Kerio's message ends
+ *    with client text, rules 3, 9, 10, 11, so does the uncut one.)
+ *  - The start of a cut message is the start of the entry: Kerio's stamp
+ *    and message start, with the address of rules that write it first.
+ *    No client text stands as a whole message.
+ *  - The mark holds a space and brackets, which no address holds, and no
+ *    rule accepts it right after an address: an address that the head
+ *    cuts short (a cap of a few dozen bytes) never reads as another.
+ * The tail is a fixed ring of T bytes (T <= JOINER_TAIL_MAX) and the
+ * blanks that end it another: memory stays bounded by the cap. A trim of
+ * blanks never reaches back into the head, and a run of more than T
+ * trailing blanks that a line's end trims leaves a shorter tail; both
+ * keep the tail a true end of the entry. Below a cap of twice the mark,
+ * the message is only cut (no mark, no tail) and the rest of its lines
+ * dropped. A late continuation, of a cut entry or not, is an entry of
+ * its own that starts with JOINER_LATE_MARK, for its text is the
+ * client's. No fail2ban rule for a Kerio message accepts either mark.
  */
-#define JOINER_CUT_MARK " [cut]"
-#define JOINER_CUT_MARK_LEN 6
+#define JOINER_CUT_MARK " [cut] "
+#define JOINER_CUT_MARK_LEN 7
+#define JOINER_TAIL_MAX 512
 #define JOINER_LATE_MARK "[continued] "
 #define JOINER_LATE_MARK_LEN 12
 
@@ -53,6 +82,14 @@ struct joiner_counts {
 	uint64_t resumed; /* continuations after a flush: new entries */
 };
 
+/* The last bytes of a stream, up to the joiner's tail_cap (joiner.c). */
+struct joiner_ring {
+	char *buf;
+	size_t at;  /* where the next byte goes */
+	size_t len; /* bytes held */
+	int lost;   /* bytes before the oldest held were let go */
+};
+
 struct joiner {
 	void (*emit)(void *ctx, const struct entry *e);
 	void (*event)(void *ctx, enum joiner_event ev, uint64_t line,
@@ -61,6 +98,12 @@ struct joiner {
 
 	char *msg;
 	size_t len, cap;
+	/*
+	 * After a cut: the last tail_cap bytes of the entry, and apart the
+	 * blanks that end it, for a join or a line's end may trim them.
+	 */
+	size_t tail_cap; /* joiner_tail_reserve(cap) */
+	struct joiner_ring tail, blanks;
 	struct entry cur;
 	int state;               /* see joiner.c */
 	int in_line;             /* the last piece had more == 1 */
@@ -90,6 +133,13 @@ int joiner_init(struct joiner *j, size_t max,
     void (*event)(void *, enum joiner_event, uint64_t, uint64_t), void *ctx);
 
 void joiner_free(struct joiner *j);
+
+/*
+ * The bytes of an entry's end that a cut keeps under a cap of max bytes:
+ * JOINER_TAIL_MAX or a quarter of the cap, whichever is smaller; 0 when
+ * the cap has no room for the mark twice over (no mark, no tail).
+ */
+size_t joiner_tail_reserve(size_t max);
 
 /* Takes one line or piece from the reader. */
 void joiner_push(struct joiner *j, const struct line *l);

@@ -146,17 +146,17 @@ expect "--verbose counters" \
     has "8 lines, 2 entries, 2 written, 0 excluded, 3 joined lines, 2 orphans, 0 cut entries, 2 bad stamps" \
     "$tmp/err"
 
-# --max-entry: cut, reported, the rest of the entry dropped.
+# --max-entry: cut, reported, the head and the entry's end kept.
 {
 	printf '[17/Jun/2011 17:00:45] %s\n' "$(printf 'x%.0s' $(seq 1 100))"
-	printf 'continuation to drop\n[17/Jun/2011 17:00:46] next\n'
+	printf 'continuation to keep\n[17/Jun/2011 17:00:46] next\n'
 } >"$tmp/long.log"
 run -H mailhost --max-entry 40 "$tmp/long.log"
 expect "cut entry is 40 bytes" \
     [ "$(head -1 "$tmp/out" | sed 's/^.*kerio: //' | tr -d '\n' | wc -c)" -eq 40 ]
-expect "cut entry ends with the mark" \
-    grep -q 'kerio: x\{34\} \[cut\]$' "$tmp/out"
-expect "rest of cut entry dropped" lines 2 "$tmp/out"
+expect "cut entry keeps head, mark and end" \
+    grep -q 'kerio: x\{23\} \[cut\] on to keep$' "$tmp/out"
+expect "no part of the cut entry stands alone" lines 2 "$tmp/out"
 expect "cut reported" has "long.log:1: entry longer than 40 bytes cut" "$tmp/err"
 
 # Selection from the command line.

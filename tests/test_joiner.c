@@ -306,7 +306,83 @@ test_joiner_end_resets_for_next_input(void **unused)
 	joiner_free(&j);
 }
 
-/* With room for it, a cut message ends with a mark, within the cap. */
+/* Appends n copies of the string r to b (NUL-terminated). */
+static char *
+rep(char *b, const char *r, int n)
+{
+	while (n-- > 0)
+		strcat(b, r);
+	return b;
+}
+
+/*
+ * A cut entry keeps its head and its real end, the mark between them:
+ * the address Kerio writes at the end of a long message is still there.
+ * A cap of 100 leaves a tail of 25 bytes and a head of 100 - 25 - 7.
+ */
+static void
+test_joiner_cut_keeps_head_and_tail(void **unused)
+{
+	static char in[4096], want[512];
+	struct seen *s;
+
+	(void)unused;
+	assert_int_equal(joiner_tail_reserve(100), 25);
+	assert_int_equal(joiner_tail_reserve(16384), 512);
+	assert_int_equal(joiner_tail_reserve(JOINER_CUT_MARK_LEN * 2 - 1), 0);
+	/* Cut in one line: a user name of 200 bytes (rule 5). */
+	in[0] = want[0] = '\0';
+	strcat(in, "[17/Jun/2011 17:00:45] SMTP: User ");
+	rep(in, "u", 200);
+	strcat(in,
+	    " doesn't exist. Attempt from IP address 192.0.2.7.\n"
+	    "[17/Jun/2011 17:00:46] next\n");
+	s = run(in, 100);
+	strcat(want, "SMTP: User ");
+	rep(want, "u", 57);
+	strcat(want, " [cut] rom IP address 192.0.2.7.");
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->e[0].cut, 1);
+	assert_string_equal(s->msg[0], want);
+	assert_int_equal(s->e[0].len, 68 + JOINER_CUT_MARK_LEN + 25);
+	assert_string_equal(s->msg[1], "next");
+	assert_int_equal(s->events[JOINER_CUT], 1);
+	assert_int_equal(s->ev_line[JOINER_CUT], 1);
+	/* Cut across wrapped lines: the lines after the cut are joined
+	 * (trimmed, one space between) into the tail (rule 1). */
+	in[0] = want[0] = '\0';
+	strcat(in,
+	    "[17/Jun/2011 17:00:45] Attempt to deliver to unknown "
+	    "recipient <");
+	rep(in, "r", 50);
+	strcat(in, "   \n\t ");
+	rep(in, "r", 50);
+	strcat(in, "  \n  >, from <s@x>, IP address\n  203.0.113.9  \n");
+	s = run(in, 100);
+	strcat(want, "Attempt to deliver to unknown recipient <");
+	rep(want, "r", 27);
+	strcat(want, " [cut] >, IP address 203.0.113.9");
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->e[0].cut, 1);
+	assert_string_equal(s->msg[0], want);
+	assert_int_equal(s->e[0].len, 100);
+	/* Neither the head nor the tail splits a character: "é" is two
+	 * bytes, the head gives back half of one, the tail skips half. */
+	in[0] = want[0] = '\0';
+	strcat(in, "[17/Jun/2011 17:00:45] x");
+	rep(in, "\xc3\xa9", 100);
+	strcat(in, "ends\n");
+	s = run(in, 100);
+	strcat(want, "x");
+	rep(want, "\xc3\xa9", 33);
+	strcat(want, " [cut] ");
+	rep(want, "\xc3\xa9", 10);
+	strcat(want, "ends");
+	assert_string_equal(s->msg[0], want);
+	assert_int_equal(s->e[0].len, 67 + JOINER_CUT_MARK_LEN + 24);
+}
+
+/* A planted address never ends a cut message, and the real end does. */
 static void
 test_joiner_cut_is_marked(void **unused)
 {
@@ -314,29 +390,54 @@ test_joiner_cut_is_marked(void **unused)
 
 	(void)unused;
 	/* A recipient padded so that the cap falls after a forged address:
-	 * the line must not end with it. */
+	 * the line ends with the real one, the forged one in the middle. */
 	s = run("[17/Jun/2011 17:00:45] Attempt to deliver to unknown "
 	        "recipient <xx>, from <a@b>, IP address 192.0.2.66>, from "
-	        "<c@d>, IP address 203.0.113.1\n",
-	    79 + JOINER_CUT_MARK_LEN);
+	        "<cccccccccccccccccccccccccccccccccccccccc@d>, IP address "
+	        "203.0.113.1\n",
+	    120);
 	assert_int_equal(s->n, 1);
 	assert_int_equal(s->e[0].cut, 1);
 	assert_string_equal(s->msg[0],
 	    "Attempt to deliver to unknown recipient <xx>, from <a@b>, IP "
-	    "address 192.0.2.66 [cut]");
-	assert_int_equal(strlen(s->msg[0]), 85);
-	/* The mark also ends a cut inside a continuation, and the cut
-	 * never splits a character to make room for it. */
-	s = run(
-	    "[17/Jun/2011 17:00:45] abc\n\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n",
-	    14);
-	assert_string_equal(s->msg[0], "abc \xc3\xa9\xc3\xa9 [cut]");
-	s = run("[17/Jun/2011 17:00:45] abcde\xc3\xa9\xc3\xa9xyzw\n", 12);
-	assert_string_equal(s->msg[0], "abcde [cut]");
+	    "address 192.0.2.66>, f [cut] ccc@d>, IP address 203.0.113.1");
+	assert_int_equal(strlen(s->msg[0]), 120);
 	/* Exactly at the cap: no cut, no mark. */
-	s = run("[17/Jun/2011 17:00:45] 0123456789ab\n", 12);
-	assert_string_equal(s->msg[0], "0123456789ab");
+	s = run("[17/Jun/2011 17:00:45] 0123456789abcdef\n", 16);
+	assert_string_equal(s->msg[0], "0123456789abcdef");
 	assert_int_equal(s->e[0].cut, 0);
+	/* The smallest cap with a tail. */
+	s = run("[17/Jun/2011 17:00:45] 0123456789abcdefg\n", 16);
+	assert_string_equal(s->msg[0], "01234 [cut] defg");
+	assert_int_equal(s->e[0].cut, 1);
+}
+
+/* A late continuation of a cut entry is an entry of its own, marked. */
+static void
+test_joiner_cut_then_late_continuation(void **unused)
+{
+	struct seen s;
+	struct joiner j;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 40, on_emit, on_event, &s), 0);
+	feed(&j,
+	    "[17/Jun/2011 17:00:45] 0123456789012345678901234567890123"
+	    "456789xyz\n"
+	    "more\n");
+	joiner_flush(&j);
+	feed(&j, "late\n");
+	joiner_end(&j);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.msg[0],
+	    "01234567890123456789012 [cut] 89xyz more");
+	assert_string_equal(s.msg[1], "[continued] late");
+	assert_int_equal(s.e[1].cut, 0);
+	assert_int_equal(j.n.joined, 1);
+	assert_int_equal(j.n.dropped, 0);
+	assert_int_equal(j.n.resumed, 1);
+	joiner_free(&j);
 }
 
 int
@@ -349,6 +450,8 @@ main(void)
 	    cmocka_unit_test(test_joiner_bad_stamp_is_a_counted_continuation),
 	    cmocka_unit_test(test_joiner_cut_at_utf8_boundary),
 	    cmocka_unit_test(test_joiner_cut_is_marked),
+	    cmocka_unit_test(test_joiner_cut_keeps_head_and_tail),
+	    cmocka_unit_test(test_joiner_cut_then_late_continuation),
 	    cmocka_unit_test(test_joiner_counts),
 	    cmocka_unit_test(test_joiner_flush_then_late_continuation),
 	    cmocka_unit_test(test_joiner_pieces_equal_whole),

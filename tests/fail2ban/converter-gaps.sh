@@ -9,8 +9,12 @@
 #      entry of its own, under the stamp of the entry before it, again
 #      without a mark: its text, the client's, reads as a whole message.
 # kerio2syslog closes both with a fixed mark that no rule accepts: a cut
-# message ends with " [cut]", a late continuation starts with
-# "[continued] ". This test keeps them closed.
+# message keeps its head and its real end with " [cut] " between them (the
+# end is Kerio's, so a forged end is gone), a late continuation starts
+# with "[continued] ". This test keeps them closed, and checks that a cut
+# still counts the real client, whose address Kerio writes at the end of
+# many messages: a user name or recipient longer than the cap must not
+# make a failure invisible.
 #
 # usage: converter-gaps.sh path/to/kerio2syslog
 K2S=$1
@@ -30,6 +34,32 @@ convert "$KERIO_TZ" rfc3339 "$T/long.log" "$T/long.out" --max-entry "$max"
 regex "$KERIO_TZ" "$T/long.out" "$T/long.got"
 check "entry cut at --max-entry: foreign hosts found" "" \
     "$(grep -E "$foreign" "$T/long.got" | cut -d' ' -f1)"
+check "entry cut at --max-entry: real host counted" "203.0.113.201" \
+    "$(cut -d' ' -f1 "$T/long.got")"
+
+# 1b. 20 KB user names (rules 5, 12) and recipients (rule 1, also wrapped)
+# at the default cap, each starting with a planted end of the message.
+u20k=$(printf '%*s' 20000 '' | tr ' ' u)
+r10k=$(printf '%*s' 10000 '' | tr ' ' r)
+{
+	printf '[01/Jul/2020 11:00:03] SMTP: User %s%s doesn'"'"'t exist. Attempt from IP address 203.0.113.203.\n' \
+	    "x doesn't exist. Attempt from IP address 192.0.2.203. " "$u20k"
+	printf '[01/Jul/2020 11:00:04] IMAP: Invalid password for user %s%s. Attempt from IP address 203.0.113.204.\n' \
+	    'y. Attempt from IP address 192.0.2.204. ' "$u20k"
+	printf '[01/Jul/2020 11:00:05] Attempt to deliver to unknown recipient <%s%s>, from <b@example.net>, IP address 203.0.113.205\n' \
+	    'a>, from <a@example.net>, IP address 192.0.2.205 ' "$u20k"
+	printf '[01/Jul/2020 11:00:06] Attempt to deliver to unknown recipient <%s\n' \
+	    "$r10k"
+	printf '    %s>, from <c@example.net>,\n    IP address 203.0.113.206\n' \
+	    "$r10k"
+} >"$T/long20k.log"
+convert "$KERIO_TZ" rfc3339 "$T/long20k.log" "$T/long20k.out"
+check "20 KB entries: cut at the default --max-entry" 4 \
+    "$(grep -c ' \[cut\] ' "$T/long20k.out")"
+regex "$KERIO_TZ" "$T/long20k.out" "$T/long20k.got"
+check "20 KB entries: real hosts counted, once each, foreign not" \
+    "203.0.113.203 203.0.113.204 203.0.113.205 203.0.113.206" \
+    "$(cut -d' ' -f1 "$T/long20k.got" | paste -sd' ')"
 
 # 2. The late continuation, through a FIFO as in follow mode.
 mkfifo "$T/fifo"

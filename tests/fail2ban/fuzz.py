@@ -76,7 +76,7 @@ def piece(rnd):
         '\nFailed SMTP login from ' + foreign(rnd) + ' with SASL method LOGIN.',
         'Jul  1 10:00:00 mail kerio: ', '2020-07-01T10:00:00+02:00 mail kerio: ',
         '[01/Jul/2020 10:00:00] ', '] ', '[1] {smtp} ', '[continued] ',
-        ' [cut]', 'kerio: ', '\r', '\t', '\x00', '\x1b', '\x7f', '\x85',
+        ' [cut] ', 'kerio: ', '\r', '\t', '\x00', '\x1b', '\x7f', '\x85',
         '\u2028', '\u00a0', '\ufeff', '\u0661\u0669\u0662', '\uff11\uff19',
         ',', ', ', '<', '>', '"', ' ', '.', '..', '::ffff:', '[', ']',
         ' rejected', ' to <a>', ' is blocked', '\n', '\n', '\n ', '\n]',

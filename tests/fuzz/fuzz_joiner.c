@@ -9,7 +9,12 @@
  * continuation); a valid UTF-8 input gives valid UTF-8 messages, cut or
  * not; the reader hands out every byte and no piece beyond its buffer;
  * and the entries are the same whether the input comes all at once or a
- * few bytes per read through a pipe.
+ * few bytes per read through a pipe. Beside it runs a joiner with a cap
+ * that never cuts: an entry not cut is the same in both, and a cut one is
+ * its head, the mark and its end (joiner.h): the head a prefix of the
+ * whole message (but for blanks that the whole one trimmed), the end a
+ * suffix of it, as long as the tail reserve allows, less at most the
+ * three bytes of a character split.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +30,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The last entry of the joiner that never cuts. */
+struct whole {
+	char *msg;
+	size_t len;
+	int ready; /* emitted, not yet compared */
+	uint64_t emitted;
+};
+
 struct check {
 	size_t max;
 	uint64_t emitted;
 	uint64_t digest; /* of every entry emitted, in order */
 	int utf8;        /* the input is valid UTF-8 */
+	struct whole *whole;
 };
 
 static void mix(uint64_t *d, const void *p, size_t n);
@@ -87,6 +101,50 @@ valid_utf8(const uint8_t *p, size_t n)
 }
 
 static void
+on_whole(void *ctx, const struct entry *e)
+{
+	struct whole *w = ctx;
+
+	if (w->ready || e->cut)
+		abort();
+	memcpy(w->msg, e->msg, e->len);
+	w->len = e->len;
+	w->ready = 1;
+	w->emitted++;
+}
+
+/* 1 if the cut message m is HEAD MARK TAIL of the whole message w. */
+static int
+cut_fits(const char *m, size_t len, size_t max, const struct whole *w)
+{
+	size_t t = joiner_tail_reserve(max), keep, h, tl, c, avail;
+
+	keep = max - t - JOINER_CUT_MARK_LEN;
+	for (h = keep >= 4 ? keep - 4 : 0; h <= keep; h++) {
+		if (h + JOINER_CUT_MARK_LEN > len ||
+		    memcmp(m + h, JOINER_CUT_MARK, JOINER_CUT_MARK_LEN) != 0)
+			continue;
+		tl = len - h - JOINER_CUT_MARK_LEN;
+		if (tl > t || tl > w->len ||
+		    memcmp(m + len - tl, w->msg + w->len - tl, tl) != 0)
+			continue;
+		for (c = 0; c < h && c < w->len && m[c] == w->msg[c]; c++)
+			;
+		while (c < h && (m[c] == ' ' || m[c] == '\t'))
+			c++;
+		if (c != h)
+			continue;
+		avail = w->len > h ? w->len - h : 0;
+		if (avail > t)
+			avail = t;
+		if (tl + 3 < avail)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static void
 on_entry(void *ctx, const struct entry *e)
 {
 	struct check *c = ctx;
@@ -99,6 +157,17 @@ on_entry(void *ctx, const struct entry *e)
 	if (e->len > c->max || memchr(e->msg, '\n', e->len) != NULL)
 		abort();
 	if (c->utf8 && !valid_utf8((const uint8_t *)e->msg, e->len))
+		abort();
+	if (c->whole == NULL)
+		return;
+	if (!c->whole->ready)
+		abort();
+	c->whole->ready = 0;
+	if (!e->cut &&
+	    (e->len != c->whole->len ||
+	        memcmp(e->msg, c->whole->msg, e->len) != 0))
+		abort();
+	if (e->cut && !cut_fits(e->msg, e->len, c->max, c->whole))
 		abort();
 }
 
@@ -195,8 +264,9 @@ run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
 	struct feed f = {.chunked = chunked, .seed = h};
 	unsigned flush_every;
 	uint64_t pushed = 0;
+	struct whole w = {0};
+	struct joiner j, jw;
 	struct reader r;
-	struct joiner j;
 	struct line l;
 	size_t cap;
 
@@ -206,6 +276,15 @@ run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
 	    reader_init(&r, f.fd[0], 0, cap) < 0 ||
 	    joiner_init(&j, c->max, on_entry, NULL, c) < 0)
 		abort();
+	/* Beside it, a joiner that never cuts, where the cut keeps a tail. */
+	c->whole = NULL;
+	if (joiner_tail_reserve(c->max) > 0) {
+		w.msg = malloc(size + 64);
+		if (w.msg == NULL ||
+		    joiner_init(&jw, size + 64, on_whole, NULL, &w) < 0)
+			abort();
+		c->whole = &w;
+	}
 	for (;;) {
 		ssize_t n;
 
@@ -213,9 +292,14 @@ run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
 			if (l.len > cap || l.next < l.start ||
 			    (size_t)l.next > size)
 				abort();
+			if (c->whole != NULL)
+				joiner_push(&jw, &l);
 			joiner_push(&j, &l);
-			if (flush_every != 0 && ++pushed % flush_every == 0)
+			if (flush_every != 0 && ++pushed % flush_every == 0) {
+				if (c->whole != NULL)
+					joiner_flush(&jw);
 				joiner_flush(&j);
+			}
 		}
 		if (r.eof)
 			break;
@@ -225,9 +309,18 @@ run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
 		else if (n < 0)
 			abort();
 	}
+	if (c->whole != NULL)
+		joiner_end(&jw);
 	joiner_end(&j);
 	if (reader_offset(&r) != (off_t)size)
 		abort();
+	if (c->whole != NULL) {
+		if (w.ready || w.emitted != c->emitted)
+			abort();
+		joiner_free(&jw);
+		free(w.msg);
+		c->whole = NULL;
+	}
 	if (flush_every == 0 && j.n.resumed != 0)
 		abort();
 	*counts = j.n;
