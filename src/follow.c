@@ -168,11 +168,14 @@ follow_pick(const struct follow_file *v, size_t n, int done,
 	}
 	p->content = 0;
 	p->lost = saved < 0 && !done;
+	/* Files are read oldest first, so the file read before the saved
+	 * one, and all older, were read: the next is newer than both. The
+	 * file read before may have the newer name: the saved one is then a
+	 * copy named as older (copytruncate's copy, made by hand). */
 	ref = saved;
-	if (ref < 0)
-		for (i = 0; i < (long)n; i++)
-			if (v[i].is_prev)
-				ref = i;
+	for (i = 0; i < (long)n; i++)
+		if (v[i].is_prev && i > ref)
+			ref = i;
 	p->at = -1;
 	for (i = ref + 1; i < (long)n; i++)
 		if (!v[i].age.compressed) {

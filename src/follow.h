@@ -131,9 +131,10 @@ struct follow_pick {
  * newest with its bytes (a new identity: restore, copy, renumbered
  * device; or the copy that copytruncate made). Unless done, it is read
  * on from the saved offset. Otherwise (done, or not found) the next is
- * the oldest readable file newer than it, or, if it is not found, newer
- * than the file read before it; if that is not found either, every
- * readable file is newer (logrotate removes and compresses the oldest).
+ * the oldest readable file newer than it and than the file read before
+ * it (which may have the newer name: a copy named as older); if neither
+ * is found, every readable file is newer (logrotate removes and
+ * compresses the oldest).
  */
 void follow_pick(const struct follow_file *v, size_t n, int done,
     struct follow_pick *p);

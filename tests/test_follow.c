@@ -225,6 +225,8 @@ test_follow_pick(void **unused)
 	        0, -1, 0, 0, 1, 5, 5},
 	    {"a compressed file never fits", {"SF", "", "", "", ""}, 0, 1, 0, 0,
 	        1, 0, 1},
+	    {"left a copy named older than the file read before: after that",
+	        {"", "SF", "", "P", ""}, 1, 4, 0, 0, 0, 4, 4},
 	};
 	struct follow_file v[5];
 	struct follow_pick p;
