@@ -953,7 +953,7 @@ t_hup_while_skipping() {
 	mv "$D/out.log" "$D/out.log.1"
 	kill -HUP "$PID"
 	kill -CONT "$PID"
-	check wait_until 30 eval "! kill -0 $PID 2>/dev/null" || return 1
+	check wait_until 90 eval "! kill -0 $PID 2>/dev/null" || return 1
 	{ wait "$TRACER"; } 2>/dev/null
 	check test "$(awk '$1 == "output" { print ($5 < 0) }' "$D/state")" = 0 ||
 	    return 1
