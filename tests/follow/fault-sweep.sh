@@ -1,0 +1,283 @@
+#!/bin/bash
+# Fault sweep of follow mode: the follower is killed (SIGKILL, injected by
+# strace) at its Nth write, rename, fsync/fdatasync or openat, restarted,
+# and must still write every entry exactly once, whole and in order,
+# across the output and its rotated copies (what fail2ban reads).
+#
+# usage: fault-sweep.sh [--long] [--syscalls "write rename fsync openat"]
+#                       [--only N] [--keep] KERIO2SYSLOG
+#
+# One run of the scenario, with sequence-numbered entries 1..85:
+#   start with no state on an empty input; as soon as the follower says
+#   it started, a burst (1-20); an entry written by the flush timeout
+#   whose continuation comes later (21); input rotated by rename, the
+#   writer still appending to the old file (31-35); output rotated by
+#   rename + SIGHUP; input copytruncate'd (the writer paused); output
+#   rotated by rename without a signal; another late continuation (76);
+#   SIGTERM; then more input (81-85) and a plain restart from the state
+#   left, which must resume there.
+# The follower dies at the Nth call of the syscall (strace -e inject=
+# SYSCALL:signal=SIGKILL:when=N; the count is per syscall name, so "fsync"
+# means the Nth fsync or the Nth fdatasync) and is restarted at once; for
+# every third N the restart is killed too, at its (N/3+1)th call. A run
+# where N is past the calls made is a clean run.
+#
+# The short sweep (ctest follow_fault_sweep) tries N = 1, 2, 3 and then
+# every STRIDE-th N of each syscall (STRIDE: the clean run's count / 3);
+# --long tries every N from 1 to the clean run's count + 2. Prints per
+# syscall the N tried, how many runs were exact, and the runs (and
+# entries) lost, duplicated and torn; then each failing run with the
+# command that repeats it. Exits 1 if any run was not exact.
+# The functions given to wait_until as words look unreachable to shellcheck.
+# shellcheck disable=SC2317
+set -u
+
+LONG=0
+KEEP=
+ONLY=
+SYSCALLS="write rename fsync openat"
+while [ $# -gt 1 ]; do
+	case $1 in
+	--long) LONG=1 ;;
+	--keep) KEEP=1 ;;
+	--only) ONLY=$2; shift ;;
+	--syscalls) SYSCALLS=$2; shift ;;
+	*) break ;;
+	esac
+	shift
+done
+BIN=${1:?usage: fault-sweep.sh [--long] [--syscalls LIST] [--only N] [--keep] KERIO2SYSLOG}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
+
+command -v strace >/dev/null || { echo "strace missing: apt-get install strace"; exit 1; }
+
+TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-sweep.XXXXXX") || exit 1
+cleanup() {
+	lib_cleanup
+	if [ -n "$KEEP" ]; then
+		echo "kept $TOP"
+	else
+		rm -rf "$TOP"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+# The syscalls strace counts for each name of the sweep.
+syscall_set() {
+	case $1 in
+	write) echo write ;;
+	rename) echo rename,renameat,renameat2 ;;
+	fsync) echo fsync,fdatasync ;;
+	openat) echo openat,open ;;
+	*) return 1 ;;
+	esac
+}
+
+# restart: the follower died: start it again (killed again at the
+# AGAIN-th call for the first restart of a run that asks for it).
+restart() {
+	fl_wait
+	if [ "$STATUS" -eq 137 ]; then
+		kills=$((kills + 1))
+	else
+		echo "follower ended with status $STATUS" >>"$D/notes"
+	fi
+	WRAP=()
+	if [ "$AGAIN" -gt 0 ] && [ "$restarts" -eq 0 ]; then
+		WRAP=(strace -o /dev/null -qq -e trace="$SET"
+		    -e inject="$SET":signal=SIGKILL:when="$AGAIN" --)
+	fi
+	restarts=$((restarts + 1))
+	fl_start
+}
+
+# up: the follower runs (restarted if it died).
+up() {
+	fl_alive || restart
+	return 0
+}
+
+# caught_up SEQ: the follower runs and has written entry SEQ.
+caught_up() {
+	up
+	got "$1"
+}
+
+said_start() {
+	up
+	grep -q 'follow: ' "$D/stderr"
+}
+
+# step SEQ: waits for entry SEQ; after one wait in vain, the others of
+# the run are short (something is lost, the check will say what).
+step() {
+	if wait_until "$LIMIT" caught_up "$1"; then
+		return 0
+	fi
+	echo "waited in vain for seq $1" >>"$D/notes"
+	LIMIT=3
+}
+
+# scenario SYSCALL N: one run; prints the verdict of verify.
+scenario() {
+	local i
+	SET=$(syscall_set "$1")
+	D=$TOP/$1-$2
+	mkdir -p "$D/in" "$D/out"
+	: >"$D/in/in.log"
+	: >"$D/expect"
+	: >"$D/stderr"
+	kills=0 restarts=0 AGAIN=0 LIMIT=15
+	[ $(($2 % 3)) -eq 0 ] && AGAIN=$(($2 / 3 + 1))
+	WRAP=(strace -o "${TRACE:-/dev/null}" -qq -e trace="$SET"
+	    -e inject="$SET":signal=SIGKILL:when="$2" --)
+	fl_start
+	wait_until 15 said_start || echo "never said it started" >>"$D/notes"
+
+	entries 1 20 >>"$D/in/in.log"
+	step 20
+	# Written by the flush timeout, then continued.
+	late 21 >>"$D/in/in.log"
+	step 21
+	late_tail 21 >>"$D/in/in.log"
+	entries 22 30 >>"$D/in/in.log"
+	step 30
+
+	# Input rotated by rename; the writer appends to the old file
+	# before it reopens.
+	exec 3>>"$D/in/in.log"
+	mv "$D/in/in.log" "$D/in/in.log.1"
+	entries 31 35 >&3
+	exec 3>&-
+	entries 36 45 >>"$D/in/in.log"
+	step 45
+
+	# Output rotated, then SIGHUP (logrotate's create + postrotate).
+	mv "$D/out/out.log" "$D/out/out.log.1"
+	fl_signal HUP
+	entries 46 55 >>"$D/in/in.log"
+	step 55
+
+	# copytruncate, the writer paused meanwhile.
+	cp "$D/in/in.log" "$D/in/in.log.2"
+	: >"$D/in/in.log"
+	entries 56 65 >>"$D/in/in.log"
+	step 65
+
+	# Output rotated without a signal: noticed by the follower itself.
+	mv "$D/out/out.log" "$D/out/out.log.2"
+	entries 66 75 >>"$D/in/in.log"
+	step 75
+	late 76 >>"$D/in/in.log"
+	step 76
+	late_tail 76 >>"$D/in/in.log"
+	entries 77 80 >>"$D/in/in.log"
+	step 80
+
+	# Stopped; killed instead if the Nth call is in the exit.
+	for _ in 1 2 3; do
+		fl_signal TERM
+		fl_wait
+		[ "$STATUS" -eq 143 ] && break
+		[ "$STATUS" -eq 137 ] && kills=$((kills + 1))
+		WRAP=()
+		fl_start
+	done
+	[ "$STATUS" -eq 143 ] ||
+	    echo "SIGTERM: ended with status $STATUS" >>"$D/notes"
+
+	# While stopped, more input; a plain restart resumes from the state.
+	entries 81 85 >>"$D/in/in.log"
+	WRAP=()
+	AGAIN=0
+	fl_start
+	step 85
+	fl_signal TERM
+	fl_wait
+	mapfile -t files < <(outputs)
+	verify "${files[@]}" >"$D/verdict"
+	# Entries appended after an output rotation belong in the new file:
+	# fail2ban no longer reads the old one.
+	local m1 m2
+	m1=$(misplaced "$D/out/out.log.1" 45)
+	m2=$(misplaced "$D/out/out.log.2" 65)
+	MISPLACED=$((m1 + m2))
+	[ "$MISPLACED" -eq 0 ] || echo "misplaced: $m1 entries in out.log.1" \
+	    "after its rotation (rename + SIGHUP), $m2 in out.log.2 (rename" \
+	    "only)" >>"$D/notes"
+}
+
+# count SYSCALL: the calls of SYSCALL in a run with no kill (the first
+# follower's, up to its SIGTERM).
+count() {
+	local n
+	TRACE=$TOP/trace-$1 scenario "$1" 65535 >/dev/null
+	n=$(grep -c -E "^($(syscall_set "$1" | tr , '|'))\(" "$TOP/trace-$1")
+	rm -rf "$D"
+	echo "$n"
+}
+
+# field NAME: the number after NAME in $D/verdict.
+field() {
+	sed -n "s/.*$1 \([0-9]*\).*/\1/p" "$D/verdict"
+}
+
+status=0
+failures=()
+for sc in $SYSCALLS; do
+	syscall_set "$sc" >/dev/null ||
+	    { echo "unknown syscall $sc (write rename fsync openat)"; exit 64; }
+	if [ -n "$ONLY" ]; then
+		list=$ONLY
+		clean='?'
+	else
+		clean=$(count "$sc")
+		if [ "$LONG" -eq 1 ]; then
+			list=$(seq 1 $((clean + 2)))
+		else
+			stride=$((clean / 3 > 1 ? clean / 3 : 1))
+			list=$( (echo 1 2 3; seq 4 "$stride" "$clean") | tr ' ' '\n' | sort -nu)
+		fi
+	fi
+	tried=0 exact=0 rl=0 rd=0 rt=0 rm=0 el=0 ed=0 et=0 em=0 killed=0
+	for n in $list; do
+		scenario "$sc" "$n"
+		tried=$((tried + 1))
+		killed=$((killed + kills))
+		if tail -n 1 "$D/verdict" | grep -q 'lost 0, duplicated 0, torn 0, out of order 0, foreign 0' &&
+		    [ ! -s "$D/notes" ]; then
+			exact=$((exact + 1))
+			[ -n "$KEEP" ] || rm -rf "$D"
+			continue
+		fi
+		status=1
+		l=$(field lost) u=$(field duplicated) t=$(field torn)
+		[ "${l:-0}" -gt 0 ] && rl=$((rl + 1)) el=$((el + l))
+		[ "${u:-0}" -gt 0 ] && rd=$((rd + 1)) ed=$((ed + u))
+		[ "${t:-0}" -gt 0 ] && rt=$((rt + 1)) et=$((et + t))
+		[ "$MISPLACED" -gt 0 ] && rm=$((rm + 1)) em=$((em + MISPLACED))
+		failures+=("$sc N=$n (killed $kills times): $(tail -n 1 "$D/verdict")")
+		while IFS= read -r line; do
+			failures+=("    $line")
+		done < <(head -n -1 "$D/verdict" | head -n 6; cat "$D/notes" 2>/dev/null;
+		    grep -v -e 'follow: ' -e ' lines, ' -e ': rotated, reading' \
+		    -e ': truncated, reading' "$D/stderr" | sort | uniq -c |
+		    sed 's/^ */stderr (times): /' | head -n 4)
+		failures+=("    again: $0 --syscalls $sc --only $n $BIN")
+	done
+	printf '%-6s clean run %s calls; N tried %d, exact %d, kills %d;' \
+	    "$sc" "$clean" "$tried" "$exact" "$killed"
+	printf ' lost in %d (%d entries), duplicated in %d (%d), torn in %d (%d),' \
+	    "$rl" "$el" "$rd" "$ed" "$rt" "$et"
+	printf ' misplaced in %d (%d)\n' "$rm" "$em"
+done
+if [ "${#failures[@]}" -gt 0 ]; then
+	echo "runs that were not exact:"
+	printf '  %s\n' "${failures[@]}"
+	echo "FAILED: some runs lost, repeated or tore entries"
+fi
+exit "$status"

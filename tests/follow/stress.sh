@@ -1,0 +1,283 @@
+#!/bin/bash
+# Randomized stress of follow mode: a seeded random schedule of kill -9,
+# SIGSTOP/SIGCONT, input rotation by rename and by copytruncate, two
+# rotations in a row, output rotation with and without SIGHUP, long and
+# wrapped entries (some of exactly --max-entry bytes), appends in bursts
+# and drips, and entries written by the flush timeout whose continuation
+# comes later. Every entry must be written exactly once, whole and in
+# order, across the output and its rotated copies (what fail2ban reads).
+#
+# usage: stress.sh [--entries N] [--seed S]... [--keep] KERIO2SYSLOG
+#
+# Runs the schedule once per seed (default: seed 1 and one random seed,
+# 3000 entries each: the ctest follow_stress); prints for each seed the
+# entries, lost, duplicated, torn, out of order, and the entries written
+# to an output's rotated copy after its rotation (misplaced: fail2ban no
+# longer reads that file), then the first differences with the schedule
+# around them. The schedule depends on the seed only, so a failure is
+# repeated by `stress.sh --seed S --entries N`; timing still varies from
+# run to run. copytruncate is done as logrotate does it, with the writer
+# paused between the copy and the truncation, so that any loss is ours.
+# Exits 1 if any run was not exact.
+
+# The functions given to wait_until as words look unreachable to shellcheck.
+# shellcheck disable=SC2317
+set -u
+
+TOTAL=3000
+KEEP=
+SEEDS=()
+while [ $# -gt 1 ]; do
+	case $1 in
+	--entries) TOTAL=$2; shift ;;
+	--seed) SEEDS+=("$2"); shift ;;
+	--keep) KEEP=1 ;;
+	*) break ;;
+	esac
+	shift
+done
+BIN=${1:?usage: stress.sh [--entries N] [--seed S]... [--keep] KERIO2SYSLOG}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
+[ "${#SEEDS[@]}" -gt 0 ] || SEEDS=(1 $(((RANDOM << 15 | RANDOM) % 1000000 + 2)))
+
+MAX=2048
+FLUSH_MS=300
+ARGS=(--max-entry "$MAX")
+
+TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-stress.XXXXXX") || exit 1
+cleanup() {
+	lib_cleanup
+	if [ -n "$KEEP" ]; then
+		echo "kept $TOP"
+	else
+		rm -rf "$TOP"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+# note TEXT: the schedule, for the report.
+note() {
+	printf 'seq %d: %s\n' "$n" "$*" >>"$D/schedule"
+}
+
+# append K: the next K entries (not past TOTAL) in one write, or to the
+# descriptor given as $2.
+append() {
+	local k=$1 last
+	last=$((n + k - 1))
+	[ "$last" -gt "$TOTAL" ] && last=$TOTAL
+	[ "$last" -lt "$n" ] && return 0
+	entries "$n" "$last" "$MAX" >"$D/chunk"
+	if [ -n "${2:-}" ]; then
+		cat "$D/chunk" >&"$2"
+	else
+		cat "$D/chunk" >>"$D/in/in.log"
+	fi
+	n=$((last + 1))
+}
+
+drip() {
+	local k=$1 i
+	for ((i = 0; i < k; i++)); do
+		append 1
+		sleep "0.0$((RANDOM % 6))"
+	done
+}
+
+restart() {
+	WRAP=()
+	fl_start
+}
+
+kill9() {
+	fl_signal KILL
+	fl_wait
+}
+
+rotate_rename() {
+	local k
+	k=$((++INROT))
+	exec 4>>"$D/in/in.log"
+	mv "$D/in/in.log" "$D/in/in.log.$k"
+	# The writer still has the old file open, and writes a little.
+	append $((RANDOM % 5)) 4
+	exec 4>&-
+	append $((1 + RANDOM % 20))
+}
+
+copytruncate() {
+	local k
+	k=$((++INROT))
+	cp "$D/in/in.log" "$D/in/in.log.$k"
+	: >"$D/in/in.log"
+	append $((1 + RANDOM % 20))
+}
+
+rotate_output() {
+	local k
+	k=$((++OUTROT))
+	mv "$D/out/out.log" "$D/out/out.log.$k"
+	echo "$k $((n - 1))" >>"$D/outrot"
+	[ "$1" = hup ] && fl_signal HUP
+	return 0
+}
+
+# One disturbance, also done while the follower is stopped or dead.
+disturb() {
+	local r=$((RANDOM % 6))
+	case $r in
+	0) note "burst"; append $((20 + RANDOM % 280)) ;;
+	1) note "rotation by rename"; rotate_rename ;;
+	2) note "copytruncate"; copytruncate ;;
+	3) note "two rotations in a row"; rotate_rename; rotate_rename ;;
+	4) note "output rotation and SIGHUP"; rotate_output hup ;;
+	5) note "output rotation, no signal"; rotate_output quiet ;;
+	esac
+}
+
+caught_up() {
+	got $((n - 1))
+}
+
+# run SEED: one schedule; prints the verdict.
+run() {
+	local seed=$1 r t0=$SECONDS
+	RANDOM=$seed
+	D=$TOP/seed-$seed
+	mkdir -p "$D/in" "$D/out"
+	: >"$D/in/in.log"
+	: >"$D/expect"
+	: >"$D/stderr"
+	: >"$D/schedule"
+	: >"$D/outrot"
+	restart
+	wait_until 15 grep -q 'follow: ' "$D/stderr" ||
+	    echo "never said it started" >>"$D/notes"
+	while [ "$n" -le "$TOTAL" ]; do
+		r=$((RANDOM % 100))
+		if [ "$r" -lt 30 ]; then
+			note "burst"
+			append $((20 + RANDOM % 280))
+		elif [ "$r" -lt 38 ]; then
+			note "drip"
+			drip $((5 + RANDOM % 20))
+		elif [ "$r" -lt 46 ]; then
+			note "kill -9, restart"
+			kill9
+			restart
+		elif [ "$r" -lt 52 ]; then
+			note "kill -9, then while down:"
+			kill9
+			disturb
+			disturb
+			note "restart"
+			restart
+		elif [ "$r" -lt 60 ]; then
+			note "SIGSTOP, then while stopped:"
+			fl_signal STOP
+			disturb
+			sleep "0.$((RANDOM % 5))"
+			if [ $((RANDOM % 4)) -eq 0 ]; then
+				note "kill -9 while stopped, restart"
+				kill9
+				restart
+			else
+				note "SIGCONT"
+				fl_signal CONT
+			fi
+		elif [ "$r" -lt 67 ]; then
+			note "rotation by rename"
+			rotate_rename
+		elif [ "$r" -lt 73 ]; then
+			note "copytruncate"
+			copytruncate
+		elif [ "$r" -lt 77 ]; then
+			note "two rotations in a row"
+			rotate_rename
+			rotate_rename
+		elif [ "$r" -lt 83 ]; then
+			note "output rotation and SIGHUP"
+			rotate_output hup
+		elif [ "$r" -lt 88 ]; then
+			note "output rotation, no signal"
+			rotate_output quiet
+		elif [ "$r" -lt 95 ]; then
+			note "entry written by the flush timeout, continued late"
+			[ "$n" -le "$TOTAL" ] || continue
+			late "$n" >>"$D/in/in.log"
+			wait_until 15 got "$n" ||
+			    echo "seq $n: not written by the flush timeout" >>"$D/notes"
+			late_tail "$n" >>"$D/in/in.log"
+			n=$((n + 1))
+		else
+			note "pause"
+			sleep "0.$((RANDOM % 8))"
+		fi
+		fl_alive || { echo "seq $n: the follower died" >>"$D/notes"; restart; }
+	done
+	wait_until 60 caught_up ||
+	    echo "waited in vain for seq $((n - 1))" >>"$D/notes"
+	fl_signal TERM
+	fl_wait
+	[ "$STATUS" -eq 143 ] ||
+	    echo "SIGTERM: ended with status $STATUS" >>"$D/notes"
+	# The state left by SIGTERM: a restart resumes there.
+	TOTAL=$((TOTAL + 5))
+	append 5
+	restart
+	wait_until 15 caught_up ||
+	    echo "after the last restart, waited in vain for seq $((n - 1))" >>"$D/notes"
+	fl_signal TERM
+	fl_wait
+	TOTAL=$((TOTAL - 5))
+
+	mapfile -t files < <(outputs)
+	verify "${files[@]}" >"$D/verdict"
+	MISPLACED=0
+	local k last m
+	while read -r k last; do
+		m=$(misplaced "$D/out/out.log.$k" "$last")
+		MISPLACED=$((MISPLACED + m))
+		[ "$m" -eq 0 ] ||
+		    echo "misplaced: $m entries in out.log.$k after its rotation at seq $last" >>"$D/notes"
+	done <"$D/outrot"
+	printf 'seed %d: %s, misplaced %d (%d s; %d kill -9, %d SIGSTOP, %d input rotations, %d output rotations)\n' \
+	    "$seed" "$(tail -n 1 "$D/verdict")" "$MISPLACED" $((SECONDS - t0)) \
+	    "$(grep -c 'kill -9' "$D/schedule")" "$(grep -c SIGSTOP "$D/schedule")" \
+	    "$INROT" "$OUTROT"
+	if ! tail -n 1 "$D/verdict" | grep -q 'lost 0, duplicated 0, torn 0, out of order 0, foreign 0' ||
+	    [ -s "$D/notes" ]; then
+		report
+		return 1
+	fi
+	[ -n "$KEEP" ] || rm -rf "$D"
+}
+
+# The first differences, what the run noted, and the schedule around the
+# first entry that went wrong.
+report() {
+	local first
+	head -n -1 "$D/verdict"
+	[ -s "$D/notes" ] && sed -n '1,10p' "$D/notes" | sed 's/^/  /'
+	grep -v -e 'follow: ' -e ' lines, ' -e ': rotated, reading' \
+	    -e ': truncated, reading' "$D/stderr" | sort | uniq -c |
+	    sed 's/^ */  stderr (times): /' | head -n 6
+	first=$(head -n 1 "$D/verdict" | grep -o '=[0-9]*' | head -n 1 | tr -d =)
+	if [ -n "$first" ]; then
+		echo "  schedule before seq $((10#$first)):"
+		awk -v s=$((10#$first)) '$2 + 0 <= s' "$D/schedule" | tail -n 6 |
+		    sed 's/^/    /'
+	fi
+	echo "  again: $0 --seed $seed --entries $TOTAL $BIN"
+}
+
+status=0
+for seed in "${SEEDS[@]}"; do
+	run "$seed" || status=1
+done
+[ "$status" -eq 0 ] || echo "FAILED: entries lost, repeated, torn or misplaced"
+exit "$status"
