@@ -141,11 +141,10 @@ late_stamp() {
 
 # verify FILES...: compares what FILES hold, in that order (the output's
 # rotated copies oldest first, then the output), with $D/expect. Prints
-# "entries E, lost L, duplicated U, torn T, out of order O, foreign F"
-# and, when something is wrong, the first differences. A torn line is one
-# that is not exactly the line expected for the first entry it names
-# (half a line, two run together, a last line without newline); a foreign
-# line names no expected entry.
+# "entries E, lost L, duplicated U, torn T, out of order O" and, when
+# something is wrong, the first differences. A torn line is one that is
+# not exactly the line expected for the first entry it names, or names
+# none: half a line, two run together, a last line without newline.
 verify() {
 	local f
 	for f in "$@"; do
@@ -183,8 +182,8 @@ verify() {
 		text = substr($0, length($1) + 2)
 		m = keys(text, k)
 		if (m == 0 || !(k[1] in idx)) {
-			foreign++
-			tell("foreign " where ": " cut(text))
+			torn++
+			tell("torn " where ": " cut(text) " (names no entry)")
 			next
 		}
 		if (text != line[idx[k[1]]]) {
@@ -223,20 +222,17 @@ verify() {
 			tell("lost " from (from != name[n] ? ".." name[n] : ""))
 		if (told > 12)
 			print "  (" told - 12 " more differences)"
-		printf "entries %d, lost %d, duplicated %d, torn %d, out of order %d, foreign %d\n",
-		    n, lost, dup, torn, order, foreign
-		exit (lost + dup + torn + order + foreign) > 0
+		printf "entries %d, lost %d, duplicated %d, torn %d, out of order %d\n",
+		    n, lost, dup, torn, order
+		exit (lost + dup + torn + order) > 0
 	}'
 }
 
 # outputs: the output's rotated copies in the order they were made
-# (out.log.1, out.log.2, ...), then the output itself.
+# (out.log.1, out.log.2, ...; numbers may be missing), then the output.
 outputs() {
-	local i=1
-	while [ -e "$D/out/out.log.$i" ]; do
-		printf '%s\n' "$D/out/out.log.$i"
-		i=$((i + 1))
-	done
+	find "$D/out" -name 'out.log.*' -printf '%f\n' | cut -d . -f 3 |
+	    sort -n | sed "s|^|$D/out/out.log.|"
 	printf '%s\n' "$D/out/out.log"
 }
 

@@ -88,9 +88,25 @@ drip() {
 	done
 }
 
+# restart: a follower again; a state it refuses is kept for the report.
 restart() {
+	local starts refused
+	starts=$(grep -c 'follow: ' "$D/stderr")
+	refused=$(grep -c 'not used' "$D/stderr")
+	[ -e "$D/state" ] && cp "$D/state" "$D/state.before"
 	WRAP=()
 	fl_start
+	wait_until 10 said_more "$starts" 'follow: ' ||
+	    echo "seq $n: no start message" >>"$D/notes"
+	if said_more "$refused" 'not used'; then
+		cp "$D/state.before" "$D/state.refused.$n"
+		echo "seq $n: state refused, kept as state.refused.$n" >>"$D/notes"
+	fi
+}
+
+# said_more N TEXT: the follower said TEXT more than N times.
+said_more() {
+	[ "$(grep -c "$2" "$D/stderr")" -gt "$1" ]
 }
 
 kill9() {
@@ -117,8 +133,11 @@ copytruncate() {
 	append $((1 + RANDOM % 20))
 }
 
+# rotate_output hup|quiet: as logrotate with missingok: not when the
+# follower has not made the output again since the last rotation.
 rotate_output() {
 	local k
+	[ -e "$D/out/out.log" ] || { note "(no output to rotate)"; return 0; }
 	k=$((++OUTROT))
 	mv "$D/out/out.log" "$D/out/out.log.$k"
 	echo "$k $((n - 1))" >>"$D/outrot"
@@ -154,9 +173,8 @@ run() {
 	: >"$D/stderr"
 	: >"$D/schedule"
 	: >"$D/outrot"
+	n=1 INROT=0 OUTROT=0
 	restart
-	wait_until 15 grep -q 'follow: ' "$D/stderr" ||
-	    echo "never said it started" >>"$D/notes"
 	while [ "$n" -le "$TOTAL" ]; do
 		r=$((RANDOM % 100))
 		if [ "$r" -lt 30 ]; then
@@ -249,7 +267,7 @@ run() {
 	    "$seed" "$(tail -n 1 "$D/verdict")" "$MISPLACED" $((SECONDS - t0)) \
 	    "$(grep -c 'kill -9' "$D/schedule")" "$(grep -c SIGSTOP "$D/schedule")" \
 	    "$INROT" "$OUTROT"
-	if ! tail -n 1 "$D/verdict" | grep -q 'lost 0, duplicated 0, torn 0, out of order 0, foreign 0' ||
+	if ! tail -n 1 "$D/verdict" | grep -q 'lost 0, duplicated 0, torn 0, out of order 0$' ||
 	    [ -s "$D/notes" ]; then
 		report
 		return 1

@@ -14,3 +14,16 @@ add_test(NAME follow_process
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
 		$<TARGET_FILE:kerio2syslog>)
 set_tests_properties(follow_process PROPERTIES LABELS follow TIMEOUT 150)
+
+# The torture tests of issue 8: SIGKILL injected at the Nth write, rename,
+# fsync and openat (strace), and a seeded random schedule of kill -9,
+# SIGSTOP, rotations and long entries. Short runs here; the long ones are
+# `fault-sweep.sh --long` and `stress.sh --entries 20000`.
+add_test(NAME follow_fault_sweep
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/fault-sweep.sh
+		$<TARGET_FILE:kerio2syslog>)
+add_test(NAME follow_stress
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/stress.sh
+		$<TARGET_FILE:kerio2syslog>)
+set_tests_properties(follow_fault_sweep follow_stress PROPERTIES
+	LABELS "follow;torture" TIMEOUT 300)
