@@ -9,7 +9,8 @@
 # reads $D/in/in.log, appends to $D/out/out.log and keeps $D/state.
 
 HOST=testhost
-# Every process started and not yet reaped, by id, for lib_cleanup.
+# The processes started (our children) and not yet reaped, for lib_cleanup:
+# an id stays ours until we reap it.
 PIDS=()
 # The exit status of the follower, set by fl_wait.
 STATUS=0
@@ -282,7 +283,6 @@ fl_found() {
 			return 0
 		fi
 		CHAIN+=("$c")
-		PIDS+=("$c")
 		p=$c
 	done
 	FPID=${CHAIN[-1]}
@@ -300,11 +300,11 @@ fl_gone() {
 # fl_wait: waits for the follower to end (bounded: then it is killed);
 # sets STATUS.
 fl_wait() {
-	wait_until 30 fl_gone || kill -KILL "${CHAIN[@]}" 2>/dev/null
+	wait_until 30 fl_gone || kill_tree "$PID"
 	wait "$PID"
 	# shellcheck disable=SC2034 # declared above, read by the caller
 	STATUS=$?
-	forget "${CHAIN[@]}"
+	forget "$PID"
 	FPID=
 }
 
@@ -320,20 +320,42 @@ forget() {
 	PIDS=("${keep[@]}")
 }
 
-# fl_signal SIGNAL: sends SIGNAL to the follower, if it runs.
+# fl_signal SIGNAL: sends SIGNAL to the follower, if it runs: its id is
+# only trusted while its parent is still the one we started it under
+# (the follower may have died and its id been given to another process).
 fl_signal() {
-	[ -n "$FPID" ] && kill -"$1" "$FPID" 2>/dev/null
+	[ -n "$FPID" ] && [ "$(fl_parent "$FPID")" = "${CHAIN[-2]}" ] &&
+	    kill -"$1" "$FPID" 2>/dev/null
 }
 
-# lib_cleanup: kills (and continues) every process started, by id.
+# fl_parent ID: the parent of process ID (none if it is gone).
+fl_parent() {
+	local stat f
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	# After the name in parentheses: state, then the parent.
+	read -r -a f <<<"${stat##*) }"
+	echo "${f[1]}"
+}
+
+# lib_cleanup: kills (and continues) every process started, by id, and
+# what each of them started (the tracer and the follower under it).
 lib_cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
-		kill -CONT "$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
+		kill_tree "$p"
 	done
 	for p in "${PIDS[@]}"; do
 		wait "$p" 2>/dev/null
 	done
 	PIDS=()
+}
+
+# kill_tree ID: kills the children of ID (as they are now), then ID.
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill -CONT "$1" 2>/dev/null
+	kill -KILL "$1" 2>/dev/null
 }
