@@ -143,7 +143,8 @@ late_stamp() {
 # verify FILES...: compares what FILES hold, in that order (the output's
 # rotated copies oldest first, then the output), with $D/expect. Prints
 # "entries E, lost L, duplicated U, torn T, out of order O" and, when
-# something is wrong, the first differences. A torn line is one that is
+# something is wrong, the first differences and the entry where the
+# output first goes wrong ("first difference at entry I: seq=S"). A torn line is one that is
 # not exactly the line expected for the first entry it names, or names
 # none: half a line, two run together, a last line without newline.
 verify() {
@@ -169,6 +170,9 @@ verify() {
 	function tell(s) {
 		if (++told <= 12)
 			print "  " s
+		# Where the stream first went wrong: after the last good entry.
+		if (near == "")
+			near = last + 1
 	}
 	BEGIN {
 		while ((getline l < want) > 0) {
@@ -218,11 +222,15 @@ verify() {
 			lost++
 			if (!from)
 				from = name[i]
+			if (near == "" || i < near)
+				near = i
 		}
 		if (from)
 			tell("lost " from (from != name[n] ? ".." name[n] : ""))
 		if (told > 12)
 			print "  (" told - 12 " more differences)"
+		if (near != "")
+			printf "  first difference at entry %d: %s\n", near, name[near]
 		printf "entries %d, lost %d, duplicated %d, torn %d, out of order %d\n",
 		    n, lost, dup, torn, order
 		exit (lost + dup + torn + order) > 0

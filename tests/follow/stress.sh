@@ -284,7 +284,7 @@ report() {
 	grep -v -e 'follow: ' -e ' lines, ' -e ': rotated, reading' \
 	    -e ': truncated, reading' "$D/stderr" | sort | uniq -c |
 	    sed 's/^ */  stderr (times): /' | head -n 6
-	first=$(head -n 1 "$D/verdict" | grep -o '=[0-9]*' | head -n 1 | tr -d =)
+	first=$(sed -n 's/.*first difference at entry [0-9]*: [a-z]*=//p' "$D/verdict")
 	if [ -n "$first" ]; then
 		echo "  schedule before seq $((10#$first)):"
 		awk -v s=$((10#$first)) '$2 + 0 <= s' "$D/schedule" | tail -n 6 |
