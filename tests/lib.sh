@@ -345,6 +345,23 @@ fl_parent() {
 	echo "${f[1]}"
 }
 
+# lib_top NAME: makes TOP, a directory of our own, removed on exit (kept,
+# and said so, when KEEP is set) after every process started is killed.
+lib_top() {
+	TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-$1.XXXXXX") || exit 1
+	trap lib_exit EXIT
+	trap 'exit 2' INT TERM
+}
+
+lib_exit() {
+	lib_cleanup
+	if [ -n "${KEEP:-}" ]; then
+		echo "kept $TOP"
+	else
+		rm -rf "$TOP"
+	fi
+}
+
 # lib_cleanup: kills (and continues) every process started, by id, and
 # what each of them started (the tracer and the follower under it).
 lib_cleanup() {

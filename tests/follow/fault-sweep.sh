@@ -56,17 +56,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 command -v strace >/dev/null || { echo "strace missing: apt-get install strace"; exit 1; }
 
-TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-sweep.XXXXXX") || exit 1
-cleanup() {
-	lib_cleanup
-	if [ -n "$KEEP" ]; then
-		echo "kept $TOP"
-	else
-		rm -rf "$TOP"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
+lib_top sweep
 
 # The syscalls strace counts for each name of the sweep.
 syscall_set() {

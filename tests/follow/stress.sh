@@ -47,17 +47,7 @@ MAX=2048
 FLUSH_MS=300
 ARGS=(--max-entry "$MAX")
 
-TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-stress.XXXXXX") || exit 1
-cleanup() {
-	lib_cleanup
-	if [ -n "$KEEP" ]; then
-		echo "kept $TOP"
-	else
-		rm -rf "$TOP"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
+lib_top stress
 
 # note TEXT: the schedule, for the report.
 note() {
@@ -145,17 +135,81 @@ rotate_output() {
 	return 0
 }
 
-# One disturbance, also done while the follower is stopped or dead.
-disturb() {
-	local r=$((RANDOM % 6))
-	case $r in
-	0) note "burst"; append $((20 + RANDOM % 280)) ;;
-	1) note "rotation by rename"; rotate_rename ;;
-	2) note "copytruncate"; copytruncate ;;
-	3) note "two rotations in a row"; rotate_rename; rotate_rename ;;
-	4) note "output rotation and SIGHUP"; rotate_output hup ;;
-	5) note "output rotation, no signal"; rotate_output quiet ;;
+# act NAME: one step of the schedule, noted in it.
+act() {
+	case $1 in
+	burst)
+		note "burst"
+		append $((20 + RANDOM % 280)) ;;
+	drip)
+		note "drip"
+		drip $((5 + RANDOM % 20)) ;;
+	rename)
+		note "rotation by rename"
+		rotate_rename ;;
+	copytruncate)
+		note "copytruncate"
+		copytruncate ;;
+	two)
+		note "two rotations in a row"
+		rotate_rename
+		rotate_rename ;;
+	hup)
+		note "output rotation and SIGHUP"
+		rotate_output hup ;;
+	quiet)
+		note "output rotation, no signal"
+		rotate_output quiet ;;
+	kill)
+		note "kill -9, restart"
+		kill9
+		restart ;;
+	down)
+		note "kill -9, then while down:"
+		kill9
+		disturb
+		disturb
+		note "restart"
+		restart ;;
+	stop)
+		note "SIGSTOP, then while stopped:"
+		fl_signal STOP
+		disturb
+		sleep "0.$((RANDOM % 5))"
+		if [ $((RANDOM % 4)) -eq 0 ]; then
+			note "kill -9 while stopped, restart"
+			kill9
+			restart
+		else
+			note "SIGCONT"
+			fl_signal CONT
+		fi ;;
+	late)
+		note "entry written by the flush timeout, continued late"
+		late "$n" >>"$D/in/in.log"
+		wait_until 15 got "$n" ||
+		    echo "seq $n: not written by the flush timeout" >>"$D/notes"
+		late_tail "$n" >>"$D/in/in.log"
+		n=$((n + 1)) ;;
+	pause)
+		note "pause"
+		sleep "0.$((RANDOM % 8))" ;;
 	esac
+}
+
+# The schedule's steps, each as often as it is named (in 100).
+STEPS=()
+for s in burst:30 drip:8 kill:8 down:6 stop:8 rename:7 copytruncate:6 \
+    two:4 hup:6 quiet:5 late:7 pause:5; do
+	for ((i = 0; i < ${s#*:}; i++)); do
+		STEPS+=("${s%:*}")
+	done
+done
+# What is also done while the follower is stopped or down.
+DISTURB=(burst rename copytruncate two hup quiet)
+
+disturb() {
+	act "${DISTURB[RANDOM % ${#DISTURB[@]}]}"
 }
 
 caught_up() {
@@ -164,7 +218,7 @@ caught_up() {
 
 # run SEED: one schedule; prints the verdict.
 run() {
-	local seed=$1 r t0=$SECONDS
+	local seed=$1 t0=$SECONDS
 	RANDOM=$seed
 	D=$TOP/seed-$seed
 	mkdir -p "$D/in" "$D/out"
@@ -176,65 +230,7 @@ run() {
 	n=1 INROT=0 OUTROT=0
 	restart
 	while [ "$n" -le "$TOTAL" ]; do
-		r=$((RANDOM % 100))
-		if [ "$r" -lt 30 ]; then
-			note "burst"
-			append $((20 + RANDOM % 280))
-		elif [ "$r" -lt 38 ]; then
-			note "drip"
-			drip $((5 + RANDOM % 20))
-		elif [ "$r" -lt 46 ]; then
-			note "kill -9, restart"
-			kill9
-			restart
-		elif [ "$r" -lt 52 ]; then
-			note "kill -9, then while down:"
-			kill9
-			disturb
-			disturb
-			note "restart"
-			restart
-		elif [ "$r" -lt 60 ]; then
-			note "SIGSTOP, then while stopped:"
-			fl_signal STOP
-			disturb
-			sleep "0.$((RANDOM % 5))"
-			if [ $((RANDOM % 4)) -eq 0 ]; then
-				note "kill -9 while stopped, restart"
-				kill9
-				restart
-			else
-				note "SIGCONT"
-				fl_signal CONT
-			fi
-		elif [ "$r" -lt 67 ]; then
-			note "rotation by rename"
-			rotate_rename
-		elif [ "$r" -lt 73 ]; then
-			note "copytruncate"
-			copytruncate
-		elif [ "$r" -lt 77 ]; then
-			note "two rotations in a row"
-			rotate_rename
-			rotate_rename
-		elif [ "$r" -lt 83 ]; then
-			note "output rotation and SIGHUP"
-			rotate_output hup
-		elif [ "$r" -lt 88 ]; then
-			note "output rotation, no signal"
-			rotate_output quiet
-		elif [ "$r" -lt 95 ]; then
-			note "entry written by the flush timeout, continued late"
-			[ "$n" -le "$TOTAL" ] || continue
-			late "$n" >>"$D/in/in.log"
-			wait_until 15 got "$n" ||
-			    echo "seq $n: not written by the flush timeout" >>"$D/notes"
-			late_tail "$n" >>"$D/in/in.log"
-			n=$((n + 1))
-		else
-			note "pause"
-			sleep "0.$((RANDOM % 8))"
-		fi
+		act "${STEPS[RANDOM % ${#STEPS[@]}]}"
 		fl_alive || { echo "seq $n: the follower died" >>"$D/notes"; restart; }
 	done
 	wait_until 60 caught_up ||
