@@ -144,18 +144,25 @@ late_stamp() {
 # rotated copies oldest first, then the output), with $D/expect. Prints
 # "entries E, lost L, duplicated U, torn T, out of order O" and, when
 # something is wrong, the first differences and the entry where the
-# output first goes wrong ("first difference at entry I: seq=S"). A torn line is one that is
-# not exactly the line expected for the first entry it names, or names
-# none: half a line, two run together, a last line without newline.
+# output first goes wrong ("first difference at entry I: seq=S"). A torn
+# line is one that is not exactly the line expected for the first entry
+# it names, or names none: half a line, two run together, a last line
+# without newline. One exception: a rotated copy may end in the start of
+# the next entry's line, without newline, when that entry is then
+# written whole (a write cut by kill -9 or a full disk, then the
+# rotation): fail2ban reads no entry there, and the line is noted.
 verify() {
-	local f
+	local f last=
+	for f in "$@"; do
+		[ -e "$f" ] && last=${f##*/}
+	done
 	for f in "$@"; do
 		[ -e "$f" ] || continue
-		# A last line without newline is marked, to count as torn.
 		awk -v f="${f##*/}" '{ print f ":" FNR "\t" $0 }' "$f"
+		# A last line without newline is marked.
 		[ -s "$f" ] && [ "$(tail -c 1 "$f" | od -An -tx1 | tr -d ' ')" != 0a ] &&
-		    printf '%s:end\t(no newline at the end)\n' "${f##*/}"
-	done | LC_ALL=C awk -F '\t' -v want="$D/expect" '
+		    printf '%s:end\t\n' "${f##*/}"
+	done | LC_ALL=C awk -F '\t' -v want="$D/expect" -v lastf="$last" '
 	function keys(s, out,    n) {
 		n = 0
 		while (match(s, /(seq|late)=[0-9]+/)) {
@@ -174,22 +181,28 @@ verify() {
 		if (near == "")
 			near = last + 1
 	}
-	BEGIN {
-		while ((getline l < want) > 0) {
-			keys(l, k1)
-			idx[k1[1]] = ++n
-			line[n] = l
-			name[n] = k1[1]
+	# One output line; open: it has no newline, the last of its file.
+	function take(where, text, open,    m, k, j, file) {
+		file = where
+		sub(/:[0-9]+$/, "", file)
+		# A kill (or a full disk) cut the line, the file was rotated,
+		# and the entry is written whole to the next file: what a
+		# rotated copy keeps of a cut line is no entry of its own.
+		if (open && file != lastf && last < n &&
+		    substr(line[last + 1], 1, length(text)) == text) {
+			print "  (cut line left at the end of " file ")"
+			return
 		}
-	}
-	{
-		where = $1
-		text = substr($0, length($1) + 2)
+		if (open) {
+			torn++
+			tell("torn " where ": " cut(text) " (no newline at the end)")
+			return
+		}
 		m = keys(text, k)
 		if (m == 0 || !(k[1] in idx)) {
 			torn++
 			tell("torn " where ": " cut(text) " (names no entry)")
-			next
+			return
 		}
 		if (text != line[idx[k[1]]]) {
 			torn++
@@ -210,7 +223,31 @@ verify() {
 				last = idx[k[j]]
 		}
 	}
+	BEGIN {
+		while ((getline l < want) > 0) {
+			keys(l, k1)
+			idx[k1[1]] = ++n
+			line[n] = l
+			name[n] = k1[1]
+		}
+	}
+	# Each line is taken when the next one tells whether it was open.
+	$1 ~ /:end$/ {
+		if (have)
+			take(pw, pt, 1)
+		have = 0
+		next
+	}
+	{
+		if (have)
+			take(pw, pt, 0)
+		pw = $1
+		pt = substr($0, length($1) + 2)
+		have = 1
+	}
 	END {
+		if (have)
+			take(pw, pt, 0)
 		for (i = 1; i <= n; i++) {
 			if (name[i] in seen) {
 				if (from) {
