@@ -14,6 +14,9 @@ HOST=testhost
 PIDS=()
 # The exit status of the follower, set by fl_wait.
 STATUS=0
+# The follower last started (see fl_start).
+PID=
+FPID=
 # Words before the follower (a tracer) and options after the common ones.
 WRAP=()
 ARGS=()

@@ -25,5 +25,9 @@ add_test(NAME follow_fault_sweep
 add_test(NAME follow_stress
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/stress.sh
 		$<TARGET_FILE:kerio2syslog>)
-set_tests_properties(follow_fault_sweep follow_stress PROPERTIES
-	LABELS "follow;torture" TIMEOUT 300)
+# What they found, made certain (see the head of torture-cases.sh).
+add_test(NAME follow_torture_cases
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/torture-cases.sh
+		$<TARGET_FILE:kerio2syslog>)
+set_tests_properties(follow_fault_sweep follow_stress follow_torture_cases
+	PROPERTIES LABELS "follow;torture" TIMEOUT 300)
