@@ -41,6 +41,15 @@ caught_up() {
 	wait_until 15 got "$1" && sleep 1.2
 }
 
+# first_run N: entries 1..N, read from the start by a first follower.
+first_run() {
+	entries 1 "$1" >>"$D/in/in.log"
+	ARGS=(--from-start)
+	fl_start
+	ARGS=()
+	caught_up "$1"
+}
+
 stop() {
 	fl_signal TERM
 	fl_wait
@@ -48,11 +57,7 @@ stop() {
 }
 
 t_skip_then_truncate() {
-	entries 1 20 >>"$D/in/in.log"
-	ARGS=(--from-start)
-	fl_start
-	ARGS=()
-	caught_up 20 || return 1
+	first_run 20 || return 1
 	fl_signal KILL
 	fl_wait
 	cp "$D/state" "$D/state.old"
@@ -80,11 +85,7 @@ t_skip_then_truncate() {
 }
 
 t_torn_across_rotation() {
-	entries 1 20 >>"$D/in/in.log"
-	ARGS=(--from-start)
-	fl_start
-	ARGS=()
-	caught_up 20 || return 1
+	first_run 20 || return 1
 	stop
 	entries 21 30 >>"$D/in/in.log"
 	# What a write killed after its first bytes leaves past the state.
@@ -97,11 +98,7 @@ t_torn_across_rotation() {
 }
 
 t_copytruncate_after_rename() {
-	entries 1 10 >>"$D/in/in.log"
-	ARGS=(--from-start)
-	fl_start
-	ARGS=()
-	caught_up 10 || return 1
+	first_run 10 || return 1
 	mv "$D/in/in.log" "$D/in/in.log.1"
 	entries 11 20 >>"$D/in/in.log"
 	caught_up 20 || return 1
