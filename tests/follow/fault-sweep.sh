@@ -114,7 +114,7 @@ caught_up() {
 
 said_start() {
 	up
-	grep -q 'follow: ' "$D/stderr"
+	grep -q ': following ' "$D/stderr"
 }
 
 # step SEQ: waits for entry SEQ; after one wait in vain, the others of
@@ -278,7 +278,7 @@ show() {
 		head -n -1 "$D/verdict" | grep -v 'first difference' | head -n 6
 		grep 'first difference' "$D/verdict"
 		cat "$D/notes" 2>/dev/null
-		grep -v -e 'follow: ' -e ' lines, ' -e ': rotated, reading' \
+		grep -v -e ': following ' -e ' lines, ' -e ': rotated, reading' \
 		    -e ': truncated, reading' "$D/stderr" | sort | uniq -c |
 		    sed 's/^ */stderr (times): /' | head -n 4
 	} | sed 's/^/    /'

@@ -81,12 +81,12 @@ drip() {
 # restart: a follower again; a state it refuses is kept for the report.
 restart() {
 	local starts refused
-	starts=$(grep -c 'follow: ' "$D/stderr")
+	starts=$(grep -c ': following ' "$D/stderr")
 	refused=$(grep -c 'not used' "$D/stderr")
 	[ -e "$D/state" ] && cp "$D/state" "$D/state.before"
 	WRAP=()
 	fl_start
-	wait_until 10 said_more "$starts" 'follow: ' ||
+	wait_until 10 said_more "$starts" ': following ' ||
 	    echo "seq $n: no start message" >>"$D/notes"
 	if said_more "$refused" 'not used'; then
 		cp "$D/state.before" "$D/state.refused.$n"
@@ -104,11 +104,22 @@ kill9() {
 	fl_wait
 }
 
-rotate_rename() {
+# shift_rotated: as logrotate, in.log.N becomes in.log.N+1, the oldest
+# first, so that in.log.1 is free for the newest (the follower takes the
+# higher number for the older file).
+shift_rotated() {
 	local k
-	k=$((++INROT))
+	INROT=$((INROT + 1))
+	for ((k = INROT - 1; k >= 1; k--)); do
+		[ -e "$D/in/in.log.$k" ] &&
+		    mv "$D/in/in.log.$k" "$D/in/in.log.$((k + 1))"
+	done
+}
+
+rotate_rename() {
+	shift_rotated
 	exec 4>>"$D/in/in.log"
-	mv "$D/in/in.log" "$D/in/in.log.$k"
+	mv "$D/in/in.log" "$D/in/in.log.1"
 	# The writer still has the old file open, and writes a little.
 	append $((RANDOM % 5)) 4
 	exec 4>&-
@@ -116,9 +127,8 @@ rotate_rename() {
 }
 
 copytruncate() {
-	local k
-	k=$((++INROT))
-	cp "$D/in/in.log" "$D/in/in.log.$k"
+	shift_rotated
+	cp "$D/in/in.log" "$D/in/in.log.1"
 	: >"$D/in/in.log"
 	append $((1 + RANDOM % 20))
 }
@@ -277,7 +287,7 @@ report() {
 	local first
 	head -n -1 "$D/verdict"
 	[ -s "$D/notes" ] && sed -n '1,10p' "$D/notes" | sed 's/^/  /'
-	grep -v -e 'follow: ' -e ' lines, ' -e ': rotated, reading' \
+	grep -v -e ': following ' -e ' lines, ' -e ': rotated, reading' \
 	    -e ': truncated, reading' "$D/stderr" | sort | uniq -c |
 	    sed 's/^ */  stderr (times): /' | head -n 6
 	first=$(sed -n 's/.*first difference at entry [0-9]*: [a-z]*=//p' "$D/verdict")
