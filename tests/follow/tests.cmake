@@ -34,3 +34,20 @@ add_test(NAME follow_input_holes
 		truncate_unfinished truncate_regrow_round crash_before_first_save
 		planted_link dated_rotations deleted_not_rotated renumbered_device)
 set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
+
+# The torture tests of issue 8: SIGKILL injected at the Nth write, rename,
+# fsync and openat (strace), and a seeded random schedule of kill -9,
+# SIGSTOP, rotations and long entries. Short runs here; the long ones are
+# `fault-sweep.sh --long` and `stress.sh --entries 20000`.
+add_test(NAME follow_fault_sweep
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/fault-sweep.sh
+		$<TARGET_FILE:kerio2syslog>)
+add_test(NAME follow_stress
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/stress.sh
+		$<TARGET_FILE:kerio2syslog>)
+# What they found, made certain (see the head of torture-cases.sh).
+add_test(NAME follow_torture_cases
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/torture-cases.sh
+		$<TARGET_FILE:kerio2syslog>)
+set_tests_properties(follow_fault_sweep follow_stress follow_torture_cases
+	PROPERTIES LABELS "follow;torture" TIMEOUT 300)
