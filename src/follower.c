@@ -1409,7 +1409,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	struct fl f;
 	struct stat sb;
 	enum state_status st;
-	int e;
+	int e, unsaved = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.o = o;
@@ -1453,12 +1453,15 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			    state_load_unsaved(o->state_path, &f.loaded);
 
 			if (u == STATE_OK)
-				st = STATE_OK;
+				unsaved = 1;
 			else if (u != STATE_ABSENT)
 				f.unsaved_start = 1;
 		}
-		f.have_loaded = st == STATE_OK;
-		f.durable = f.durable || f.have_loaded;
+		f.have_loaded = st == STATE_OK || unsaved;
+		/* A start found in the temporary file is not durable: the
+		 * next save empties that file before it writes, so nothing is
+		 * read until a save is whole. */
+		f.durable = f.durable || st == STATE_OK;
 		if (st == STATE_ERROR) {
 			char msg[512];
 

@@ -458,6 +458,33 @@ t_crash_before_first_save() {
 	stop && check run_from 31 40 "$D/out.log"
 }
 
+# A first run killed at its first rename(2) leaves its whole start in the
+# state's temporary file, and a second run starts from it. The second
+# run's save empties that file before it writes: while its saves fail, it
+# must read and write nothing (that file is no saved state any more), or a
+# kill then has the next run read everything again from the beginning.
+t_unsaved_start_save_fails() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	gen 1 20 >"$D/in.log"
+	dies_by_strace rename || return 1
+	check grep -q '^kerio2syslog-state ' "$D/state.tmp" || return 1
+	gen 21 40 >>"$D/in.log"
+	# Every write(2) to the temporary file fails, as on a full disk.
+	start_traced -P "$D/state.tmp" -e trace=write \
+	    -e inject=write:error=ENOSPC -- || return 1
+	# Two failed saves: a second or more after the start.
+	check wait_until 20 eval \
+	    '[ "$(grep -c "cannot save state" "$D/stderr")" -ge 2 ]' ||
+	    return 1
+	kill -KILL "$PID"
+	{ wait "$TRACER"; } 2>/dev/null
+	gen 41 60 >>"$D/in.log"
+	start || return 1
+	check wait_until 15 has 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
 # first_run N: entries 1..N, read from the start by a follower that is
 # then stopped: a state to restart from.
 first_run() {

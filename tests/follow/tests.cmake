@@ -34,3 +34,9 @@ add_test(NAME follow_input_holes
 		truncate_unfinished truncate_regrow_round crash_before_first_save
 		planted_link dated_rotations deleted_not_rotated renumbered_device)
 set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
+
+# The merge of issue 8's two halves: where they meet.
+add_test(NAME follow_merge
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog> unsaved_start_save_fails)
+set_tests_properties(follow_merge PROPERTIES LABELS follow TIMEOUT 120)
