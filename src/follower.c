@@ -212,7 +212,8 @@ struct fl {
 	                    size in the open output (the rest: an older one) */
 	int want_reopen;   /* reopen the output before starting again */
 	int quiet_retry;   /* the retry is no failure (output moved) */
-	int durable;       /* a commit is on disk (or there is no state) */
+	int durable;       /* a commit to read on from is on disk (or there
+	                    is no state): until then, nothing is read */
 	int unsaved_start; /* an earlier start left only its mark */
 
 	int out_gone;     /* the reader of the output went away (EPIPE) */
@@ -1180,7 +1181,11 @@ truncate_input(struct fl *f)
 	f->tail_len = 0;
 	f->seen_size = -1;
 	report(f, FOLLOWER_TRUNCATED, 0, f->name);
-	save(f, -1);
+	/* The bytes read are gone: as when an input is left, nothing of
+	 * the new ones is read before this start is on disk (barrier; the
+	 * start from it, too, holds while its save fails). */
+	if (barrier(f) < 0)
+		f->durable = 0;
 }
 
 /*

@@ -485,6 +485,31 @@ t_unsaved_start_save_fails() {
 	stop && check exactly 60 "$D/out.log"
 }
 
+# A truncation with no copy beside it ends the bytes read: the commit at
+# the new start must be on disk before the file is read again, as when an
+# input is left, or a crash while saves fail repeats what was read since
+# (the saved position is found nowhere, and the file is read from 0).
+t_truncate_save_failed() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	# A directory where the temporary file goes: every save fails.
+	mkdir "$D/state.tmp"
+	kill -STOP "$PID"
+	: >"$D/in.log"
+	gen 21 40 >>"$D/in.log"
+	kill -CONT "$PID"
+	check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
+	    return 1
+	sleep 1.5 # the follower's turn to read and write (it must not)
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	rmdir "$D/state.tmp"
+	start || return 1
+	check wait_until 15 have 40 "$D/out.log" || return 1
+	stop && check exactly 40 "$D/out.log"
+}
+
 # first_run N: entries 1..N, read from the start by a follower that is
 # then stopped: a state to restart from.
 first_run() {

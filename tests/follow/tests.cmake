@@ -38,5 +38,6 @@ set_tests_properties(follow_input_holes PROPERTIES LABELS follow TIMEOUT 240)
 # The merge of issue 8's two halves: where they meet.
 add_test(NAME follow_merge
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
-		$<TARGET_FILE:kerio2syslog> unsaved_start_save_fails)
+		$<TARGET_FILE:kerio2syslog> unsaved_start_save_fails
+		truncate_save_failed)
 set_tests_properties(follow_merge PROPERTIES LABELS follow TIMEOUT 120)
