@@ -321,6 +321,8 @@ state_load_unsaved(const char *path, struct state *s)
 	return load_file(tmp, O_NOFOLLOW, s);
 }
 
+static int sync_dir(const char *);
+
 int
 state_mark(const char *path)
 {
@@ -343,7 +345,8 @@ state_mark(const char *path)
 		return -1;
 	if (close(fd) < 0)
 		return -1;
-	return 0;
+	/* The start is the moment the mark is on disk (follower.c). */
+	return sync_dir(path);
 }
 
 static int

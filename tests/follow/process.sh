@@ -394,12 +394,13 @@ traceable() {
 	return 2
 }
 
-# dies_by_strace SYSCALL: the first run, with no state, killed by
-# SIGKILL at its first SYSCALL; waits until it is dead.
+# dies_by_strace SYSCALL [N]: the first run, with no state, killed by
+# SIGKILL at its Nth (first) SYSCALL; waits until it is dead.
 dies_by_strace() {
 	# In a subshell, so that bash does not tell of the kill.
 	(strace -f -o /dev/null -e trace="$1" \
-	    -e inject="$1":signal=SIGKILL:when=1 "$BIN" --follow "$D/in.log" \
+	    -e inject="$1":signal=SIGKILL:when="${2:-1}" "$BIN" \
+	    --follow "$D/in.log" \
 	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
 	    -H testhost -v 2>>"$D/stderr"; true) 2>/dev/null &
 	local tracer=$!
@@ -410,25 +411,28 @@ dies_by_strace() {
 }
 
 # Hole 14: the first run killed before its first save is on disk, at
-# its first write(2), fsync(2) or rename(2). What was in the file before
-# it started may be read (its start was not recorded: from the
-# beginning), but nothing appended since may be lost or repeated.
+# its first write(2), fsync(2) (the mark's directory), second fsync(2)
+# (the first save's) or first rename(2). What was in the file before it
+# started may be read (its start was not recorded: from the beginning),
+# but nothing appended since may be lost or repeated.
 t_crash_before_first_save() {
 	traceable
 	case $? in 1) return 1 ;; 2) return 0 ;; esac
-	local sc base=$D
-	for sc in ${CRASH_SYSCALLS:-write fsync rename}; do
-		D=$base/$sc
+	local sc n base=$D
+	for sc in ${CRASH_SYSCALLS:-write fsync fsync:2 rename}; do
+		n=${sc#*:}
+		[ "$n" = "$sc" ] && n=1
+		D=$base/${sc/:/_}
 		mkdir -p "$D"
 		gen 1 20 >"$D/in.log"
-		dies_by_strace "$sc" || return 1
+		dies_by_strace "${sc%%:*}" "$n" || return 1
 		# Appended after the first run started, before the restart.
 		gen 21 60 >>"$D/in.log"
 		start || return 1
 		check wait_until 15 has 60 "$D/out.log" || { D=$base; return 1; }
 		stop || { D=$base; return 1; }
 		cat "$D/stderr" >>"$base/stderr"
-		if [ "$sc" = write ]; then
+		if [ "$sc" = write ] || [ "$sc" = fsync ]; then
 			# The kill came before any byte of the start was
 			# saved: read from the beginning, and said so.
 			check run_from 1 60 "$D/out.log" &&
@@ -508,6 +512,25 @@ t_truncate_save_failed() {
 	start || return 1
 	check wait_until 15 have 40 "$D/out.log" || return 1
 	stop && check exactly 40 "$D/out.log"
+}
+
+# The start is the moment its mark is on disk (the proof at the head of
+# follower.c): the state's directory is synced after the mark is made and
+# before the input is opened, so that a power cut there keeps it.
+t_mark_on_disk() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	gen 1 20 >"$D/in.log"
+	STRACE_LOG=$D/trace start_traced -y -e trace=openat,fsync -- ||
+	    return 1
+	check wait_until 10 test -s "$D/state" || return 1
+	kill -TERM "$PID"
+	{ wait "$TRACER"; } 2>/dev/null
+	check awk -v d="<$D>" -v t="$D/state.tmp\"" -v i="$D/in.log\"" '
+		index($0, t) && /O_CREAT/ && !mark { mark = 1; next }
+		mark && /fsync\(/ && index($0, d ")") { synced = 1 }
+		mark && index($0, i) { exit !synced }
+		END { if (!mark) exit 1 }' "$D/trace"
 }
 
 # first_run N: entries 1..N, read from the start by a follower that is
