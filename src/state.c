@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
-/* Version 2 adds the lines skip and options; version 1 files are read. */
+/* Version 2 adds the lines skip, options and (optional) prev; version 1
+ * files, which have none of them, are read. */
 #define STATE_VERSION 2
 #define STATE_MAX 1024
 
@@ -211,9 +212,10 @@ state_parse(const char *p, size_t n, struct state *s)
 	            &s->options, &used) != 2 ||
 	        line[used] != '\0'))
 		goto torn;
-	/* The input's predecessor: a line of its own, absent if none. */
+	/* The input's predecessor (version 2): a line of its own, absent if
+	 * none. */
 	used = -1;
-	if (q != sum_at) {
+	if (ver >= 2 && q != sum_at) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
 		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
