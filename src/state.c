@@ -334,11 +334,12 @@ state_mark(const char *path)
 	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
 		return -1;
 	/* Never truncated here: a whole state in it is worth more than
-	 * the mark. A link there was planted: removed, never followed. */
+	 * the mark. A link or a FIFO (ENXIO: no reader) there was planted:
+	 * removed, never followed nor waited on, as open_tmp() does. */
 	fd = open(tmp,
 	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
 	    0600);
-	if (fd < 0 && errno == ELOOP && unlink(tmp) == 0)
+	if (fd < 0 && (errno == ELOOP || errno == ENXIO) && unlink(tmp) == 0)
 		fd = open(tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
 		        O_NOCTTY,

@@ -533,6 +533,19 @@ t_mark_on_disk() {
 		END { if (!mark) exit 1 }' "$D/trace"
 }
 
+# A FIFO planted where the state's temporary file goes (the first
+# start's mark, the save's temporary file) never holds a first start: it
+# is removed and the mark made anew, as a link there is.
+t_state_tmp_fifo() {
+	mkfifo "$D/state.tmp" || return 1
+	gen 1 20 >"$D/in.log"
+	start || return 1
+	check wait_until 10 test -s "$D/state" || return 1
+	gen 21 30 >>"$D/in.log"
+	check wait_until 10 have 30 "$D/out.log" || return 1
+	stop && check test -f "$D/state" && check exactly 30 "$D/out.log"
+}
+
 # first_run N: entries 1..N, read from the start by a follower that is
 # then stopped: a state to restart from.
 first_run() {
