@@ -378,6 +378,16 @@ run_from() {
 		      exit bad }'
 }
 
+# restart_exactly N FILES...: a follower started again reads on until
+# entry N is in FILES, and once stopped, 1..N are there each once.
+restart_exactly() {
+	local n=$1
+	shift
+	start || return 1
+	check wait_until 15 have "$n" "$@" || return 1
+	stop && check exactly "$n" "$@"
+}
+
 # has N FILES...: entry N is there (the entries before it may not be).
 has() {
 	local n=$1
@@ -484,9 +494,7 @@ t_unsaved_start_save_fails() {
 	kill -KILL "$PID"
 	{ wait "$TRACER"; } 2>/dev/null
 	gen 41 60 >>"$D/in.log"
-	start || return 1
-	check wait_until 15 has 60 "$D/out.log" || return 1
-	stop && check exactly 60 "$D/out.log"
+	restart_exactly 60 "$D/out.log"
 }
 
 # A truncation with no copy beside it ends the bytes read: the commit at
@@ -509,9 +517,7 @@ t_truncate_save_failed() {
 	kill -KILL "$PID"
 	wait "$PID" 2>/dev/null
 	rmdir "$D/state.tmp"
-	start || return 1
-	check wait_until 15 have 40 "$D/out.log" || return 1
-	stop && check exactly 40 "$D/out.log"
+	restart_exactly 40 "$D/out.log"
 }
 
 # The start is the moment its mark is on disk (the proof at the head of
