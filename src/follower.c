@@ -51,17 +51,19 @@
  * commit, which stays true, since what was written since is past its S
  * in its O, provided that nothing is written to an output file the state
  * on disk does not name, and that the input's bytes read since that
- * commit can be read again from its P: an input is left, and a file
- * truncated without a copy is read again from 0, only once the commit at
- * that point is on disk. So the commit is on disk before the output is
- * reopened and again before anything is written to the new file
- * (reopen_output, recover, start's save: out_named), before an input is
- * left (switch_input) and before a truncated file is read again
- * (truncate_input): where such a save fails, the follower holds, reading
- * and writing nothing, reports it and retries from the last commit with
- * back-off (barrier); the start from a commit that is not on disk
- * (durable: a first start, a start found in the state's temporary file,
- * the new start of a truncated file) holds likewise until its save is
+ * commit can be read again from its P: an input is left, a file
+ * truncated without a copy is read again from 0, and the path is opened
+ * after a time without input, only once the commit at that point is on
+ * disk. So the commit is on disk before the output is reopened and again
+ * before anything is written to the new file (reopen_output, recover,
+ * start's save: out_named), before an input is left (switch_input),
+ * before a truncated file is read again (truncate_input) and before the
+ * path is read once it is there (round_once): where such a save fails,
+ * the follower holds, reading and writing nothing, reports it and
+ * retries from the last commit with back-off (barrier); the start from a
+ * commit that is not on disk (durable: a first start, a start found in
+ * the state's temporary file, the start after the barrier of a
+ * truncation or of the path opened) holds likewise until its save is
  * whole. Elsewhere a failed save only makes the replay after a crash
  * longer, with one exception: when the write-ahead record of a timeout
  * flush cannot be saved, the entry leaves all the same (it is due, and
@@ -1288,7 +1290,11 @@ round_once(struct fl *f, int64_t now)
 		if (f->told_waiting)
 			report(f, FOLLOWER_APPEARED, 0, f->o->path);
 		f->told_waiting = 0;
-		save(f, -1);
+		/* A state that names no input has a restart read the path
+		 * from 0, skipping nothing: nothing is read of it before the
+		 * commit naming it is on disk (as after a truncation). */
+		if (barrier(f) < 0)
+			f->durable = 0;
 		return 1;
 	case FOLLOW_READ:
 		rc = read_input(f);

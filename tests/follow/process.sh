@@ -539,6 +539,25 @@ t_mark_on_disk() {
 		END { if (!mark) exit 1 }' "$D/trace"
 }
 
+# A start while the input is missing saves a state that names no input
+# (the next start reads the file from 0, skipping nothing): the file,
+# once there, is read only after the commit naming it is on disk, or a
+# crash while saves fail repeats what was read of it.
+t_appears_save_failed() {
+	start || return 1
+	check wait_until 10 grep -qs '^input 0 ' "$D/state" || return 1
+	# A directory where the temporary file goes: every save fails.
+	mkdir "$D/state.tmp"
+	gen 1 20 >"$D/in.log"
+	check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
+	    return 1
+	sleep 1.5 # the follower's turn to read and write (it must not)
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	rmdir "$D/state.tmp"
+	restart_exactly 20 "$D/out.log"
+}
+
 # A FIFO planted where the state's temporary file goes (the first
 # start's mark, the save's temporary file) never holds a first start: it
 # is removed and the mark made anew, as a link there is.
