@@ -497,6 +497,23 @@ t_unsaved_start_save_fails() {
 	restart_exactly 60 "$D/out.log"
 }
 
+# saves_fail: a directory where the state's temporary file goes, so that
+# every save fails. killed_while_saves_fail: once a save failed and the
+# follower had its turn to read and write (it must not), killed by -9;
+# then saves can succeed again.
+saves_fail() {
+	mkdir "$D/state.tmp"
+}
+
+killed_while_saves_fail() {
+	check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
+	    return 1
+	sleep 1.5
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	rmdir "$D/state.tmp"
+}
+
 # A truncation with no copy beside it ends the bytes read: the commit at
 # the new start must be on disk before the file is read again, as when an
 # input is left, or a crash while saves fail repeats what was read since
@@ -505,18 +522,12 @@ t_truncate_save_failed() {
 	gen 1 20 >"$D/in.log"
 	start --from-start && started || return 1
 	check wait_until 10 have 20 "$D/out.log" || return 1
-	# A directory where the temporary file goes: every save fails.
-	mkdir "$D/state.tmp"
+	saves_fail
 	kill -STOP "$PID"
 	: >"$D/in.log"
 	gen 21 40 >>"$D/in.log"
 	kill -CONT "$PID"
-	check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
-	    return 1
-	sleep 1.5 # the follower's turn to read and write (it must not)
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	rmdir "$D/state.tmp"
+	killed_while_saves_fail || return 1
 	restart_exactly 40 "$D/out.log"
 }
 
@@ -546,15 +557,9 @@ t_mark_on_disk() {
 t_appears_save_failed() {
 	start || return 1
 	check wait_until 10 grep -qs '^input 0 ' "$D/state" || return 1
-	# A directory where the temporary file goes: every save fails.
-	mkdir "$D/state.tmp"
+	saves_fail
 	gen 1 20 >"$D/in.log"
-	check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
-	    return 1
-	sleep 1.5 # the follower's turn to read and write (it must not)
-	kill -KILL "$PID"
-	wait "$PID" 2>/dev/null
-	rmdir "$D/state.tmp"
+	killed_while_saves_fail || return 1
 	restart_exactly 20 "$D/out.log"
 }
 
