@@ -1,12 +1,10 @@
 /*
  * follower: follow mode, exactly once.
  *
- * The commit
- *
- * A commit is (P, O, S, K), with what makes the conversion from P
- * deterministic (below). P is the input position (file identity and
- * offset) of the first byte whose entry is not yet in the output; O an
- * output file (device, inode), S a size of it, K a count of bytes. It
+ * The commit. A commit is (P, O, S, K), with what makes the conversion
+ * from P deterministic (below). P is the input position (file identity
+ * and offset) of the first byte whose entry is not yet in the output; O
+ * an output file (device, inode), S a size of it, K a count of bytes. It
  * says: every entry before P is in the output files, and converting the
  * input from P produces first K bytes that are in an output file older
  * than O, then the bytes O holds past S, then bytes no file holds yet.
@@ -52,19 +50,26 @@
  * without restart starts from it); the state on disk keeps an older
  * commit, which stays true, since what was written since is past its S
  * in its O, provided that nothing is written to an output file the state
- * on disk does not name, and that an input is left only once the commit
- * at its end is on disk (else a replay could not produce those bytes
- * again once the file is gone). So the commit is on disk before the
- * output is reopened and again before anything is written to the new file
- * (reopen_output, recover, start's save: out_named), and before an input
- * is left (switch_input): where such a save fails, the follower holds,
- * reading and writing nothing, reports it and retries from the last
- * commit with back-off (barrier). Elsewhere a failed save only makes the
- * replay after a crash longer, with one exception: when the write-ahead
- * record of a timeout flush cannot be saved, the entry leaves all the
- * same (it is due, and fail2ban is to see it), and a crash before the
- * next save followed by a late continuation line of that entry would
- * join the two in the replay (flush_pending).
+ * on disk does not name, and that the input's bytes read since that
+ * commit can be read again from its P: an input is left, a file
+ * truncated without a copy is read again from 0, and the path is opened
+ * after a time without input, only once the commit at that point is on
+ * disk. So the commit is on disk before the output is reopened and again
+ * before anything is written to the new file (reopen_output, recover,
+ * start's save: out_named), before an input is left (switch_input),
+ * before a truncated file is read again (truncate_input) and before the
+ * path is read once it is there (round_once): where such a save fails,
+ * the follower holds, reading and writing nothing, reports it and
+ * retries from the last commit with back-off (barrier); the start from a
+ * commit that is not on disk (durable: a first start, a start found in
+ * the state's temporary file, the start after the barrier of a
+ * truncation or of the path opened) holds likewise until its save is
+ * whole. Elsewhere a failed save only makes the replay after a crash
+ * longer, with one exception: when the write-ahead record of a timeout
+ * flush cannot be saved, the entry leaves all the same (it is due, and
+ * fail2ban is to see it), and a crash before the next save followed by a
+ * late continuation line of that entry would join the two in the replay
+ * (flush_pending).
  *
  * The output over time. logrotate renames the output and creates a new
  * file; what is written to the renamed file is lost to fail2ban. So each
@@ -78,14 +83,6 @@
  * Failures (an unreadable input, a full disk) discard what is in memory
  * and start again from the last commit after a back-off: the restart
  * above without the restart.
- *
- * Assumptions. One follower per state file (state_lock, held for the
- * process's life: a second one exits). Nothing else writes to the output
- * files. A rotated output file keeps its inode and stays in the output's
- * directory until the commit after the reopen is on disk (at once,
- * normally; logrotate's delaycompress). Rotated input files stay in the
- * input's directory. A rename between the check of a batch and its
- * write(2) puts that batch in the renamed file.
  *
  * The saved stamp: a commit where no entry is pending but one was
  * emitted by the flush timeout (or at exit) keeps that entry's stamp, so
@@ -126,17 +123,30 @@
  * unread (a truncation and regrowth between two reads of a round). The
  * read then goes on in a file beside it that holds the same bytes before
  * the offset (copytruncate's copy, the unfinished last line included),
- * then the path from 0; without one, the unfinished last line is taken
- * as it is, as at a rename, and the file is read from 0.
+ * then the path from 0: the copy holds the bytes of the commit, so a
+ * restart finds them there by content, and nothing is left until the
+ * copy is read to its end. Without one, the unfinished last line is taken
+ * as it is, as at a rename, and the file is read from 0 once that start
+ * is committed on disk (above).
  *
- * The start is the moment its mark (state.c) is on disk, before the
- * input is looked at; nothing is read before the starting position is
- * saved, and a failed first save is reported and retried. A first run
- * killed within its first save leaves the mark, whole (its position) or
- * not (then the next start reads from the beginning: nothing since the
- * start is lost, what came before may be read).
+ * The start is the moment its mark (state.c: the state's temporary file,
+ * made before anything else is written) is on disk, before the input is
+ * looked at; nothing is read before the starting position is saved, and
+ * a failed first save is reported and retried. A first run killed within
+ * its first save leaves the mark, whole (its position) or not (then the
+ * next start reads from the beginning: nothing since the start is lost,
+ * what came before may be read). A whole start found there is read on
+ * from only once a save of it is whole, since a save empties that file
+ * before it writes the new state.
  *
- * A copytruncate'd input loses what was written between the copy and the
+ * Assumptions. One follower per state file (state_lock, held for the
+ * process's life: a second one exits). Nothing else writes to the output
+ * files. A rotated output file keeps its inode and stays in the output's
+ * directory until the commit after the reopen is on disk (at once,
+ * normally; logrotate's delaycompress). Rotated input files stay in the
+ * input's directory, under the names above. A rename between the check
+ * of a batch and its write(2) puts that batch in the renamed file. A
+ * copytruncate'd input loses what was written between the copy and the
  * truncation, as with any reader, and a copy compressed at once loses
  * what it held unread.
  */
@@ -212,7 +222,8 @@ struct fl {
 	                    size in the open output (the rest: an older one) */
 	int want_reopen;   /* reopen the output before starting again */
 	int quiet_retry;   /* the retry is no failure (output moved) */
-	int durable;       /* a commit is on disk (or there is no state) */
+	int durable;       /* a commit to read on from is on disk (or there
+	                    is no state): until then, nothing is read */
 	int unsaved_start; /* an earlier start left only its mark */
 
 	int out_gone;     /* the reader of the output went away (EPIPE) */
@@ -1180,7 +1191,11 @@ truncate_input(struct fl *f)
 	f->tail_len = 0;
 	f->seen_size = -1;
 	report(f, FOLLOWER_TRUNCATED, 0, f->name);
-	save(f, -1);
+	/* The bytes read are gone: as when an input is left, nothing of
+	 * the new ones is read before this start is on disk (barrier; the
+	 * start from it, too, holds while its save fails). */
+	if (barrier(f) < 0)
+		f->durable = 0;
 }
 
 /*
@@ -1275,7 +1290,11 @@ round_once(struct fl *f, int64_t now)
 		if (f->told_waiting)
 			report(f, FOLLOWER_APPEARED, 0, f->o->path);
 		f->told_waiting = 0;
-		save(f, -1);
+		/* A state that names no input has a restart read the path
+		 * from 0, skipping nothing: nothing is read of it before the
+		 * commit naming it is on disk (as after a truncation). */
+		if (barrier(f) < 0)
+			f->durable = 0;
 		return 1;
 	case FOLLOW_READ:
 		rc = read_input(f);
@@ -1409,7 +1428,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	struct fl f;
 	struct stat sb;
 	enum state_status st;
-	int e;
+	int e, unsaved = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.o = o;
@@ -1453,12 +1472,15 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			    state_load_unsaved(o->state_path, &f.loaded);
 
 			if (u == STATE_OK)
-				st = STATE_OK;
+				unsaved = 1;
 			else if (u != STATE_ABSENT)
 				f.unsaved_start = 1;
 		}
-		f.have_loaded = st == STATE_OK;
-		f.durable = f.durable || f.have_loaded;
+		f.have_loaded = st == STATE_OK || unsaved;
+		/* A start found in the temporary file is not durable: the
+		 * next save empties that file before it writes, so nothing is
+		 * read until a save is whole. */
+		f.durable = f.durable || st == STATE_OK;
 		if (st == STATE_ERROR) {
 			char msg[512];
 

@@ -19,8 +19,8 @@ struct output {
 	off_t skip; /* bytes still to drop instead of writing (follow) */
 	volatile sig_atomic_t *stop; /* see output_stop_on */
 	unsigned stalls; /* interruptions without progress while stopping */
-	int guard;  /* check the path before each write (output_guard) */
-	dev_t dev;  /* the open file, for the guard */
+	int guard;       /* check the path before each write (output_guard) */
+	dev_t dev;       /* the open file, for the guard */
 	ino_t ino;
 };
 

@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
-/* Version 2 adds the lines skip and options; version 1 files are read. */
+/* Version 2 adds the lines skip, options and (optional) prev; version 1
+ * files, which have none of them, are read. */
 #define STATE_VERSION 2
 #define STATE_MAX 1024
 
@@ -211,9 +212,10 @@ state_parse(const char *p, size_t n, struct state *s)
 	            &s->options, &used) != 2 ||
 	        line[used] != '\0'))
 		goto torn;
-	/* The input's predecessor: a line of its own, absent if none. */
+	/* The input's predecessor (version 2): a line of its own, absent if
+	 * none. */
 	used = -1;
-	if (q != sum_at) {
+	if (ver >= 2 && q != sum_at) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
 		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
@@ -321,6 +323,8 @@ state_load_unsaved(const char *path, struct state *s)
 	return load_file(tmp, O_NOFOLLOW, s);
 }
 
+static int sync_dir(const char *);
+
 int
 state_mark(const char *path)
 {
@@ -330,11 +334,12 @@ state_mark(const char *path)
 	if (tmp_name(path, tmp, sizeof(tmp)) < 0)
 		return -1;
 	/* Never truncated here: a whole state in it is worth more than
-	 * the mark. A link there was planted: removed, never followed. */
+	 * the mark. A link or a FIFO (ENXIO: no reader) there was planted:
+	 * removed, never followed nor waited on, as open_tmp() does. */
 	fd = open(tmp,
 	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
 	    0600);
-	if (fd < 0 && errno == ELOOP && unlink(tmp) == 0)
+	if (fd < 0 && (errno == ELOOP || errno == ENXIO) && unlink(tmp) == 0)
 		fd = open(tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
 		        O_NOCTTY,
@@ -343,7 +348,8 @@ state_mark(const char *path)
 		return -1;
 	if (close(fd) < 0)
 		return -1;
-	return 0;
+	/* The start is the moment the mark is on disk (follower.c). */
+	return sync_dir(path);
 }
 
 static int

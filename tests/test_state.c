@@ -339,6 +339,12 @@ test_state_version_1_read(void **unused)
 	         "skip 0\noptions 0 0000000000000000\n",
 	    text, sizeof(text));
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+	/* So is the prev line, which came with version 2. */
+	with_sum("kerio2syslog-state 1\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "prev 1 5 0 0000000000000000\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
 	/* A negative size or skip is refused. */
 	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
 	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"

@@ -378,6 +378,16 @@ run_from() {
 		      exit bad }'
 }
 
+# restart_exactly N FILES...: a follower started again reads on until
+# entry N is in FILES, and once stopped, 1..N are there each once.
+restart_exactly() {
+	local n=$1
+	shift
+	start || return 1
+	check wait_until 15 have "$n" "$@" || return 1
+	stop && check exactly "$n" "$@"
+}
+
 # has N FILES...: entry N is there (the entries before it may not be).
 has() {
 	local n=$1
@@ -394,12 +404,13 @@ traceable() {
 	return 2
 }
 
-# dies_by_strace SYSCALL: the first run, with no state, killed by
-# SIGKILL at its first SYSCALL; waits until it is dead.
+# dies_by_strace SYSCALL [N]: the first run, with no state, killed by
+# SIGKILL at its Nth (first) SYSCALL; waits until it is dead.
 dies_by_strace() {
 	# In a subshell, so that bash does not tell of the kill.
 	(strace -f -o /dev/null -e trace="$1" \
-	    -e inject="$1":signal=SIGKILL:when=1 "$BIN" --follow "$D/in.log" \
+	    -e inject="$1":signal=SIGKILL:when="${2:-1}" "$BIN" \
+	    --follow "$D/in.log" \
 	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
 	    -H testhost -v 2>>"$D/stderr"; true) 2>/dev/null &
 	local tracer=$!
@@ -410,25 +421,28 @@ dies_by_strace() {
 }
 
 # Hole 14: the first run killed before its first save is on disk, at
-# its first write(2), fsync(2) or rename(2). What was in the file before
-# it started may be read (its start was not recorded: from the
-# beginning), but nothing appended since may be lost or repeated.
+# its first write(2), fsync(2) (the mark's directory), second fsync(2)
+# (the first save's) or first rename(2). What was in the file before it
+# started may be read (its start was not recorded: from the beginning),
+# but nothing appended since may be lost or repeated.
 t_crash_before_first_save() {
 	traceable
 	case $? in 1) return 1 ;; 2) return 0 ;; esac
-	local sc base=$D
-	for sc in ${CRASH_SYSCALLS:-write fsync rename}; do
-		D=$base/$sc
+	local sc n base=$D
+	for sc in ${CRASH_SYSCALLS:-write fsync fsync:2 rename}; do
+		n=${sc#*:}
+		[ "$n" = "$sc" ] && n=1
+		D=$base/${sc/:/_}
 		mkdir -p "$D"
 		gen 1 20 >"$D/in.log"
-		dies_by_strace "$sc" || return 1
+		dies_by_strace "${sc%%:*}" "$n" || return 1
 		# Appended after the first run started, before the restart.
 		gen 21 60 >>"$D/in.log"
 		start || return 1
 		check wait_until 15 has 60 "$D/out.log" || { D=$base; return 1; }
 		stop || { D=$base; return 1; }
 		cat "$D/stderr" >>"$base/stderr"
-		if [ "$sc" = write ]; then
+		if [ "$sc" = write ] || [ "$sc" = fsync ]; then
 			# The kill came before any byte of the start was
 			# saved: read from the beginning, and said so.
 			check run_from 1 60 "$D/out.log" &&
@@ -456,6 +470,110 @@ t_crash_before_first_save() {
 	gen 31 40 >>"$D/in.log"
 	check wait_until 10 has 40 "$D/out.log" || return 1
 	stop && check run_from 31 40 "$D/out.log"
+}
+
+# A first run killed at its first rename(2) leaves its whole start in the
+# state's temporary file, and a second run starts from it. The second
+# run's save empties that file before it writes: while its saves fail, it
+# must read and write nothing (that file is no saved state any more), or a
+# kill then has the next run read everything again from the beginning.
+t_unsaved_start_save_fails() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	gen 1 20 >"$D/in.log"
+	dies_by_strace rename || return 1
+	check grep -q '^kerio2syslog-state ' "$D/state.tmp" || return 1
+	gen 21 40 >>"$D/in.log"
+	# Every write(2) to the temporary file fails, as on a full disk.
+	start_traced -P "$D/state.tmp" -e trace=write \
+	    -e inject=write:error=ENOSPC -- || return 1
+	# Two failed saves: a second or more after the start.
+	check wait_until 20 eval \
+	    '[ "$(grep -c "cannot save state" "$D/stderr")" -ge 2 ]' ||
+	    return 1
+	kill -KILL "$PID"
+	{ wait "$TRACER"; } 2>/dev/null
+	gen 41 60 >>"$D/in.log"
+	restart_exactly 60 "$D/out.log"
+}
+
+# saves_fail: a directory where the state's temporary file goes, so that
+# every save fails. killed_while_saves_fail: once a save failed and the
+# follower had its turn to read and write (it must not), killed by -9;
+# then saves can succeed again.
+saves_fail() {
+	mkdir "$D/state.tmp"
+}
+
+killed_while_saves_fail() {
+	check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
+	    return 1
+	sleep 1.5
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	rmdir "$D/state.tmp"
+}
+
+# A truncation with no copy beside it ends the bytes read: the commit at
+# the new start must be on disk before the file is read again, as when an
+# input is left, or a crash while saves fail repeats what was read since
+# (the saved position is found nowhere, and the file is read from 0).
+t_truncate_save_failed() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	saves_fail
+	kill -STOP "$PID"
+	: >"$D/in.log"
+	gen 21 40 >>"$D/in.log"
+	kill -CONT "$PID"
+	killed_while_saves_fail || return 1
+	restart_exactly 40 "$D/out.log"
+}
+
+# The start is the moment its mark is on disk (the proof at the head of
+# follower.c): the state's directory is synced after the mark is made and
+# before the input is opened, so that a power cut there keeps it.
+t_mark_on_disk() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	gen 1 20 >"$D/in.log"
+	STRACE_LOG=$D/trace start_traced -y -e trace=openat,fsync -- ||
+	    return 1
+	check wait_until 10 test -s "$D/state" || return 1
+	kill -TERM "$PID"
+	{ wait "$TRACER"; } 2>/dev/null
+	check awk -v d="<$D>" -v t="$D/state.tmp\"" -v i="$D/in.log\"" '
+		index($0, t) && /O_CREAT/ && !mark { mark = 1; next }
+		mark && /fsync\(/ && index($0, d ")") { synced = 1 }
+		mark && index($0, i) { exit !synced }
+		END { if (!mark) exit 1 }' "$D/trace"
+}
+
+# A start while the input is missing saves a state that names no input
+# (the next start reads the file from 0, skipping nothing): the file,
+# once there, is read only after the commit naming it is on disk, or a
+# crash while saves fail repeats what was read of it.
+t_appears_save_failed() {
+	start || return 1
+	check wait_until 10 grep -qs '^input 0 ' "$D/state" || return 1
+	saves_fail
+	gen 1 20 >"$D/in.log"
+	killed_while_saves_fail || return 1
+	restart_exactly 20 "$D/out.log"
+}
+
+# A FIFO planted where the state's temporary file goes (the first
+# start's mark, the save's temporary file) never holds a first start: it
+# is removed and the mark made anew, as a link there is.
+t_state_tmp_fifo() {
+	mkfifo "$D/state.tmp" || return 1
+	gen 1 20 >"$D/in.log"
+	start || return 1
+	check wait_until 10 test -s "$D/state" || return 1
+	gen 21 30 >>"$D/in.log"
+	check wait_until 10 have 30 "$D/out.log" || return 1
+	stop && check test -f "$D/state" && check exactly 30 "$D/out.log"
 }
 
 # first_run N: entries 1..N, read from the start by a follower that is

@@ -51,3 +51,11 @@ add_test(NAME follow_torture_cases
 		$<TARGET_FILE:kerio2syslog>)
 set_tests_properties(follow_fault_sweep follow_stress follow_torture_cases
 	PROPERTIES LABELS "follow;torture" TIMEOUT 300)
+
+# The merge of issue 8's two halves: where they meet.
+add_test(NAME follow_merge
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/process.sh
+		$<TARGET_FILE:kerio2syslog> unsaved_start_save_fails
+		truncate_save_failed mark_on_disk state_tmp_fifo
+		appears_save_failed)
+set_tests_properties(follow_merge PROPERTIES LABELS follow TIMEOUT 120)
