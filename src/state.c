@@ -422,13 +422,20 @@ lock_holder(int fd)
 	if (fp == NULL)
 		return 0;
 	while (pid == 0 && fgets(line, sizeof(line), fp) != NULL) {
-		char kind[16], id[64];
-		long p;
+		/* "N: KIND MODE ACCESS PID ID ...": fields 1 and 4, 5. */
+		char *field[6], *save = NULL, *end;
+		int k = 0;
 
-		if (sscanf(line, "%*[^:]: %15s %*s %*s %ld %63s", kind, &p,
-		        id) == 3 &&
-		    strcmp(kind, "FLOCK") == 0 && strcmp(id, want) == 0)
-			pid = p;
+		for (char *w = strtok_r(line, " \t\n", &save);
+		     w != NULL && k < 6; w = strtok_r(NULL, " \t\n", &save))
+			field[k++] = w;
+		if (k < 6 || strcmp(field[1], "FLOCK") != 0 ||
+		    strcmp(field[5], want) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(field[4], &end, 10);
+		if (errno != 0 || *end != '\0' || pid < 0)
+			pid = 0;
 	}
 	fclose(fp);
 	return pid;
@@ -485,7 +492,6 @@ open_tmp(const char *tmp)
 		    ftruncate(fd, 0) == 0)
 			return fd;
 		close(fd);
-		fd = -1;
 	}
 	if (unlink(tmp) < 0 && errno != ENOENT)
 		return -1;
