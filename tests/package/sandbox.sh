@@ -8,7 +8,8 @@
 #
 # usage: sandbox.sh DIR COMMAND [ARG...]
 #   DIR is bound at the same path inside the copy (the source tree, the
-#   package directory), read-write; COMMAND runs there.
+#   package directory), read-write; COMMAND runs there. The source tree
+#   this script is in is bound read-only, so its tests run from there.
 # Exits 77 (skipped) when namespaces or overlayfs are not available.
 set -eu
 dir=$(cd "${1:?usage: $0 DIR COMMAND...}" && pwd)
@@ -17,7 +18,10 @@ shift
 T=$(mktemp -d -t k2s-sandbox.XXXXXX)
 trap 'umount -R "$T/m" 2>/dev/null || true; rm -rf "$T"' EXIT
 mkdir "$T/u" "$T/w" "$T/m"
-export K2S_SANDBOX_T=$T K2S_SANDBOX_DIR=$dir
+# The source tree (the test scripts and what they read) is bound too,
+# read-only: it may live under /tmp, which is new and empty in the copy.
+K2S_SANDBOX_SCRIPTS=$(cd "$(dirname "$0")/../.." && pwd)
+export K2S_SANDBOX_T=$T K2S_SANDBOX_DIR=$dir K2S_SANDBOX_SCRIPTS
 unshare --mount --net --pid --fork --propagation private bash -c '
 	set -eu
 	m=$K2S_SANDBOX_T/m
@@ -29,6 +33,9 @@ unshare --mount --net --pid --fork --propagation private bash -c '
 	mount --rbind /sys "$m/sys"
 	mount -t tmpfs tmpfs "$m/run"
 	mount -t tmpfs tmpfs "$m/tmp"
+	# The tree first: DIR may be inside it, and stays writable.
+	mkdir -p "$m$K2S_SANDBOX_SCRIPTS"
+	mount --bind -o ro "$K2S_SANDBOX_SCRIPTS" "$m$K2S_SANDBOX_SCRIPTS"
 	mkdir -p "$m$K2S_SANDBOX_DIR"
 	mount --bind "$K2S_SANDBOX_DIR" "$m$K2S_SANDBOX_DIR"
 	ip link set lo up 2>/dev/null || true
