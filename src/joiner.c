@@ -465,6 +465,58 @@ joiner_end(struct joiner *j)
 	j->cur.cut = 0;
 }
 
+void
+joiner_discard(struct joiner *j)
+{
+	/* As joiner_end, but the pending entry is dropped, not emitted. */
+	if (j->state == ST_OPEN)
+		j->state = ST_FLUSHED;
+	joiner_end(j);
+}
+
+void
+joiner_resume(struct joiner *j, const struct stamp *st, off_t off)
+{
+	j->cur.stamp = *st;
+	j->cur.start = off;
+	j->cur.line = j->lineno;
+	j->cur.cut = 0;
+	j->len = 0;
+	j->in_line = 0;
+	j->state = ST_FLUSHED;
+}
+
+int
+joiner_stamp(const struct joiner *j, struct stamp *st)
+{
+	if (j->state == ST_NONE)
+		return 0;
+	*st = j->cur.stamp;
+	return 1;
+}
+
+int
+joiner_in_line(const struct joiner *j, off_t *start)
+{
+	if (j->in_line)
+		*start = j->line_off;
+	return j->in_line;
+}
+
+void
+joiner_get_counts(const struct joiner *j, struct joiner_counts *n)
+{
+	*n = j->n;
+}
+
+void
+joiner_keep(struct joiner *j)
+{
+	/* Nothing is borrowed from the reader yet: every entry is copied
+	 * into msg as it is pushed. */
+	(void)j;
+}
+
 int
 joiner_pending(const struct joiner *j)
 {

@@ -156,6 +156,29 @@ void joiner_flush(struct joiner *j);
  */
 void joiner_end(struct joiner *j);
 
+/*
+ * Ends the input as joiner_end does, but drops the pending entry
+ * unemitted (a failure: the input is read again from a commit).
+ */
+void joiner_discard(struct joiner *j);
+/*
+ * Continues as after an entry with stamp st was emitted at input offset
+ * off: a continuation line becomes an entry of its own under st (a
+ * restart from a commit that kept the stamp).
+ */
+void joiner_resume(struct joiner *j, const struct stamp *st, off_t off);
+/* 1 with *st the stamp of the pending or last emitted entry of this
+ * input, 0 if there is none. */
+int joiner_stamp(const struct joiner *j, struct stamp *st);
+/* 1 with *start the offset of the current line if it is unfinished
+ * (the last piece had more), else 0. */
+int joiner_in_line(const struct joiner *j, off_t *start);
+void joiner_get_counts(const struct joiner *j, struct joiner_counts *n);
+/*
+ * Copies whatever the pending entry still borrows from the reader's
+ * buffer: call before the reader's buffer moves (reader_fill).
+ */
+void joiner_keep(struct joiner *j);
 /* 1 while an entry is open and not yet emitted. */
 int joiner_pending(const struct joiner *j);
 
