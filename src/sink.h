@@ -40,9 +40,9 @@ struct sink_ops {
 	/* The n bytes at the reserved pointer are one line (with its LF),
 	 * or the end of one (e is then NULL for the pieces before). */
 	void (*commit)(void *impl, size_t n, const struct sink_entry *e);
-	int (*flush)(void *impl);    /* writes out what is buffered */
-	int (*reopen)(void *impl);   /* after a rotation (SIGHUP) */
-	int (*close)(void *impl);    /* flushes, then closes */
+	int (*flush)(void *impl);  /* writes out what is buffered */
+	int (*reopen)(void *impl); /* after a rotation (SIGHUP) */
+	int (*close)(void *impl);  /* flushes, then closes */
 	/* 1 with *id filled for a regular file, 0 for anything else. */
 	int (*identity)(void *impl, struct sink_id *id);
 	size_t (*pending)(void *impl); /* bytes buffered, not written */
