@@ -212,7 +212,7 @@ follow_dirname(const char *path, char *buf, size_t cap)
 #define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
 
 int
-follow_watch_open(struct follow_watch *w, const char *path)
+follow_watch_open(struct follow_watch *w, const char *path, int inotify)
 {
 	w->fd = -1;
 	w->wd_dir = -1;
@@ -221,6 +221,8 @@ follow_watch_open(struct follow_watch *w, const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	if (!inotify)
+		return 0;
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd >= 0)
 		w->wd_dir = inotify_add_watch(w->fd, w->dir, DIR_EVENTS);

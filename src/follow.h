@@ -148,11 +148,12 @@ struct follow_watch {
 };
 
 /*
- * Sets up inotify for path's directory. Without inotify (or when the
+ * Sets up inotify for path's directory (none if inotify is 0: the stat
+ * ticks alone, as --no-inotify asks). Without inotify (or when the
  * directory is missing) w->fd or w->wd_dir stay -1 and the caller relies
  * on its stat ticks. Returns 0, or -1 with errno if path is too long.
  */
-int follow_watch_open(struct follow_watch *w, const char *path);
+int follow_watch_open(struct follow_watch *w, const char *path, int inotify);
 
 /* Watches the file path names now instead of the previous one. */
 void follow_watch_file(struct follow_watch *w, const char *path);

@@ -1448,13 +1448,14 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		free(f.files);
 		return -1;
 	}
-	if (follow_watch_open(&f.w, o->path) < 0) {
+	if (follow_watch_open(&f.w, o->path, !o->no_inotify) < 0) {
 		reader_free(&f.r);
 		free(f.files);
 		return -1;
 	}
 	/* A missing directory is watched once it is there. */
-	if (f.w.fd < 0 || (f.w.wd_dir < 0 && errno != ENOENT))
+	if (!o->no_inotify &&
+	    (f.w.fd < 0 || (f.w.wd_dir < 0 && errno != ENOENT)))
 		report(&f, FOLLOWER_NO_INOTIFY, errno, f.w.dir);
 	f.conv_emit = c->j.emit;
 	f.conv_ctx = c->j.ctx;

@@ -33,6 +33,7 @@ struct follower_opts {
 	const char *path;       /* the followed FILE */
 	const char *state_path; /* --state, or NULL */
 	int from_start;         /* --from-start */
+	int no_inotify;         /* --no-inotify: the stat ticks alone */
 	uint64_t options;       /* hash of the options shaping the bytes */
 	const struct convert_signals *sig;
 	/* Told of each event; err is an errno value or 0, detail a short

@@ -46,6 +46,7 @@ enum {
 	OPT_FOLLOW,
 	OPT_STATE,
 	OPT_FROM_START,
+	OPT_NO_INOTIFY,
 	OPT_STATUS,
 };
 
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
     {"follow", required_argument, NULL, OPT_FOLLOW},
     {"state", required_argument, NULL, OPT_STATE},
     {"from-start", no_argument, NULL, OPT_FROM_START},
+    {"no-inotify", no_argument, NULL, OPT_NO_INOTIFY},
     {"status", no_argument, NULL, OPT_STATUS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -145,6 +147,8 @@ usage(FILE *f)
 	    " kept\n"
 	    "      --from-start         follow mode without state: read FILE"
 	    " from its start\n"
+	    "      --no-inotify         follow mode: look at FILE once a"
+	    " second only\n"
 	    "      --status             report follow mode's state: input,"
 	    " position, bytes\n"
 	    "                           behind, last entry, output\n"
@@ -545,7 +549,7 @@ options_hash(const struct convert_opts *co, uint64_t sel)
  */
 static void
 follow_file(struct converter *c, const char *path, const char *state,
-    int from_start, int verbose, uint64_t options,
+    int from_start, int no_inotify, int verbose, uint64_t options,
     const struct convert_signals *sig)
 {
 	struct follow_diag fd;
@@ -573,6 +577,7 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.path = path;
 	fo.state_path = state;
 	fo.from_start = from_start;
+	fo.no_inotify = no_inotify;
 	fo.options = options;
 	fo.sig = sig;
 	fo.report = on_follow;
@@ -698,7 +703,8 @@ main(int argc, char *argv[])
 	    .flush_timeout = 1000,
 	};
 	const char *out_path = NULL, *follow = NULL, *state = NULL;
-	int verbose = 0, from_start = 0, status = 0, show = 0, ch;
+	int verbose = 0, from_start = 0, no_inotify = 0, status = 0, show = 0;
+	int ch;
 	uint64_t sel_hash = 0;
 	char hostbuf[256];
 	struct converter conv;
@@ -774,6 +780,9 @@ main(int argc, char *argv[])
 		case OPT_FROM_START:
 			from_start = 1;
 			break;
+		case OPT_NO_INOTIFY:
+			no_inotify = 1;
+			break;
 		case OPT_STATUS:
 			show = 1;
 			break;
@@ -808,9 +817,11 @@ main(int argc, char *argv[])
 		    out_path != NULL && strcmp(out_path, "-") != 0 ? out_path
 		                                                   : NULL);
 	}
-	if (follow == NULL && (state != NULL || from_start))
+	if (follow == NULL && (state != NULL || from_start || no_inotify))
 		usage_error("%s needs --follow",
-		    state != NULL ? "--state" : "--from-start");
+		    state != NULL    ? "--state"
+		        : from_start ? "--from-start"
+		                     : "--no-inotify");
 	if (follow != NULL && argc > 0)
 		usage_error("--follow takes no other FILE ('%s')", argv[0]);
 	if (follow != NULL)
@@ -837,8 +848,8 @@ main(int argc, char *argv[])
 
 	if (follow != NULL) {
 		d.name = follow;
-		follow_file(&conv, follow, state, from_start, verbose,
-		    options_hash(&co, sel_hash), &sig);
+		follow_file(&conv, follow, state, from_start, no_inotify,
+		    verbose, options_hash(&co, sel_hash), &sig);
 	}
 	if (argc == 0) {
 		status = convert_one(&conv, &rd, "-", &d, &sig);
