@@ -242,6 +242,7 @@ convert_stream(struct converter *c, struct reader *r,
 			return CONVERT_READ_ERROR;
 		if (rc == 0)
 			continue;
+		joiner_keep(&c->j);
 		n = reader_fill(r);
 		if (n < 0 && errno != EINTR && errno != EAGAIN &&
 		    errno != EWOULDBLOCK)

@@ -1014,6 +1014,7 @@ read_input(struct fl *f)
 		before = read_offset(f);
 		if (before - first >= READ_SLICE)
 			return 1;
+		joiner_keep(&f->c->j);
 		n = reader_fill(&f->r);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -4,6 +4,12 @@
  * first entry of an input are orphans: counted, never written. Lines may
  * arrive in pieces (longer than the reader's buffer), so all state that a
  * line needs lives here, not on the stack.
+ *
+ * Nearly every entry is one line. Its message is not copied: the entry
+ * borrows the line's bytes (borrow) until the next line shows whether it
+ * goes on. The next stamp emits it from where it lies; a continuation
+ * line, or joiner_keep before the reader's buffer moves, copies it into
+ * msg first, and from there on it is built as any other.
  */
 #include "joiner.h"
 
@@ -259,6 +265,16 @@ append(struct joiner *j, const char *p, size_t n)
 	cut(j, p, n);
 }
 
+/* The borrowed message becomes the joiner's own. */
+static void
+keep(struct joiner *j)
+{
+	if (j->borrow == NULL)
+		return;
+	memcpy(j->msg, j->borrow, j->len);
+	j->borrow = NULL;
+}
+
 static void
 emit(struct joiner *j)
 {
@@ -266,7 +282,8 @@ emit(struct joiner *j)
 		return;
 	if (j->cur.cut && j->tail_cap > 0)
 		tail_close(j);
-	j->cur.msg = j->msg;
+	j->cur.msg = j->borrow != NULL ? j->borrow : j->msg;
+	j->borrow = NULL;
 	j->cur.len = j->len;
 	j->n.entries++;
 	j->state = ST_FLUSHED;
@@ -282,6 +299,7 @@ open_entry(struct joiner *j, const struct stamp *st)
 	j->cur.cut = 0;
 	j->cur.plain = 1;
 	j->len = 0;
+	j->borrow = NULL;
 	j->state = ST_OPEN;
 }
 
@@ -343,6 +361,7 @@ begin_line(struct joiner *j, const struct line *l, const char **p, size_t *n)
 		j->n.bad++;
 		event(j, JOINER_BAD_STAMP, j->lineno, 1);
 	}
+	keep(j);
 	if (j->state == ST_NONE)
 		j->line_kind = LK_ORPHAN;
 	else if (j->cur.cut && j->tail_cap == 0) {
@@ -408,6 +427,7 @@ joiner_push(struct joiner *j, const struct line *l)
 {
 	const char *p = l->p;
 	size_t n = l->len;
+	int whole = !j->in_line && !l->more;
 
 	j->piece_plain = l->plain;
 	if (!j->in_line)
@@ -415,6 +435,14 @@ joiner_push(struct joiner *j, const struct line *l)
 	j->in_line = l->more;
 	switch (j->line_kind) {
 	case LK_ENTRY:
+		if (whole && n <= j->cap) {
+			/* The common case: a whole line within the cap. */
+			j->borrow = p;
+			j->len = n;
+			if (n > 0 && !l->plain)
+				j->cur.plain = 0;
+			return;
+		}
 		append(j, p, n);
 		break;
 	case LK_CONT:
@@ -462,6 +490,7 @@ joiner_end(struct joiner *j)
 	j->orphan_first = 0;
 	j->orphans_told = 0;
 	j->len = 0;
+	j->borrow = NULL;
 	j->cur.cut = 0;
 }
 
@@ -482,6 +511,7 @@ joiner_resume(struct joiner *j, const struct stamp *st, off_t off)
 	j->cur.line = j->lineno;
 	j->cur.cut = 0;
 	j->len = 0;
+	j->borrow = NULL;
 	j->in_line = 0;
 	j->state = ST_FLUSHED;
 }
@@ -512,9 +542,7 @@ joiner_get_counts(const struct joiner *j, struct joiner_counts *n)
 void
 joiner_keep(struct joiner *j)
 {
-	/* Nothing is borrowed from the reader yet: every entry is copied
-	 * into msg as it is pushed. */
-	(void)j;
+	keep(j);
 }
 
 int

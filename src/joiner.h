@@ -99,6 +99,11 @@ struct joiner {
 	char *msg;
 	size_t len, cap;
 	/*
+	 * The pending entry's message while it is still the reader's bytes
+	 * (a one-line entry, not copied), else NULL: it is in msg.
+	 */
+	const char *borrow;
+	/*
 	 * After a cut: the last tail_cap bytes of the entry, and apart the
 	 * blanks that end it, for a join or a line's end may trim them.
 	 */
@@ -141,7 +146,12 @@ void joiner_free(struct joiner *j);
  */
 size_t joiner_tail_reserve(size_t max);
 
-/* Takes one line or piece from the reader. */
+/*
+ * Takes one line or piece from the reader. A whole line that opens an
+ * entry is not copied: its bytes must stay where they are until the next
+ * joiner_push, or until joiner_keep (before the reader's buffer moves),
+ * joiner_flush, joiner_end or joiner_discard.
+ */
 void joiner_push(struct joiner *j, const struct line *l);
 
 /*
@@ -175,8 +185,9 @@ int joiner_stamp(const struct joiner *j, struct stamp *st);
 int joiner_in_line(const struct joiner *j, off_t *start);
 void joiner_get_counts(const struct joiner *j, struct joiner_counts *n);
 /*
- * Copies whatever the pending entry still borrows from the reader's
- * buffer: call before the reader's buffer moves (reader_fill).
+ * Copies the pending entry's message into the joiner if it still
+ * borrows the bytes of the line pushed last: call before those bytes
+ * move or go (before every reader_fill, reader_reset or reader_free).
  */
 void joiner_keep(struct joiner *j);
 /* 1 while an entry is open and not yet emitted. */

@@ -7,8 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "joiner.h"
+#include "reader.h"
 
 #define MAX_SEEN 16
 
@@ -440,6 +442,153 @@ test_joiner_cut_then_late_continuation(void **unused)
 	joiner_free(&j);
 }
 
+/* Writes all of s to fd (a pipe with room for it). */
+static void
+put(int fd, const char *s)
+{
+	assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
+/* Pushes every line the reader has complete; returns how many. */
+static int
+take(struct reader *r, struct joiner *j)
+{
+	struct line l;
+	int n = 0;
+
+	while (reader_next(r, &l, 0)) {
+		joiner_push(j, &l);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A one-line entry is not copied: it is emitted from the line's own
+ * bytes, by the next stamp as by a flush.
+ */
+static void
+test_joiner_one_line_entry_not_copied(void **unused)
+{
+	const char *text = "[17/Jun/2011 17:00:45] first\n"
+	                   "[17/Jun/2011 17:00:46] second\x01\n";
+	struct seen s;
+	struct joiner j;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	feed(&j, text);
+	assert_int_equal(s.n, 1);
+	assert_ptr_equal(s.e[0].msg, text + 23);
+	joiner_flush(&j);
+	assert_int_equal(s.n, 2);
+	assert_ptr_equal(s.e[1].msg, text + 52);
+	assert_string_equal(s.msg[0], "first");
+	assert_memory_equal(s.msg[1], "second\x01", 8);
+	assert_int_equal(s.e[1].len, 7);
+	feed(&j, "  late\n");
+	joiner_end(&j);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.msg[2], "[continued] late");
+	assert_int_equal(s.e[2].stamp.sec, 46);
+	joiner_free(&j);
+}
+
+/*
+ * An entry pending while the reader's buffer is filled again: kept
+ * before the fill, it is joined to the continuation that the fill
+ * brings, though the fill wrote over the bytes it was read from.
+ */
+static void
+test_joiner_pending_kept_across_refill(void **unused)
+{
+	struct seen s;
+	struct joiner j;
+	struct reader r;
+	int fds[2];
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	assert_int_equal(reader_init(&r, fds[0], 0, 64), 0);
+	put(fds[1], "[17/Jun/2011 17:00:45] with IP :  \n");
+	assert_true(reader_fill(&r) > 0);
+	assert_int_equal(take(&r, &j), 1);
+	assert_int_equal(joiner_pending(&j), 1);
+	joiner_keep(&j);
+	put(fds[1], "  address 192.0.2.7 and more bytes to cover the first\n");
+	assert_true(reader_fill(&r) > 0);
+	assert_int_equal(take(&r, &j), 1);
+	/* Kept twice: a copy is not borrowed, nothing to do. */
+	joiner_keep(&j);
+	put(fds[1], "[17/Jun/2011 17:00:46] next\n");
+	assert_true(reader_fill(&r) > 0);
+	assert_int_equal(take(&r, &j), 1);
+	joiner_keep(&j);
+	put(fds[1], "[17/Jun/2011 17:00:47] last\n");
+	assert_true(reader_fill(&r) > 0);
+	assert_int_equal(take(&r, &j), 1);
+	joiner_end(&j);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.msg[0],
+	    "with IP : address 192.0.2.7 and more bytes to cover the first");
+	assert_string_equal(s.msg[1], "next");
+	assert_string_equal(s.msg[2], "last");
+	assert_int_equal(s.e[1].start, 89);
+	reader_free(&r);
+	joiner_free(&j);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * A borrowed entry that is discarded leaves nothing behind: the line it
+ * borrowed may go, and after a resume a continuation is an entry of its
+ * own under the stamp resumed.
+ */
+static void
+test_joiner_discard_resume_after_borrow(void **unused)
+{
+	char buf[64] = "[17/Jun/2011 17:00:45] dropped";
+	struct line l = {buf, strlen(buf), 0, 31, 0, 1};
+	struct stamp st;
+	struct seen s;
+	struct joiner j;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	joiner_push(&j, &l);
+	assert_int_equal(joiner_pending(&j), 1);
+	assert_int_equal(joiner_stamp(&j, &st), 1);
+	joiner_discard(&j);
+	memset(buf, 'x', sizeof(buf) - 1);
+	joiner_keep(&j);
+	joiner_end(&j);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(joiner_pending(&j), 0);
+	joiner_resume(&j, &st, 31);
+	feed(&j, "  part two\n");
+	assert_int_equal(joiner_pending(&j), 1);
+	joiner_end(&j);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.msg[0], "[continued] part two");
+	assert_int_equal(s.e[0].stamp.sec, 45);
+	/* A borrowed entry pending at a resume is dropped as well. */
+	strcpy(buf, "[17/Jun/2011 17:00:50] pending");
+	joiner_push(&j, &l);
+	joiner_resume(&j, &st, 31);
+	memset(buf, 'x', sizeof(buf) - 1);
+	feed(&j, "tail\n");
+	joiner_end(&j);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.msg[1], "[continued] tail");
+	assert_int_equal(s.e[1].stamp.sec, 45);
+	joiner_free(&j);
+}
+
 int
 main(void)
 {
@@ -456,6 +605,9 @@ main(void)
 	    cmocka_unit_test(test_joiner_flush_then_late_continuation),
 	    cmocka_unit_test(test_joiner_pieces_equal_whole),
 	    cmocka_unit_test(test_joiner_end_resets_for_next_input),
+	    cmocka_unit_test(test_joiner_one_line_entry_not_copied),
+	    cmocka_unit_test(test_joiner_pending_kept_across_refill),
+	    cmocka_unit_test(test_joiner_discard_resume_after_borrow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
