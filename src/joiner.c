@@ -427,11 +427,16 @@ joiner_push(struct joiner *j, const struct line *l)
 {
 	const char *p = l->p;
 	size_t n = l->len;
-	int whole = !j->in_line && !l->more;
+	int whole = 0;
 
+	/* Read l->more apart from l->plain: one 8-byte load of both (as
+	 * -O3 made of "whole = !in_line && !more" up here) stalls on the
+	 * reader's two 4-byte stores, a tenth of the run time. */
 	j->piece_plain = l->plain;
-	if (!j->in_line)
+	if (!j->in_line) {
 		begin_line(j, l, &p, &n);
+		whole = !l->more;
+	}
 	j->in_line = l->more;
 	switch (j->line_kind) {
 	case LK_ENTRY:
