@@ -58,8 +58,10 @@ reader_fill(struct reader *r)
 		r->end -= r->pos;
 		r->pos = 0;
 	}
-	if (r->end == r->cap)
-		return 1; /* full: the caller must take a piece first */
+	if (r->end == r->cap) {
+		errno = ENOBUFS;
+		return -1;
+	}
 	n = read(r->fd, r->buf + r->end, r->cap - r->end);
 	if (n > 0) {
 		r->end += (size_t)n;
@@ -68,6 +70,30 @@ reader_fill(struct reader *r)
 		r->eof = 1;
 	}
 	return n;
+}
+
+int
+reader_at_eof(const struct reader *r)
+{
+	return r->eof;
+}
+
+int
+reader_fd(const struct reader *r)
+{
+	return r->fd;
+}
+
+const char *
+reader_last(const struct reader *r, size_t n)
+{
+	return r->buf + r->end - n;
+}
+
+off_t
+reader_read_offset(const struct reader *r)
+{
+	return r->base + (off_t)r->end;
 }
 
 void

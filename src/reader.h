@@ -56,11 +56,30 @@ void reader_free(struct reader *r);
 void reader_reset(struct reader *r, int fd, off_t off);
 
 /*
- * Reads once into the free space of the buffer. Returns the byte count,
- * 0 at end of input (and sets eof), or -1 with errno (EINTR, EAGAIN
- * included: the caller decides).
+ * Reads once into the free space of the buffer, after moving the bytes
+ * not yet handed out to its start (a joiner that borrows them must keep
+ * them first: joiner_keep). Returns the count of bytes read (> 0); 0 at
+ * end of input, for now (reader_at_eof is then 1); or -1 with errno:
+ * EINTR and EAGAIN, which the caller may retry, ENOBUFS when the buffer
+ * is full and nothing was read (a line longer than the buffer: take its
+ * piece with reader_next first), or what read(2) set.
  */
 ssize_t reader_fill(struct reader *r);
+
+/* 1 if the last reader_fill found the end of input (or reader_end). */
+int reader_at_eof(const struct reader *r);
+
+/* The descriptor read (for poll). */
+int reader_fd(const struct reader *r);
+
+/*
+ * The last n bytes read, n at most what reader_fill returned since: valid
+ * until the next reader_fill or reader_reset.
+ */
+const char *reader_last(const struct reader *r, size_t n);
+
+/* Input offset just past the bytes read. */
+off_t reader_read_offset(const struct reader *r);
 
 /*
  * Hands out the next complete line, or the next piece of a line longer

@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,7 +48,7 @@ read_all(const char *data, size_t n, size_t cap, int take_partial)
 			memcpy(g.text[g.n], l.p, l.len);
 			g.l[g.n++] = l;
 		}
-		if (r.eof)
+		if (reader_at_eof(&r))
 			break;
 		assert_true(reader_fill(&r) >= 0);
 	}
@@ -204,6 +206,58 @@ test_reader_line_in_small_reads(void **unused)
 	close(fds[1]);
 }
 
+/*
+ * reader_fill's convention: the count read, 0 at the end of input, -1
+ * with errno; a full buffer is ENOBUFS with nothing read, not "1 byte".
+ */
+static void
+test_reader_fill_convention(void **unused)
+{
+	char data[64];
+	struct reader r;
+	struct line l;
+	int fds[2];
+
+	(void)unused;
+	memset(data, 'x', sizeof(data));
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(reader_init(&r, fds[0], 100, 64), 0);
+	assert_int_equal(reader_fd(&r), fds[0]);
+	assert_int_equal(write(fds[1], data, 64), 64);
+	assert_int_equal(write(fds[1], "ab\n", 3), 3);
+	assert_int_equal(reader_fill(&r), 64);
+	assert_memory_equal(reader_last(&r, 64), data, 64);
+	assert_int_equal(reader_read_offset(&r), 164);
+	/* Full: nothing is read until the piece is taken. */
+	errno = 0;
+	assert_int_equal(reader_fill(&r), -1);
+	assert_int_equal(errno, ENOBUFS);
+	assert_int_equal(reader_read_offset(&r), 164);
+	assert_int_equal(reader_at_eof(&r), 0);
+	assert_int_equal(reader_next(&r, &l, 0), 1);
+	assert_int_equal(l.len, 64);
+	assert_int_equal(l.more, 1);
+	assert_int_equal(reader_fill(&r), 3);
+	assert_memory_equal(reader_last(&r, 3), "ab\n", 3);
+	assert_int_equal(reader_read_offset(&r), 167);
+	assert_int_equal(reader_next(&r, &l, 0), 1);
+	assert_memory_equal(l.p, "ab", 2);
+	assert_int_equal(l.next, 167);
+	/* Would block: -1, EAGAIN; the caller decides. */
+	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	errno = 0;
+	assert_int_equal(reader_fill(&r), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(reader_at_eof(&r), 0);
+	/* The end of input: 0, and at_eof until more comes. */
+	close(fds[1]);
+	assert_int_equal(reader_fill(&r), 0);
+	assert_int_equal(reader_at_eof(&r), 1);
+	assert_int_equal(reader_next(&r, &l, 1), 0);
+	reader_free(&r);
+	close(fds[0]);
+}
+
 int
 main(void)
 {
@@ -215,6 +269,7 @@ main(void)
 	    cmocka_unit_test(test_reader_long_line_in_pieces),
 	    cmocka_unit_test(test_reader_starts_at_given_offset),
 	    cmocka_unit_test(test_reader_line_in_small_reads),
+	    cmocka_unit_test(test_reader_fill_convention),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
