@@ -2,36 +2,43 @@
 #
 # bench-convert.sh - time kerio2syslog against the classic Perl filter and cat
 #
-# usage: bench-convert.sh [kerio2syslog-binary]
+# usage: bench-convert.sh [[NAME=]kerio2syslog-binary ...]
 #
 # Without an argument, builds kerio2syslog (Release) into $BUILD_DIR, by
-# default build-bench at the top of the source tree.  Generates a synthetic
-# Kerio security.log with gen-kerio-log in a temporary directory ($TMPDIR
-# is honoured), then times, in the same run:
+# default build-bench at the top of the source tree.  With BASE_REF set
+# (a git revision of this tree, such as main), builds that revision too,
+# from "git archive" into the temporary directory, and times it beside
+# the tree: a change is measured before and after in the same run.  Given
+# binaries are timed side by side instead, each named NAME (default: its
+# path); the first is the one the others are compared with.
+#
+# Generates a synthetic Kerio security.log with gen-kerio-log in a
+# temporary directory ($TMPDIR is honoured), then times, in the same run:
 #
 #	cat FILE >/dev/null
-#	kerio2syslog -H bench FILE >/dev/null
+#	kerio2syslog -H bench FILE >/dev/null	(each binary)
 #	perl classic-filter.pl FILE >/dev/null
 #	CLASSIC_FLUSH=1 perl classic-filter.pl FILE >/dev/null
 #
 # after warming the page cache and running each tool once.  The timed runs
 # are interleaved (one of each tool per round, the order rotating) so that
 # a noisy neighbour slows all tools alike; best and median wall-clock times
-# are reported, and the ratios are computed from those same runs.  Peak RSS
-# comes from GNU time (Debian package "time"), for kerio2syslog on the full
-# input and on one ten times smaller, to show it does not grow with input.
-# Finally it checks that kerio2syslog writes one line per entry and exactly
-# the conversion gen-kerio-log predicts.
+# are reported, and the ratios to cat are computed from those same runs.
+# Peak RSS comes from GNU time (Debian package "time"), for kerio2syslog on
+# the full input and on one ten times smaller, to show it does not grow
+# with input.  Finally it checks that each kerio2syslog writes one line
+# per entry and exactly the conversion gen-kerio-log predicts.
 #
 # Environment:
 #	ENTRIES		entries in the generated log (default 1000000)
 #	RUNS		timed runs of each tool (default 5)
 #	SEED		generator seed (default 1)
 #	BUILD_DIR	where to build when no binary is given
+#	BASE_REF	a git revision to build and time beside the tree
 #	GNU_TIME	GNU time binary (default: "time" found in PATH)
 #
 # Prints figures; the targets are reported, not enforced.  Exits 1 only if
-# a tool fails or the output check fails.
+# a tool fails or an output check fails.
 
 set -eu -o pipefail
 export LC_ALL=C
@@ -60,7 +67,6 @@ case $runs in '' | *[!0-9]*) die "RUNS must be a number" ;; esac
 case $seed in '' | *[!0-9]*) die "SEED must be a number" ;; esac
 [ "$entries" -ge 10 ] || die "ENTRIES must be at least 10"
 [ "$runs" -ge 1 ] || die "RUNS must be at least 1"
-[ $# -le 1 ] || die "usage: $prog [kerio2syslog-binary]"
 
 gnutime=${GNU_TIME:-$(type -P time || true)}
 if [ -z "$gnutime" ] || ! "$gnutime" -f %M -o /dev/null true 2>/dev/null
@@ -69,20 +75,49 @@ then
 fi
 command -v perl >/dev/null || die "perl is needed"
 
-if [ $# -eq 1 ]; then
-	bin=$1
-else
-	build=${BUILD_DIR:-$top/build-bench}
-	note "building kerio2syslog in $build"
-	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
-	cmake --build "$build" --parallel >&2
-	bin=$build/kerio2syslog
-fi
-[ -x "$bin" ] || die "$bin: not an executable"
-case $bin in */*) ;; *) bin=./$bin ;; esac
-
 tmp=$(mktemp -d -t k2s-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+
+# Builds the Release binary of source tree $1 in $2.
+build()
+{
+	cmake -S "$1" -B "$2" -DCMAKE_BUILD_TYPE=Release >&2
+	cmake --build "$2" --parallel 2 --target kerio2syslog >&2
+}
+
+names=()
+bins=()
+if [ $# -eq 0 ]; then
+	if [ -n "${BASE_REF:-}" ]; then
+		note "building $BASE_REF in $tmp/base"
+		mkdir "$tmp/base"
+		git -C "$top" archive "$BASE_REF" | tar -x -C "$tmp/base" ||
+		    die "$BASE_REF: cannot export it with git archive"
+		build "$tmp/base" "$tmp/base/build"
+		names+=("$BASE_REF")
+		bins+=("$tmp/base/build/kerio2syslog")
+	fi
+	b=${BUILD_DIR:-$top/build-bench}
+	note "building kerio2syslog in $b"
+	build "$top" "$b"
+	names+=(tree)
+	bins+=("$b/kerio2syslog")
+else
+	for a in "$@"; do
+		case $a in
+		*=*) names+=("${a%%=*}") bins+=("${a#*=}") ;;
+		*) names+=("$a") bins+=("$a") ;;
+		esac
+	done
+fi
+for ((k = 0; k < ${#bins[@]}; k++)); do
+	b=${bins[k]}
+	[ -x "$b" ] || die "$b: not an executable"
+	case $b in */*) ;; *) bins[k]=./$b ;; esac
+	case ${names[k]} in
+	'' | *[!A-Za-z0-9._/+-]*) die "${names[k]}: use letters, digits, ._/+-" ;;
+	esac
+done
 
 small=$((entries / 10))
 log=$tmp/full.log
@@ -93,14 +128,19 @@ note "generating $entries entries (and $small for the RSS comparison)"
 bytes=$(wc -c <"$log")
 lines=$(wc -l <"$log")
 
-tools=(cat kerio2syslog perl perlflush)
+# The tools timed: cat, k2s0, k2s1... (the binaries), perl, perlflush.
+tools=(cat)
+for ((k = 0; k < ${#bins[@]}; k++)); do
+	tools+=("k2s$k")
+done
+tools+=(perl perlflush)
 
 # Sets argv to the command line of tool $1, without the input file.
 tool_argv()
 {
 	case $1 in
 	cat) argv=(cat) ;;
-	kerio2syslog) argv=("$bin" -H bench) ;;
+	k2s*) argv=("${bins[${1#k2s}]}" -H bench) ;;
 	perl) argv=(perl "$here/classic-filter.pl") ;;
 	perlflush) argv=(env CLASSIC_FLUSH=1 perl "$here/classic-filter.pl") ;;
 	esac
@@ -161,48 +201,74 @@ done
 note "measuring peak RSS"
 rss_cat=$(peak_rss cat "$log" 1)
 rss_perl=$(peak_rss perl "$log" 1)
-rss_small=$(peak_rss kerio2syslog "$slog" 3)
-rss_full=$(peak_rss kerio2syslog "$log" 3)
+: >"$tmp/table"
+for ((k = 0; k < ${#bins[@]}; k++)); do
+	rs=$(peak_rss "k2s$k" "$slog" 3)
+	rf=$(peak_rss "k2s$k" "$log" 3)
+	echo "k2s ${names[k]} $(best_median "k2s$k") $rf $rs" >>"$tmp/table"
+done
+echo "cat cat $(best_median cat) $rss_cat 0" >>"$tmp/table"
+echo "perl buffered $(best_median perl) $rss_perl 0" >>"$tmp/table"
+echo "perl flushed $(best_median perlflush) $rss_perl 0" >>"$tmp/table"
 
 note "checking the output"
 status=0
-"$bin" -H bench "$log" >"$tmp/out" || die "kerio2syslog failed on $log"
-outlines=$(wc -l <"$tmp/out")
-if [ "$outlines" -eq "$entries" ]; then
-	count_check=ok
-else
-	count_check=FAILED
+checks=
+for ((k = 0; k < ${#bins[@]}; k++)); do
+	"${bins[k]}" -H bench "$log" >"$tmp/out" ||
+	    die "${names[k]} failed on $log"
+	outlines=$(wc -l <"$tmp/out")
+	if [ "$outlines" -eq "$entries" ]; then
+		count_check=ok
+	else
+		count_check=FAILED
+		status=1
+	fi
+	checks+="check: ${names[k]}: output lines $outlines, entries $entries:"
+	checks+=" $count_check"$'\n'
+	if cmp -s "$tmp/out" "$tmp/full.expected"; then
+		checks+="check: ${names[k]}: output = expected conversion: ok"$'\n'
+		continue
+	fi
 	status=1
-fi
-if cmp -s "$tmp/out" "$tmp/full.expected"; then
-	same_check=ok
-else
-	same_check=FAILED
-	status=1
-	diffline=$({ cmp "$tmp/out" "$tmp/full.expected" 2>&1 || true; } |
+	checks+="check: ${names[k]}: output = expected conversion: FAILED"$'\n'
+	d=$({ cmp "$tmp/out" "$tmp/full.expected" 2>&1 || true; } |
 	    sed -n 's/.*line \([0-9]*\).*/\1/p')
-fi
-
-read -r best_cat med_cat <<<"$(best_median cat)"
-read -r best_k2s med_k2s <<<"$(best_median kerio2syslog)"
-read -r best_perl med_perl <<<"$(best_median perl)"
-read -r best_pf med_pf <<<"$(best_median perlflush)"
+	[ -n "$d" ] || continue
+	checks+="  first difference at line $d:"$'\n'
+	checks+="  got:      $(sed -n "${d}p" "$tmp/out" | cut -c 1-200)"$'\n'
+	checks+="  expected: $(sed -n "${d}p" "$tmp/full.expected" |
+	    cut -c 1-200)"$'\n'
+done
 
 awk -v entries="$entries" -v lines="$lines" -v bytes="$bytes" \
-    -v runs="$runs" -v small="$small" -v load="$(uptime)" \
-    -v bc="$best_cat" -v mc="$med_cat" -v rc="$rss_cat" \
-    -v bk="$best_k2s" -v mk="$med_k2s" -v rk="$rss_full" \
-    -v bp="$best_perl" -v mp="$med_perl" -v rp="$rss_perl" \
-    -v bf="$best_pf" -v mf="$med_pf" \
-    -v rs="$rss_small" '
-function row(name, best, med, rss) {
-	printf "%-22s %8.4f %9.4f %10.1f %13d\n", name, best, med,
-	    bytes / 1e6 / best, rss
+    -v runs="$runs" -v small="$small" -v load="$(uptime)" '
+# Rows: kind name best median rss rss_small.
+{
+	n++
+	kind[n] = $1; name[n] = $2; best[n] = $3; med[n] = $4
+	rss[n] = $5; rsmall[n] = $6
+	if ($1 == "cat") c = n
+	if ($1 == "perl" && $2 == "flushed") pf = n
+	if ($1 == "perl" && $2 == "buffered") pb = n
+	if ($1 == "k2s" && first == 0) first = n
+}
+function label(i) {
+	if (kind[i] == "k2s")
+		return "kerio2syslog " name[i]
+	if (kind[i] == "perl")
+		return "perl classic, " name[i]
+	return "cat"
+}
+function row(i) {
+	printf "%-26s %8.4f %9.4f %10.1f %6.2fx %6.2fx %9d\n", label(i),
+	    best[i], med[i], bytes / 1e6 / best[i], best[i] / best[c],
+	    med[i] / med[c], rss[i]
 }
 function verdict(ok) {
 	return ok ? "met" : "NOT met"
 }
-BEGIN {
+END {
 	mb = bytes / 1e6
 	sub(/.*load average: /, "", load)
 	printf "kerio2syslog benchmark\n"
@@ -211,34 +277,46 @@ BEGIN {
 	    100 * (lines - entries) / entries, lines, bytes, mb
 	printf "method: %d interleaved runs per tool, page cache warm, " \
 	    "output to /dev/null; load average %s\n\n", runs, load
-	printf "%-22s %8s %9s %10s %13s\n", "tool", "best s", "median s",
-	    "MB/s best", "peak RSS KiB"
-	row("cat", bc, mc, rc)
-	row("kerio2syslog", bk, mk, rk)
-	row("perl classic, buffered", bp, mp, rp)
-	row("perl classic, flushed", bf, mf, rp)
-	printf "\npeak RSS of kerio2syslog: %d KiB for %d entries, " \
-	    "%d KiB for %d entries\n\n", rs, small, rk, entries
-	printf "%-22s %8s %9s   %s\n", "ratio", "best", "median", "target"
-	printf "%-22s %7.1fx %8.1fx   >= 35x: %s (as the original runs)\n",
-	    "perl flushed / k2s", bf / bk, mf / mk, verdict(bf / bk >= 35)
-	printf "%-22s %7.1fx %8.1fx   (block-buffered Perl, for reference)\n",
-	    "perl buffered / k2s", bp / bk, mp / mk
-	printf "%-22s %7.2fx %8.2fx   <= 3x: %s\n", "kerio2syslog / cat",
-	    bk / bc, mk / mc, verdict(bk / bc <= 3)
-	max = rk > rs ? rk : rs
-	printf "%-22s %8d %9s   < 2048 KiB: %s\n", "peak RSS KiB", max, "",
-	    verdict(max < 2048)
-}'
+	printf "%-26s %8s %9s %10s %7s %7s %9s\n", "tool", "best s",
+	    "median s", "MB/s best", "/cat", "/cat", "peak RSS"
+	printf "%-26s %8s %9s %10s %7s %7s %9s\n", "", "", "", "", "best",
+	    "median", "KiB"
+	row(c)
+	for (i = 1; i <= n; i++)
+		if (kind[i] == "k2s")
+			row(i)
+	row(pb)
+	row(pf)
+	printf "\n"
+	for (i = 1; i <= n; i++) {
+		if (kind[i] != "k2s")
+			continue
+		printf "peak RSS of %s: %d KiB for %d entries, %d KiB for " \
+		    "%d entries\n", label(i), rsmall[i], small, rss[i], entries
+	}
+	printf "\n%-30s %7s %8s   %s\n", "ratio", "best", "median", "target"
+	for (i = 1; i <= n; i++) {
+		if (kind[i] != "k2s")
+			continue
+		m = rss[i] > rsmall[i] ? rss[i] : rsmall[i]
+		printf "%-30s %6.2fx %7.2fx   <= 3x: %s\n",
+		    name[i] " / cat", best[i] / best[c], med[i] / med[c],
+		    verdict(best[i] / best[c] <= 3)
+		printf "%-30s %6.1fx %7.1fx   >= 35x: %s (as the original " \
+		    "runs)\n", "perl flushed / " name[i], best[pf] / best[i],
+		    med[pf] / med[i], verdict(best[pf] / best[i] >= 35)
+		printf "%-30s %6.1fx %7.1fx   (block-buffered Perl, for " \
+		    "reference)\n", "perl buffered / " name[i],
+		    best[pb] / best[i], med[pb] / med[i]
+		printf "%-30s %7d %8s   < 2048 KiB: %s\n",
+		    "peak RSS KiB " name[i], m, "", verdict(m < 2048)
+		if (i != first)
+			printf "%-30s %6.2fx %7.2fx   (below 1: faster)\n",
+			    name[i] " / " name[first], best[i] / best[first],
+			    med[i] / med[first]
+	}
+}' "$tmp/table"
 
 echo
-echo "check: kerio2syslog output lines $outlines," \
-    "entries $entries: $count_check"
-echo "check: kerio2syslog output = expected conversion: $same_check"
-if [ "$same_check" != ok ] && [ -n "${diffline:-}" ]; then
-	echo "  first difference at line $diffline:"
-	echo "  got:      $(sed -n "${diffline}p" "$tmp/out" | cut -c 1-200)"
-	echo "  expected: $(sed -n "${diffline}p" "$tmp/full.expected" |
-	    cut -c 1-200)"
-fi
+printf '%s' "$checks"
 exit $status
