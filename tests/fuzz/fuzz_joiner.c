@@ -288,7 +288,7 @@ run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
 	for (;;) {
 		ssize_t n;
 
-		while (reader_next(&r, &l, r.eof)) {
+		while (reader_next(&r, &l, reader_at_eof(&r))) {
 			if (l.len > cap || l.next < l.start ||
 			    (size_t)l.next > size)
 				abort();
@@ -301,8 +301,12 @@ run(const uint8_t *data, size_t size, uint32_t h, struct check *c,
 				joiner_flush(&j);
 			}
 		}
-		if (r.eof)
+		if (reader_at_eof(&r))
 			break;
+		/* The entries pending may borrow the bytes the fill moves. */
+		if (c->whole != NULL)
+			joiner_keep(&jw);
+		joiner_keep(&j);
 		n = reader_fill(&r);
 		if (n < 0 && chunked && errno == EAGAIN)
 			feed_more(&f, data, size);
