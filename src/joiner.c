@@ -304,22 +304,55 @@ open_entry(struct joiner *j, const struct stamp *st)
 }
 
 /*
- * 1 if the 22 bytes of two stamps are equal. Most lines repeat the stamp
- * of the line before, so this runs for nearly every line: three 8-byte
- * loads (the last two overlap) instead of a call to memcmp(3).
+ * The stamp at the start of line p (len bytes), as stamp_parse gives it.
+ * Most lines repeat the stamp of the line before, and most others differ
+ * from it in the seconds only (a few entries a second): those are judged
+ * from the last valid stamp, raw and parsed, without a parse. Equal bytes
+ * before the seconds parse to the same fields, so the verdict is
+ * stamp_parse's: two digits and ']' make the seconds, and stamp_valid
+ * (the one rule) judges the stamp; anything else is left to stamp_parse.
+ * The raw bytes are compared as three 8-byte loads (the last two overlap)
+ * instead of a call to memcmp(3).
  */
-static int
-same_stamp(const char *a, const char *b)
+static enum stamp_result
+line_stamp(struct joiner *j, const char *p, size_t len, struct stamp *st)
 {
+	const char *s = p + STAMP_KERIO_LEN - 3; /* "SS]" */
+	enum stamp_result r;
 	uint64_t x[3], y[3];
+	int same_minute = 0;
 
-	memcpy(&x[0], a, 8);
-	memcpy(&x[1], a + 8, 8);
-	memcpy(&x[2], a + STAMP_KERIO_LEN - 8, 8);
-	memcpy(&y[0], b, 8);
-	memcpy(&y[1], b + 8, 8);
-	memcpy(&y[2], b + STAMP_KERIO_LEN - 8, 8);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+	if (j->have_last && len >= STAMP_KERIO_LEN) {
+		memcpy(&x[0], p, 8);
+		memcpy(&x[1], p + 8, 8);
+		memcpy(&x[2], p + STAMP_KERIO_LEN - 8, 8);
+		memcpy(&y[0], j->last_raw, 8);
+		memcpy(&y[1], j->last_raw + 8, 8);
+		memcpy(&y[2], j->last_raw + STAMP_KERIO_LEN - 8, 8);
+		if (((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0) {
+			if (x[2] == y[2]) {
+				*st = j->last_stamp;
+				return STAMP_VALID;
+			}
+			/* Bytes 16 up to the seconds: "MM:". */
+			same_minute = memcmp(p + 16, j->last_raw + 16,
+			                  STAMP_KERIO_LEN - 3 - 16) == 0;
+		}
+	}
+	if (same_minute && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' &&
+	    s[1] <= '9' && s[2] == ']') {
+		*st = j->last_stamp;
+		st->sec = (s[0] - '0') * 10 + (s[1] - '0');
+		r = stamp_valid(st) ? STAMP_VALID : STAMP_BAD;
+	} else {
+		r = stamp_parse(p, len, st);
+	}
+	if (r == STAMP_VALID) {
+		memcpy(j->last_raw, p, STAMP_KERIO_LEN);
+		j->last_stamp = *st;
+		j->have_last = 1;
+	}
+	return r;
 }
 
 static void
@@ -332,18 +365,7 @@ begin_line(struct joiner *j, const struct line *l, const char **p, size_t *n)
 	j->lineno++;
 	j->line_off = l->start;
 	j->line_started = 0;
-	if (j->have_last && l->len >= STAMP_KERIO_LEN &&
-	    same_stamp(l->p, j->last_raw)) {
-		st = j->last_stamp;
-		r = STAMP_VALID;
-	} else {
-		r = stamp_parse(l->p, l->len, &st);
-		if (r == STAMP_VALID) {
-			memcpy(j->last_raw, l->p, STAMP_KERIO_LEN);
-			j->last_stamp = st;
-			j->have_last = 1;
-		}
-	}
+	r = line_stamp(j, l->p, l->len, &st);
 	if (r == STAMP_VALID) {
 		emit(j);
 		tell_orphans(j);

@@ -11,6 +11,7 @@
 
 #include "joiner.h"
 #include "reader.h"
+#include "stamp.h"
 
 #define MAX_SEEN 16
 
@@ -589,6 +590,80 @@ test_joiner_discard_resume_after_borrow(void **unused)
 	joiner_free(&j);
 }
 
+/*
+ * A stamp that differs from the last valid one in its seconds only is
+ * judged without a parse, but as stamp_parse judges it: each line, pushed
+ * after the ones before it, opens an entry under stamp_parse's stamp, or
+ * is a (bad) continuation where stamp_parse says it is not valid.
+ */
+static void
+test_joiner_stamp_as_parsed(void **unused)
+{
+	static const struct {
+		const char *line;
+		enum stamp_result want;
+		int min, sec;
+	} t[] = {
+	    {.line = "[17/Jun/2011 17:00:45] a", .want = STAMP_VALID, 0, 45},
+	    {.line = "[17/Jun/2011 17:00:45] same", .want = STAMP_VALID, 0, 45},
+	    {.line = "[17/Jun/2011 17:00:46] next", .want = STAMP_VALID, 0, 46},
+	    {.line = "[17/Jun/2011 17:00:09] back", .want = STAMP_VALID, 0, 9},
+	    {.line = "[17/Jun/2011 17:00:60] leap", .want = STAMP_VALID, 0, 60},
+	    {.line = "[17/Jun/2011 17:00:61] bad", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:99] bad", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:4x] bad", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:/0] bad", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:47 no bracket", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:47", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:00:48]", .want = STAMP_VALID, 0, 48},
+	    {.line = "[17/Jun/2011 17:01:48] min", .want = STAMP_VALID, 1, 48},
+	    {.line = "[17/Jun/2011 17:01:49] sec", .want = STAMP_VALID, 1, 49},
+	    {.line = "[17/Jun/2011 17:0x:50] bad", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:01;50] bad", .want = STAMP_BAD},
+	    {.line = "[29/Feb/2011 17:01:50] bad", .want = STAMP_BAD},
+	    {.line = "[17/Jun/2011 17:01:5] bad", .want = STAMP_BAD},
+	    {.line = "  [17/Jun/2011 17:01:51] cont", .want = STAMP_NONE},
+	    {.line = "[17/Jun/2011 17:01:51] last", .want = STAMP_VALID, 1, 51},
+	};
+	struct stamp parsed;
+	struct seen s;
+	struct joiner j;
+	int entries = 0, bad = 0;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(joiner_init(&j, 64, on_emit, on_event, &s), 0);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct joiner_counts n;
+		size_t len = strlen(t[i].line);
+		struct line l = {t[i].line, len, 0, (off_t)len + 1, 0, 1};
+
+		assert_int_equal(stamp_parse(t[i].line, len, &parsed),
+		    t[i].want);
+		joiner_push(&j, &l);
+		joiner_flush(&j);
+		joiner_get_counts(&j, &n);
+		entries += t[i].want == STAMP_VALID;
+		bad += t[i].want == STAMP_BAD;
+		assert_int_equal(n.bad, bad);
+		assert_int_equal(n.entries, entries + n.resumed);
+		if (t[i].want != STAMP_VALID)
+			continue;
+		assert_true(s.n > 0);
+		assert_string_equal(s.msg[s.n - 1],
+		    len > STAMP_KERIO_LEN ? t[i].line + STAMP_KERIO_LEN + 1
+		                          : "");
+		assert_memory_equal(&s.e[s.n - 1].stamp, &parsed,
+		    sizeof(parsed));
+		assert_int_equal(s.e[s.n - 1].stamp.min, t[i].min);
+		assert_int_equal(s.e[s.n - 1].stamp.sec, t[i].sec);
+		s.n = 0;
+	}
+	joiner_end(&j);
+	joiner_free(&j);
+}
+
 int
 main(void)
 {
@@ -608,6 +683,7 @@ main(void)
 	    cmocka_unit_test(test_joiner_one_line_entry_not_copied),
 	    cmocka_unit_test(test_joiner_pending_kept_across_refill),
 	    cmocka_unit_test(test_joiner_discard_resume_after_borrow),
+	    cmocka_unit_test(test_joiner_stamp_as_parsed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
