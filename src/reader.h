@@ -23,6 +23,12 @@ struct line {
 	int plain;   /* 1: no byte that format_escape would change */
 };
 
+/*
+ * The fields are reader.c's: other files call the functions below. The
+ * struct is declared here only so that a caller can embed it; with the
+ * release build's link-time optimisation the accessors cost nothing
+ * (the same instruction count, measured on the 1M-entry benchmark).
+ */
 struct reader {
 	int fd;
 	char *buf;
