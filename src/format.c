@@ -5,7 +5,12 @@
  */
 #include "format.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "joiner.h"
+#include "sink.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -191,4 +196,120 @@ format_escape(char *dst, size_t cap, const char *src, size_t n, size_t *used)
 	}
 	*used = i;
 	return o;
+}
+
+struct format {
+	struct stamp_renderer sr;
+	char *head; /* " HOST TAG: " */
+	size_t head_len;
+	/* The rendered stamp and head of the last line, rebuilt when the
+	 * stamp changes: one copy per line instead of two. */
+	char *line_head;
+	size_t line_head_len;
+	int64_t line_head_key;
+};
+
+struct format *
+format_new(enum stamp_format fmt, const char *host, const char *tag)
+{
+	size_t hl = strlen(host), tl = strlen(tag);
+	struct format *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->head_len = hl + tl + 4;
+	f->head = malloc(f->head_len + 1);
+	f->line_head = malloc(STAMP_TEXT_MAX + f->head_len);
+	if (f->head == NULL || f->line_head == NULL) {
+		format_free(f);
+		return NULL;
+	}
+	f->line_head_key = -1;
+	snprintf(f->head, f->head_len + 1, " %s %s: ", host, tag);
+	stamp_renderer_init(&f->sr, fmt);
+	return f;
+}
+
+void
+format_free(struct format *f)
+{
+	if (f == NULL)
+		return;
+	free(f->head);
+	free(f->line_head);
+	free(f);
+}
+
+/* The stamp and " HOST TAG: " of e, rendered once per distinct stamp. */
+static void
+line_head(struct format *f, const struct entry *e)
+{
+	int64_t key = stamp_key(&e->stamp);
+	const char *stamp;
+	size_t slen;
+
+	if (key == f->line_head_key)
+		return;
+	stamp = stamp_render(&f->sr, &e->stamp, &slen);
+	memcpy(f->line_head, stamp, slen);
+	memcpy(f->line_head + slen, f->head, f->head_len);
+	f->line_head_len = slen + f->head_len;
+	f->line_head_key = key;
+}
+
+int
+format_entry(struct format *f, const struct entry *e, dev_t dev, ino_t ino,
+    const struct sink *s)
+{
+	struct sink_entry se = {.stamp = &e->stamp,
+	    .dev = dev,
+	    .ino = ino,
+	    .start = e->start};
+	const char *msg = e->msg;
+	size_t hl, left = e->len, used, made, want;
+	char *q;
+
+	line_head(f, e);
+	hl = f->line_head_len;
+	se.msg_at = hl;
+	want = hl + left * FORMAT_EXPANSION + 1;
+	if (want <= SINK_RESERVE_MAX) {
+		/* The common case: the whole line in one reservation. */
+		if ((q = sink_reserve(s, want)) == NULL)
+			return -1;
+		memcpy(q, f->line_head, hl);
+		made = hl;
+		if (e->plain) {
+			memcpy(q + made, msg, left);
+			made += left;
+		} else {
+			made += format_escape(q + made, left * FORMAT_EXPANSION,
+			    msg, left, &used);
+		}
+		q[made++] = '\n';
+		sink_commit(s, made, &se);
+		return 0;
+	}
+	/* A long message: the head, then the message escaped a chunk at a
+	 * time, the sink told of the entry with its last piece. */
+	if ((q = sink_reserve(s, hl)) == NULL)
+		return -1;
+	memcpy(q, f->line_head, hl);
+	sink_commit(s, hl, NULL);
+	while (left > 0) {
+		want = left * FORMAT_EXPANSION;
+		if (want > SINK_RESERVE_MAX)
+			want = SINK_RESERVE_MAX;
+		if ((q = sink_reserve(s, want)) == NULL)
+			return -1;
+		made = format_escape(q, want, msg, left, &used);
+		sink_commit(s, made, NULL);
+		msg += used;
+		left -= used;
+	}
+	if ((q = sink_reserve(s, 1)) == NULL)
+		return -1;
+	*q = '\n';
+	sink_commit(s, 1, &se);
+	return 0;
 }

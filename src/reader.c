@@ -180,3 +180,27 @@ reader_next(struct reader *r, struct line *l, int take_partial)
 	r->no_lf = avail;
 	return 0;
 }
+
+off_t
+reader_read_offset(const struct reader *r)
+{
+	return r->base + (off_t)r->end;
+}
+
+int
+reader_at_eof(const struct reader *r)
+{
+	return r->eof;
+}
+
+int
+reader_fd(const struct reader *r)
+{
+	return r->fd;
+}
+
+const char *
+reader_last(const struct reader *r, size_t n)
+{
+	return r->buf + r->end - n;
+}

@@ -85,4 +85,14 @@ void reader_end(struct reader *r);
 /* Input offset of the first byte not yet handed out. */
 off_t reader_offset(const struct reader *r);
 
+/*
+ * For the pipeline, which owns a reader: the input offset past the bytes
+ * read; 1 once a read returned 0 (or reader_end); the descriptor; the
+ * last n bytes read (n no more than were read by the last fill).
+ */
+off_t reader_read_offset(const struct reader *r);
+int reader_at_eof(const struct reader *r);
+int reader_fd(const struct reader *r);
+const char *reader_last(const struct reader *r, size_t n);
+
 #endif
