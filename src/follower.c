@@ -1286,10 +1286,8 @@ wait_events(struct fl *f, int64_t now)
 	ms = until - now;
 	if (ms < 0)
 		ms = 0;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000;
-	if (ppoll(f->w.fd >= 0 ? &pfd : NULL, f->w.fd >= 0 ? 1 : 0, &ts,
-	        f->o->sig->mask) > 0)
+	if (ppoll(f->w.fd >= 0 ? &pfd : NULL, f->w.fd >= 0 ? 1 : 0,
+	        clock_wait_time(&ts, ms), f->o->sig->mask) > 0)
 		follow_watch_drain(&f->w);
 }
 

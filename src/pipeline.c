@@ -307,16 +307,6 @@ pipeline_resume(struct pipeline *p, const struct stamp *st, off_t off)
 	joiner_resume(&p->j, st, off);
 }
 
-static struct timespec *
-to_timespec(struct timespec *ts, int64_t ms)
-{
-	if (ms < 0)
-		return NULL;
-	ts->tv_sec = (time_t)(ms / 1000);
-	ts->tv_nsec = (long)(ms % 1000) * 1000000;
-	return ts;
-}
-
 /*
  * Waits until the input is readable, the pending entry's deadline, or a
  * signal: OUTCOME_PROGRESS when it is time to read, _IDLE to go round
@@ -330,7 +320,7 @@ wait_input(struct pipeline *p, const struct pipeline_signals *sig)
 	int64_t wait = -1, due;
 	int rc;
 
-	rc = ppoll(&pfd, 1, to_timespec(&ts, 0), sig->mask);
+	rc = ppoll(&pfd, 1, clock_wait_time(&ts, 0), sig->mask);
 	if (rc != 0)
 		return rc > 0        ? OUTCOME_PROGRESS
 		    : errno == EINTR ? OUTCOME_IDLE
@@ -346,7 +336,7 @@ wait_input(struct pipeline *p, const struct pipeline_signals *sig)
 			                               : OUTCOME_IDLE;
 		}
 	}
-	rc = ppoll(&pfd, 1, to_timespec(&ts, wait), sig->mask);
+	rc = ppoll(&pfd, 1, clock_wait_time(&ts, wait), sig->mask);
 	if (rc < 0)
 		return errno == EINTR ? OUTCOME_IDLE : OUTCOME_READ_ERROR;
 	return rc > 0 ? OUTCOME_PROGRESS : OUTCOME_IDLE;
