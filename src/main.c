@@ -22,7 +22,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "follower.h"
-#include "format.h"
+#include "escape.h"
 #include "host.h"
 #include "output.h"
 #include "reader.h"
@@ -220,7 +220,7 @@ check_field(const char *what, const char *s, int colon_ok)
 static void
 default_host(char *buf, size_t len)
 {
-	char shown[256 * FORMAT_EXPANSION];
+	char shown[256 * ESCAPE_EXPANSION];
 	const char *why;
 	size_t used, n;
 
@@ -229,7 +229,7 @@ default_host(char *buf, size_t len)
 	why = host_field_problem(buf, 1);
 	if (why == NULL)
 		return;
-	n = format_escape(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
+	n = escape_bytes(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
 	shown[n] = '\0';
 	errx(EX_CONFIG, "the system host name '%s' %s; set one with --hostname",
 	    shown, why);

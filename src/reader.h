@@ -20,7 +20,7 @@ struct line {
 	off_t start; /* input offset of the first byte */
 	off_t next;  /* input offset just past this piece (and its LF) */
 	int more;    /* 1: the line goes on in the next piece */
-	int plain;   /* 1: no byte that format_escape would change */
+	int plain;   /* 1: no byte that escape_bytes would change */
 };
 
 struct reader {
