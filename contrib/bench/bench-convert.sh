@@ -261,7 +261,7 @@ function label(i) {
 	return "cat"
 }
 function row(i) {
-	printf "%-26s %8.4f %9.4f %10.1f %6.2fx %6.2fx %9d\n", label(i),
+	printf "%-" lw "s %8.4f %9.4f %10.1f %6.2fx %6.2fx %9d\n", label(i),
 	    best[i], med[i], bytes / 1e6 / best[i], best[i] / best[c],
 	    med[i] / med[c], rss[i]
 }
@@ -277,9 +277,17 @@ END {
 	    100 * (lines - entries) / entries, lines, bytes, mb
 	printf "method: %d interleaved runs per tool, page cache warm, " \
 	    "output to /dev/null; load average %s\n\n", runs, load
-	printf "%-26s %8s %9s %10s %7s %7s %9s\n", "tool", "best s",
+	lw = 26
+	rw = 30
+	for (i = 1; i <= n; i++) {
+		if (length(label(i)) > lw)
+			lw = length(label(i))
+		if (length("perl buffered / " name[i]) > rw)
+			rw = length("perl buffered / " name[i])
+	}
+	printf "%-" lw "s %8s %9s %10s %7s %7s %9s\n", "tool", "best s",
 	    "median s", "MB/s best", "/cat", "/cat", "peak RSS"
-	printf "%-26s %8s %9s %10s %7s %7s %9s\n", "", "", "", "", "best",
+	printf "%-" lw "s %8s %9s %10s %7s %7s %9s\n", "", "", "", "", "best",
 	    "median", "KiB"
 	row(c)
 	for (i = 1; i <= n; i++)
@@ -294,24 +302,24 @@ END {
 		printf "peak RSS of %s: %d KiB for %d entries, %d KiB for " \
 		    "%d entries\n", label(i), rsmall[i], small, rss[i], entries
 	}
-	printf "\n%-30s %7s %8s   %s\n", "ratio", "best", "median", "target"
+	printf "\n%-" rw "s %7s %8s   %s\n", "ratio", "best", "median", "target"
 	for (i = 1; i <= n; i++) {
 		if (kind[i] != "k2s")
 			continue
 		m = rss[i] > rsmall[i] ? rss[i] : rsmall[i]
-		printf "%-30s %6.2fx %7.2fx   <= 3x: %s\n",
+		printf "%-" rw "s %6.2fx %7.2fx   <= 3x: %s\n",
 		    name[i] " / cat", best[i] / best[c], med[i] / med[c],
 		    verdict(best[i] / best[c] <= 3)
-		printf "%-30s %6.1fx %7.1fx   >= 35x: %s (as the original " \
+		printf "%-" rw "s %6.1fx %7.1fx   >= 35x: %s (as the original " \
 		    "runs)\n", "perl flushed / " name[i], best[pf] / best[i],
 		    med[pf] / med[i], verdict(best[pf] / best[i] >= 35)
-		printf "%-30s %6.1fx %7.1fx   (block-buffered Perl, for " \
+		printf "%-" rw "s %6.1fx %7.1fx   (block-buffered Perl, for " \
 		    "reference)\n", "perl buffered / " name[i],
 		    best[pb] / best[i], med[pb] / med[i]
-		printf "%-30s %7d %8s   < 2048 KiB: %s\n",
+		printf "%-" rw "s %7d %8s   < 2048 KiB: %s\n",
 		    "peak RSS KiB " name[i], m, "", verdict(m < 2048)
 		if (i != first)
-			printf "%-30s %6.2fx %7.2fx   (below 1: faster)\n",
+			printf "%-" rw "s %6.2fx %7.2fx   (below 1: faster)\n",
 			    name[i] " / " name[first], best[i] / best[first],
 			    med[i] / med[first]
 	}
