@@ -1,0 +1,486 @@
+/*
+ * run: the modes the options dispatch to. Each sets up the signals and
+ * the output, wires the modules, and turns their results into messages
+ * and exit statuses.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "diag.h"
+#include "follower.h"
+#include "host.h"
+#include "output.h"
+#include "reader.h"
+#include "run.h"
+#include "state.h"
+#include "status.h"
+
+/* Follow mode: failures repeat while retried, so they are limited. */
+struct follow_diag {
+	const char *path, *out; /* what is followed, and into what */
+	const struct clock *clock;
+	struct diag_limit open, read, write, reopen, save;
+};
+
+/* What both modes set up: the output and the converter writing to it. */
+struct run {
+	struct output out;
+	struct converter conv;
+	struct diag_input diag;
+	sigset_t wait_mask;
+	struct convert_signals sig;
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+static int64_t
+system_ms(void *ctx)
+{
+	(void)ctx;
+	return host_now_ms();
+}
+
+static const struct clock run_clock = {system_ms, NULL};
+
+/*
+ * SIGTERM and SIGINT are never blocked, and no handler restarts a system
+ * call: a write(2) to a stalled pipe or an open(2) returns EINTR. A stop
+ * that lands between the check of got_stop and the call that blocks is
+ * caught by SIGALRM, armed here and then every second until the end, so
+ * no blocking call outlives a stop by more than a second (output.c gives
+ * a stalled output up on the second interruption without progress).
+ * SIGHUP stays blocked except inside ppoll(2).
+ */
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP) {
+		got_hup = 1;
+		return;
+	}
+	if (!got_stop)
+		alarm(1);
+	got_stop = sig;
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (got_stop)
+		alarm(1);
+}
+
+static void
+setup_signals(sigset_t *wait_mask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: see on_signal */
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* SIGHUP: blocked but inside ppoll(2), so that none slips past a
+	 * check; it waits while a write or open blocks. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGHUP);
+	sigdelset(wait_mask, SIGALRM);
+}
+
+/* Dies by the signal that stopped us, as an unhandled one would. */
+static void __attribute__((noreturn)) die_by_signal(int sig)
+{
+	sigset_t set;
+
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+/* Why the output cannot be opened: a link is said as such. */
+static const char *
+open_problem(int e)
+{
+	if (e == ELOOP)
+		return "a symbolic link, not followed (name the file itself)";
+	return strerror(e);
+}
+
+/* A stop found the output stalled (see output_stop_on): say what is lost. */
+static void
+stalled_note(const struct output *o, const char *more)
+{
+	warnx("output stalled: %zu bytes not written (%s took none for a"
+	      " second after the signal)%s",
+	    output_pending(o), o->path != NULL ? o->path : "standard output",
+	    more);
+}
+
+static void __attribute__((noreturn)) write_failed(struct output *o)
+{
+	if (o->err == EPIPE)
+		exit(EX_OK); /* the reader went away: nothing more to do */
+	if (o->err == EINTR && got_stop) {
+		stalled_note(o, "");
+		die_by_signal(got_stop);
+	}
+	if (o->err == ELOOP) /* reopened: a link under the name now */
+		errx(EX_CANTCREAT, "%s: %s", o->path, open_problem(o->err));
+	errno = o->err;
+	err(EX_IOERR, "write to %s",
+	    o->path != NULL ? o->path : "standard output");
+}
+
+static void
+summary(const struct converter *c)
+{
+	const struct joiner_counts *n = &c->j.n;
+
+	fprintf(stderr,
+	    "kerio2syslog: %" PRIu64 " lines, %" PRIu64 " entries, %" PRIu64
+	    " written, %" PRIu64 " excluded, %" PRIu64 " joined lines, %" PRIu64
+	    " orphans, %" PRIu64 " cut entries, %" PRIu64
+	    " bad stamps, %" PRIu64 " dropped lines, %" PRIu64
+	    " late continuations\n",
+	    n->lines, n->entries, c->written, c->excluded, n->joined,
+	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
+}
+
+/* What a file that is not a regular one is, for a message. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+/* The input's diagnostics, worded and limited by diag.c. */
+static void
+on_event(void *ctx, enum joiner_event ev, uint64_t line, uint64_t count)
+{
+	static const enum pipeline_event as[] = {
+	    [JOINER_ORPHANS] = PIPELINE_ORPHANS,
+	    [JOINER_BAD_STAMP] = PIPELINE_BAD_STAMP,
+	    [JOINER_CUT] = PIPELINE_CUT,
+	};
+	char text[512];
+
+	if (diag_input_text(ctx, as[ev], line, count, text, sizeof(text)) > 0)
+		warnx("%s", text);
+}
+
+static void
+on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
+{
+	struct follow_diag *fd = ctx;
+	struct diag_limit *l = NULL;
+	const char *what = "";
+	char q[64];
+	uint64_t quiet;
+
+	switch (ev) {
+	case FOLLOWER_WAITING:
+		warnx("%s: no such file, waiting for it", detail);
+		return;
+	case FOLLOWER_NOT_REGULAR: {
+		struct stat sb;
+
+		warnx("%s: not a regular file (%s); waiting for a regular file",
+		    detail,
+		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
+		return;
+	}
+	case FOLLOWER_APPEARED:
+		warnx("%s: there now, reading it from its start", detail);
+		return;
+	case FOLLOWER_STATE_REJECTED:
+		warnx("state file %s; not used", detail);
+		return;
+	/* An administrator sees what is followed, into what, and each
+	 * switch of file, without -v. */
+	case FOLLOWER_START:
+		warnx("following %s (%s) into %s", fd->path, detail, fd->out);
+		return;
+	case FOLLOWER_ROTATED:
+		warnx("%s: rotated, reading the new file from its start into"
+		      " %s",
+		    detail, fd->out);
+		return;
+	case FOLLOWER_TRUNCATED:
+		warnx("%s: truncated, reading from its start into %s", detail,
+		    fd->out);
+		return;
+	case FOLLOWER_RECOVERED:
+		warnx("%s: working again", detail);
+		return;
+	case FOLLOWER_OPTIONS_CHANGED:
+		warnx("the options that shape the output (format, host name,"
+		      " tag, --max-entry, --match, --exclude) changed since"
+		      " the state was saved; resuming at its position: %s",
+		    detail);
+		return;
+	case FOLLOWER_LOST:
+		warnx("%s", detail);
+		return;
+	case FOLLOWER_NO_INOTIFY:
+		errno = e;
+		warn("inotify on %s unavailable, checking once a second",
+		    detail);
+		return;
+	case FOLLOWER_OPEN_FAILED:
+		l = &fd->open;
+		what = "cannot open";
+		break;
+	case FOLLOWER_READ_FAILED:
+		l = &fd->read;
+		what = "cannot read";
+		break;
+	case FOLLOWER_WRITE_FAILED:
+		if (e == EINTR && got_stop)
+			return; /* a stalled output: said on the way out */
+		l = &fd->write;
+		what = "cannot write";
+		break;
+	case FOLLOWER_REOPEN_FAILED:
+		l = &fd->reopen;
+		what = "cannot reopen";
+		break;
+	case FOLLOWER_SAVE_FAILED:
+		l = &fd->save;
+		what = "cannot save state to";
+		break;
+	}
+	if (l != NULL && diag_limit_pass(l, clock_now(fd->clock), &quiet))
+		warnx("%s %s: %s; retrying%s", what, detail,
+		    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+		                                 : strerror(e),
+		    diag_quiet_text(quiet, q, sizeof(q)));
+}
+
+void
+run_check_follow(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || S_ISREG(sb.st_mode))
+		return;
+	warnx("%s: not a regular file (%s); --follow reads a regular file",
+	    path, file_kind(sb.st_mode));
+	exit(EX_NOINPUT);
+}
+
+/*
+ * Signals, then the output (open(2) of a FIFO waits for its reader,
+ * while a stop may come), then the converter writing to it.
+ */
+static void
+start(struct run *r, const struct options *o, const char *host,
+    const char *input)
+{
+	struct convert_opts co = {
+	    .format = o->format,
+	    .host = host,
+	    .tag = o->tag,
+	    .max_entry = o->max_entry,
+	    .sel = o->sel,
+	    .flush_timeout = o->flush_timeout,
+	};
+
+	setup_signals(&r->wait_mask);
+	r->sig = (struct convert_signals){&got_stop, &got_hup, &r->wait_mask};
+	if (output_open(&r->out, o->output, 0) < 0) {
+		if (got_stop)
+			die_by_signal(got_stop);
+		errx(EX_CANTCREAT, "%s: %s", o->output, open_problem(errno));
+	}
+	output_stop_on(&r->out, &got_stop);
+	diag_input_init(&r->diag, &run_clock, input);
+	if (converter_init(&r->conv, &co, &r->out, on_event, &r->diag) < 0)
+		err(EX_SOFTWARE, "converter");
+}
+
+/*
+ * Converts one input. Returns 0, or EX_NOINPUT when it could not be read
+ * at all; read errors midway and write errors end the program.
+ */
+static int
+convert_one(struct run *run, struct reader *r, const char *path)
+{
+	struct converter *c = &run->conv;
+	const char *name = path;
+	int fd = STDIN_FILENO;
+	enum convert_status st;
+	struct stat sb;
+
+	if (strcmp(path, "-") == 0) {
+		name = "(standard input)";
+	} else {
+		/* A FIFO without a writer would block open(2), deaf to
+		 * signals: opened at once, it is waited for in ppoll(2). */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			warn("%s", path);
+			return EX_NOINPUT;
+		}
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			warn("%s", path);
+			close(fd);
+			return EX_NOINPUT;
+		}
+	}
+	diag_input_name(&run->diag, name);
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		warnx("%s: is a directory", name);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return EX_NOINPUT;
+	}
+	reader_reset(r, fd, 0);
+	st = convert_stream(c, r, &run->sig);
+	if (st == CONVERT_READ_ERROR) {
+		int e = errno;
+
+		joiner_end(&c->j);
+		converter_flush(c);
+		errno = e;
+		err(EX_IOERR, "read %s", name);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (st == CONVERT_WRITE_ERROR)
+		write_failed(c->out);
+	if (st == CONVERT_STOPPED) {
+		joiner_end(&c->j);
+		if (converter_flush(c) < 0)
+			write_failed(c->out);
+		die_by_signal(got_stop);
+	}
+	return 0;
+}
+
+int
+run_files(const struct options *o, const char *host)
+{
+	static char *const standard_input[] = {(char *)"-"};
+	char *const *files = o->nfiles > 0 ? o->files : standard_input;
+	int n = o->nfiles > 0 ? o->nfiles : 1;
+	int status = 0;
+	struct reader rd;
+	struct run r;
+
+	start(&r, o, host, files[0]);
+	if (reader_init(&rd, STDIN_FILENO, 0, 0) < 0)
+		err(EX_OSERR, "reader");
+	for (int i = 0; i < n; i++) {
+		if (convert_one(&r, &rd, files[i]) != 0)
+			status = EX_NOINPUT;
+	}
+	if (o->verbose)
+		summary(&r.conv);
+	if (output_close(&r.out) < 0) {
+		r.out.err = errno;
+		write_failed(&r.out);
+	}
+	reader_free(&rd);
+	converter_free(&r.conv);
+	return status;
+}
+
+void
+run_follow(const struct options *o, const char *host)
+{
+	struct follow_diag fd = {.path = o->follow, .clock = &run_clock};
+	struct follower_opts fo;
+	struct run r;
+	long holder;
+	int rc;
+
+	start(&r, o, host, o->follow);
+	/* One follower per state file, for its whole life: two would both
+	 * write every entry. The lock is released by the exit. */
+	if (o->state != NULL && state_lock(o->state, &holder) < 0) {
+		if (errno == EWOULDBLOCK && holder > 0)
+			errx(EX_TEMPFAIL,
+			    "state file %s is in use by process %ld (%s.lock)",
+			    o->state, holder, o->state);
+		if (errno == EWOULDBLOCK)
+			errx(EX_TEMPFAIL, "state file %s is in use (%s.lock)",
+			    o->state, o->state);
+		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
+	}
+	fd.out = r.out.path != NULL ? r.out.path : "standard output";
+	memset(&fo, 0, sizeof(fo));
+	fo.path = o->follow;
+	fo.state_path = o->state;
+	fo.from_start = o->from_start;
+	fo.no_inotify = o->no_inotify;
+	fo.options = options_hash(o, host);
+	fo.sig = &r.sig;
+	fo.report = on_follow;
+	fo.ctx = &fd;
+	rc = follower_run(&r.conv, &fo);
+	if (rc < 0)
+		err(EX_OSERR, "follow %s", o->follow);
+	if (o->verbose)
+		summary(&r.conv);
+	if (r.out.err == EINTR)
+		stalled_note(&r.out,
+		    o->state != NULL ? "; the state was not moved past them"
+		                     : "");
+	if (rc == 1)
+		exit(EX_OK); /* the reader went away, as in pipe mode */
+	die_by_signal(got_stop);
+}
+
+int
+run_status(const struct options *o)
+{
+	const char *out =
+	    o->output != NULL && strcmp(o->output, "-") != 0 ? o->output : NULL;
+	struct status_obs obs;
+	struct status_report rep;
+	char text[8192];
+	size_t n;
+
+	status_observe(o->state, o->follow, out, &obs);
+	status_decide(&obs, &rep);
+	n = status_format(&obs, &rep, o->state, o->follow, out, text,
+	    sizeof(text));
+	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)
+		err(EX_IOERR, "standard output");
+	return status_exit(rep.verdict);
+}
