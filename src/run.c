@@ -25,11 +25,22 @@
 #include "state.h"
 #include "status.h"
 
-/* Follow mode: failures repeat while retried, so they are limited. */
+/* Follow mode's failures: they repeat while retried, limited apart. */
+static const struct {
+	enum follower_event ev;
+	const char *what;
+} retried[] = {
+    {FOLLOWER_OPEN_FAILED, "cannot open"},
+    {FOLLOWER_READ_FAILED, "cannot read"},
+    {FOLLOWER_WRITE_FAILED, "cannot write"},
+    {FOLLOWER_REOPEN_FAILED, "cannot reopen"},
+    {FOLLOWER_SAVE_FAILED, "cannot save state to"},
+};
+
 struct follow_diag {
 	const char *path, *out; /* what is followed, and into what */
 	const struct clock *clock;
-	struct diag_limit open, read, write, reopen, save;
+	struct diag_limit retry[sizeof(retried) / sizeof(retried[0])];
 };
 
 /* What both modes set up: the output and the converter writing to it. */
@@ -207,8 +218,6 @@ static void
 on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 {
 	struct follow_diag *fd = ctx;
-	struct diag_limit *l = NULL;
-	const char *what = "";
 	char q[64];
 	uint64_t quiet;
 
@@ -262,33 +271,25 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		    detail);
 		return;
 	case FOLLOWER_OPEN_FAILED:
-		l = &fd->open;
-		what = "cannot open";
-		break;
 	case FOLLOWER_READ_FAILED:
-		l = &fd->read;
-		what = "cannot read";
-		break;
 	case FOLLOWER_WRITE_FAILED:
-		if (e == EINTR && got_stop)
-			return; /* a stalled output: said on the way out */
-		l = &fd->write;
-		what = "cannot write";
-		break;
 	case FOLLOWER_REOPEN_FAILED:
-		l = &fd->reopen;
-		what = "cannot reopen";
-		break;
 	case FOLLOWER_SAVE_FAILED:
-		l = &fd->save;
-		what = "cannot save state to";
-		break;
+		break; /* retried: limited, below */
 	}
-	if (l != NULL && diag_limit_pass(l, clock_now(fd->clock), &quiet))
-		warnx("%s %s: %s; retrying%s", what, detail,
-		    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
-		                                 : strerror(e),
-		    diag_quiet_text(quiet, q, sizeof(q)));
+	for (size_t i = 0; i < sizeof(retried) / sizeof(retried[0]); i++) {
+		if (retried[i].ev != ev)
+			continue;
+		/* A stalled output while stopping: said on the way out. */
+		if (ev == FOLLOWER_WRITE_FAILED && e == EINTR && got_stop)
+			return;
+		if (diag_limit_pass(&fd->retry[i], clock_now(fd->clock),
+		        &quiet))
+			warnx("%s %s: %s; retrying%s", retried[i].what, detail,
+			    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+			                                 : strerror(e),
+			    diag_quiet_text(quiet, q, sizeof(q)));
+	}
 }
 
 void

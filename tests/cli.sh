@@ -179,6 +179,21 @@ expect "--verbose counters" \
     has "8 lines, 2 entries, 2 written, 0 excluded, 3 joined lines, 2 orphans, 0 cut entries, 2 bad stamps" \
     "$tmp/err"
 
+# Repeated diagnostics are limited: a burst of five, then one a minute
+# (the rest counted); each kind apart, every occurrence in the counters.
+{
+	printf '%s\n' "$entry"
+	for i in $(seq 1 8); do printf '[17/Jun/2011 24:00:0%d] bad\n' "$i"; done
+} >"$tmp/bad.log"
+run -v -H mailhost --max-entry 20 "$tmp/bad.log"
+expect "bad stamps: the first five said" \
+    [ "$(grep -c 'malformed stamp' "$tmp/err")" -eq 5 ]
+expect "bad stamps: the fifth is line 6" \
+    has "bad.log:6: malformed stamp" "$tmp/err"
+expect "bad stamps: all eight counted" has " 8 bad stamps" "$tmp/err"
+expect "bad stamps: the cut said apart" \
+    has "bad.log:1: entry longer than 20 bytes cut" "$tmp/err"
+
 # --max-entry: cut, reported, the head and the entry's end kept.
 {
 	printf '[17/Jun/2011 17:00:45] %s\n' "$(printf 'x%.0s' $(seq 1 100))"
