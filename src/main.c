@@ -47,7 +47,10 @@ open_standard_fds(void)
 }
 
 /* Every usage error is said one way: the reason, then where to look. */
-static void __attribute__((noreturn)) usage_error(const char *msg)
+static void usage_error(const char *msg) __attribute__((noreturn));
+
+static void
+usage_error(const char *msg)
 {
 	fprintf(stderr,
 	    "kerio2syslog: %s\n"

@@ -22,6 +22,7 @@
 #include "output.h"
 #include "reader.h"
 #include "run.h"
+#include "signals.h"
 #include "state.h"
 #include "status.h"
 
@@ -52,8 +53,6 @@ struct run {
 	struct convert_signals sig;
 };
 
-static volatile sig_atomic_t got_stop, got_hup;
-
 static int64_t
 system_ms(void *ctx)
 {
@@ -62,76 +61,6 @@ system_ms(void *ctx)
 }
 
 static const struct clock run_clock = {system_ms, NULL};
-
-/*
- * SIGTERM and SIGINT are never blocked, and no handler restarts a system
- * call: a write(2) to a stalled pipe or an open(2) returns EINTR. A stop
- * that lands between the check of got_stop and the call that blocks is
- * caught by SIGALRM, armed here and then every second until the end, so
- * no blocking call outlives a stop by more than a second (output.c gives
- * a stalled output up on the second interruption without progress).
- * SIGHUP stays blocked except inside ppoll(2).
- */
-static void
-on_signal(int sig)
-{
-	if (sig == SIGHUP) {
-		got_hup = 1;
-		return;
-	}
-	if (!got_stop)
-		alarm(1);
-	got_stop = sig;
-}
-
-static void
-on_alarm(int sig)
-{
-	(void)sig;
-	if (got_stop)
-		alarm(1);
-}
-
-static void
-setup_signals(sigset_t *wait_mask)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: see on_signal */
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* SIGHUP: blocked but inside ppoll(2), so that none slips past a
-	 * check; it waits while a write or open blocks. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, wait_mask);
-	sigdelset(wait_mask, SIGTERM);
-	sigdelset(wait_mask, SIGINT);
-	sigdelset(wait_mask, SIGHUP);
-	sigdelset(wait_mask, SIGALRM);
-}
-
-/* Dies by the signal that stopped us, as an unhandled one would. */
-static void __attribute__((noreturn)) die_by_signal(int sig)
-{
-	sigset_t set;
-
-	signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	exit(128 + sig);
-}
 
 /* Why the output cannot be opened: a link is said as such. */
 static const char *
@@ -152,13 +81,16 @@ stalled_note(const struct output *o, const char *more)
 	    more);
 }
 
-static void __attribute__((noreturn)) write_failed(struct output *o)
+static void write_failed(struct output *o) __attribute__((noreturn));
+
+static void
+write_failed(struct output *o)
 {
 	if (o->err == EPIPE)
 		exit(EX_OK); /* the reader went away: nothing more to do */
-	if (o->err == EINTR && got_stop) {
+	if (o->err == EINTR && signals_stop) {
 		stalled_note(o, "");
-		die_by_signal(got_stop);
+		signals_die(signals_stop);
 	}
 	if (o->err == ELOOP) /* reopened: a link under the name now */
 		errx(EX_CANTCREAT, "%s: %s", o->path, open_problem(o->err));
@@ -281,7 +213,7 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		if (retried[i].ev != ev)
 			continue;
 		/* A stalled output while stopping: said on the way out. */
-		if (ev == FOLLOWER_WRITE_FAILED && e == EINTR && got_stop)
+		if (ev == FOLLOWER_WRITE_FAILED && e == EINTR && signals_stop)
 			return;
 		if (diag_limit_pass(&fd->retry[i], clock_now(fd->clock),
 		        &quiet))
@@ -321,14 +253,15 @@ start(struct run *r, const struct options *o, const char *host,
 	    .flush_timeout = o->flush_timeout,
 	};
 
-	setup_signals(&r->wait_mask);
-	r->sig = (struct convert_signals){&got_stop, &got_hup, &r->wait_mask};
+	signals_setup(&r->wait_mask);
+	r->sig = (struct convert_signals){&signals_stop, &signals_hup,
+	    &r->wait_mask};
 	if (output_open(&r->out, o->output, 0) < 0) {
-		if (got_stop)
-			die_by_signal(got_stop);
+		if (signals_stop)
+			signals_die(signals_stop);
 		errx(EX_CANTCREAT, "%s: %s", o->output, open_problem(errno));
 	}
-	output_stop_on(&r->out, &got_stop);
+	output_stop_on(&r->out, &signals_stop);
 	diag_input_init(&r->diag, &run_clock, input);
 	if (converter_init(&r->conv, &co, &r->out, on_event, &r->diag) < 0)
 		err(EX_SOFTWARE, "converter");
@@ -388,7 +321,7 @@ convert_one(struct run *run, struct reader *r, const char *path)
 		joiner_end(&c->j);
 		if (converter_flush(c) < 0)
 			write_failed(c->out);
-		die_by_signal(got_stop);
+		signals_die(signals_stop);
 	}
 	return 0;
 }
@@ -421,11 +354,32 @@ run_files(const struct options *o, const char *host)
 	return status;
 }
 
+/*
+ * The one call into follow mode's loop: 0 when stopped, 1 when the reader
+ * of the output went away, -1 with errno if it could not start.
+ */
+static int
+follow(struct run *r, const struct options *o, const char *host,
+    struct follow_diag *fd)
+{
+	struct follower_opts fo = {
+	    .path = o->follow,
+	    .state_path = o->state,
+	    .from_start = o->from_start,
+	    .no_inotify = o->no_inotify,
+	    .options = options_hash(o, host),
+	    .sig = &r->sig,
+	    .report = on_follow,
+	    .ctx = fd,
+	};
+
+	return follower_run(&r->conv, &fo);
+}
+
 void
 run_follow(const struct options *o, const char *host)
 {
 	struct follow_diag fd = {.path = o->follow, .clock = &run_clock};
-	struct follower_opts fo;
 	struct run r;
 	long holder;
 	int rc;
@@ -444,16 +398,7 @@ run_follow(const struct options *o, const char *host)
 		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
 	}
 	fd.out = r.out.path != NULL ? r.out.path : "standard output";
-	memset(&fo, 0, sizeof(fo));
-	fo.path = o->follow;
-	fo.state_path = o->state;
-	fo.from_start = o->from_start;
-	fo.no_inotify = o->no_inotify;
-	fo.options = options_hash(o, host);
-	fo.sig = &r.sig;
-	fo.report = on_follow;
-	fo.ctx = &fd;
-	rc = follower_run(&r.conv, &fo);
+	rc = follow(&r, o, host, &fd);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", o->follow);
 	if (o->verbose)
@@ -464,7 +409,7 @@ run_follow(const struct options *o, const char *host)
 		                     : "");
 	if (rc == 1)
 		exit(EX_OK); /* the reader went away, as in pipe mode */
-	die_by_signal(got_stop);
+	signals_die(signals_stop);
 }
 
 int
