@@ -9,12 +9,16 @@
 
 #include "diag.h"
 
-/* A clock the test moves by hand. */
+/* A clock the test moves by hand: now, in ms. */
+static int64_t now;
+
 static int64_t
 pinned_now(void *ctx)
 {
 	return *(const int64_t *)ctx;
 }
+
+static const struct clock pinned = {pinned_now, &now};
 
 static void
 test_diag_limit_burst_then_one_a_minute(void **unused)
@@ -68,14 +72,13 @@ test_diag_quiet_text(void **unused)
 static void
 test_diag_input_texts(void **unused)
 {
-	int64_t now = 0;
-	struct clock clk = {pinned_now, &now};
 	struct diag_input d;
 	char buf[256];
 	size_t n;
 
 	(void)unused;
-	diag_input_init(&d, &clk, "a.log");
+	now = 0;
+	diag_input_init(&d, &pinned, "a.log");
 	n = diag_input_text(&d, PIPELINE_ORPHANS, 1, 2, buf, sizeof(buf));
 	assert_string_equal(buf,
 	    "a.log:1: 2 lines before the first entry not written");
@@ -101,13 +104,12 @@ test_diag_input_texts(void **unused)
 static void
 test_diag_input_limited_by_the_clock(void **unused)
 {
-	int64_t now = 5000;
-	struct clock clk = {pinned_now, &now};
 	struct diag_input d;
 	char buf[256];
 
 	(void)unused;
-	diag_input_init(&d, &clk, "b.log");
+	now = 5000;
+	diag_input_init(&d, &pinned, "b.log");
 	for (int i = 0; i < DIAG_BURST; i++)
 		assert_int_not_equal(diag_input_text(&d, PIPELINE_BAD_STAMP,
 		                         (uint64_t)i + 1, 0, buf, sizeof(buf)),
