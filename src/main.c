@@ -14,7 +14,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "escape.h"
 #include "host.h"
 #include "options.h"
 #include "run.h"
@@ -67,7 +67,7 @@ usage_error(const char *msg)
 static void
 default_host(char *buf, size_t len)
 {
-	char shown[256 * FORMAT_EXPANSION];
+	char shown[256 * ESCAPE_EXPANSION];
 	const char *why;
 	size_t used, n;
 
@@ -76,7 +76,7 @@ default_host(char *buf, size_t len)
 	why = host_field_problem(buf, 1);
 	if (why == NULL)
 		return;
-	n = format_escape(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
+	n = escape_bytes(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
 	shown[n] = '\0';
 	errx(EX_CONFIG, "the system host name '%s' %s; set one with --hostname",
 	    shown, why);

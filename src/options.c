@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "host.h"
-#include "joiner.h"
 #include "options.h"
+#include "pipeline.h"
 #include "select.h"
 #include "state.h"
 
@@ -323,7 +323,7 @@ parse_options(int argc, char *argv[], struct options *o, char *err,
 	    .mode = OPTIONS_FILES,
 	    .format = STAMP_BSD,
 	    .tag = "kerio",
-	    .max_entry = JOINER_DEFAULT_MAX,
+	    .max_entry = PIPELINE_DEFAULT_MAX_ENTRY,
 	    .flush_timeout = 1000,
 	};
 	if (errlen > 0)

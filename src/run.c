@@ -15,14 +15,13 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "convert.h"
 #include "diag.h"
 #include "follower.h"
-#include "host.h"
 #include "output.h"
-#include "reader.h"
+#include "pipeline.h"
 #include "run.h"
 #include "signals.h"
+#include "sink.h"
 #include "state.h"
 #include "status.h"
 
@@ -44,23 +43,15 @@ struct follow_diag {
 	struct diag_limit retry[sizeof(retried) / sizeof(retried[0])];
 };
 
-/* What both modes set up: the output and the converter writing to it. */
+/* What both modes set up: the output, its sink, the pipeline into it. */
 struct run {
-	struct output out;
-	struct converter conv;
+	struct output *out;
+	struct sink sink;
+	struct pipeline *p;
 	struct diag_input diag;
 	sigset_t wait_mask;
-	struct convert_signals sig;
+	struct pipeline_signals sig;
 };
-
-static int64_t
-system_ms(void *ctx)
-{
-	(void)ctx;
-	return host_now_ms();
-}
-
-static const struct clock run_clock = {system_ms, NULL};
 
 /* Why the output cannot be opened: a link is said as such. */
 static const char *
@@ -73,45 +64,46 @@ open_problem(int e)
 
 /* A stop found the output stalled (see output_stop_on): say what is lost. */
 static void
-stalled_note(const struct output *o, const char *more)
+stalled_note(const struct sink *out, const char *more)
 {
 	warnx("output stalled: %zu bytes not written (%s took none for a"
 	      " second after the signal)%s",
-	    output_pending(o), o->path != NULL ? o->path : "standard output",
-	    more);
+	    sink_pending(out), sink_name(out), more);
 }
 
-static void write_failed(struct output *o) __attribute__((noreturn));
+static void write_failed(const struct sink *out, int e)
+    __attribute__((noreturn));
 
+/* A write failed with e: the exit that says so. */
 static void
-write_failed(struct output *o)
+write_failed(const struct sink *out, int e)
 {
-	if (o->err == EPIPE)
+	if (e == EPIPE)
 		exit(EX_OK); /* the reader went away: nothing more to do */
-	if (o->err == EINTR && signals_stop) {
-		stalled_note(o, "");
+	if (e == EINTR && signals_stop) {
+		stalled_note(out, "");
 		signals_die(signals_stop);
 	}
-	if (o->err == ELOOP) /* reopened: a link under the name now */
-		errx(EX_CANTCREAT, "%s: %s", o->path, open_problem(o->err));
-	errno = o->err;
-	err(EX_IOERR, "write to %s",
-	    o->path != NULL ? o->path : "standard output");
+	if (e == ELOOP) /* reopened: a link under the name now */
+		errx(EX_CANTCREAT, "%s: %s", sink_name(out), open_problem(e));
+	errno = e;
+	err(EX_IOERR, "write to %s", sink_name(out));
 }
 
 static void
-summary(const struct converter *c)
+summary(const struct pipeline *p)
 {
-	const struct joiner_counts *n = &c->j.n;
+	struct pipeline_counts n;
 
+	pipeline_counts(p, &n);
 	fprintf(stderr,
 	    "kerio2syslog: %" PRIu64 " lines, %" PRIu64 " entries, %" PRIu64
 	    " written, %" PRIu64 " excluded, %" PRIu64 " joined lines, %" PRIu64
 	    " orphans, %" PRIu64 " cut entries, %" PRIu64
 	    " bad stamps, %" PRIu64 " dropped lines, %" PRIu64
 	    " late continuations\n",
-	    n->lines, n->entries, c->written, c->excluded, n->joined,
-	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
+	    n.lines, n.entries, n.written, n.excluded, n.joined, n.orphans,
+	    n.cut, n.bad, n.dropped, n.resumed);
 }
 
 /* What a file that is not a regular one is, for a message. */
@@ -133,16 +125,11 @@ file_kind(mode_t mode)
 
 /* The input's diagnostics, worded and limited by diag.c. */
 static void
-on_event(void *ctx, enum joiner_event ev, uint64_t line, uint64_t count)
+on_event(void *ctx, enum pipeline_event ev, uint64_t line, uint64_t count)
 {
-	static const enum pipeline_event as[] = {
-	    [JOINER_ORPHANS] = PIPELINE_ORPHANS,
-	    [JOINER_BAD_STAMP] = PIPELINE_BAD_STAMP,
-	    [JOINER_CUT] = PIPELINE_CUT,
-	};
 	char text[512];
 
-	if (diag_input_text(ctx, as[ev], line, count, text, sizeof(text)) > 0)
+	if (diag_input_text(ctx, ev, line, count, text, sizeof(text)) > 0)
 		warnx("%s", text);
 }
 
@@ -238,33 +225,39 @@ run_check_follow(const char *path)
 
 /*
  * Signals, then the output (open(2) of a FIFO waits for its reader,
- * while a stop may come), then the converter writing to it.
+ * while a stop may come), then the pipeline writing to it.
  */
 static void
 start(struct run *r, const struct options *o, const char *host,
     const char *input)
 {
-	struct convert_opts co = {
+	struct pipeline_opts po = {
 	    .format = o->format,
 	    .host = host,
 	    .tag = o->tag,
 	    .max_entry = o->max_entry,
 	    .sel = o->sel,
 	    .flush_timeout = o->flush_timeout,
+	    .clock = &clock_system,
+	    .event = on_event,
+	    .ctx = &r->diag,
 	};
 
 	signals_setup(&r->wait_mask);
-	r->sig = (struct convert_signals){&signals_stop, &signals_hup,
+	r->sig = (struct pipeline_signals){&signals_stop, &signals_hup,
 	    &r->wait_mask};
-	if (output_open(&r->out, o->output, 0) < 0) {
+	r->out = output_new(o->output, 0);
+	if (r->out == NULL) {
 		if (signals_stop)
 			signals_die(signals_stop);
 		errx(EX_CANTCREAT, "%s: %s", o->output, open_problem(errno));
 	}
-	output_stop_on(&r->out, &signals_stop);
-	diag_input_init(&r->diag, &run_clock, input);
-	if (converter_init(&r->conv, &co, &r->out, on_event, &r->diag) < 0)
-		err(EX_SOFTWARE, "converter");
+	output_stop_on(r->out, &signals_stop);
+	output_sink(r->out, &r->sink);
+	diag_input_init(&r->diag, &clock_system, input);
+	r->p = pipeline_new(&po, &r->sink);
+	if (r->p == NULL)
+		err(EX_OSERR, "pipeline");
 }
 
 /*
@@ -272,12 +265,11 @@ start(struct run *r, const struct options *o, const char *host,
  * at all; read errors midway and write errors end the program.
  */
 static int
-convert_one(struct run *run, struct reader *r, const char *path)
+convert_one(struct run *r, const char *path)
 {
-	struct converter *c = &run->conv;
 	const char *name = path;
 	int fd = STDIN_FILENO;
-	enum convert_status st;
+	enum outcome st;
 	struct stat sb;
 
 	if (strcmp(path, "-") == 0) {
@@ -296,31 +288,31 @@ convert_one(struct run *run, struct reader *r, const char *path)
 			return EX_NOINPUT;
 		}
 	}
-	diag_input_name(&run->diag, name);
+	diag_input_name(&r->diag, name);
 	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		warnx("%s: is a directory", name);
 		if (fd != STDIN_FILENO)
 			close(fd);
 		return EX_NOINPUT;
 	}
-	reader_reset(r, fd, 0);
-	st = convert_stream(c, r, &run->sig);
-	if (st == CONVERT_READ_ERROR) {
+	pipeline_input(r->p, fd, 0, 0, 0);
+	st = pipeline_run(r->p, &r->sig);
+	if (st == OUTCOME_READ_ERROR) {
 		int e = errno;
 
-		joiner_end(&c->j);
-		converter_flush(c);
+		pipeline_end(r->p);
+		sink_flush(&r->sink);
 		errno = e;
 		err(EX_IOERR, "read %s", name);
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (st == CONVERT_WRITE_ERROR)
-		write_failed(c->out);
-	if (st == CONVERT_STOPPED) {
-		joiner_end(&c->j);
-		if (converter_flush(c) < 0)
-			write_failed(c->out);
+	if (st == OUTCOME_WRITE_ERROR)
+		write_failed(&r->sink, sink_error(&r->sink));
+	if (st == OUTCOME_STOPPED) {
+		pipeline_end(r->p);
+		if (sink_flush(&r->sink) < 0)
+			write_failed(&r->sink, sink_error(&r->sink));
 		signals_die(signals_stop);
 	}
 	return 0;
@@ -333,24 +325,19 @@ run_files(const struct options *o, const char *host)
 	char *const *files = o->nfiles > 0 ? o->files : standard_input;
 	int n = o->nfiles > 0 ? o->nfiles : 1;
 	int status = 0;
-	struct reader rd;
 	struct run r;
 
 	start(&r, o, host, files[0]);
-	if (reader_init(&rd, STDIN_FILENO, 0, 0) < 0)
-		err(EX_OSERR, "reader");
 	for (int i = 0; i < n; i++) {
-		if (convert_one(&r, &rd, files[i]) != 0)
+		if (convert_one(&r, files[i]) != 0)
 			status = EX_NOINPUT;
 	}
 	if (o->verbose)
-		summary(&r.conv);
-	if (output_close(&r.out) < 0) {
-		r.out.err = errno;
-		write_failed(&r.out);
-	}
-	reader_free(&rd);
-	converter_free(&r.conv);
+		summary(r.p);
+	if (sink_close(&r.sink) < 0)
+		write_failed(&r.sink, errno);
+	output_free(r.out);
+	pipeline_free(r.p);
 	return status;
 }
 
@@ -373,13 +360,13 @@ follow(struct run *r, const struct options *o, const char *host,
 	    .ctx = fd,
 	};
 
-	return follower_run(&r->conv, &fo);
+	return follower_run(r->p, &r->sink, &fo);
 }
 
 void
 run_follow(const struct options *o, const char *host)
 {
-	struct follow_diag fd = {.path = o->follow, .clock = &run_clock};
+	struct follow_diag fd = {.path = o->follow, .clock = &clock_system};
 	struct run r;
 	long holder;
 	int rc;
@@ -397,14 +384,14 @@ run_follow(const struct options *o, const char *host)
 			    o->state, o->state);
 		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
 	}
-	fd.out = r.out.path != NULL ? r.out.path : "standard output";
+	fd.out = sink_name(&r.sink);
 	rc = follow(&r, o, host, &fd);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", o->follow);
 	if (o->verbose)
-		summary(&r.conv);
-	if (r.out.err == EINTR)
-		stalled_note(&r.out,
+		summary(r.p);
+	if (sink_error(&r.sink) == EINTR)
+		stalled_note(&r.sink,
 		    o->state != NULL ? "; the state was not moved past them"
 		                     : "");
 	if (rc == 1)
