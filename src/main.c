@@ -127,8 +127,9 @@ main(int argc, char *argv[])
 		options_free(&o);
 		return EX_OK;
 	case OPTIONS_STATUS:
+		status = run_status(&o);
 		options_free(&o);
-		return run_status(&o);
+		return status;
 	case OPTIONS_FOLLOW:
 		run_check_follow(o.follow);
 		break;

@@ -371,6 +371,8 @@ run_follow(const struct options *o, const char *host)
 	long holder;
 	int rc;
 
+	for (size_t i = 0; i < sizeof(fd.retry) / sizeof(fd.retry[0]); i++)
+		diag_limit_init(&fd.retry[i]);
 	start(&r, o, host, o->follow);
 	/* One follower per state file, for its whole life: two would both
 	 * write every entry. The lock is released by the exit. */
