@@ -86,6 +86,39 @@ done
 run --hostname 'two words' </dev/null
 expect "blank in host name: 64" [ "$status" -eq 64 ]
 
+# Every usage error is reported one way: "kerio2syslog: REASON", then
+# where to look, on two lines; nothing on standard output.
+one_way() { # name, expected reason
+	expect "$1: exits 64 (status $status)" [ "$status" -eq 64 ]
+	expect "$1: nothing on standard output" [ ! -s "$tmp/out" ]
+	expect "$1: the reason, one way" \
+	    [ "$(head -1 "$tmp/err")" = "kerio2syslog: $2" ]
+	expect "$1: then --help" [ "$(sed -n '2p;3q' "$tmp/err")" = \
+	    "Try 'kerio2syslog --help' for more." ]
+	expect "$1: two lines" lines 2 "$tmp/err"
+}
+while IFS='|' read -r args reason; do
+	# shellcheck disable=SC2086
+	run $args </dev/null
+	one_way "usage error '$args'" "$reason"
+done <<'CASES'
+--bogus|unrecognized option '--bogus'
+-z|invalid option -- 'z'
+-o|option requires an argument -- 'o'
+--format|option '--format' requires an argument
+--help=1|option '--help' doesn't allow an argument
+--f x|option '--f' is ambiguous
+--format iso|--format: 'iso' is neither bsd nor rfc3339
+--tag a:b|--tag has a ':': it must be 1 to 255 bytes of printable ASCII without blanks nor ':'
+--match ab(c|--match: bad pattern 'ab(c' at offset 4: missing closing parenthesis
+--max-entry 0|--max-entry: '0' is not a number from 1 to 16777216
+--flush-timeout 86400001|--flush-timeout: '86400001' is not a number from 0 to 86400000
+--no-inotify|--no-inotify needs --follow
+--follow a b|--follow takes no other FILE ('b')
+--status --state s|--status needs one FILE, the followed one
+--status a|--status needs --state
+CASES
+
 # A bad pattern names the pattern and the offset of the error.
 run --match 'ab(c' </dev/null
 expect "bad --match exits 64" [ "$status" -eq 64 ]
@@ -145,6 +178,21 @@ expect "bad stamp reported with line" \
 expect "--verbose counters" \
     has "8 lines, 2 entries, 2 written, 0 excluded, 3 joined lines, 2 orphans, 0 cut entries, 2 bad stamps" \
     "$tmp/err"
+
+# Repeated diagnostics are limited: a burst of five, then one a minute
+# (the rest counted); each kind apart, every occurrence in the counters.
+{
+	printf '%s\n' "$entry"
+	for i in $(seq 1 8); do printf '[17/Jun/2011 24:00:0%d] bad\n' "$i"; done
+} >"$tmp/bad.log"
+run -v -H mailhost --max-entry 20 "$tmp/bad.log"
+expect "bad stamps: the first five said" \
+    [ "$(grep -c 'malformed stamp' "$tmp/err")" -eq 5 ]
+expect "bad stamps: the fifth is line 6" \
+    has "bad.log:6: malformed stamp" "$tmp/err"
+expect "bad stamps: all eight counted" has " 8 bad stamps" "$tmp/err"
+expect "bad stamps: the cut said apart" \
+    has "bad.log:1: entry longer than 20 bytes cut" "$tmp/err"
 
 # --max-entry: cut, reported, the head and the entry's end kept.
 {

@@ -1,0 +1,421 @@
+/*
+ * run: the modes the options dispatch to. Each sets up the signals and
+ * the output, wires the modules, and turns their results into messages
+ * and exit statuses.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "follower.h"
+#include "output.h"
+#include "pipeline.h"
+#include "run.h"
+#include "signals.h"
+#include "sink.h"
+#include "state.h"
+#include "status.h"
+
+/* Follow mode's failures: they repeat while retried, limited apart. */
+static const struct {
+	enum follower_event ev;
+	const char *what;
+} retried[] = {
+    {FOLLOWER_OPEN_FAILED, "cannot open"},
+    {FOLLOWER_READ_FAILED, "cannot read"},
+    {FOLLOWER_WRITE_FAILED, "cannot write"},
+    {FOLLOWER_REOPEN_FAILED, "cannot reopen"},
+    {FOLLOWER_SAVE_FAILED, "cannot save state to"},
+};
+
+struct follow_diag {
+	const char *path, *out; /* what is followed, and into what */
+	const struct clock *clock;
+	struct diag_limit retry[sizeof(retried) / sizeof(retried[0])];
+};
+
+/* What both modes set up: the output, its sink, the pipeline into it. */
+struct run {
+	struct output *out;
+	struct sink sink;
+	struct pipeline *p;
+	struct diag_input diag;
+	sigset_t wait_mask;
+	struct pipeline_signals sig;
+};
+
+/* Why the output cannot be opened: a link is said as such. */
+static const char *
+open_problem(int e)
+{
+	if (e == ELOOP)
+		return "a symbolic link, not followed (name the file itself)";
+	return strerror(e);
+}
+
+/* A stop found the output stalled (see output_stop_on): say what is lost. */
+static void
+stalled_note(const struct sink *out, const char *more)
+{
+	warnx("output stalled: %zu bytes not written (%s took none for a"
+	      " second after the signal)%s",
+	    sink_pending(out), sink_name(out), more);
+}
+
+static void write_failed(const struct sink *out, int e)
+    __attribute__((noreturn));
+
+/* A write failed with e: the exit that says so. */
+static void
+write_failed(const struct sink *out, int e)
+{
+	if (e == EPIPE)
+		exit(EX_OK); /* the reader went away: nothing more to do */
+	if (e == EINTR && signals_stop) {
+		stalled_note(out, "");
+		signals_die(signals_stop);
+	}
+	if (e == ELOOP) /* reopened: a link under the name now */
+		errx(EX_CANTCREAT, "%s: %s", sink_name(out), open_problem(e));
+	errno = e;
+	err(EX_IOERR, "write to %s", sink_name(out));
+}
+
+static void
+summary(const struct pipeline *p)
+{
+	struct pipeline_counts n;
+
+	pipeline_counts(p, &n);
+	fprintf(stderr,
+	    "kerio2syslog: %" PRIu64 " lines, %" PRIu64 " entries, %" PRIu64
+	    " written, %" PRIu64 " excluded, %" PRIu64 " joined lines, %" PRIu64
+	    " orphans, %" PRIu64 " cut entries, %" PRIu64
+	    " bad stamps, %" PRIu64 " dropped lines, %" PRIu64
+	    " late continuations\n",
+	    n.lines, n.entries, n.written, n.excluded, n.joined, n.orphans,
+	    n.cut, n.bad, n.dropped, n.resumed);
+}
+
+/* What a file that is not a regular one is, for a message. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+/* The input's diagnostics, worded and limited by diag.c. */
+static void
+on_event(void *ctx, enum pipeline_event ev, uint64_t line, uint64_t count)
+{
+	char text[512];
+
+	if (diag_input_text(ctx, ev, line, count, text, sizeof(text)) > 0)
+		warnx("%s", text);
+}
+
+static void
+on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
+{
+	struct follow_diag *fd = ctx;
+	char q[64];
+	uint64_t quiet;
+
+	switch (ev) {
+	case FOLLOWER_WAITING:
+		warnx("%s: no such file, waiting for it", detail);
+		return;
+	case FOLLOWER_NOT_REGULAR: {
+		struct stat sb;
+
+		warnx("%s: not a regular file (%s); waiting for a regular file",
+		    detail,
+		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
+		return;
+	}
+	case FOLLOWER_APPEARED:
+		warnx("%s: there now, reading it from its start", detail);
+		return;
+	case FOLLOWER_STATE_REJECTED:
+		warnx("state file %s; not used", detail);
+		return;
+	/* An administrator sees what is followed, into what, and each
+	 * switch of file, without -v. */
+	case FOLLOWER_START:
+		warnx("following %s (%s) into %s", fd->path, detail, fd->out);
+		return;
+	case FOLLOWER_ROTATED:
+		warnx("%s: rotated, reading the new file from its start into"
+		      " %s",
+		    detail, fd->out);
+		return;
+	case FOLLOWER_TRUNCATED:
+		warnx("%s: truncated, reading from its start into %s", detail,
+		    fd->out);
+		return;
+	case FOLLOWER_RECOVERED:
+		warnx("%s: working again", detail);
+		return;
+	case FOLLOWER_OPTIONS_CHANGED:
+		warnx("the options that shape the output (format, host name,"
+		      " tag, --max-entry, --match, --exclude) changed since"
+		      " the state was saved; resuming at its position: %s",
+		    detail);
+		return;
+	case FOLLOWER_LOST:
+		warnx("%s", detail);
+		return;
+	case FOLLOWER_NO_INOTIFY:
+		errno = e;
+		warn("inotify on %s unavailable, checking once a second",
+		    detail);
+		return;
+	case FOLLOWER_OPEN_FAILED:
+	case FOLLOWER_READ_FAILED:
+	case FOLLOWER_WRITE_FAILED:
+	case FOLLOWER_REOPEN_FAILED:
+	case FOLLOWER_SAVE_FAILED:
+		break; /* retried: limited, below */
+	}
+	for (size_t i = 0; i < sizeof(retried) / sizeof(retried[0]); i++) {
+		if (retried[i].ev != ev)
+			continue;
+		/* A stalled output while stopping: said on the way out. */
+		if (ev == FOLLOWER_WRITE_FAILED && e == EINTR && signals_stop)
+			return;
+		if (diag_limit_pass(&fd->retry[i], clock_now(fd->clock),
+		        &quiet))
+			warnx("%s %s: %s; retrying%s", retried[i].what, detail,
+			    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+			                                 : strerror(e),
+			    diag_quiet_text(quiet, q, sizeof(q)));
+	}
+}
+
+void
+run_check_follow(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || S_ISREG(sb.st_mode))
+		return;
+	warnx("%s: not a regular file (%s); --follow reads a regular file",
+	    path, file_kind(sb.st_mode));
+	exit(EX_NOINPUT);
+}
+
+/*
+ * Signals, then the output (open(2) of a FIFO waits for its reader,
+ * while a stop may come), then the pipeline writing to it.
+ */
+static void
+start(struct run *r, const struct options *o, const char *host,
+    const char *input)
+{
+	struct pipeline_opts po = {
+	    .format = o->format,
+	    .host = host,
+	    .tag = o->tag,
+	    .max_entry = o->max_entry,
+	    .sel = o->sel,
+	    .flush_timeout = o->flush_timeout,
+	    .clock = &clock_system,
+	    .event = on_event,
+	    .ctx = &r->diag,
+	};
+
+	signals_setup(&r->wait_mask);
+	r->sig = (struct pipeline_signals){&signals_stop, &signals_hup,
+	    &r->wait_mask};
+	r->out = output_new(o->output, 0);
+	if (r->out == NULL) {
+		if (signals_stop)
+			signals_die(signals_stop);
+		errx(EX_CANTCREAT, "%s: %s", o->output, open_problem(errno));
+	}
+	output_stop_on(r->out, &signals_stop);
+	output_sink(r->out, &r->sink);
+	diag_input_init(&r->diag, &clock_system, input);
+	r->p = pipeline_new(&po, &r->sink);
+	if (r->p == NULL)
+		err(EX_OSERR, "pipeline");
+}
+
+/*
+ * Converts one input. Returns 0, or EX_NOINPUT when it could not be read
+ * at all; read errors midway and write errors end the program.
+ */
+static int
+convert_one(struct run *r, const char *path)
+{
+	const char *name = path;
+	int fd = STDIN_FILENO;
+	enum outcome st;
+	struct stat sb;
+
+	if (strcmp(path, "-") == 0) {
+		name = "(standard input)";
+	} else {
+		/* A FIFO without a writer would block open(2), deaf to
+		 * signals: opened at once, it is waited for in ppoll(2). */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			warn("%s", path);
+			return EX_NOINPUT;
+		}
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			warn("%s", path);
+			close(fd);
+			return EX_NOINPUT;
+		}
+	}
+	diag_input_name(&r->diag, name);
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		warnx("%s: is a directory", name);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return EX_NOINPUT;
+	}
+	pipeline_input(r->p, fd, 0, 0, 0);
+	st = pipeline_run(r->p, &r->sig);
+	if (st == OUTCOME_READ_ERROR) {
+		int e = errno;
+
+		pipeline_end(r->p);
+		sink_flush(&r->sink);
+		errno = e;
+		err(EX_IOERR, "read %s", name);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (st == OUTCOME_WRITE_ERROR)
+		write_failed(&r->sink, sink_error(&r->sink));
+	if (st == OUTCOME_STOPPED) {
+		pipeline_end(r->p);
+		if (sink_flush(&r->sink) < 0)
+			write_failed(&r->sink, sink_error(&r->sink));
+		signals_die(signals_stop);
+	}
+	return 0;
+}
+
+int
+run_files(const struct options *o, const char *host)
+{
+	static char *const standard_input[] = {(char *)"-"};
+	char *const *files = o->nfiles > 0 ? o->files : standard_input;
+	int n = o->nfiles > 0 ? o->nfiles : 1;
+	int status = 0;
+	struct run r;
+
+	start(&r, o, host, files[0]);
+	for (int i = 0; i < n; i++) {
+		if (convert_one(&r, files[i]) != 0)
+			status = EX_NOINPUT;
+	}
+	if (o->verbose)
+		summary(r.p);
+	if (sink_close(&r.sink) < 0)
+		write_failed(&r.sink, errno);
+	output_free(r.out);
+	pipeline_free(r.p);
+	return status;
+}
+
+/*
+ * The one call into follow mode's loop: 0 when stopped, 1 when the reader
+ * of the output went away, -1 with errno if it could not start.
+ */
+static int
+follow(struct run *r, const struct options *o, const char *host,
+    struct follow_diag *fd)
+{
+	struct follower_opts fo = {
+	    .path = o->follow,
+	    .state_path = o->state,
+	    .from_start = o->from_start,
+	    .no_inotify = o->no_inotify,
+	    .options = options_hash(o, host),
+	    .sig = &r->sig,
+	    .report = on_follow,
+	    .ctx = fd,
+	};
+
+	return follower_run(r->p, &r->sink, &fo);
+}
+
+void
+run_follow(const struct options *o, const char *host)
+{
+	struct follow_diag fd = {.path = o->follow, .clock = &clock_system};
+	struct run r;
+	long holder;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(fd.retry) / sizeof(fd.retry[0]); i++)
+		diag_limit_init(&fd.retry[i]);
+	start(&r, o, host, o->follow);
+	/* One follower per state file, for its whole life: two would both
+	 * write every entry. The lock is released by the exit. */
+	if (o->state != NULL && state_lock(o->state, &holder) < 0) {
+		if (errno == EWOULDBLOCK && holder > 0)
+			errx(EX_TEMPFAIL,
+			    "state file %s is in use by process %ld (%s.lock)",
+			    o->state, holder, o->state);
+		if (errno == EWOULDBLOCK)
+			errx(EX_TEMPFAIL, "state file %s is in use (%s.lock)",
+			    o->state, o->state);
+		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
+	}
+	fd.out = sink_name(&r.sink);
+	rc = follow(&r, o, host, &fd);
+	if (rc < 0)
+		err(EX_OSERR, "follow %s", o->follow);
+	if (o->verbose)
+		summary(r.p);
+	if (sink_error(&r.sink) == EINTR)
+		stalled_note(&r.sink,
+		    o->state != NULL ? "; the state was not moved past them"
+		                     : "");
+	if (rc == 1)
+		exit(EX_OK); /* the reader went away, as in pipe mode */
+	signals_die(signals_stop);
+}
+
+int
+run_status(const struct options *o)
+{
+	const char *out =
+	    o->output != NULL && strcmp(o->output, "-") != 0 ? o->output : NULL;
+	struct status_obs obs;
+	struct status_report rep;
+	char text[8192];
+	size_t n;
+
+	status_observe(o->state, o->follow, out, &obs);
+	status_decide(&obs, &rep);
+	n = status_format(&obs, &rep, o->state, o->follow, out, text,
+	    sizeof(text));
+	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)
+		err(EX_IOERR, "standard output");
+	return status_exit(rep.verdict);
+}
