@@ -35,17 +35,18 @@ joiner_init(struct joiner *j, size_t max,
     void (*emit)(void *, const struct entry *),
     void (*event)(void *, enum joiner_event, uint64_t, uint64_t), void *ctx)
 {
+	size_t t;
+
 	memset(j, 0, sizeof(*j));
 	if (max == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	j->tail_cap = joiner_tail_reserve(max);
-	j->msg = malloc(max + 2 * j->tail_cap);
+	t = joiner_tail_reserve(max);
+	j->msg = malloc(max + 2 * t);
 	if (j->msg == NULL)
 		return -1;
-	j->tail.buf = j->msg + max;
-	j->blanks.buf = j->tail.buf + j->tail_cap;
+	tail_init(&j->tail, j->msg + max, t);
 	j->cap = max;
 	j->emit = emit;
 	j->event = event;
@@ -58,7 +59,8 @@ void
 joiner_free(struct joiner *j)
 {
 	free(j->msg);
-	j->msg = j->tail.buf = j->blanks.buf = NULL;
+	j->msg = NULL;
+	tail_init(&j->tail, NULL, 0);
 }
 
 size_t
@@ -67,12 +69,6 @@ joiner_tail_reserve(size_t max)
 	if (max < 2 * JOINER_CUT_MARK_LEN)
 		return 0;
 	return max / 4 < JOINER_TAIL_MAX ? max / 4 : JOINER_TAIL_MAX;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 static void
@@ -91,112 +87,13 @@ tell_orphans(struct joiner *j)
 	j->orphans_told = 1;
 }
 
-/* Keeps the last bytes of p in r, a ring of t bytes. */
+/* Puts the mark and the tail after the head, within the cap. */
 static void
-ring_push(struct joiner_ring *r, size_t t, const char *p, size_t n)
+tail_end(struct joiner *j)
 {
-	size_t k;
-
-	if (r->len + n > t)
-		r->lost = 1;
-	if (n >= t) {
-		memcpy(r->buf, p + n - t, t);
-		r->at = 0;
-		r->len = t;
-		return;
-	}
-	k = t - r->at < n ? t - r->at : n;
-	memcpy(r->buf + r->at, p, k);
-	memcpy(r->buf, p + k, n - k);
-	r->at = (r->at + n) % t;
-	r->len = r->len + n < t ? r->len + n : t;
-}
-
-/* Copies the bytes held in r, oldest first, to out; returns how many. */
-static size_t
-ring_copy(const struct joiner_ring *r, size_t t, char *out)
-{
-	size_t from = (r->at + t - r->len) % t;
-	size_t k = t - from < r->len ? t - from : r->len;
-
-	memcpy(out, r->buf + from, k);
-	memcpy(out + k, r->buf, r->len - k);
-	return r->len;
-}
-
-static void
-ring_clear(struct joiner_ring *r)
-{
-	r->at = r->len = 0;
-	r->lost = 0;
-}
-
-/* The blanks held back are followed by more: they join the tail. */
-static void
-tail_settle(struct joiner *j)
-{
-	char buf[JOINER_TAIL_MAX];
-	size_t n;
-
-	if (j->blanks.len == 0)
-		return;
-	if (j->blanks.lost)
-		j->tail.lost = 1;
-	n = ring_copy(&j->blanks, j->tail_cap, buf);
-	ring_push(&j->tail, j->tail_cap, buf, n);
-	ring_clear(&j->blanks);
-}
-
-/*
- * Takes the bytes of a cut entry after its head. The blanks that end
- * them are held apart until more follows, so that a trim (the end of a
- * continuation line, a join) never costs the tail bytes it holds.
- */
-static void
-tail_push(struct joiner *j, const char *p, size_t n)
-{
-	size_t k = n;
-
-	while (k > 0 && is_blank(p[k - 1]))
-		k--;
-	if (k > 0) {
-		tail_settle(j);
-		ring_push(&j->tail, j->tail_cap, p, k);
-	}
-	if (n > k)
-		ring_push(&j->blanks, j->tail_cap, p + k, n - k);
-}
-
-/* Drops the blanks that end the tail, as a join or a line's end does. */
-static void
-tail_trim(struct joiner *j)
-{
-	ring_clear(&j->blanks);
-}
-
-/*
- * Puts the mark and the tail after the head, within the cap. When bytes
- * before the tail were let go, it may start inside a UTF-8 character:
- * those bytes go too.
- */
-static void
-tail_close(struct joiner *j)
-{
-	size_t n, skip = 0;
-	char *out;
-
-	tail_settle(j);
 	memcpy(j->msg + j->len, JOINER_CUT_MARK, JOINER_CUT_MARK_LEN);
 	j->len += JOINER_CUT_MARK_LEN;
-	out = j->msg + j->len;
-	n = ring_copy(&j->tail, j->tail_cap, out);
-	if (j->tail.lost) {
-		while (skip < 3 && skip < n &&
-		    ((unsigned char)out[skip] & 0xc0) == 0x80)
-			skip++;
-		memmove(out, out + skip, n - skip);
-	}
-	j->len += n - skip;
+	j->len += tail_close(&j->tail, j->msg + j->len);
 }
 
 /*
@@ -214,7 +111,7 @@ cut(struct joiner *j, const char *p, size_t n)
 	unsigned char next;
 
 	keep =
-	    j->cap - (j->tail_cap > 0 ? j->tail_cap + JOINER_CUT_MARK_LEN : 0);
+	    j->cap - (j->tail.cap > 0 ? j->tail.cap + JOINER_CUT_MARK_LEN : 0);
 	if (j->len < keep) {
 		taken = keep - j->len; /* fewer than the n bytes at p */
 		memcpy(j->msg + j->len, p, taken);
@@ -236,12 +133,11 @@ cut(struct joiner *j, const char *p, size_t n)
 	j->cur.cut = 1;
 	j->n.cut++;
 	event(j, JOINER_CUT, j->cur.line, j->cap);
-	if (j->tail_cap == 0)
+	if (j->tail.cap == 0)
 		return;
-	ring_clear(&j->tail);
-	ring_clear(&j->blanks);
-	tail_push(j, j->msg + j->len, have - j->len);
-	tail_push(j, p + taken, n - taken);
+	tail_clear(&j->tail);
+	tail_push(&j->tail, j->msg + j->len, have - j->len);
+	tail_push(&j->tail, p + taken, n - taken);
 }
 
 /* Appends up to the cap; after a cut, to the tail. */
@@ -253,8 +149,8 @@ append(struct joiner *j, const char *p, size_t n)
 	if (!j->piece_plain)
 		j->cur.plain = 0;
 	if (j->cur.cut) {
-		if (j->tail_cap > 0)
-			tail_push(j, p, n);
+		if (j->tail.cap > 0)
+			tail_push(&j->tail, p, n);
 		return;
 	}
 	if (n <= j->cap - j->len) {
@@ -280,8 +176,8 @@ emit(struct joiner *j)
 {
 	if (j->state != ST_OPEN)
 		return;
-	if (j->cur.cut && j->tail_cap > 0)
-		tail_close(j);
+	if (j->cur.cut && j->tail.cap > 0)
+		tail_end(j);
 	j->cur.msg = j->borrow != NULL ? j->borrow : j->msg;
 	j->borrow = NULL;
 	j->cur.len = j->len;
@@ -386,7 +282,7 @@ begin_line(struct joiner *j, const struct line *l, const char **p, size_t *n)
 	keep(j);
 	if (j->state == ST_NONE)
 		j->line_kind = LK_ORPHAN;
-	else if (j->cur.cut && j->tail_cap == 0) {
+	else if (j->cur.cut && j->tail.cap == 0) {
 		j->line_kind = LK_DROP;
 		j->n.dropped++;
 	} else
@@ -401,10 +297,10 @@ static void
 trim_end(struct joiner *j, size_t from)
 {
 	if (j->cur.cut) {
-		tail_trim(j);
+		tail_trim(&j->tail);
 		return;
 	}
-	while (j->len > from && is_blank(j->msg[j->len - 1]))
+	while (j->len > from && tail_is_blank(j->msg[j->len - 1]))
 		j->len--;
 }
 
@@ -412,7 +308,7 @@ static void
 continue_line(struct joiner *j, const char *p, size_t n)
 {
 	if (!j->line_started) {
-		while (n > 0 && is_blank(*p)) {
+		while (n > 0 && tail_is_blank(*p)) {
 			p++;
 			n--;
 		}
@@ -477,7 +373,7 @@ joiner_push(struct joiner *j, const struct line *l)
 		break;
 	case LK_ORPHAN:
 		if (!j->line_started) {
-			while (n > 0 && is_blank(*p)) {
+			while (n > 0 && tail_is_blank(*p)) {
 				p++;
 				n--;
 			}

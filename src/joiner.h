@@ -10,6 +10,7 @@
 
 #include "reader.h"
 #include "stamp.h"
+#include "tail.h"
 
 #define JOINER_DEFAULT_MAX 16384
 
@@ -50,7 +51,7 @@
  */
 #define JOINER_CUT_MARK " [cut] "
 #define JOINER_CUT_MARK_LEN 7
-#define JOINER_TAIL_MAX 512
+#define JOINER_TAIL_MAX TAIL_MAX
 #define JOINER_LATE_MARK "[continued] "
 #define JOINER_LATE_MARK_LEN 12
 
@@ -82,14 +83,6 @@ struct joiner_counts {
 	uint64_t resumed; /* continuations after a flush: new entries */
 };
 
-/* The last bytes of a stream, up to the joiner's tail_cap (joiner.c). */
-struct joiner_ring {
-	char *buf;
-	size_t at;  /* where the next byte goes */
-	size_t len; /* bytes held */
-	int lost;   /* bytes before the oldest held were let go */
-};
-
 struct joiner {
 	void (*emit)(void *ctx, const struct entry *e);
 	void (*event)(void *ctx, enum joiner_event ev, uint64_t line,
@@ -104,11 +97,10 @@ struct joiner {
 	 */
 	const char *borrow;
 	/*
-	 * After a cut: the last tail_cap bytes of the entry, and apart the
+	 * After a cut: the last tail.cap bytes of the entry, and apart the
 	 * blanks that end it, for a join or a line's end may trim them.
 	 */
-	size_t tail_cap; /* joiner_tail_reserve(cap) */
-	struct joiner_ring tail, blanks;
+	struct tail tail; /* cap: joiner_tail_reserve(cap) */
 	struct entry cur;
 	int state;               /* see joiner.c */
 	int in_line;             /* the last piece had more == 1 */
