@@ -53,7 +53,7 @@ tail_init(struct tail *t, char *mem, size_t cap)
 	memset(t, 0, sizeof(*t));
 	t->cap = cap;
 	t->tail.buf = mem;
-	t->blanks.buf = mem + cap;
+	t->blanks.buf = mem != NULL ? mem + cap : NULL;
 }
 
 void
