@@ -14,3 +14,15 @@ foreach(t harness fail2ban-backlog fail2ban-corpus)
 			SKIP_RETURN_CODE 77)
 	endif()
 endforeach()
+
+# The journal sink's own tests, where it is built (K2S_JOURNAL): its unit
+# test, and the driver that the process tests run (it writes through the
+# sink's struct sink_ops, with a commit as follow mode's).
+if(K2S_JOURNAL)
+	add_executable(test_sink_journal test_sink_journal.c)
+	target_link_libraries(test_sink_journal PRIVATE k2s_core
+		PkgConfig::CMOCKA)
+	add_test(NAME unit_sink_journal COMMAND test_sink_journal)
+	set_tests_properties(unit_sink_journal PROPERTIES LABELS unit
+		TIMEOUT 60)
+endif()
