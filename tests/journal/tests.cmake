@@ -26,3 +26,17 @@ if(K2S_JOURNAL)
 	set_tests_properties(unit_sink_journal PROPERTIES LABELS unit
 		TIMEOUT 60)
 endif()
+if(K2S_JOURNAL)
+	add_executable(sink-driver journal/sink-driver.c)
+	target_link_libraries(sink-driver PRIVATE k2s_core)
+	foreach(t sink torture)
+		add_test(NAME journal_${t}
+			COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh
+				$<TARGET_FILE:kerio2syslog>
+				$<TARGET_FILE:sink-driver>)
+		set_tests_properties(journal_${t} PROPERTIES
+			LABELS journal
+			TIMEOUT 300
+			SKIP_RETURN_CODE 77)
+	endforeach()
+endif()
