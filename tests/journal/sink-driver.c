@@ -16,7 +16,8 @@
  * surplus, the sink's size now less the size saved. kill -9 it anywhere:
  * every line is in the journal once, in order. -d sleeps USEC after each
  * line. With -s, "count N" on standard output: the instance's records
- * found in the journal at the start. Exit 0 at the end of FILE, 1 on a failure (said on stderr).
+ * found in the journal at the start, then "skip K" if it skips K > 0.
+ * Exit 0 at the end of FILE, 1 on a failure (said on stderr).
  */
 #include <err.h>
 #include <errno.h>
@@ -186,8 +187,12 @@ main(int argc, char **argv)
 	if (state != NULL)
 		printf("count %" PRIu64 "\n", sink_journal_count(j));
 	if (state != NULL && load(state, &at, &saved) &&
-	    (off_t)sink_journal_count(j) > saved)
+	    (off_t)sink_journal_count(j) > saved) {
+		printf("skip %jd\n", (intmax_t)sink_journal_count(j) - saved);
 		s.ops->skip(s.impl, (off_t)sink_journal_count(j) - saved);
+	}
+	/* Said before a kill can come. */
+	fflush(stdout);
 	while ((len = getline(&line, &cap, in)) > 0) {
 		e.start = off;
 		off += len;
