@@ -7,7 +7,8 @@ foreach(t harness fail2ban-backlog fail2ban-corpus)
 	if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh)
 		add_test(NAME ${name}
 			COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh
-				$<TARGET_FILE:kerio2syslog>)
+				$<TARGET_FILE:kerio2syslog>
+				$<$<BOOL:${K2S_JOURNAL}>:$<TARGET_FILE:sink-driver>>)
 		set_tests_properties(${name} PROPERTIES
 			LABELS journal
 			TIMEOUT 300
