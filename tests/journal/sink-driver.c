@@ -15,7 +15,8 @@
  * renamed); a start with STATE replays from the line saved and skips the
  * surplus, the sink's size now less the size saved. kill -9 it anywhere:
  * every line is in the journal once, in order. -d sleeps USEC after each
- * line. With -s, "count N" on standard output: the instance's records
+ * line. FILE "-" is standard input, a line written as soon as it comes
+ * (contrib/bench/bench-ban-latency.sh pipes a follower into it). With -s, "count N" on standard output: the instance's records
  * found in the journal at the start, then "skip K" if it skips K > 0.
  * Exit 0 at the end of FILE, 1 on a failure (said on stderr).
  */
@@ -175,8 +176,11 @@ main(int argc, char **argv)
 		    "usage: sink-driver [-s STATE -i INSTANCE] [-d USEC]"
 		    " [-t TAG] FILE");
 	path = argv[optind];
-	if ((in = fopen(path, "r")) == NULL || fstat(fileno(in), &sb) < 0)
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (in == NULL || fstat(fileno(in), &sb) < 0)
 		err(1, "%s", path);
+	if (!S_ISREG(sb.st_mode))
+		sb.st_dev = sb.st_ino = 0;
 	srand((unsigned)getpid());
 	o.reconcile = state != NULL;
 	if ((j = sink_journal_open(&o)) == NULL)
@@ -234,6 +238,7 @@ main(int argc, char **argv)
 		err(1, "the journal");
 	sink_journal_free(j);
 	free(line);
-	fclose(in);
+	if (in != stdin)
+		fclose(in);
 	return 0;
 }
