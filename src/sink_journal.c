@@ -88,10 +88,8 @@ field(const char *name, const char *value)
 	size_t a = strlen(name), b = strlen(value);
 	char *s = malloc(a + b + 1);
 
-	if (s != NULL) {
-		memcpy(s, name, a);
-		memcpy(s + a, value, b + 1);
-	}
+	if (s != NULL)
+		snprintf(s, a + b + 1, "%s%s", name, value);
 	return s;
 }
 
@@ -128,7 +126,8 @@ sink_journal_late(const struct stamp *st, int64_t now_ms)
 static void
 put(struct sink_journal_record *rec, const char *s, size_t len)
 {
-	rec->iov[rec->n].iov_base = (void *)(uintptr_t)s;
+	/* sd_journal_sendv only reads the fields: iov_base is not const. */
+	rec->iov[rec->n].iov_base = (void *)s;
 	rec->iov[rec->n].iov_len = len;
 	rec->n++;
 }
@@ -141,6 +140,10 @@ put_str(struct sink_journal_record *rec, const char *s)
 	put(rec, s, strlen(s));
 }
 
+/* The field's name, put in front of the message part (no NUL). */
+static const char msg_field[SINK_JOURNAL_ROOM] = {'M', 'E', 'S', 'S', 'A', 'G',
+    'E', '='};
+
 void
 sink_journal_record(struct sink_journal *j, char *line, size_t len,
     const struct sink_entry *e, uint64_t seq, int64_t now_ms,
@@ -152,7 +155,7 @@ sink_journal_record(struct sink_journal *j, char *line, size_t len,
 
 	if (len > at && line[len - 1] == '\n')
 		len--;
-	memcpy(line + at - SINK_JOURNAL_ROOM, "MESSAGE=", SINK_JOURNAL_ROOM);
+	memcpy(line + at - SINK_JOURNAL_ROOM, msg_field, sizeof(msg_field));
 	rec->n = 0;
 	put(rec, line + at - SINK_JOURNAL_ROOM, len - at + SINK_JOURNAL_ROOM);
 	put_str(rec, j->ident);
