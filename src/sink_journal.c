@@ -352,9 +352,9 @@ hash(const char *s)
 	return (ino_t)h;
 }
 
-/* Sends the marker, waits for it, and reads the count back. */
-static int
-reconcile(struct sink_journal *j, const struct sink_journal_opts *o)
+int
+sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
+    int wait_ms)
 {
 	unsigned char rnd[12];
 	char nonce[64], uid[32];
@@ -363,6 +363,10 @@ reconcile(struct sink_journal *j, const struct sink_journal_opts *o)
 	size_t i;
 	int r;
 
+	if (j->instance == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -1;
 	r = snprintf(nonce, sizeof(nonce), "KERIO2SYSLOG_OPEN=%jd-",
@@ -389,8 +393,8 @@ reconcile(struct sink_journal *j, const struct sink_journal_opts *o)
 	matches[1] = "KERIO2SYSLOG=1";
 	matches[2] = uid;
 	return journal_read_count(nonce, matches, 3, "KERIO2SYSLOG_SEQ",
-	    o->clock, o->wait_ms > 0 ? o->wait_ms : SINK_JOURNAL_WAIT_MS,
-	    &j->count);
+	    clock != NULL ? clock : &clock_system,
+	    wait_ms > 0 ? wait_ms : SINK_JOURNAL_WAIT_MS, &j->count);
 }
 
 struct sink_journal *
@@ -414,7 +418,7 @@ sink_journal_open(const struct sink_journal_opts *o)
 	if (j->buf == NULL || j->ident == NULL || j->input == NULL ||
 	    (o->instance != NULL && j->instance == NULL))
 		goto fail;
-	if (o->reconcile && j->instance != NULL && reconcile(j, o) < 0)
+	if (o->reconcile && sink_journal_reconcile(j, o->clock, o->wait_ms) < 0)
 		goto fail;
 	return j;
 fail:

@@ -35,19 +35,29 @@ struct sink_journal_opts {
 	/* Read this instance's count back from the journal at open. */
 	int reconcile;
 	int wait_ms;               /* bound on that (0: the default) */
-	const struct clock *clock; /* monotonic, for the bound */
+	const struct clock *clock; /* monotonic, for it (NULL: the system's) */
 	const struct clock *wall;  /* real time, Unix ms: the late rule */
 };
 
 /*
- * A journal sink. With reconcile, first makes sure journald has written
- * every record sent before (a marker record with a nonce, read back
- * within wait_ms), then reads this instance's count: the sequence number
- * of its last record. NULL with errno (ETIMEDOUT: the marker never came
- * back, e.g. the journal is not readable by this user or not stored).
+ * A journal sink; with reconcile, sink_journal_reconcile is called before
+ * it returns. NULL with errno.
  */
 struct sink_journal *sink_journal_open(const struct sink_journal_opts *o);
 void sink_journal_free(struct sink_journal *j);
+
+/*
+ * Reads this instance's count back from the journal: first makes sure
+ * journald has written every record sent before (a marker record with a
+ * nonce, read back within wait_ms, 0: the default), then takes the
+ * sequence number of the instance's last record of our _UID. Call it
+ * once the state file is locked: a writer of the same instance still
+ * running would make the count stale. 0, or -1 with errno (ETIMEDOUT:
+ * the marker never came back, e.g. the journal is not stored or not
+ * readable by this user; EINVAL: no instance).
+ */
+int sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
+    int wait_ms);
 
 /* s becomes the sink of j. */
 void sink_journal_sink(struct sink_journal *j, struct sink *s);

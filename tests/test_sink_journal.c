@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -219,6 +220,10 @@ test_sink_journal_identity_skip(void **unused)
 	assert_true(ia.dev == ib.dev && ia.ino != ib.ino);
 	sink_journal_sink(c, &s);
 	assert_int_equal(CALL(identity, &ib), 0);
+	/* Nothing to reconcile without an instance: said, not guessed. */
+	errno = 0;
+	assert_int_equal(sink_journal_reconcile(c, &wall, 1), -1);
+	assert_int_equal(errno, EINVAL);
 
 	sink_journal_sink(a, &s);
 	CALL(skip, 2);
