@@ -37,15 +37,18 @@ jd_init
 need fail2ban-server fail2ban-client mkfifo
 jail_maxretry
 
-if "$K2S" --help 2>&1 | grep -q -- '--output.*journal'; then
+if ! jd_start; then
+	echo "journald did not start" >&2
+	exit 1
+fi
+# --output journal, or a file named "journal" (not wired yet)?
+mkdir -p "$T/probe"
+(cd "$T/probe" && jd_run "$K2S" --output journal /dev/null) >/dev/null 2>&1
+if [ ! -e "$T/probe/journal" ]; then
 	DRIVER=
 elif [ ! -x "$DRIVER" ]; then
 	echo "$K2S has no --output journal: give SINK-DRIVER" >&2
 	exit 64
-fi
-if ! jd_start; then
-	echo "journald did not start" >&2
-	exit 1
 fi
 
 etc=$T/etc

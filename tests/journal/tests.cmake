@@ -41,3 +41,11 @@ if(K2S_JOURNAL)
 			SKIP_RETURN_CODE 77)
 	endforeach()
 endif()
+# kerio2syslog --follow --output journal itself (skipped until wired).
+if(K2S_JOURNAL)
+	add_test(NAME journal_follow
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/follow.sh
+			$<TARGET_FILE:kerio2syslog>)
+	set_tests_properties(journal_follow PROPERTIES LABELS journal
+		TIMEOUT 300 SKIP_RETURN_CODE 77)
+endif()
