@@ -43,7 +43,9 @@ if ! jd_start; then
 fi
 # --output journal, or a file named "journal" (not wired yet)?
 mkdir -p "$T/probe"
-(cd "$T/probe" && jd_run "$K2S" --output journal /dev/null) >/dev/null 2>&1
+# (cd in the namespace: entering it sets the directory to its root.)
+jd_run sh -c 'cd "$1" && exec "$2" --output journal /dev/null' sh \
+    "$T/probe" "$K2S" >/dev/null 2>&1
 if [ ! -e "$T/probe/journal" ]; then
 	DRIVER=
 elif [ ! -x "$DRIVER" ]; then

@@ -21,7 +21,9 @@ if ! jd_start; then
 	f2b_finish
 fi
 mkdir -p "$T/probe"
-(cd "$T/probe" && jd_run "$K2S" --output journal /dev/null) >/dev/null 2>&1
+# (cd in the namespace: entering it sets the directory to its root.)
+jd_run sh -c 'cd "$1" && exec "$2" --output journal /dev/null' sh \
+    "$T/probe" "$K2S" >/dev/null 2>&1
 if [ -e "$T/probe/journal" ]; then
 	echo "SKIPPED: $K2S has no --output journal yet" >&2
 	exit 77
