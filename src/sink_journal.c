@@ -403,6 +403,11 @@ sink_journal_open(const struct sink_journal_opts *o)
 	struct sink_journal *j = calloc(1, sizeof(*j));
 	int e;
 
+	if (o->wall == NULL || o->tag == NULL) {
+		free(j);
+		errno = EINVAL;
+		return NULL;
+	}
 	if (j == NULL)
 		return NULL;
 	j->wall = o->wall;

@@ -37,6 +37,8 @@ struct sink_journal_opts {
 	int wait_ms;               /* bound on that (0: the default) */
 	const struct clock *clock; /* monotonic, for it (NULL: the system's) */
 	const struct clock *wall;  /* real time, Unix ms: the late rule */
+	/* (tag and wall are needed: without, sink_journal_open fails with
+	 * EINVAL) */
 };
 
 /*
