@@ -15,8 +15,7 @@ K2S=$1
 DRIVER=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-jd_init
-[ -x "$DRIVER" ] || { echo "usage: $0 kerio2syslog sink-driver" >&2; exit 64; }
+jd_init driver
 
 if ! jd_start; then
 	not_ok "journald did not start"
