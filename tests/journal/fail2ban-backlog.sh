@@ -27,8 +27,13 @@
 #            polls: fail2ban dates a line that is more than 60 s old as
 #            now, and bans as well.
 #
-# usage: fail2ban-backlog.sh path/to/kerio2syslog
+# The spread and the burst are written by the journal sink itself
+# (sink-driver) where it is built, else by sink-records.py's copy of its
+# rule.
+#
+# usage: fail2ban-backlog.sh path/to/kerio2syslog [path/to/sink-driver]
 K2S=$1
+DRIVER=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 jd_init
@@ -141,6 +146,11 @@ send()
 	if ! TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail \
 	    "$T/input.log" >"$T/converted" 2>"$T/converted.err"; then
 		not_ok "kerio2syslog failed: $(cat "$T/converted.err")"
+		return
+	fi
+	if [ "$1" = sink ] && [ -n "$DRIVER" ]; then
+		TZ=$KERIO_TZ jd_run "$DRIVER" -i "$1-$$" "$T/converted" ||
+		    not_ok "sink-driver failed"
 		return
 	fi
 	jd_run "$JD_PY" "$HERE/sink-records.py" "$1" "$T/input.log" \

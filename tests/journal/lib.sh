@@ -28,10 +28,15 @@ JD_PID=
 JD_ROOT=
 JD_DIR=
 
-# jd_init: f2b_init, then exit 69 when a package is missing, 77 (skipped,
-# loudly) when this machine cannot run a private journald at all.
+# jd_init [driver]: f2b_init, then exit 69 when a package is missing, 77
+# (skipped, loudly) when this machine cannot run a private journald at all;
+# with "driver", exit 64 unless DRIVER is the build's sink-driver.
 jd_init()
 {
+	if [ "${1:-}" = driver ] && [ ! -x "$DRIVER" ]; then
+		echo "usage: $0 path/to/kerio2syslog path/to/sink-driver" >&2
+		exit 64
+	fi
 	f2b_init
 	need unshare nsenter journalctl logger setpriv
 	if [ ! -x "$JD_BIN" ]; then

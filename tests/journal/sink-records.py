@@ -1,6 +1,9 @@
 #!/usr/bin/python3
-"""Write journal records shaped as kerio2syslog's journal sink will write
-them, one per entry, until the sink exists.
+"""Write journal records shaped as kerio2syslog's journal sink writes
+them (src/sink_journal.c, whose head is the reference), one per entry: for
+a build without libsystemd, and for the records the sink never writes
+(modes naive and stamped, for fail2ban-backlog.sh).  The sink's own
+records come from sink-driver.c where it is built.
 
 usage: sink-records.py MODE INPUT INSTANCE < CONVERTED
 
@@ -12,7 +15,8 @@ time also offered in the fields a client might hope journald or fail2ban
 would honour; neither does) or "stamped" (as new, MESSAGE led by the
 RFC 3339 stamp, for a date pattern to find; fail2ban does not look).
 
-The proposed record format:
+The record format (the sink's also has KERIO2SYSLOG_SEQ, and its
+KERIO2SYSLOG_POS is the offset of the entry's first line):
   MESSAGE                the file line's message part, escaped as there
   SYSLOG_IDENTIFIER      the tag (--tag, "kerio")
   SYSLOG_FACILITY=10     authpriv: a security log, kept from unprivileged

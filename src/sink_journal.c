@@ -1,0 +1,446 @@
+/*
+ * sink_journal: the systemd journal as a sink.
+ *
+ * One record per entry, sent with sd_journal_sendv (one datagram to
+ * journald's native socket, whole or not at all). Its fields:
+ *   MESSAGE                the line's message part (escaped as in a file)
+ *   SYSLOG_IDENTIFIER      the tag
+ *   SYSLOG_FACILITY=10     authpriv: a security log
+ *   PRIORITY=5             notice, as logger(1) writes by default
+ *   KERIO_TIME             the entry's Kerio stamp, RFC 3339 with offset
+ *   KERIO_INPUT            the input path as given
+ *   KERIO2SYSLOG=1         our mark (forgeable: the jail pins _UID too)
+ *   KERIO2SYSLOG_INSTANCE  the writer (follow mode: its state file)
+ *   KERIO2SYSLOG_POS       DEV:INO:OFFSET of the entry's first input line
+ *   KERIO2SYSLOG_SEQ       this record's number among the instance's
+ *   KERIO2SYSLOG_LATE      1 if the entry's Kerio time is more than 60 s
+ *                          older than the moment it is written, else 0:
+ *                          fail2ban dates a journal record by its arrival
+ *                          (it cannot be told another time: journald
+ *                          replaces a client's _SOURCE_REALTIME_TIMESTAMP),
+ *                          so the journal jail takes only KERIO2SYSLOG_LATE=0
+ * The last three are left out without an instance (file mode).
+ *
+ * Exactly once. The journal cannot be truncated or rewritten, but follow
+ * mode's commit needs of its output only an identity and a size that
+ * grows by what is written, and a skip that drops what a replay writes
+ * again (commit.c's argument, written once there). To the commit this
+ * sink is an append-only file of records: its identity is a fixed mark
+ * for "the journal, this instance" (dev JOURNAL_DEV, ino a hash of the
+ * instance), its size the count of records the instance has in the
+ * journal, which is the sequence number of the last one, and skip(n)
+ * drops the next n records. A commit saves the count S; a restart
+ * replays from the commit's input position and drops (count now - S)
+ * records, as it drops bytes past S for a file. The count "now" is read
+ * back at open, and it must include every record sent before the crash:
+ * journald takes the datagrams of one socket in order, so the sink first
+ * sends a marker record with a fresh nonce (KERIO2SYSLOG_OPEN, without
+ * KERIO2SYSLOG=1, so no jail reads it), waits (bounded) until it can read
+ * the marker back, and only then reads the last record of the instance:
+ * every record sent before the marker is in the journal by then. Only
+ * records of our own _UID count: any local user can write a record with
+ * our instance and a huge sequence number, which would make a restart
+ * drop real entries. A replay writes records identical to the ones it
+ * drops (same input, same commit), so what is dropped is what is there.
+ *
+ * What this does not cover: records journald itself loses (its rate
+ * limit; journald killed with datagrams still queued on its socket;
+ * vacuuming that removes the last record of ours: the count read is then
+ * lower than S, the commit sees a shrunk output and drops nothing, so
+ * entries after S are written again).
+ */
+#include "sink_journal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SD_JOURNAL_SUPPRESS_LOCATION
+#include <systemd/sd-journal.h>
+
+#include "journal_read.h"
+
+/* The identity's device: "KJ" (0x4b4a), no real device number's shape. */
+#define JOURNAL_DEV ((dev_t)0x4b4a4b4a4b4aULL)
+
+struct sink_journal {
+	char *buf;       /* SINK_JOURNAL_ROOM bytes of room, then the line */
+	size_t len, cap; /* of the line */
+	uint64_t count;  /* records of the instance in the journal */
+	off_t skip;      /* records still to drop */
+	int err;
+	char *ident;    /* "SYSLOG_IDENTIFIER=tag" */
+	char *instance; /* "KERIO2SYSLOG_INSTANCE=..." or NULL */
+	char *input;    /* "KERIO_INPUT=..." */
+	ino_t mark;     /* identity's inode: the instance's hash */
+	struct stamp_renderer r;
+	const struct clock *wall;
+};
+
+static char *
+field(const char *name, const char *value)
+{
+	size_t a = strlen(name), b = strlen(value);
+	char *s = malloc(a + b + 1);
+
+	if (s != NULL)
+		snprintf(s, a + b + 1, "%s%s", name, value);
+	return s;
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int64_t
+sink_journal_epoch(const struct stamp *st)
+{
+	long off;
+
+	stamp_utc_offset(st, &off);
+	return days_from_civil(st->year, st->mon, st->mday) * 86400 +
+	    st->hour * 3600 + st->min * 60 + st->sec - off;
+}
+
+int
+sink_journal_late(const struct stamp *st, int64_t now_ms)
+{
+	return now_ms - sink_journal_epoch(st) * 1000 > SINK_JOURNAL_LATE_MS;
+}
+
+static void
+put(struct sink_journal_record *rec, const char *s, size_t len)
+{
+	/* sd_journal_sendv only reads the fields: iov_base is not const. */
+	rec->iov[rec->n].iov_base = (void *)s;
+	rec->iov[rec->n].iov_len = len;
+	rec->n++;
+}
+
+#define PUT_LIT(rec, s) put(rec, s, sizeof(s) - 1)
+
+static void
+put_str(struct sink_journal_record *rec, const char *s)
+{
+	put(rec, s, strlen(s));
+}
+
+/* The field's name, put in front of the message part (no NUL). */
+static const char msg_field[SINK_JOURNAL_ROOM] = {'M', 'E', 'S', 'S', 'A', 'G',
+    'E', '='};
+
+void
+sink_journal_record(struct sink_journal *j, char *line, size_t len,
+    const struct sink_entry *e, uint64_t seq, int64_t now_ms,
+    struct sink_journal_record *rec)
+{
+	size_t at = e->msg_at < len ? e->msg_at : len, tl;
+	const char *t;
+	int k;
+
+	if (len > at && line[len - 1] == '\n')
+		len--;
+	memcpy(line + at - SINK_JOURNAL_ROOM, msg_field, sizeof(msg_field));
+	rec->n = 0;
+	put(rec, line + at - SINK_JOURNAL_ROOM, len - at + SINK_JOURNAL_ROOM);
+	put_str(rec, j->ident);
+	PUT_LIT(rec, "SYSLOG_FACILITY=10");
+	PUT_LIT(rec, "PRIORITY=5");
+	t = stamp_render(&j->r, e->stamp, &tl);
+	k = snprintf(rec->time, sizeof(rec->time), "KERIO_TIME=%.*s", (int)tl,
+	    t);
+	put(rec, rec->time, (size_t)k);
+	put_str(rec, j->input);
+	PUT_LIT(rec, "KERIO2SYSLOG=1");
+	if (j->instance == NULL)
+		return;
+	put_str(rec, j->instance);
+	k = snprintf(rec->pos, sizeof(rec->pos), "KERIO2SYSLOG_POS=%ju:%ju:%jd",
+	    (uintmax_t)e->dev, (uintmax_t)e->ino, (intmax_t)e->start);
+	put(rec, rec->pos, (size_t)k);
+	k = snprintf(rec->seq, sizeof(rec->seq), "KERIO2SYSLOG_SEQ=%" PRIu64,
+	    seq);
+	put(rec, rec->seq, (size_t)k);
+	k = snprintf(rec->late, sizeof(rec->late), "KERIO2SYSLOG_LATE=%d",
+	    sink_journal_late(e->stamp, now_ms));
+	put(rec, rec->late, (size_t)k);
+}
+
+static char *
+j_reserve(void *impl, size_t n)
+{
+	struct sink_journal *j = impl;
+	size_t cap;
+	char *b;
+
+	if (j->err != 0) {
+		errno = j->err;
+		return NULL;
+	}
+	if (j->cap - j->len < n) {
+		cap = j->cap * 2 > j->len + n ? j->cap * 2 : j->len + n;
+		b = realloc(j->buf, SINK_JOURNAL_ROOM + cap);
+		if (b == NULL) {
+			j->err = errno;
+			return NULL;
+		}
+		j->buf = b;
+		j->cap = cap;
+	}
+	return j->buf + SINK_JOURNAL_ROOM + j->len;
+}
+
+static void
+j_commit(void *impl, size_t n, const struct sink_entry *e)
+{
+	struct sink_journal *j = impl;
+	struct sink_journal_record rec;
+	int r;
+
+	j->len += n;
+	if (e == NULL || j->err != 0)
+		return;
+	if (j->skip > 0) {
+		j->skip--;
+	} else {
+		sink_journal_record(j, j->buf + SINK_JOURNAL_ROOM, j->len, e,
+		    j->count + 1, clock_now(j->wall), &rec);
+		if ((r = sd_journal_sendv(rec.iov, rec.n)) < 0)
+			j->err = -r;
+		else
+			j->count++;
+	}
+	j->len = 0;
+}
+
+/* Records leave at commit: nothing is ever buffered. */
+static int
+j_flush(void *impl)
+{
+	struct sink_journal *j = impl;
+
+	if (j->err != 0) {
+		errno = j->err;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+j_reopen(void *impl)
+{
+	return j_flush(impl);
+}
+
+static int
+j_identity(void *impl, struct sink_id *id)
+{
+	struct sink_journal *j = impl;
+
+	if (j->instance == NULL)
+		return 0;
+	id->dev = JOURNAL_DEV;
+	id->ino = j->mark;
+	id->size = (off_t)j->count;
+	return 1;
+}
+
+static size_t
+j_pending(void *impl)
+{
+	(void)impl;
+	return 0;
+}
+
+static int
+j_error(void *impl)
+{
+	return ((struct sink_journal *)impl)->err;
+}
+
+static void
+j_clear(void *impl)
+{
+	struct sink_journal *j = impl;
+
+	j->len = 0;
+	j->err = 0;
+}
+
+static void
+j_skip(void *impl, off_t n)
+{
+	((struct sink_journal *)impl)->skip = n;
+}
+
+static off_t
+j_skipping(void *impl)
+{
+	return ((struct sink_journal *)impl)->skip;
+}
+
+static const char *
+j_name(void *impl)
+{
+	(void)impl;
+	return "the journal";
+}
+
+static const struct sink_ops journal_ops = {
+    .reserve = j_reserve,
+    .commit = j_commit,
+    .flush = j_flush,
+    .reopen = j_reopen,
+    .close = j_flush,
+    .identity = j_identity,
+    .pending = j_pending,
+    .error = j_error,
+    .clear = j_clear,
+    .skip = j_skip,
+    .skipping = j_skipping,
+    .name = j_name,
+};
+
+void
+sink_journal_sink(struct sink_journal *j, struct sink *s)
+{
+	s->ops = &journal_ops;
+	s->impl = j;
+}
+
+int
+sink_journal_input(struct sink_journal *j, const char *path)
+{
+	char *s = field("KERIO_INPUT=", path);
+
+	if (s == NULL)
+		return -1;
+	free(j->input);
+	j->input = s;
+	return 0;
+}
+
+uint64_t
+sink_journal_count(const struct sink_journal *j)
+{
+	return j->count;
+}
+
+/* FNV-1a, 64 bits: the instance's mark. */
+static ino_t
+hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (ino_t)h;
+}
+
+int
+sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
+    int wait_ms)
+{
+	unsigned char rnd[12];
+	char nonce[64], uid[32];
+	const char *matches[3];
+	struct iovec iov[5];
+	size_t i;
+	int r;
+
+	if (j->instance == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -1;
+	r = snprintf(nonce, sizeof(nonce), "KERIO2SYSLOG_OPEN=%jd-",
+	    (intmax_t)getpid());
+	for (i = 0; i < sizeof(rnd); i++)
+		r += snprintf(nonce + r, sizeof(nonce) - (size_t)r, "%02x",
+		    rnd[i]);
+	iov[0].iov_base = (char *)"MESSAGE=journal sink opened";
+	iov[0].iov_len = strlen(iov[0].iov_base);
+	iov[1].iov_base = j->ident;
+	iov[1].iov_len = strlen(j->ident);
+	iov[2].iov_base = (char *)"PRIORITY=7";
+	iov[2].iov_len = strlen(iov[2].iov_base);
+	iov[3].iov_base = j->instance;
+	iov[3].iov_len = strlen(j->instance);
+	iov[4].iov_base = nonce;
+	iov[4].iov_len = (size_t)r;
+	if ((r = sd_journal_sendv(iov, 5)) < 0) {
+		errno = -r;
+		return -1;
+	}
+	snprintf(uid, sizeof(uid), "_UID=%ju", (uintmax_t)geteuid());
+	matches[0] = j->instance;
+	matches[1] = "KERIO2SYSLOG=1";
+	matches[2] = uid;
+	return journal_read_count(nonce, matches, 3, "KERIO2SYSLOG_SEQ",
+	    clock != NULL ? clock : &clock_system,
+	    wait_ms > 0 ? wait_ms : SINK_JOURNAL_WAIT_MS, &j->count);
+}
+
+struct sink_journal *
+sink_journal_open(const struct sink_journal_opts *o)
+{
+	struct sink_journal *j = calloc(1, sizeof(*j));
+	int e;
+
+	if (o->wall == NULL || o->tag == NULL) {
+		free(j);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (j == NULL)
+		return NULL;
+	j->wall = o->wall;
+	stamp_renderer_init(&j->r, STAMP_RFC3339);
+	j->cap = 4096;
+	j->buf = malloc(SINK_JOURNAL_ROOM + j->cap);
+	j->ident = field("SYSLOG_IDENTIFIER=", o->tag);
+	j->input = field("KERIO_INPUT=", "-");
+	if (o->instance != NULL) {
+		j->instance = field("KERIO2SYSLOG_INSTANCE=", o->instance);
+		j->mark = hash(o->instance);
+	}
+	if (j->buf == NULL || j->ident == NULL || j->input == NULL ||
+	    (o->instance != NULL && j->instance == NULL))
+		goto fail;
+	if (o->reconcile && sink_journal_reconcile(j, o->clock, o->wait_ms) < 0)
+		goto fail;
+	return j;
+fail:
+	e = errno;
+	sink_journal_free(j);
+	errno = e;
+	return NULL;
+}
+
+void
+sink_journal_free(struct sink_journal *j)
+{
+	if (j == NULL)
+		return;
+	free(j->buf);
+	free(j->ident);
+	free(j->instance);
+	free(j->input);
+	free(j);
+}
