@@ -14,6 +14,8 @@ struct clock {
 
 /* The system's monotonic clock (host.c reads it, nothing else does). */
 extern const struct clock clock_system;
+/* The real time, Unix milliseconds (the journal's late rule). */
+extern const struct clock clock_wall;
 
 static inline int64_t
 clock_now(const struct clock *c)

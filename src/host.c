@@ -28,6 +28,42 @@ system_now_ms(void *ctx)
 
 const struct clock clock_system = {system_now_ms, NULL};
 
+static int64_t
+wall_now_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const struct clock clock_wall = {wall_now_ms, NULL};
+
+int
+host_absolute_path(const char *path, char *buf, size_t cap)
+{
+	size_t len;
+	int n;
+
+	if (path[0] == '/') {
+		n = snprintf(buf, cap, "%s", path);
+	} else {
+		if (getcwd(buf, cap) == NULL)
+			return -1;
+		len = strlen(buf);
+		n = snprintf(buf + len, cap - len, "%s%s",
+		    len > 0 && buf[len - 1] == '/' ? "" : "/", path);
+		if (n >= 0)
+			n += (int)len;
+	}
+	if (n < 0 || (size_t)n >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 int
 host_short_name(char *buf, size_t len)
 {

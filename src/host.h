@@ -12,6 +12,12 @@
 int64_t host_now_ms(void);
 
 /*
+ * path made absolute against the working directory (not resolved: the
+ * file need not exist yet) into buf. 0, or -1 with errno.
+ */
+int host_absolute_path(const char *path, char *buf, size_t cap);
+
+/*
  * Writes the host name up to its first dot into buf (size len, NUL
  * terminated); "localhost" if it has none. Returns 0, or -1 with errno.
  */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "host.h"
 #include "follower.h"
 #include "output.h"
 #include "pipeline.h"
@@ -24,6 +26,9 @@
 #include "sink.h"
 #include "state.h"
 #include "status.h"
+#ifdef K2S_JOURNAL
+#include "sink_journal.h"
+#endif
 
 /* Follow mode's failures: they repeat while retried, limited apart. */
 static const struct {
@@ -45,7 +50,8 @@ struct follow_diag {
 
 /* What both modes set up: the output, its sink, the pipeline into it. */
 struct run {
-	struct output *out;
+	struct output *out;        /* the file or standard output, or */
+	struct sink_journal *jour; /* the journal (--output journal) */
 	struct sink sink;
 	struct pipeline *p;
 	struct diag_input diag;
@@ -227,6 +233,63 @@ run_check_follow(const char *path)
  * Signals, then the output (open(2) of a FIFO waits for its reader,
  * while a stop may come), then the pipeline writing to it.
  */
+#ifdef K2S_JOURNAL
+/*
+ * The journal as the sink. In follow mode with a state file its records
+ * carry the state file's absolute path as their instance, so that a
+ * restart counts what this follower wrote (sink_journal.c says why that
+ * makes it exactly once).
+ */
+static void
+open_journal(struct run *r, const struct options *o)
+{
+	static char instance[PATH_MAX + 1];
+	struct sink_journal_opts jo = {
+	    .tag = o->tag,
+	    .clock = &clock_system,
+	    .wall = &clock_wall,
+	};
+
+	if (o->follow != NULL && o->state != NULL) {
+		if (host_absolute_path(o->state, instance, sizeof(instance)) <
+		    0)
+			err(EX_OSERR, "%s", o->state);
+		jo.instance = instance;
+	}
+	r->jour = sink_journal_open(&jo);
+	if (r->jour == NULL)
+		err(EX_UNAVAILABLE, "the journal");
+	sink_journal_sink(r->jour, &r->sink);
+}
+
+/*
+ * The count of this follower's records, read back from the journal once
+ * the state file is locked: a dying instance writes no more after it.
+ */
+static void
+reconcile_journal(struct run *r)
+{
+	if (r->jour != NULL &&
+	    sink_journal_reconcile(r->jour, &clock_system, 0) < 0)
+		err(EX_UNAVAILABLE,
+		    "the journal: cannot read back this follower's records");
+}
+#else
+static void __attribute__((noreturn))
+open_journal(struct run *r, const struct options *o)
+{
+	(void)r;
+	(void)o;
+	errx(EX_UNAVAILABLE, "--output journal: built without libsystemd");
+}
+
+static void
+reconcile_journal(struct run *r)
+{
+	(void)r;
+}
+#endif
+
 static void
 start(struct run *r, const struct options *o, const char *host,
     const char *input)
@@ -246,18 +309,51 @@ start(struct run *r, const struct options *o, const char *host,
 	signals_setup(&r->wait_mask);
 	r->sig = (struct pipeline_signals){&signals_stop, &signals_hup,
 	    &r->wait_mask};
-	r->out = output_new(o->output, 0);
-	if (r->out == NULL) {
-		if (signals_stop)
-			signals_die(signals_stop);
-		errx(EX_CANTCREAT, "%s: %s", o->output, open_problem(errno));
+	r->out = NULL;
+	r->jour = NULL;
+	if (o->output != NULL && strcmp(o->output, RUN_JOURNAL) == 0) {
+		open_journal(r, o);
+	} else {
+		r->out = output_new(o->output, 0);
+		if (r->out == NULL) {
+			if (signals_stop)
+				signals_die(signals_stop);
+			errx(EX_CANTCREAT, "%s: %s", o->output,
+			    open_problem(errno));
+		}
+		output_stop_on(r->out, &signals_stop);
+		output_sink(r->out, &r->sink);
 	}
-	output_stop_on(r->out, &signals_stop);
-	output_sink(r->out, &r->sink);
 	diag_input_init(&r->diag, &clock_system, input);
 	r->p = pipeline_new(&po, &r->sink);
 	if (r->p == NULL)
 		err(EX_OSERR, "pipeline");
+}
+
+/* Tells the journal sink (if that is the sink) which input follows. */
+static void
+name_input(struct run *r, const char *path)
+{
+#ifdef K2S_JOURNAL
+	if (r->jour != NULL && sink_journal_input(r->jour, path) < 0)
+		err(EX_OSERR, "journal");
+#else
+	(void)r;
+	(void)path;
+#endif
+}
+
+/* Closes the sink and frees what start() made. */
+static void
+finish(struct run *r)
+{
+	if (sink_close(&r->sink) < 0)
+		write_failed(&r->sink, errno);
+	output_free(r->out);
+#ifdef K2S_JOURNAL
+	sink_journal_free(r->jour);
+#endif
+	pipeline_free(r->p);
 }
 
 /*
@@ -295,6 +391,7 @@ convert_one(struct run *r, const char *path)
 			close(fd);
 		return EX_NOINPUT;
 	}
+	name_input(r, name);
 	pipeline_input(r->p, fd, 0, 0, 0);
 	st = pipeline_run(r->p, &r->sig);
 	if (st == OUTCOME_READ_ERROR) {
@@ -334,10 +431,7 @@ run_files(const struct options *o, const char *host)
 	}
 	if (o->verbose)
 		summary(r.p);
-	if (sink_close(&r.sink) < 0)
-		write_failed(&r.sink, errno);
-	output_free(r.out);
-	pipeline_free(r.p);
+	finish(&r);
 	return status;
 }
 
@@ -386,6 +480,8 @@ run_follow(const struct options *o, const char *host)
 			    o->state, o->state);
 		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
 	}
+	reconcile_journal(&r);
+	name_input(&r, o->follow);
 	fd.out = sink_name(&r.sink);
 	rc = follow(&r, o, host, &fd);
 	if (rc < 0)
