@@ -7,8 +7,15 @@
 # Sourced by bash scripts. The caller sets BIN (the program) and, before
 # starting a follower, D (a directory of the test's own); the follower
 # reads $D/in/in.log, appends to $D/out/out.log and keeps $D/state.
+#
+# K2S_FOLLOW_ARGS (environment): options every follower a test starts
+# gets, split at blanks. K2S_FOLLOW_ARGS=--no-inotify runs the tests on
+# the stat ticks alone (once a second), as GNU tail's tests run each -F
+# case with ---disable-inotify too; ctest has a *_noinotify entry per
+# follow script for it.
 
 HOST=testhost
+read -r -a FOLLOW_ARGS <<<"${K2S_FOLLOW_ARGS:-}"
 # The processes started (our children) and not yet reaped, for lib_cleanup:
 # an id stays ours until we reap it.
 PIDS=()
@@ -308,7 +315,7 @@ misplaced() {
 # its descendants, for the cleanup) and FPID (the follower, for signals).
 fl_start() {
 	sh -c 'e=$1; shift; "$@" 2>>"$e" & wait $!' fl "$D/stderr" \
-	    "${WRAP[@]}" "$BIN" --follow "$D/in/in.log" \
+	    "${WRAP[@]}" "$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in/in.log" \
 	    --output "$D/out/out.log" --state "$D/state" \
 	    --flush-timeout "${FLUSH_MS:-100}" -H "$HOST" -v "${ARGS[@]}" \
 	    2>/dev/null &
@@ -394,6 +401,9 @@ lib_top() {
 }
 
 lib_exit() {
+	# Only the test's own shell: a child forked for a follower and
+	# signalled before its exec has this trap too.
+	[ "$BASHPID" = "$$" ] || return 0
 	lib_cleanup
 	if [ -n "${KEEP:-}" ]; then
 		echo "kept $TOP"

@@ -18,81 +18,17 @@ SCENARIOS=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
 
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
+
 passed=0
 failed=0
-PIDS=()
-TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-follow.XXXXXX") || exit 1
-
-cleanup() {
-	local p
-	# Only the test's own shell: a child forked for a follower and
-	# signalled before its exec has these traps too.
-	[ "$BASHPID" = "$$" ] || return 0
-	for p in "${PIDS[@]}"; do
-		kill -CONT "$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	[ -n "${KEEP:-}" ] && echo "kept $TOP" || rm -rf "$TOP"
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
-
-# wait_until SECONDS COMMAND...: polls COMMAND every 50 ms until it
-# succeeds or the deadline passes.
-wait_until() {
-	local limit=$1 end
-	shift
-	end=$((SECONDS + limit))
-	while ! "$@"; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-
-# gen FIRST LAST: Kerio entries with sequence numbers, every seventh with
-# a wrapped continuation line.
-gen() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		for (i = a; i <= b; i++) {
-			printf "[26/Nov/2026 10:%02d:%02d] seq=%07d Failed SMTP login from 192.0.2.%d\n", int(i / 60) % 60, i % 60, i, i % 250
-			if (i % 7 == 0)
-				printf "    with user name \"user%d\"\n", i
-		}
-	}'
-}
-
-# The sequence numbers in FILES, in order (compressed ones too).
-seqs() {
-	local f
-	for f in "$@"; do
-		[ -e "$f" ] && zcat -f "$f"
-	done | grep -o 'seq=[0-9]*' | cut -d= -f2
-}
-
-# have N FILES...: all of 1..N are there (maybe with faults to find).
-have() {
-	local n=$1
-	shift
-	[ "$(seqs "$@" | wc -l)" -ge "$n" ] && seqs "$@" | grep -q "^0*$n\$"
-}
-
-# exactly N FILES...: 1..N each once, in order, and nothing else.
-exactly() {
-	local n=$1
-	shift
-	seqs "$@" | awk -v n="$n" '
-		{ if ($1 + 0 != ++k) { printf "  entry %d is seq %d\n", k, $1; bad = 1; exit } }
-		END { if (!bad && k != n) { printf "  %d entries, want %d\n", k, n; bad = 1 }
-		      exit bad }'
-}
+lib_top follow
 
 start() { # start NAME ARGS...: a follower of $D/in.log into $D/out.log
-	"$BIN" --follow "$D/in.log" --output "$D/out.log" --state "$D/state" \
-	    --flush-timeout 100 -H testhost -v "$@" 2>>"$D/stderr" &
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$D/state" --flush-timeout 100 -H testhost -v "$@" \
+	    2>>"$D/stderr" &
 	PID=$!
 	PIDS+=("$PID")
 	echo "$PID" >"$D/pid"
@@ -331,8 +267,9 @@ t_unreadable() {
 	fi
 	gen 1 20 >"$D/in.log"
 	chmod 000 "$D/in.log"
-	"${as[@]}" "$BIN" --follow "$D/in.log" --output "$D/out.log" \
-	    --state "$D/state" --flush-timeout 100 -v --from-start \
+	"${as[@]}" "$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" \
+	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 -v \
+	    --from-start \
 	    2>>"$D/stderr" &
 	PID=$!
 	PIDS+=("$PID")
@@ -410,7 +347,7 @@ dies_by_strace() {
 	# In a subshell, so that bash does not tell of the kill.
 	(strace -f -o /dev/null -e trace="$1" \
 	    -e inject="$1":signal=SIGKILL:when="${2:-1}" "$BIN" \
-	    --follow "$D/in.log" \
+	    "${FOLLOW_ARGS[@]}" --follow "$D/in.log" \
 	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
 	    -H testhost -v 2>>"$D/stderr"; true) 2>/dev/null &
 	local tracer=$!
@@ -458,7 +395,7 @@ t_crash_before_first_save() {
 	# written; once the directory is there, a start begins at the end.
 	gen 1 20 >"$D/in.log"
 	local rc=0
-	"$BIN" --follow "$D/in.log" --output "$D/out.log" \
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --output "$D/out.log" \
 	    --state "$D/nodir/state" -H testhost 2>"$D/nodir.err" || rc=$?
 	check test "$rc" -eq 73 || return 1
 	check grep -q "cannot lock state file: .*nodir/state.lock" \
@@ -934,8 +871,9 @@ start_traced() {
 	shift
 	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
 	strace -f -qq -o "${STRACE_LOG:-/dev/null}" "${opts[@]}" \
-	    "$BIN" --follow "$D/in.log" --output "$D/out.log" \
-	    --state "$D/state" --flush-timeout 100 -H testhost -v "$@" \
+	    "$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" \
+	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
+	    -H testhost -v "$@" \
 	    2>>"$D/stderr" &
 	tracer=$!
 	PIDS+=("$tracer")
@@ -1130,8 +1068,8 @@ t_stdout_epipe() {
 	local rc
 	gen 1 10 >"$D/in.log"
 	mkfifo "$D/pipe"
-	"$BIN" --follow "$D/in.log" --state "$D/state" --from-start \
-	    --flush-timeout 100 -H testhost 2>>"$D/stderr" >"$D/pipe" &
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --state "$D/state" \
+	    --from-start --flush-timeout 100 -H testhost 2>>"$D/stderr" >"$D/pipe" &
 	PID=$!
 	PIDS+=("$PID")
 	head -n 5 <"$D/pipe" >"$D/out.log"
