@@ -51,8 +51,8 @@ done
 BIN=${1:?usage: fault-sweep.sh [--long] [--syscalls LIST] [--only N] [--keep] KERIO2SYSLOG}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/lib.sh
-. "$HERE/../lib.sh"
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 
 command -v strace >/dev/null || { echo "strace missing: apt-get install strace"; exit 1; }
 

@@ -16,13 +16,10 @@ kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved
 logrotate full_disk unreadable bad_state"
 SCENARIOS=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
-LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
 
-# shellcheck source=tests/lib.sh
-. "$HERE/../lib.sh"
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 
-passed=0
-failed=0
 lib_top follow
 
 start() { # start NAME ARGS...: a follower of $D/in.log into $D/out.log
@@ -809,11 +806,7 @@ t_planted_link() {
 # one (its path, owner and reload adapted), else our own with create.
 logrotate_conf() {
 	if [ -f "$LOGROTATE_FILE" ]; then
-		sed -e "s|^/[^ ]*keriosecurity.log|$D/out.log|" \
-		    -e 's|^\([[:space:]]*create\).*|\1 0640|' \
-		    -e "s|^\([[:space:]]*\)systemctl.*|\1kill -HUP \$(cat $D/pid)|" \
-		    -e '/^[[:space:]]*su /d' \
-		    "$LOGROTATE_FILE"
+		shipped_logrotate "$D/out.log" "kill -HUP \$(cat $D/pid)"
 	else
 		cat <<-CONF
 		$D/out.log {
@@ -1336,17 +1329,14 @@ for s in $SCENARIOS; do
 	mkdir -p "$D"
 	PID=
 	if "t_$s"; then
-		echo "ok - $s"
-		passed=$((passed + 1))
+		ok "$s"
 	else
-		echo "not ok - $s"
+		not_ok "$s"
 		sed 's/^/  stderr: /' "$D/stderr" 2>/dev/null | tail -20
-		failed=$((failed + 1))
 	fi
 	if [ -n "$PID" ]; then
 		kill -KILL "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 	fi
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally

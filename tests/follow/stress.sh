@@ -39,8 +39,8 @@ done
 BIN=${1:?usage: stress.sh [--entries N] [--seed S]... [--keep] KERIO2SYSLOG}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/lib.sh
-. "$HERE/../lib.sh"
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 [ "${#SEEDS[@]}" -gt 0 ] || SEEDS=(1 $(((RANDOM << 15 | RANDOM) % 1000000 + 2)))
 
 MAX=2048

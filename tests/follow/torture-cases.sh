@@ -30,8 +30,8 @@ BIN=${1:?usage: torture-cases.sh [--keep] KERIO2SYSLOG [CASE...]}
 shift
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/lib.sh
-. "$HERE/../lib.sh"
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 CASES=${*:-skip_then_truncate torn_across_rotation copytruncate_after_rename}
 lib_top cases
 
