@@ -320,7 +320,7 @@ for sc in $SYSCALLS; do
 		[ "$MISPLACED" -gt 0 ] && rm=$((rm + 1)) em=$((em + MISPLACED))
 		echo "not exact: $sc N=$n (killed $kills times): $(tail -n 1 "$D/verdict")"
 		show
-		echo "    again: $0 --syscalls $sc --only $n $BIN"
+		echo "    again: ${K2S_FOLLOW_ARGS:+K2S_FOLLOW_ARGS='$K2S_FOLLOW_ARGS' }$0 --syscalls $sc --only $n $BIN"
 	done
 	printf '%-6s clean run %s calls; N tried %d, exact %d, kills %d;' \
 	    "$sc" "$clean" "$tried" "$exact" "$killed"

@@ -633,7 +633,9 @@ t_truncate_unfinished() {
 	# No copy: the unfinished line is taken as it is.
 	printf '[26/Nov/2026 10:00:21] seq=0000021 Failed SMTP' >>"$D/in.log"
 	check wait_until 10 grep -q 'seq=0000020' "$D/out.log" || return 1
-	sleep 0.3 # the follower reads the unfinished line (no sign of it)
+	# The follower reads the unfinished line (no sign of it in the
+	# output): its descriptor's offset says so.
+	check wait_until 10 read_to_end "$D/in.log" || return 1
 	kill -STOP "$PID"
 	: >"$D/in.log"
 	gen 22 30 >>"$D/in.log"
@@ -642,6 +644,19 @@ t_truncate_unfinished() {
 	stop || return 1
 	check grep -q 'seq=0000021 Failed SMTP$' "$D/out.log" &&
 	    check exactly 30 "$D/out.log"
+}
+
+# read_to_end FILE: the follower (PID) has read FILE to its end: its
+# descriptor open on FILE is at FILE's size (it reads with read(2)).
+read_to_end() {
+	local fd size
+	size=$(stat -c %s "$1") || return 1
+	for fd in /proc/"$PID"/fd/*; do
+		[ "$(readlink "$fd")" = "$1" ] || continue
+		[ "$(awk '$1 == "pos:" { print $2 }' \
+		    "/proc/$PID/fdinfo/${fd##*/}")" = "$size" ] && return 0
+	done
+	return 1
 }
 
 # Hole 5: truncated (copytruncate) and regrown past the read offset

@@ -296,7 +296,7 @@ report() {
 		awk -v s=$((10#$first)) '$2 + 0 <= s' "$D/schedule" | tail -n 6 |
 		    sed 's/^/    /'
 	fi
-	echo "  again: $0 --seed $seed --entries $TOTAL $BIN"
+	echo "  again: ${K2S_FOLLOW_ARGS:+K2S_FOLLOW_ARGS='$K2S_FOLLOW_ARGS' }$0 --seed $seed --entries $TOTAL $BIN"
 }
 
 status=0
