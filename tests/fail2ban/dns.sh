@@ -26,8 +26,7 @@
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-f2b_init
-need fail2ban-server fail2ban-client unshare strace mount
+f2b_init fail2ban-server fail2ban-client unshare strace mount
 need_root "unshare -mn, mount --bind"
 
 INNOCENT=203.0.113.250

@@ -13,10 +13,8 @@
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-f2b_init
-need fail2ban-server fail2ban-client mkfifo
+f2b_init fail2ban-server fail2ban-client mkfifo
 
-BAN_WAIT=30  # seconds the ban may take at most (it takes about two)
 jail_maxretry
 
 # The configuration: the shipped filter and jail installed the README's way

@@ -42,6 +42,9 @@ jail_maxretry()
 	[ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
 }
 
+# f2b_init [TOOL...]: the test's start: K2S checked, the tools every
+# fail2ban test uses and each TOOL there (or exit 69, see need), $T made,
+# and the cleanup set for the exit.
 f2b_init()
 {
 	if [ -z "$K2S" ] || [ ! -x "$K2S" ]; then
@@ -54,6 +57,7 @@ f2b_init()
 			exit 69
 		fi
 	done
+	need "$@"
 	T=$(mktemp -d -t k2s-f2b.XXXXXX) || exit 73
 	trap 'f2b_cleanup' EXIT
 	trap 'exit 130' INT
@@ -397,6 +401,9 @@ f2b_stop()
 	fi
 	F2B_PID=
 }
+
+# Seconds a ban may take at most (it takes about two).
+BAN_WAIT=30
 
 # f2b_prepare SETUP: etc, $T/etc, set up by SETUP (f2b_setup, or
 # f2b_setup_record for bans recorded in $etc/bans) with the shipped filter

@@ -15,8 +15,7 @@
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-f2b_init
-need fail2ban-server fail2ban-client unshare nsenter nft
+f2b_init fail2ban-server fail2ban-client unshare nsenter nft
 need_root "unshare -n, nft"
 
 ATTACKER=203.0.113.77
