@@ -10,21 +10,27 @@ foreach(module state follow)
 		LABELS "follow;unit" TIMEOUT 30)
 endforeach()
 
-# k2s_follow_test(NAME TIMEOUT LABELS SCRIPT ARGS...): the process test
-# NAME, tests/follow/SCRIPT run on the program with ARGS, and
+# k2s_follow_test(NAME TIMEOUT LABELS SCRIPT [SCENARIO...]
+#     [NOINOTIFY_OPTIONS OPTION...]): the process test NAME,
+# tests/follow/SCRIPT run on the program (and the SCENARIOs), and
 # NAME_noinotify, the same with K2S_FOLLOW_ARGS=--no-inotify (see
-# tests/lib.sh): every follower it starts looks at the files on the stat
-# ticks alone, so that path is proven on its own (label noinotify).
+# tests/follow/lib.sh): every follower it starts looks at its files on the
+# stat ticks alone, so that path is proven on its own (label noinotify).
+# NOINOTIFY_OPTIONS go before the program in that run only: a shorter
+# torture run, since each of its steps waits for a tick of a second.
 function(k2s_follow_test name timeout labels script)
-	foreach(variant "" _noinotify)
-		add_test(NAME ${name}${variant}
-			COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/${script}
-				$<TARGET_FILE:kerio2syslog> ${ARGN})
-		set_tests_properties(${name}${variant} PROPERTIES
-			LABELS "${labels}" TIMEOUT ${timeout})
-	endforeach()
+	cmake_parse_arguments(PARSE_ARGV 4 K "" "" NOINOTIFY_OPTIONS)
+	add_test(NAME ${name}
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/${script}
+			$<TARGET_FILE:kerio2syslog> ${K_UNPARSED_ARGUMENTS})
+	add_test(NAME ${name}_noinotify
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/follow/${script}
+			${K_NOINOTIFY_OPTIONS} $<TARGET_FILE:kerio2syslog>
+			${K_UNPARSED_ARGUMENTS})
+	set_tests_properties(${name} PROPERTIES
+		LABELS "${labels}" TIMEOUT ${timeout})
 	set_tests_properties(${name}_noinotify PROPERTIES
-		LABELS "${labels};noinotify"
+		LABELS "${labels};noinotify" TIMEOUT ${timeout}
 		ENVIRONMENT K2S_FOLLOW_ARGS=--no-inotify)
 endfunction()
 
@@ -47,9 +53,13 @@ k2s_follow_test(follow_input_holes 240 follow process.sh
 # The torture tests of issue 8: SIGKILL injected at the Nth write, rename,
 # fsync and openat (strace), and a seeded random schedule of kill -9,
 # SIGSTOP, rotations and long entries. Short runs here; the long ones are
-# `fault-sweep.sh --long` and `stress.sh --entries 20000`.
-k2s_follow_test(follow_fault_sweep 300 "follow;torture" fault-sweep.sh)
-k2s_follow_test(follow_stress 300 "follow;torture" stress.sh)
+# `fault-sweep.sh --long` and `stress.sh --entries 20000`. Without
+# inotify: the kills at write(2) only (the output's and the state's), and
+# one seeded schedule of 1000 entries.
+k2s_follow_test(follow_fault_sweep 300 "follow;torture" fault-sweep.sh
+	NOINOTIFY_OPTIONS --syscalls write)
+k2s_follow_test(follow_stress 300 "follow;torture" stress.sh
+	NOINOTIFY_OPTIONS --seed 1 --entries 1000)
 # What they found, made certain (see the head of torture-cases.sh).
 k2s_follow_test(follow_torture_cases 300 "follow;torture" torture-cases.sh)
 
