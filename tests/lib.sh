@@ -63,9 +63,11 @@ need_root() {
 	fi
 }
 
-# kill_tree ID: kills the children of ID (as they are now), then ID.
+# kill_tree ID: kills the children of ID (as they are now), then ID. An
+# empty ID (a process that was gone before its id was read) is none.
 kill_tree() {
 	local c
+	[ -n "$1" ] || return 0
 	for c in $(pgrep -P "$1"); do
 		kill_tree "$c"
 	done
