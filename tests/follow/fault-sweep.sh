@@ -30,6 +30,9 @@
 # syscall the N tried, how many runs were exact, and the runs (and
 # entries) lost, duplicated and torn; then each failing run with the
 # command that repeats it. Exits 1 if any run was not exact.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 # The functions given to wait_until as words look unreachable to shellcheck.
 # shellcheck disable=SC2317
 set -u

@@ -6,6 +6,9 @@
 #
 # usage: process.sh KERIO2SYSLOG [SCENARIO...]   (default: all)
 # Prints "N passed, M failed" last; exits 1 if any failed.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 set -u
 
 BIN=${1:?usage: process.sh KERIO2SYSLOG [SCENARIO...]}

@@ -19,6 +19,9 @@
 # run to run. copytruncate is done as logrotate does it, with the writer
 # paused between the copy and the truncation, so that any loss is ours.
 # Exits 1 if any run was not exact.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 
 # The functions given to wait_until as words look unreachable to shellcheck.
 # shellcheck disable=SC2317

@@ -27,6 +27,9 @@
 #                         it by name.
 # Needs strace (to hold the follower at a chosen point). Prints "ok - CASE" or "not ok - CASE" with the differences; exits 1 if
 # any case failed.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 
 # The functions given to wait_until as words look unreachable to shellcheck.
 # shellcheck disable=SC2317
