@@ -13,28 +13,28 @@ static void
 test_host_field_problem_table(void **unused)
 {
 	static const struct {
-		const char *s;
+		const char *in;
 		int colon_ok;
 		const char *want; /* NULL: accepted; else part of the reason */
 	} t[] = {
-	    {"mailhost", 1, NULL},
-	    {"mail-1_x", 0, NULL},
-	    {"[2001:db8::1]", 1, NULL},
-	    {"a:b", 1, NULL},
-	    {"a:b", 0, "':'"},
-	    {"", 1, "empty"},
-	    {"two words", 1, "blank"},
-	    {"tab\there", 1, "control"},
-	    {"bell\a", 0, "control"},
-	    {"nl\n", 1, "control"},
-	    {"del\177", 1, "control"},
-	    {"caf\303\251", 1, "ASCII"},
+	    {.in = "mailhost", .colon_ok = 1},
+	    {.in = "mail-1_x"},
+	    {.in = "[2001:db8::1]", .colon_ok = 1},
+	    {.in = "a:b", .colon_ok = 1},
+	    {.in = "a:b", .want = "':'"},
+	    {.in = "", .colon_ok = 1, .want = "empty"},
+	    {.in = "two words", .colon_ok = 1, .want = "blank"},
+	    {.in = "tab\there", .colon_ok = 1, .want = "control"},
+	    {.in = "bell\a", .want = "control"},
+	    {.in = "nl\n", .colon_ok = 1, .want = "control"},
+	    {.in = "del\177", .colon_ok = 1, .want = "control"},
+	    {.in = "caf\303\251", .colon_ok = 1, .want = "ASCII"},
 	};
 	char longer[300];
 
 	(void)unused;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		const char *why = host_field_problem(t[i].s, t[i].colon_ok);
+		const char *why = host_field_problem(t[i].in, t[i].colon_ok);
 
 		if (t[i].want == NULL) {
 			assert_null(why);
@@ -58,25 +58,31 @@ test_host_zone_file_table(void **unused)
 		const char *tz, *tzdir;
 		const char *want; /* NULL: names no file */
 	} t[] = {
-	    {NULL, NULL, NULL},
-	    {"", NULL, NULL},
-	    {"CET-1CEST", NULL, NULL},
-	    {"CET-1CEST,M3.5.0,M10.5.0/3", NULL, NULL},
-	    {"EST5EDT", NULL, NULL},
-	    {"<+03>-3", NULL, NULL},
-	    {"GMT0", NULL, NULL},
-	    {"UTC", NULL, NULL},
-	    {":UTC", NULL, NULL},
-	    {"Etc/UTC", NULL, NULL},
-	    {"Europe/Prague", NULL, "/usr/share/zoneinfo/Europe/Prague"},
-	    {":Europe/Prague", NULL, "/usr/share/zoneinfo/Europe/Prague"},
-	    {"Europe/Prague", "/opt/tz", "/opt/tz/Europe/Prague"},
-	    {"Europe/Prague", "", "/usr/share/zoneinfo/Europe/Prague"},
-	    {"Etc/GMT+1", NULL, "/usr/share/zoneinfo/Etc/GMT+1"},
-	    {"Foo", NULL, "/usr/share/zoneinfo/Foo"},
-	    {"CET", NULL, "/usr/share/zoneinfo/CET"},
-	    {"/etc/localtime", NULL, "/etc/localtime"},
-	    {":/etc/localtime", NULL, "/etc/localtime"},
+	    {.tz = NULL},
+	    {.tz = ""},
+	    {.tz = "CET-1CEST"},
+	    {.tz = "CET-1CEST,M3.5.0,M10.5.0/3"},
+	    {.tz = "EST5EDT"},
+	    {.tz = "<+03>-3"},
+	    {.tz = "GMT0"},
+	    {.tz = "UTC"},
+	    {.tz = ":UTC"},
+	    {.tz = "Etc/UTC"},
+	    {.tz = "Europe/Prague",
+	        .want = "/usr/share/zoneinfo/Europe/Prague"},
+	    {.tz = ":Europe/Prague",
+	        .want = "/usr/share/zoneinfo/Europe/Prague"},
+	    {.tz = "Europe/Prague",
+	        .tzdir = "/opt/tz",
+	        .want = "/opt/tz/Europe/Prague"},
+	    {.tz = "Europe/Prague",
+	        .tzdir = "",
+	        .want = "/usr/share/zoneinfo/Europe/Prague"},
+	    {.tz = "Etc/GMT+1", .want = "/usr/share/zoneinfo/Etc/GMT+1"},
+	    {.tz = "Foo", .want = "/usr/share/zoneinfo/Foo"},
+	    {.tz = "CET", .want = "/usr/share/zoneinfo/CET"},
+	    {.tz = "/etc/localtime", .want = "/etc/localtime"},
+	    {.tz = ":/etc/localtime", .want = "/etc/localtime"},
 	};
 	char buf[256];
 

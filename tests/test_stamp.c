@@ -17,94 +17,100 @@ parse(const char *s, struct stamp *st)
 	return stamp_parse(s, strlen(s), st);
 }
 
+/* One stamp_parse case: the first len bytes of in (all of it if len is 0). */
+struct parse_case {
+	const char *in;
+	size_t len;
+	enum stamp_result want;
+	struct stamp st; /* the fields, when want is STAMP_VALID */
+};
+
+static const struct parse_case parse_cases[] = {
+    {.in = "[17/Jun/2011 17:00:45] x",
+        .want = STAMP_VALID,
+        .st = {.year = 2011, .mon = 6, .mday = 17, .hour = 17, .sec = 45}},
+    /* The stamp alone, with nothing after it, is still a stamp. */
+    {.in = "[01/Jan/2000 00:00:00]",
+        .want = STAMP_VALID,
+        .st = {.year = 2000, .mon = 1, .mday = 1}},
+    /* A leap second. */
+    {.in = "[31/Dec/9999 23:59:60]",
+        .want = STAMP_VALID,
+        .st = {.year = 9999,
+            .mon = 12,
+            .mday = 31,
+            .hour = 23,
+            .min = 59,
+            .sec = 60}},
+    /* Leap years: every fourth, but not a century unless its 400th. */
+    {.in = "[29/Feb/2012 12:00:00]",
+        .want = STAMP_VALID,
+        .st = {.year = 2012, .mon = 2, .mday = 29, .hour = 12}},
+    {.in = "[29/Feb/2000 12:00:00]",
+        .want = STAMP_VALID,
+        .st = {.year = 2000, .mon = 2, .mday = 29, .hour = 12}},
+    {.in = "[29/Feb/2011 12:00:00]", .want = STAMP_BAD},
+    {.in = "[29/Feb/1900 12:00:00]", .want = STAMP_BAD},
+    {.in = "[30/Feb/2012 12:00:00]", .want = STAMP_BAD},
+    {.in = "[28/Feb/2011 12:00:00]",
+        .want = STAMP_VALID,
+        .st = {.year = 2011, .mon = 2, .mday = 28, .hour = 12}},
+    /* Shaped like a stamp, but out of range or malformed. */
+    {.in = "[00/Jun/2011 17:00:45]", .want = STAMP_BAD},
+    {.in = "[31/Apr/2011 17:00:45]", .want = STAMP_BAD},
+    {.in = "[32/Jan/2011 17:00:45]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 24:00:00]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 17:60:00]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 17:00:61]", .want = STAMP_BAD},
+    {.in = "[17/jun/2011 17:00:45]", .want = STAMP_BAD},
+    {.in = "[17/Jux/2011 17:00:45]", .want = STAMP_BAD},
+    {.in = "[17/Jun/0000 17:00:45]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 17:00:4]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 17:00:45", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011T17:00:45]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2O11 17:00:45]", .want = STAMP_BAD},
+    {.in = "[7/Jun/2011 17:00:45]", .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 7:00:45] x", .want = STAMP_BAD},
+    /* Not a stamp at all. */
+    {.in = "", .want = STAMP_NONE},
+    {.in = "[", .want = STAMP_NONE},
+    {.in = "x[17/Jun/2011 17:00:45]", .want = STAMP_NONE},
+    {.in = " [17/Jun/2011 17:00:45]", .want = STAMP_NONE},
+    {.in = "[4522610688] {smtps}", .want = STAMP_NONE},
+    {.in = "[abc]", .want = STAMP_NONE},
+    {.in = "address 1.2.3.4", .want = STAMP_NONE},
+    {.in = "[1", .want = STAMP_NONE},
+    {.in = "[123/Jun/2011 17:00:45]", .want = STAMP_NONE},
+    /* Counted bytes: a valid stamp cut short by len is no stamp. */
+    {.in = "[17/Jun/2011 17:00:45]", .len = 21, .want = STAMP_BAD},
+    {.in = "[17/Jun/2011 17:00:45]", .len = 2, .want = STAMP_NONE},
+};
+
 static void
-test_stamp_parse_valid(void **unused)
+test_stamp_parse_table(void **unused)
 {
-	struct stamp st;
-
 	(void)unused;
-	assert_int_equal(parse("[17/Jun/2011 17:00:45] x", &st), STAMP_VALID);
-	assert_int_equal(st.year, 2011);
-	assert_int_equal(st.mon, 6);
-	assert_int_equal(st.mday, 17);
-	assert_int_equal(st.hour, 17);
-	assert_int_equal(st.min, 0);
-	assert_int_equal(st.sec, 45);
-	/* The stamp alone, with nothing after it, is still a stamp. */
-	assert_int_equal(parse("[01/Jan/2000 00:00:00]", &st), STAMP_VALID);
-	assert_int_equal(parse("[31/Dec/9999 23:59:60]", &st), STAMP_VALID);
-	assert_int_equal(st.sec, 60);
-}
+	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]);
+	     i++) {
+		const struct parse_case *c = &parse_cases[i];
+		size_t len = c->len != 0 ? c->len : strlen(c->in);
+		struct stamp st;
+		enum stamp_result got = stamp_parse(c->in, len, &st);
 
-static void
-test_stamp_parse_leap_years(void **unused)
-{
-	struct stamp st;
-
-	(void)unused;
-	assert_int_equal(parse("[29/Feb/2012 12:00:00]", &st), STAMP_VALID);
-	assert_int_equal(parse("[29/Feb/2000 12:00:00]", &st), STAMP_VALID);
-	assert_int_equal(parse("[29/Feb/2011 12:00:00]", &st), STAMP_BAD);
-	assert_int_equal(parse("[29/Feb/1900 12:00:00]", &st), STAMP_BAD);
-	assert_int_equal(parse("[30/Feb/2012 12:00:00]", &st), STAMP_BAD);
-	assert_int_equal(parse("[28/Feb/2011 12:00:00]", &st), STAMP_VALID);
-}
-
-static void
-test_stamp_parse_bad_ranges(void **unused)
-{
-	static const char *const bad[] = {
-	    "[00/Jun/2011 17:00:45]",
-	    "[31/Apr/2011 17:00:45]",
-	    "[32/Jan/2011 17:00:45]",
-	    "[17/Jun/2011 24:00:00]",
-	    "[17/Jun/2011 17:60:00]",
-	    "[17/Jun/2011 17:00:61]",
-	    "[17/jun/2011 17:00:45]",
-	    "[17/Jux/2011 17:00:45]",
-	    "[17/Jun/0000 17:00:45]",
-	    "[17/Jun/2011 17:00:4]",
-	    "[17/Jun/2011 17:00:45",
-	    "[17/Jun/2011T17:00:45]",
-	    "[17/Jun/2O11 17:00:45]",
-	    "[7/Jun/2011 17:00:45]",
-	    "[17/Jun/2011 7:00:45] x",
-	};
-	struct stamp st;
-
-	(void)unused;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse(bad[i], &st) != STAMP_BAD)
-			fail_msg("not STAMP_BAD: %s", bad[i]);
+		if (got != c->want)
+			fail_msg("'%.*s': result %d, want %d", (int)len, c->in,
+			    (int)got, (int)c->want);
+		if (got != STAMP_VALID)
+			continue;
+		if (st.year != c->st.year || st.mon != c->st.mon ||
+		    st.mday != c->st.mday || st.hour != c->st.hour ||
+		    st.min != c->st.min || st.sec != c->st.sec)
+			fail_msg(
+			    "'%s': %d-%d-%d %d:%d:%d, want %d-%d-%d %d:%d:%d",
+			    c->in, st.year, st.mon, st.mday, st.hour, st.min,
+			    st.sec, c->st.year, c->st.mon, c->st.mday,
+			    c->st.hour, c->st.min, c->st.sec);
 	}
-}
-
-static void
-test_stamp_parse_not_a_stamp(void **unused)
-{
-	static const char *const none[] = {
-	    "",
-	    "[",
-	    "x[17/Jun/2011 17:00:45]",
-	    " [17/Jun/2011 17:00:45]",
-	    "[4522610688] {smtps}",
-	    "[abc]",
-	    "address 1.2.3.4",
-	    "[1",
-	    "[123/Jun/2011 17:00:45]",
-	};
-	struct stamp st;
-
-	(void)unused;
-	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
-		if (parse(none[i], &st) != STAMP_NONE)
-			fail_msg("not STAMP_NONE: '%s'", none[i]);
-	}
-	/* Counted bytes: a valid stamp cut short by len is no stamp. */
-	assert_int_equal(stamp_parse("[17/Jun/2011 17:00:45]", 21, &st),
-	    STAMP_BAD);
-	assert_int_equal(stamp_parse("[17/Jun/2011 17:00:45]", 2, &st),
-	    STAMP_NONE);
 }
 
 static const char *
@@ -126,92 +132,110 @@ render(enum stamp_format f, const char *kerio)
 }
 
 static void
-test_stamp_render_bsd(void **unused)
-{
-	(void)unused;
-	assert_string_equal(render(STAMP_BSD, "[17/Jun/2011 17:00:45]"),
-	    "Jun 17 17:00:45");
-	assert_string_equal(render(STAMP_BSD, "[07/Jun/2011 07:08:09]"),
-	    "Jun  7 07:08:09");
-	assert_string_equal(render(STAMP_BSD, "[01/Dec/1999 00:00:00]"),
-	    "Dec  1 00:00:00");
-	assert_string_equal(render(STAMP_BSD, "[30/Jun/2015 23:59:60]"),
-	    "Jun 30 23:59:60");
-}
-
-static void
 set_tz(const char *tz)
 {
 	setenv("TZ", tz, 1);
 	tzset();
 }
 
+/* One rendering: in, a Kerio stamp, in format f with TZ set to tz first
+ * (kept as it is when tz is NULL). */
+static const struct {
+	enum stamp_format f;
+	const char *tz;
+	const char *in;
+	const char *want;
+} render_cases[] = {
+    {.f = STAMP_BSD, .in = "[17/Jun/2011 17:00:45]", .want = "Jun 17 17:00:45"},
+    {.f = STAMP_BSD, .in = "[07/Jun/2011 07:08:09]", .want = "Jun  7 07:08:09"},
+    {.f = STAMP_BSD, .in = "[01/Dec/1999 00:00:00]", .want = "Dec  1 00:00:00"},
+    {.f = STAMP_BSD, .in = "[30/Jun/2015 23:59:60]", .want = "Jun 30 23:59:60"},
+    {.f = STAMP_RFC3339,
+        .tz = "Europe/Prague",
+        .in = "[17/Jun/2011 17:00:45]",
+        .want = "2011-06-17T17:00:45+02:00"},
+    {.f = STAMP_RFC3339,
+        .in = "[17/Jan/2011 17:00:45]",
+        .want = "2011-01-17T17:00:45+01:00"},
+    /* 2011-03-27: 02:00 CET became 03:00 CEST. */
+    {.f = STAMP_RFC3339,
+        .in = "[27/Mar/2011 01:59:59]",
+        .want = "2011-03-27T01:59:59+01:00"},
+    {.f = STAMP_RFC3339,
+        .in = "[27/Mar/2011 03:00:00]",
+        .want = "2011-03-27T03:00:00+02:00"},
+    /* 2011-10-30: 03:00 CEST became 02:00 CET. */
+    {.f = STAMP_RFC3339,
+        .in = "[30/Oct/2011 01:59:59]",
+        .want = "2011-10-30T01:59:59+02:00"},
+    {.f = STAMP_RFC3339,
+        .in = "[30/Oct/2011 03:00:00]",
+        .want = "2011-10-30T03:00:00+01:00"},
+    {.f = STAMP_RFC3339,
+        .tz = "America/New_York",
+        .in = "[17/Jun/2011 17:00:45]",
+        .want = "2011-06-17T17:00:45-04:00"},
+    {.f = STAMP_RFC3339,
+        .in = "[17/Dec/2011 17:00:45]",
+        .want = "2011-12-17T17:00:45-05:00"},
+    {.f = STAMP_RFC3339,
+        .tz = "Asia/Kolkata",
+        .in = "[17/Jun/2011 17:00:45]",
+        .want = "2011-06-17T17:00:45+05:30"},
+    {.f = STAMP_RFC3339,
+        .tz = "UTC",
+        .in = "[29/Feb/2012 00:00:00]",
+        .want = "2012-02-29T00:00:00+00:00"},
+};
+
 static void
-test_stamp_render_rfc3339_dst(void **unused)
+test_stamp_render_table(void **unused)
 {
 	(void)unused;
-	set_tz("Europe/Prague");
-	assert_string_equal(render(STAMP_RFC3339, "[17/Jun/2011 17:00:45]"),
-	    "2011-06-17T17:00:45+02:00");
-	assert_string_equal(render(STAMP_RFC3339, "[17/Jan/2011 17:00:45]"),
-	    "2011-01-17T17:00:45+01:00");
-	/* 2011-03-27: 02:00 CET became 03:00 CEST. */
-	assert_string_equal(render(STAMP_RFC3339, "[27/Mar/2011 01:59:59]"),
-	    "2011-03-27T01:59:59+01:00");
-	assert_string_equal(render(STAMP_RFC3339, "[27/Mar/2011 03:00:00]"),
-	    "2011-03-27T03:00:00+02:00");
-	/* 2011-10-30: 03:00 CEST became 02:00 CET. */
-	assert_string_equal(render(STAMP_RFC3339, "[30/Oct/2011 01:59:59]"),
-	    "2011-10-30T01:59:59+02:00");
-	assert_string_equal(render(STAMP_RFC3339, "[30/Oct/2011 03:00:00]"),
-	    "2011-10-30T03:00:00+01:00");
-	set_tz("America/New_York");
-	assert_string_equal(render(STAMP_RFC3339, "[17/Jun/2011 17:00:45]"),
-	    "2011-06-17T17:00:45-04:00");
-	assert_string_equal(render(STAMP_RFC3339, "[17/Dec/2011 17:00:45]"),
-	    "2011-12-17T17:00:45-05:00");
-	set_tz("Asia/Kolkata");
-	assert_string_equal(render(STAMP_RFC3339, "[17/Jun/2011 17:00:45]"),
-	    "2011-06-17T17:00:45+05:30");
-	set_tz("UTC");
-	assert_string_equal(render(STAMP_RFC3339, "[29/Feb/2012 00:00:00]"),
-	    "2012-02-29T00:00:00+00:00");
+	for (size_t i = 0; i < sizeof(render_cases) / sizeof(render_cases[0]);
+	     i++) {
+		if (render_cases[i].tz != NULL)
+			set_tz(render_cases[i].tz);
+		assert_string_equal(render(render_cases[i].f,
+		                        render_cases[i].in),
+		    render_cases[i].want);
+	}
 }
 
 /* One renderer across a DST change must not keep the old day's offset. */
 static void
 test_stamp_render_rfc3339_cache_across_change(void **unused)
 {
-	static const char *const in[] = {
-	    "[26/Mar/2011 23:59:59]",
-	    "[27/Mar/2011 00:00:00]",
-	    "[27/Mar/2011 01:59:59]",
-	    "[27/Mar/2011 03:00:00]",
-	    "[27/Mar/2011 03:00:00]",
-	    "[28/Mar/2011 00:00:00]",
-	};
-	static const char *const want[] = {
-	    "2011-03-26T23:59:59+01:00",
-	    "2011-03-27T00:00:00+01:00",
-	    "2011-03-27T01:59:59+01:00",
-	    "2011-03-27T03:00:00+02:00",
-	    "2011-03-27T03:00:00+02:00",
-	    "2011-03-28T00:00:00+02:00",
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+	    {.in = "[26/Mar/2011 23:59:59]",
+	        .want = "2011-03-26T23:59:59+01:00"},
+	    {.in = "[27/Mar/2011 00:00:00]",
+	        .want = "2011-03-27T00:00:00+01:00"},
+	    {.in = "[27/Mar/2011 01:59:59]",
+	        .want = "2011-03-27T01:59:59+01:00"},
+	    {.in = "[27/Mar/2011 03:00:00]",
+	        .want = "2011-03-27T03:00:00+02:00"},
+	    {.in = "[27/Mar/2011 03:00:00]",
+	        .want = "2011-03-27T03:00:00+02:00"},
+	    {.in = "[28/Mar/2011 00:00:00]",
+	        .want = "2011-03-28T00:00:00+02:00"},
 	};
 	struct stamp_renderer r;
 
 	(void)unused;
 	set_tz("Europe/Prague");
 	stamp_renderer_init(&r, STAMP_RFC3339);
-	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct stamp st;
 		const char *p;
 		size_t n;
 
-		assert_int_equal(parse(in[i], &st), STAMP_VALID);
+		assert_int_equal(parse(t[i].in, &st), STAMP_VALID);
 		p = stamp_render(&r, &st, &n);
-		assert_int_equal(n, strlen(want[i]));
-		assert_memory_equal(p, want[i], n);
+		assert_int_equal(n, strlen(t[i].want));
+		assert_memory_equal(p, t[i].want, n);
 	}
 }
 
@@ -219,12 +243,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_stamp_parse_valid),
-	    cmocka_unit_test(test_stamp_parse_leap_years),
-	    cmocka_unit_test(test_stamp_parse_bad_ranges),
-	    cmocka_unit_test(test_stamp_parse_not_a_stamp),
-	    cmocka_unit_test(test_stamp_render_bsd),
-	    cmocka_unit_test(test_stamp_render_rfc3339_dst),
+	    cmocka_unit_test(test_stamp_parse_table),
+	    cmocka_unit_test(test_stamp_render_table),
 	    cmocka_unit_test(test_stamp_render_rfc3339_cache_across_change),
 	};
 

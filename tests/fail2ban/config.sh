@@ -11,8 +11,7 @@
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-f2b_init
-need fail2ban-client
+f2b_init fail2ban-client
 
 if [ ! -f "$DISTRO/jail.conf" ] || [ ! -f "$DISTRO/filter.d/kerio.conf" ]; then
 	echo "the fail2ban package's configuration is not in $DISTRO" >&2

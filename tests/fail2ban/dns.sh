@@ -26,8 +26,7 @@
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-f2b_init
-need fail2ban-server fail2ban-client unshare strace mount
+f2b_init fail2ban-server fail2ban-client unshare strace mount
 need_root "unshare -mn, mount --bind"
 
 INNOCENT=203.0.113.250
@@ -76,7 +75,7 @@ run()
 		not_ok "$name: the jail did not come up within 60 s"
 		return 1
 	fi
-	when=$(TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]')
+	when=$(kerio_stamp)
 	{
 		for i in "${!TEMPLATES[@]}"; do
 			echo "$when ${TEMPLATES[i]//%H%/client-$i.attacker.example}"
@@ -86,11 +85,8 @@ run()
 			echo "$when Failed SMTP login from $ATTACKER with SASL method PLAIN."
 		done
 	} >"$etc/kerio.log"
-	TZ=$KERIO_TZ "$K2S" --hostname "$HOSTNAME_OPT" --format rfc3339 \
-	    "$etc/kerio.log" >>"$etc/keriosecurity.log" 2>"$etc/k2s.err" ||
-	    not_ok "$name: kerio2syslog failed: $(cat "$etc/k2s.err")"
-	banned() { grep -qx -- "$1" "$etc/bans"; }
-	if wait_until 30 banned "$ATTACKER"; then
+	f2b_feed "$name" "$etc/kerio.log"
+	if wait_until 30 f2b_banned "$ATTACKER"; then
 		ok "$name: the real attacker $ATTACKER banned after the burst"
 	else
 		not_ok "$name: attacker $ATTACKER not banned within 30 s"

@@ -1,8 +1,12 @@
 # Shared helpers for the fail2ban tests; sourced, not run.
 #
 # The caller sets K2S (the kerio2syslog binary) and HERE (its own directory)
-# and calls f2b_init.  Each check ends in ok or not_ok; f2b_finish prints
-# "N passed, M failed" and exits non-zero on any failure.
+# and calls f2b_init.  Each check ends in ok or not_ok (tests/lib.sh, with
+# wait_until, need and need_root); f2b_finish prints "N passed, M failed"
+# and exits non-zero on any failure.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 FILTER=$HERE/../../contrib/fail2ban/filter.d/kerio.conf
 JAIL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog.conf
@@ -14,21 +18,6 @@ KERIO_TZ=Europe/Prague
 HOSTNAME_OPT=mail
 export LC_ALL=C
 
-passed=0
-failed=0
-
-ok()
-{
-	passed=$((passed + 1))
-	printf 'ok     %s\n' "$*"
-}
-
-not_ok()
-{
-	failed=$((failed + 1))
-	printf 'FAILED %s\n' "$*"
-}
-
 # check NAME EXPECTED ACTUAL
 check()
 {
@@ -39,30 +28,11 @@ check()
 	fi
 }
 
+# f2b_finish: the tally, and the test ends: status 1 if any check failed.
 f2b_finish()
 {
-	printf '%d passed, %d failed\n' "$passed" "$failed"
-	[ "$failed" -eq 0 ]
+	tally
 	exit
-}
-
-# need TOOL...: exit 69 (EX_UNAVAILABLE) unless every TOOL is installed.
-need()
-{
-	local tool
-	for tool; do
-		command -v "$tool" >/dev/null ||
-		    { echo "$tool is missing" >&2; exit 69; }
-	done
-}
-
-# need_root WHY: exit 77 (the test is skipped) unless run as root.
-need_root()
-{
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "$0 needs root ($1)" >&2
-		exit 77
-	fi
 }
 
 # jail_maxretry: the shipped jail's maxretry, or the test ends failed.
@@ -72,6 +42,9 @@ jail_maxretry()
 	[ -n "$maxretry" ] || { not_ok "no maxretry in the shipped jail"; f2b_finish; }
 }
 
+# f2b_init [TOOL...]: the test's start: K2S checked, the tools every
+# fail2ban test uses and each TOOL there (or exit 69, see need), $T made,
+# and the cleanup set for the exit.
 f2b_init()
 {
 	if [ -z "$K2S" ] || [ ! -x "$K2S" ]; then
@@ -84,6 +57,7 @@ f2b_init()
 			exit 69
 		fi
 	done
+	need "$@"
 	T=$(mktemp -d -t k2s-f2b.XXXXXX) || exit 73
 	trap 'f2b_cleanup' EXIT
 	trap 'exit 130' INT
@@ -98,18 +72,6 @@ f2b_cleanup()
 	eval "$CLEANUP"
 	rm -rf "$T"
 	return $rc
-}
-
-# wait_until SECONDS COMMAND...: poll COMMAND every 50 ms until it succeeds
-# or the deadline passes; the status says which.
-wait_until()
-{
-	local deadline=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.05
-	done
 }
 
 declare -A MONTH=([Jan]=01 [Feb]=02 [Mar]=03 [Apr]=04 [May]=05 [Jun]=06
@@ -438,4 +400,83 @@ f2b_stop()
 		wait "$F2B_PID" 2>/dev/null
 	fi
 	F2B_PID=
+}
+
+# Seconds a ban may take at most (it takes about two).
+BAN_WAIT=30
+
+# f2b_prepare SETUP: etc, $T/etc, set up by SETUP (f2b_setup, or
+# f2b_setup_record for bans recorded in $etc/bans) with the shipped filter
+# and jail, or the test ends failed.
+f2b_prepare()
+{
+	etc=$T/etc
+	"$1" "$etc" "$FILTER" "$JAIL" && return 0
+	not_ok "setup (the README's install commands) failed"
+	f2b_finish
+}
+
+# f2b_up [WRAPPER...]: fail2ban-server on $etc (see f2b_prepare) started
+# through WRAPPER, and f2b_stop_all the cleanup; ok when the jail answers,
+# or the test ends failed.
+f2b_up()
+{
+	CLEANUP=f2b_stop_all
+	if f2b_start "$etc" "$@"; then
+		ok "fail2ban-server $F2B_PID runs the jail kerio2syslog${1:+ (under $*)}"
+	else
+		not_ok "the jail did not come up within 60 s"
+		f2b_finish
+	fi
+}
+
+# K2S_PID: a kerio2syslog the test runs in the background, if any.
+# f2b_stop_all ends it (SIGTERM, and reaped), then the server.
+K2S_PID=
+f2b_stop_all()
+{
+	if [ -n "$K2S_PID" ]; then
+		kill "$K2S_PID" 2>/dev/null
+		wait "$K2S_PID" 2>/dev/null
+	fi
+	K2S_PID=
+	f2b_stop
+}
+
+# kerio_stamp: now as Kerio stamps its lines (in KERIO_TZ).
+kerio_stamp()
+{
+	TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]'
+}
+
+# f2b_banned ADDRESS: the recording action (f2b_setup_record) banned it.
+# f2b_found ADDRESS: fail2ban's log says the jail found a failure of it.
+f2b_banned()
+{
+	grep -qx -- "$1" "$F2B_ETC/bans"
+}
+f2b_found()
+{
+	grep -q "\[kerio2syslog\] Found $1 " "$F2B_ETC/fail2ban.log"
+}
+
+# f2b_feed NAME KERIO_LOG: KERIO_LOG converted (rfc3339, in KERIO_TZ) and
+# appended to the file the jail reads; not_ok (NAME: ...) if that fails.
+f2b_feed()
+{
+	TZ=$KERIO_TZ "$K2S" --hostname "$HOSTNAME_OPT" --format rfc3339 \
+	    "$2" >>"$F2B_ETC/keriosecurity.log" 2>"$2.err" ||
+	    not_ok "${1:+$1: }kerio2syslog failed: $(cat "$2.err")"
+}
+
+# f2b_no_errors: ok when fail2ban's log has no ERROR, else not_ok and the
+# first five.
+f2b_no_errors()
+{
+	if grep -q ERROR "$F2B_ETC/fail2ban.log"; then
+		not_ok "fail2ban logged errors:"
+		grep ERROR "$F2B_ETC/fail2ban.log" | head -5
+	else
+		ok "no errors in fail2ban's log"
+	fi
 }

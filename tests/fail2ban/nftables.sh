@@ -15,29 +15,20 @@
 K2S=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-f2b_init
-need fail2ban-server fail2ban-client unshare nsenter nft
+f2b_init fail2ban-server fail2ban-client unshare nsenter nft
 need_root "unshare -n, nft"
 
 ATTACKER=203.0.113.77
 ATTACKER6=2001:db8:1::77
 INNOCENT=203.0.113.78
 jail_maxretry
-CLEANUP=f2b_stop
 
-etc=$T/etc
-if ! f2b_setup "$etc" "$FILTER" "$JAIL"; then
-	not_ok "setup (the README's install commands) failed"
-	f2b_finish
-fi
-if ! f2b_start "$etc" unshare -n --; then
-	not_ok "the jail did not come up within 60 s"
-	f2b_finish
-fi
-ok "fail2ban-server $F2B_PID runs the jail in its own network namespace"
+f2b_prepare f2b_setup
+# In its own network namespace.
+f2b_up unshare -n --
 in_ns() { nsenter -t "$F2B_PID" -n "$@"; }
 
-when=$(TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]')
+when=$(kerio_stamp)
 {
 	for _ in $(seq $((maxretry - 1))); do
 		echo "$when Failed SMTP login from $INNOCENT with SASL method LOGIN."
@@ -47,9 +38,7 @@ when=$(TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]')
 		echo "$when IMAP: Invalid password for user a. Attempt from IP address $ATTACKER6."
 	done
 } >"$T/kerio.log"
-TZ=$KERIO_TZ "$K2S" --hostname "$HOSTNAME_OPT" --format rfc3339 \
-    "$T/kerio.log" >>"$etc/keriosecurity.log" 2>"$T/k2s.err" ||
-    not_ok "kerio2syslog failed: $(cat "$T/k2s.err")"
+f2b_feed "" "$T/kerio.log"
 
 # The README's firewall check, as written there (one command per set).
 awk '/^## Using it with fail2ban/ { in_f2b = 1; next }

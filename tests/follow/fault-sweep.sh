@@ -30,6 +30,9 @@
 # syscall the N tried, how many runs were exact, and the runs (and
 # entries) lost, duplicated and torn; then each failing run with the
 # command that repeats it. Exits 1 if any run was not exact.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 # The functions given to wait_until as words look unreachable to shellcheck.
 # shellcheck disable=SC2317
 set -u
@@ -51,8 +54,8 @@ done
 BIN=${1:?usage: fault-sweep.sh [--long] [--syscalls LIST] [--only N] [--keep] KERIO2SYSLOG}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/lib.sh
-. "$HERE/../lib.sh"
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 
 command -v strace >/dev/null || { echo "strace missing: apt-get install strace"; exit 1; }
 
@@ -320,7 +323,7 @@ for sc in $SYSCALLS; do
 		[ "$MISPLACED" -gt 0 ] && rm=$((rm + 1)) em=$((em + MISPLACED))
 		echo "not exact: $sc N=$n (killed $kills times): $(tail -n 1 "$D/verdict")"
 		show
-		echo "    again: $0 --syscalls $sc --only $n $BIN"
+		echo "    again: ${K2S_FOLLOW_ARGS:+K2S_FOLLOW_ARGS='$K2S_FOLLOW_ARGS' }$0 --syscalls $sc --only $n $BIN"
 	done
 	printf '%-6s clean run %s calls; N tried %d, exact %d, kills %d;' \
 	    "$sc" "$clean" "$tried" "$exact" "$killed"

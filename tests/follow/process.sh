@@ -6,6 +6,9 @@
 #
 # usage: process.sh KERIO2SYSLOG [SCENARIO...]   (default: all)
 # Prints "N passed, M failed" last; exits 1 if any failed.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 set -u
 
 BIN=${1:?usage: process.sh KERIO2SYSLOG [SCENARIO...]}
@@ -16,83 +19,16 @@ kill9_stale_state kill9_after_flush stopped_rotation output_hup output_moved
 logrotate full_disk unreadable bad_state"
 SCENARIOS=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
-LOGROTATE_FILE=$HERE/../../contrib/logrotate.d/kerio2syslog
 
-passed=0
-failed=0
-PIDS=()
-TOP=$(mktemp -d "${TMPDIR:-/tmp}/k2s-follow.XXXXXX") || exit 1
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 
-cleanup() {
-	local p
-	# Only the test's own shell: a child forked for a follower and
-	# signalled before its exec has these traps too.
-	[ "$BASHPID" = "$$" ] || return 0
-	for p in "${PIDS[@]}"; do
-		kill -CONT "$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	[ -n "${KEEP:-}" ] && echo "kept $TOP" || rm -rf "$TOP"
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
-
-# wait_until SECONDS COMMAND...: polls COMMAND every 50 ms until it
-# succeeds or the deadline passes.
-wait_until() {
-	local limit=$1 end
-	shift
-	end=$((SECONDS + limit))
-	while ! "$@"; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-
-# gen FIRST LAST: Kerio entries with sequence numbers, every seventh with
-# a wrapped continuation line.
-gen() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		for (i = a; i <= b; i++) {
-			printf "[26/Nov/2026 10:%02d:%02d] seq=%07d Failed SMTP login from 192.0.2.%d\n", int(i / 60) % 60, i % 60, i, i % 250
-			if (i % 7 == 0)
-				printf "    with user name \"user%d\"\n", i
-		}
-	}'
-}
-
-# The sequence numbers in FILES, in order (compressed ones too).
-seqs() {
-	local f
-	for f in "$@"; do
-		[ -e "$f" ] && zcat -f "$f"
-	done | grep -o 'seq=[0-9]*' | cut -d= -f2
-}
-
-# have N FILES...: all of 1..N are there (maybe with faults to find).
-have() {
-	local n=$1
-	shift
-	[ "$(seqs "$@" | wc -l)" -ge "$n" ] && seqs "$@" | grep -q "^0*$n\$"
-}
-
-# exactly N FILES...: 1..N each once, in order, and nothing else.
-exactly() {
-	local n=$1
-	shift
-	seqs "$@" | awk -v n="$n" '
-		{ if ($1 + 0 != ++k) { printf "  entry %d is seq %d\n", k, $1; bad = 1; exit } }
-		END { if (!bad && k != n) { printf "  %d entries, want %d\n", k, n; bad = 1 }
-		      exit bad }'
-}
+lib_top follow
 
 start() { # start NAME ARGS...: a follower of $D/in.log into $D/out.log
-	"$BIN" --follow "$D/in.log" --output "$D/out.log" --state "$D/state" \
-	    --flush-timeout 100 -H testhost -v "$@" 2>>"$D/stderr" &
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$D/state" --flush-timeout 100 -H testhost -v "$@" \
+	    2>>"$D/stderr" &
 	PID=$!
 	PIDS+=("$PID")
 	echo "$PID" >"$D/pid"
@@ -331,8 +267,9 @@ t_unreadable() {
 	fi
 	gen 1 20 >"$D/in.log"
 	chmod 000 "$D/in.log"
-	"${as[@]}" "$BIN" --follow "$D/in.log" --output "$D/out.log" \
-	    --state "$D/state" --flush-timeout 100 -v --from-start \
+	"${as[@]}" "$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" \
+	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 -v \
+	    --from-start \
 	    2>>"$D/stderr" &
 	PID=$!
 	PIDS+=("$PID")
@@ -410,7 +347,7 @@ dies_by_strace() {
 	# In a subshell, so that bash does not tell of the kill.
 	(strace -f -o /dev/null -e trace="$1" \
 	    -e inject="$1":signal=SIGKILL:when="${2:-1}" "$BIN" \
-	    --follow "$D/in.log" \
+	    "${FOLLOW_ARGS[@]}" --follow "$D/in.log" \
 	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
 	    -H testhost -v 2>>"$D/stderr"; true) 2>/dev/null &
 	local tracer=$!
@@ -458,7 +395,7 @@ t_crash_before_first_save() {
 	# written; once the directory is there, a start begins at the end.
 	gen 1 20 >"$D/in.log"
 	local rc=0
-	"$BIN" --follow "$D/in.log" --output "$D/out.log" \
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --output "$D/out.log" \
 	    --state "$D/nodir/state" -H testhost 2>"$D/nodir.err" || rc=$?
 	check test "$rc" -eq 73 || return 1
 	check grep -q "cannot lock state file: .*nodir/state.lock" \
@@ -699,7 +636,9 @@ t_truncate_unfinished() {
 	# No copy: the unfinished line is taken as it is.
 	printf '[26/Nov/2026 10:00:21] seq=0000021 Failed SMTP' >>"$D/in.log"
 	check wait_until 10 grep -q 'seq=0000020' "$D/out.log" || return 1
-	sleep 0.3 # the follower reads the unfinished line (no sign of it)
+	# The follower reads the unfinished line (no sign of it in the
+	# output): its descriptor's offset says so.
+	check wait_until 10 read_to_end "$D/in.log" || return 1
 	kill -STOP "$PID"
 	: >"$D/in.log"
 	gen 22 30 >>"$D/in.log"
@@ -708,6 +647,19 @@ t_truncate_unfinished() {
 	stop || return 1
 	check grep -q 'seq=0000021 Failed SMTP$' "$D/out.log" &&
 	    check exactly 30 "$D/out.log"
+}
+
+# read_to_end FILE: the follower (PID) has read FILE to its end: its
+# descriptor open on FILE is at FILE's size (it reads with read(2)).
+read_to_end() {
+	local fd size
+	size=$(stat -c %s "$1") || return 1
+	for fd in /proc/"$PID"/fd/*; do
+		[ "$(readlink "$fd")" = "$1" ] || continue
+		[ "$(awk '$1 == "pos:" { print $2 }' \
+		    "/proc/$PID/fdinfo/${fd##*/}")" = "$size" ] && return 0
+	done
+	return 1
 }
 
 # Hole 5: truncated (copytruncate) and regrown past the read offset
@@ -872,11 +824,7 @@ t_planted_link() {
 # one (its path, owner and reload adapted), else our own with create.
 logrotate_conf() {
 	if [ -f "$LOGROTATE_FILE" ]; then
-		sed -e "s|^/[^ ]*keriosecurity.log|$D/out.log|" \
-		    -e 's|^\([[:space:]]*create\).*|\1 0640|' \
-		    -e "s|^\([[:space:]]*\)systemctl.*|\1kill -HUP \$(cat $D/pid)|" \
-		    -e '/^[[:space:]]*su /d' \
-		    "$LOGROTATE_FILE"
+		shipped_logrotate "$D/out.log" "kill -HUP \$(cat $D/pid)"
 	else
 		cat <<-CONF
 		$D/out.log {
@@ -934,8 +882,9 @@ start_traced() {
 	shift
 	command -v strace >/dev/null || { echo "  strace missing"; return 1; }
 	strace -f -qq -o "${STRACE_LOG:-/dev/null}" "${opts[@]}" \
-	    "$BIN" --follow "$D/in.log" --output "$D/out.log" \
-	    --state "$D/state" --flush-timeout 100 -H testhost -v "$@" \
+	    "$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" \
+	    --output "$D/out.log" --state "$D/state" --flush-timeout 100 \
+	    -H testhost -v "$@" \
 	    2>>"$D/stderr" &
 	tracer=$!
 	PIDS+=("$tracer")
@@ -1130,8 +1079,8 @@ t_stdout_epipe() {
 	local rc
 	gen 1 10 >"$D/in.log"
 	mkfifo "$D/pipe"
-	"$BIN" --follow "$D/in.log" --state "$D/state" --from-start \
-	    --flush-timeout 100 -H testhost 2>>"$D/stderr" >"$D/pipe" &
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --state "$D/state" \
+	    --from-start --flush-timeout 100 -H testhost 2>>"$D/stderr" >"$D/pipe" &
 	PID=$!
 	PIDS+=("$PID")
 	head -n 5 <"$D/pipe" >"$D/out.log"
@@ -1398,17 +1347,14 @@ for s in $SCENARIOS; do
 	mkdir -p "$D"
 	PID=
 	if "t_$s"; then
-		echo "ok - $s"
-		passed=$((passed + 1))
+		ok "$s"
 	else
-		echo "not ok - $s"
+		not_ok "$s"
 		sed 's/^/  stderr: /' "$D/stderr" 2>/dev/null | tail -20
-		failed=$((failed + 1))
 	fi
 	if [ -n "$PID" ]; then
 		kill -KILL "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 	fi
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally

@@ -19,6 +19,9 @@
 # run to run. copytruncate is done as logrotate does it, with the writer
 # paused between the copy and the truncation, so that any loss is ours.
 # Exits 1 if any run was not exact.
+# K2S_FOLLOW_ARGS (environment): options every follower started gets,
+# split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
+# ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
 
 # The functions given to wait_until as words look unreachable to shellcheck.
 # shellcheck disable=SC2317
@@ -39,8 +42,8 @@ done
 BIN=${1:?usage: stress.sh [--entries N] [--seed S]... [--keep] KERIO2SYSLOG}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/lib.sh
-. "$HERE/../lib.sh"
+# shellcheck source=tests/follow/lib.sh
+. "$HERE/lib.sh"
 [ "${#SEEDS[@]}" -gt 0 ] || SEEDS=(1 $(((RANDOM << 15 | RANDOM) % 1000000 + 2)))
 
 MAX=2048
@@ -296,7 +299,7 @@ report() {
 		awk -v s=$((10#$first)) '$2 + 0 <= s' "$D/schedule" | tail -n 6 |
 		    sed 's/^/    /'
 	fi
-	echo "  again: $0 --seed $seed --entries $TOTAL $BIN"
+	echo "  again: ${K2S_FOLLOW_ARGS:+K2S_FOLLOW_ARGS='$K2S_FOLLOW_ARGS' }$0 --seed $seed --entries $TOTAL $BIN"
 }
 
 status=0

@@ -206,7 +206,7 @@ if wait_until 10 in_write "$prog"; then
 	check "SIGTERM during a blocked write: all accepted entries written" \
 	    cmp -s "$T/expected" "$T/out"
 else
-	not_ok "SIGTERM during a blocked write" \
+	not_ok "SIGTERM during a blocked write:" \
 	    "the program never blocked in write(2)"
 fi
 exec 8<&-

@@ -1,10 +1,10 @@
 # shellcheck shell=bash
-# Shared by the hardening tests: counters, a bounded wait, temporary
-# files removed on exit, and the check that output lines are well-formed.
-# Sourced by bash scripts that set BIN first.
+# Shared by the hardening tests: temporary files removed on exit, and the
+# check that output lines are well-formed; the counters and the bounded
+# wait are tests/lib.sh's. Sourced by bash scripts that set BIN first.
 
-passed=0
-failed=0
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/k2s-hard.XXXXXX") || exit 1
 # Processes a test started in the background, killed by id on exit.
 started=""
@@ -21,20 +21,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	shift
-	for why in "$@"; do
-		echo "#   $why"
-	done
-}
-
 # check NAME CONDITION-COMMAND... : ok when the command succeeds.
 check() {
 	local name=$1
@@ -42,20 +28,8 @@ check() {
 	if "$@"; then
 		ok "$name"
 	else
-		not_ok "$name" "failed: $*"
+		not_ok "$name (failed: $*)"
 	fi
-}
-
-# wait_until SECONDS COMMAND...: polls COMMAND every 50 ms until it
-# succeeds or the deadline passes.
-wait_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	while ! "$@"; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-	return 0
 }
 
 # Prints the number of lines of FILE that are not a well-formed
@@ -91,6 +65,5 @@ as_plain_user() {
 }
 
 finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tally
 }

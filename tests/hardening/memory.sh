@@ -21,7 +21,7 @@ if LC_ALL=C grep -q -a __asan_init "$BIN"; then
 fi
 
 if ! "$GNU_TIME" -f %M -o /dev/null true 2>/dev/null; then
-	not_ok "GNU time is available" "install the package 'time'"
+	not_ok "GNU time is available: install the package 'time'"
 	finish
 	exit
 fi

@@ -5,18 +5,8 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export LC_ALL=C
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	printf 'ok     %s\n' "$*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	printf 'FAILED %s\n' "$*"
-}
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
 
 # check NAME EXPECTED ACTUAL: returns 1 when they differ.
 check() {
@@ -41,8 +31,7 @@ check_diff() {
 }
 
 finish() {
-	printf '%d passed, %d failed\n' "$passed" "$failed"
-	[ "$failed" -eq 0 ]
+	tally
 	exit
 }
 
@@ -50,15 +39,4 @@ finish() {
 project_version() {
 	sed -n 's/^project(kerio2syslog VERSION \([0-9.]*\).*/\1/p' \
 	    "$TOP/CMakeLists.txt"
-}
-
-# wait_until SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds
-# or SECONDS have passed; returns its last status.
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
-	done
 }
