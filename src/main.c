@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "convert.h"
-#include "follower.h"
+#include "follow.h"
 #include "format.h"
 #include "host.h"
 #include "output.h"
@@ -399,7 +399,7 @@ file_kind(mode_t mode)
 }
 
 static void
-on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
+on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
 {
 	struct follow_diag *fd = ctx;
 	struct limiter *l = NULL;
@@ -407,10 +407,10 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 	uint64_t quiet;
 
 	switch (ev) {
-	case FOLLOWER_WAITING:
+	case FOLLOW_WAITING:
 		warnx("%s: no such file, waiting for it", detail);
 		return;
-	case FOLLOWER_NOT_REGULAR: {
+	case FOLLOW_NOT_REGULAR: {
 		struct stat sb;
 
 		warnx("%s: not a regular file (%s); waiting for a regular file",
@@ -418,69 +418,69 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
 		return;
 	}
-	case FOLLOWER_APPEARED:
+	case FOLLOW_APPEARED:
 		warnx("%s: there now, reading it from its start", detail);
 		return;
-	case FOLLOWER_STATE_REJECTED:
+	case FOLLOW_STATE_REJECTED:
 		warnx("state file %s; not used", detail);
 		return;
 	/* An administrator sees what is followed, into what, and each
 	 * switch of file, without -v. */
-	case FOLLOWER_START:
+	case FOLLOW_START:
 		warnx("following %s (%s) into %s", fd->path, detail, fd->out);
 		return;
-	case FOLLOWER_ROTATED:
+	case FOLLOW_ROTATED:
 		warnx("%s: rotated, reading the new file from its start into"
 		      " %s",
 		    detail, fd->out);
 		return;
-	case FOLLOWER_TRUNCATED:
+	case FOLLOW_TRUNCATED:
 		warnx("%s: truncated, reading from its start into %s", detail,
 		    fd->out);
 		return;
-	case FOLLOWER_RECOVERED:
+	case FOLLOW_RECOVERED:
 		warnx("%s: working again", detail);
 		return;
-	case FOLLOWER_OPTIONS_CHANGED:
+	case FOLLOW_OPTIONS_CHANGED:
 		warnx("the options that shape the output (format, host name,"
 		      " tag, --max-entry, --match, --exclude) changed since"
 		      " the state was saved; resuming at its position: %s",
 		    detail);
 		return;
-	case FOLLOWER_LOST:
+	case FOLLOW_LOST:
 		warnx("%s", detail);
 		return;
-	case FOLLOWER_NO_INOTIFY:
+	case FOLLOW_NO_INOTIFY:
 		errno = e;
 		warn("inotify on %s unavailable, checking once a second",
 		    detail);
 		return;
-	case FOLLOWER_OPEN_FAILED:
+	case FOLLOW_OPEN_FAILED:
 		l = &fd->open;
 		what = "cannot open";
 		break;
-	case FOLLOWER_READ_FAILED:
+	case FOLLOW_READ_FAILED:
 		l = &fd->read;
 		what = "cannot read";
 		break;
-	case FOLLOWER_WRITE_FAILED:
+	case FOLLOW_WRITE_FAILED:
 		if (e == EINTR && got_stop)
 			return; /* a stalled output: said on the way out */
 		l = &fd->write;
 		what = "cannot write";
 		break;
-	case FOLLOWER_REOPEN_FAILED:
+	case FOLLOW_REOPEN_FAILED:
 		l = &fd->reopen;
 		what = "cannot reopen";
 		break;
-	case FOLLOWER_SAVE_FAILED:
+	case FOLLOW_SAVE_FAILED:
 		l = &fd->save;
 		what = "cannot save state to";
 		break;
 	}
 	if (l != NULL && !limited(l, &quiet))
 		warnx("%s %s: %s; retrying%s", what, detail,
-		    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+		    ev == FOLLOW_REOPEN_FAILED ? open_problem(e)
 		                                 : strerror(e),
 		    suppressed(quiet));
 }
@@ -553,7 +553,7 @@ follow_file(struct converter *c, const char *path, const char *state,
     const struct convert_signals *sig)
 {
 	struct follow_diag fd;
-	struct follower_opts fo;
+	struct follow_opts fo;
 	long holder;
 	int rc;
 
@@ -582,7 +582,7 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.sig = sig;
 	fo.report = on_follow;
 	fo.ctx = &fd;
-	rc = follower_run(c, &fo);
+	rc = follow_run(c, &fo);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", path);
 	if (verbose)

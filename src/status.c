@@ -1,7 +1,7 @@
 /*
  * status: follow mode's state as an administrator reads it. Where reading
  * goes on is summarised by status_start_decide() (see status.h): the
- * follower's own rule (follow_pick) finds more, so "resumes" here is
+ * follower's own rule (rotation_pick) finds more, so "resumes" here is
  * exact, and "moved" may still resume exactly.
  */
 #include "status.h"
@@ -84,8 +84,8 @@ status_observe(const char *state_path, const char *path, const char *out_path,
 		so->path_is_saved = 1;
 		so->path_fits = fits_saved(path, &o->s, &o->path_size);
 	} else if (so->have_state && path != NULL &&
-	    follow_dirname(path, dir, sizeof(dir)) == 0 &&
-	    follow_find(dir, o->s.in_dev, o->s.in_ino, o->rotated,
+	    rotation_dirname(path, dir, sizeof(dir)) == 0 &&
+	    rotation_find(dir, o->s.in_dev, o->s.in_ino, o->rotated,
 	        sizeof(o->rotated)) == 1) {
 		so->found_rotated = 1;
 		so->rotated_fits =

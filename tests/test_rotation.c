@@ -13,44 +13,44 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "follow.h"
+#include "rotation.h"
 
 struct decide_case {
 	const char *what;
-	struct follow_obs obs;
-	enum follow_action want;
+	struct rotation_obs obs;
+	enum rotation_action want;
 };
 
 static void
 test_follow_decide(void **unused)
 {
 	static const struct decide_case cases[] = {
-	    {"missing, nothing open", {.path_exists = 0}, FOLLOW_IDLE},
-	    {"appeared", {.path_exists = 1}, FOLLOW_OPEN},
-	    {"idle", {1, 100, 100, 0, 1, 1, 0, FOLLOW_GRACE_MS}, FOLLOW_IDLE},
-	    {"grew", {1, 150, 100, 0, 1, 1, 0, FOLLOW_GRACE_MS}, FOLLOW_READ},
-	    {"copytruncate: shorter", {1, 0, 100, 0, 1, 1, 0, FOLLOW_GRACE_MS},
-	        FOLLOW_TRUNCATED},
+	    {"missing, nothing open", {.path_exists = 0}, ROTATION_IDLE},
+	    {"appeared", {.path_exists = 1}, ROTATION_OPEN},
+	    {"idle", {1, 100, 100, 0, 1, 1, 0, ROTATION_GRACE_MS}, ROTATION_IDLE},
+	    {"grew", {1, 150, 100, 0, 1, 1, 0, ROTATION_GRACE_MS}, ROTATION_READ},
+	    {"copytruncate: shorter", {1, 0, 100, 0, 1, 1, 0, ROTATION_GRACE_MS},
+	        ROTATION_TRUNCATED},
 	    {"truncated and regrown past the offset",
-	        {1, 300, 100, 1, 1, 1, 0, FOLLOW_GRACE_MS}, FOLLOW_TRUNCATED},
+	        {1, 300, 100, 1, 1, 1, 0, ROTATION_GRACE_MS}, ROTATION_TRUNCATED},
 	    {"renamed, old still growing",
-	        {1, 150, 100, 0, 1, 0, 0, FOLLOW_GRACE_MS}, FOLLOW_READ},
+	        {1, 150, 100, 0, 1, 0, 0, ROTATION_GRACE_MS}, ROTATION_READ},
 	    {"renamed, old still within grace",
-	        {1, 100, 100, 0, 1, 0, 10, FOLLOW_GRACE_MS}, FOLLOW_DRAIN},
+	        {1, 100, 100, 0, 1, 0, 10, ROTATION_GRACE_MS}, ROTATION_DRAIN},
 	    {"renamed, old still for the grace: switch",
-	        {1, 100, 100, 0, 1, 0, FOLLOW_GRACE_MS, FOLLOW_GRACE_MS},
-	        FOLLOW_SWITCH},
+	        {1, 100, 100, 0, 1, 0, ROTATION_GRACE_MS, ROTATION_GRACE_MS},
+	        ROTATION_SWITCH},
 	    {"renamed, old grew after grace: read it first",
-	        {1, 120, 100, 0, 1, 0, 9999, FOLLOW_GRACE_MS}, FOLLOW_READ},
+	        {1, 120, 100, 0, 1, 0, 9999, ROTATION_GRACE_MS}, ROTATION_READ},
 	    {"deleted, nothing new yet",
-	        {1, 100, 100, 0, 0, 0, 9999, FOLLOW_GRACE_MS}, FOLLOW_DRAIN},
+	        {1, 100, 100, 0, 0, 0, 9999, ROTATION_GRACE_MS}, ROTATION_DRAIN},
 	    {"rotated and truncated old: truncation wins",
-	        {1, 10, 100, 0, 1, 0, 9999, FOLLOW_GRACE_MS}, FOLLOW_TRUNCATED},
+	        {1, 10, 100, 0, 1, 0, 9999, ROTATION_GRACE_MS}, ROTATION_TRUNCATED},
 	};
 
 	(void)unused;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		enum follow_action got = follow_decide(&cases[i].obs);
+		enum rotation_action got = rotation_decide(&cases[i].obs);
 
 		if (got != cases[i].want)
 			fail_msg("%s: got %d, want %d", cases[i].what, got,
@@ -60,26 +60,26 @@ test_follow_decide(void **unused)
 
 struct start_case {
 	const char *what;
-	struct follow_start_obs obs;
-	enum follow_start want;
+	struct rotation_start_obs obs;
+	enum rotation_start want;
 };
 
 static void
 test_follow_start_decide(void **unused)
 {
 	static const struct start_case cases[] = {
-	    {"no state, no file", {0, 0, 0}, FOLLOW_START_WAIT},
-	    {"no state", {0, 0, 1}, FOLLOW_START_END},
-	    {"no state, --from-start", {0, 1, 1}, FOLLOW_START_BEGIN},
-	    {"state: follow_pick says", {1, 0, 1}, FOLLOW_START_PICK},
-	    {"state, --from-start ignored", {1, 1, 1}, FOLLOW_START_PICK},
+	    {"no state, no file", {0, 0, 0}, ROTATION_START_WAIT},
+	    {"no state", {0, 0, 1}, ROTATION_START_END},
+	    {"no state, --from-start", {0, 1, 1}, ROTATION_START_BEGIN},
+	    {"state: rotation_pick says", {1, 0, 1}, ROTATION_START_PICK},
+	    {"state, --from-start ignored", {1, 1, 1}, ROTATION_START_PICK},
 	    {"state, no file: perhaps a rotated one", {1, 0, 0},
-	        FOLLOW_START_PICK},
+	        ROTATION_START_PICK},
 	};
 
 	(void)unused;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		enum follow_start got = follow_start_decide(&cases[i].obs);
+		enum rotation_start got = rotation_start_decide(&cases[i].obs);
 
 		if (got != cases[i].want)
 			fail_msg("%s: got %d, want %d", cases[i].what, got,
@@ -120,8 +120,8 @@ test_follow_rotated_name(void **unused)
 	(void)unused;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct name_case *c = &cases[i];
-		struct follow_name n;
-		int got = follow_rotated_name("security.log", c->name, &n);
+		struct rotation_name n;
+		int got = rotation_rotated_name("security.log", c->name, &n);
 
 		if (got != c->rotated)
 			fail_msg("%s: rotated %d, want %d", c->name, got,
@@ -139,7 +139,7 @@ test_follow_rotated_name(void **unused)
 
 /* Files named as in a directory, for the order and the pick. */
 static size_t
-files(struct follow_file *v, const char *const *names, size_t n)
+files(struct rotation_file *v, const char *const *names, size_t n)
 {
 	memset(v, 0, n * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
@@ -147,7 +147,7 @@ files(struct follow_file *v, const char *const *names, size_t n)
 		if (strcmp(names[i], "security.log") == 0)
 			v[i].is_path = 1;
 		else
-			assert_true(follow_rotated_name("security.log",
+			assert_true(rotation_rotated_name("security.log",
 			    names[i], &v[i].age));
 		v[i].ino = 100 + i;
 	}
@@ -164,11 +164,11 @@ test_follow_order(void **unused)
 	static const char *const want[] = {"security.log-20261120",
 	    "security.log-20261126.gz", "security.log.10", "security.log.3.gz",
 	    "security.log.2", "security.log.1", "security.log"};
-	struct follow_file v[8];
+	struct rotation_file v[8];
 	size_t n;
 
 	(void)unused;
-	n = follow_order(v, files(v, in, 8));
+	n = rotation_order(v, files(v, in, 8));
 	assert_int_equal(n, 7); /* security.log.2.gz: its twin is there */
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].name, want[i]) != 0)
@@ -228,8 +228,8 @@ test_follow_pick(void **unused)
 	    {"left a copy named older than the file read before: after that",
 	        {"", "SF", "", "P", ""}, 1, 4, 0, 0, 0, 4, 4},
 	};
-	struct follow_file v[5];
-	struct follow_pick p;
+	struct rotation_file v[5];
+	struct rotation_pick p;
 
 	(void)unused;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -241,7 +241,7 @@ test_follow_pick(void **unused)
 			v[k].fits = strchr(c->facts[k], 'F') != NULL;
 			v[k].is_prev = strchr(c->facts[k], 'P') != NULL;
 		}
-		follow_pick(v, 5, c->done, &p);
+		rotation_pick(v, 5, c->done, &p);
 		if (p.at != c->at || p.resume != c->resume ||
 		    p.content != c->content || p.lost != c->lost ||
 		    p.skip_from != c->skip_from || p.skip_to != c->skip_to)
@@ -252,7 +252,7 @@ test_follow_pick(void **unused)
 	}
 }
 
-/* The directory as follow_scan() sees it: rotated names oldest first,
+/* The directory as rotation_scan() sees it: rotated names oldest first,
  * the path last; a planted link, a FIFO and other names left out. */
 static void
 test_follow_scan(void **unused)
@@ -261,7 +261,7 @@ test_follow_scan(void **unused)
 	static const char *const made[] = {"security.log", "security.log.1",
 	    "security.log.2", "security.log.3.gz", "security.log.old",
 	    "other.log.1"};
-	struct follow_file v[FOLLOW_MAX_FILES + 1];
+	struct rotation_file v[ROTATION_MAX_FILES + 1];
 	int n, fd;
 
 	(void)unused;
@@ -277,7 +277,7 @@ test_follow_scan(void **unused)
 	snprintf(p, sizeof(p), "%s/security.log.5", dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
 	snprintf(p, sizeof(p), "%s/security.log", dir);
-	n = follow_scan(dir, p, 0, v, FOLLOW_MAX_FILES + 1);
+	n = rotation_scan(dir, p, 0, v, ROTATION_MAX_FILES + 1);
 	assert_int_equal(n, 4);
 	assert_string_equal(v[0].name, "security.log.3.gz");
 	assert_true(v[0].age.compressed);
@@ -293,7 +293,7 @@ test_follow_scan(void **unused)
 		close(fd);
 	}
 	snprintf(p, sizeof(p), "%s/security.log", dir);
-	n = follow_scan(dir, p, 0, v, 10);
+	n = rotation_scan(dir, p, 0, v, 10);
 	assert_int_equal(n, 10);
 	assert_string_equal(v[0].name, "security.log.11");
 	assert_string_equal(v[8].name, "security.log.1");
@@ -319,12 +319,12 @@ test_follow_find_rotated(void **unused)
 	close(fd);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(rename(p, q), 0);
-	assert_int_equal(follow_find(dir, sb.st_dev, sb.st_ino, found,
+	assert_int_equal(rotation_find(dir, sb.st_dev, sb.st_ino, found,
 	                     sizeof(found)),
 	    1);
 	assert_string_equal(found, q);
 	assert_int_equal(unlink(q), 0);
-	assert_int_equal(follow_find(dir, sb.st_dev, sb.st_ino, found,
+	assert_int_equal(rotation_find(dir, sb.st_dev, sb.st_ino, found,
 	                     sizeof(found)),
 	    0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
@@ -337,13 +337,13 @@ test_follow_dirname(void **unused)
 	char buf[64];
 
 	(void)unused;
-	assert_int_equal(follow_dirname("security.log", buf, sizeof(buf)), 0);
+	assert_int_equal(rotation_dirname("security.log", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, ".");
-	assert_int_equal(follow_dirname("/security.log", buf, sizeof(buf)), 0);
+	assert_int_equal(rotation_dirname("/security.log", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/");
-	assert_int_equal(follow_dirname("a/b/c.log", buf, sizeof(buf)), 0);
+	assert_int_equal(rotation_dirname("a/b/c.log", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "a/b");
-	assert_int_equal(follow_dirname("abcdef/x", buf, 4), -1);
+	assert_int_equal(rotation_dirname("abcdef/x", buf, 4), -1);
 }
 
 int
