@@ -1,11 +1,16 @@
 /*
- * follow: follow mode's loop. It owns the followed file over time
- * (rotation), the committed position (state) and feeds the converter, so
- * that after a crash nothing is lost and nothing written twice.
+ * follow: follow mode's loop, short: start, rounds, switch or truncate,
+ * recover, wait, finish. It drives the pipeline from outside with what
+ * watch.c sees of the input and what commit.c says a commit is, so that
+ * after a crash nothing is lost and nothing written twice (the proof:
+ * the head of commit.c).
  */
 #ifndef KERIO2SYSLOG_FOLLOW_H
 #define KERIO2SYSLOG_FOLLOW_H
 
+#include <stdint.h>
+
+#include "clock.h"
 #include "convert.h"
 
 enum follow_event {
@@ -36,12 +41,24 @@ struct follow_opts {
 	int no_inotify;         /* --no-inotify: the stat ticks alone */
 	uint64_t options;       /* hash of the options shaping the bytes */
 	const struct convert_signals *sig;
+	const struct clock *clock; /* &clock_system, or a test's */
 	/* Told of each event; err is an errno value or 0, detail a short
 	 * text or "". Called from the loop, never from a signal handler. */
 	void (*report)(void *ctx, enum follow_event ev, int err,
 	    const char *detail);
 	void *ctx;
 };
+
+/* The first wait after a failure, and the longest, ms. */
+#define FOLLOW_BACKOFF_MIN_MS 1000
+#define FOLLOW_BACKOFF_MAX_MS 30000
+
+/*
+ * The back-off: when to retry after a failure at the clock's now, with
+ * *delay the wait this time (FOLLOW_BACKOFF_MIN_MS after a success);
+ * *delay becomes the next one, doubled up to FOLLOW_BACKOFF_MAX_MS.
+ */
+int64_t follow_backoff(const struct clock *clock, int64_t *delay);
 
 /*
  * Follows o->path into c (and c's output) until *o->sig->stop is set,

@@ -480,8 +480,7 @@ on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
 	}
 	if (l != NULL && !limited(l, &quiet))
 		warnx("%s %s: %s; retrying%s", what, detail,
-		    ev == FOLLOW_REOPEN_FAILED ? open_problem(e)
-		                                 : strerror(e),
+		    ev == FOLLOW_REOPEN_FAILED ? open_problem(e) : strerror(e),
 		    suppressed(quiet));
 }
 
@@ -580,6 +579,7 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.no_inotify = no_inotify;
 	fo.options = options;
 	fo.sig = sig;
+	fo.clock = &clock_system;
 	fo.report = on_follow;
 	fo.ctx = &fd;
 	rc = follow_run(c, &fo);

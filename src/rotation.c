@@ -10,11 +10,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,7 +53,8 @@ static const char *const compressed_ext[] = {".gz", ".bz2", ".xz", ".zst",
     ".lz4", ".lzma", ".lz", ".Z", ".zip", ".br", ".7z"};
 
 int
-rotation_rotated_name(const char *base, const char *name, struct rotation_name *n)
+rotation_rotated_name(const char *base, const char *name,
+    struct rotation_name *n)
 {
 	size_t blen = strlen(base), digits = 0;
 	const char *p, *q;
@@ -206,64 +208,6 @@ rotation_dirname(const char *path, char *buf, size_t cap)
 	return 0;
 }
 
-#define DIR_EVENTS                                                             \
-	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY |     \
-	    IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF)
-#define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
-
-int
-rotation_watch_open(struct rotation_watch *w, const char *path, int inotify)
-{
-	w->fd = -1;
-	w->wd_dir = -1;
-	w->wd_file = -1;
-	if (rotation_dirname(path, w->dir, sizeof(w->dir)) < 0) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (!inotify)
-		return 0;
-	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->fd >= 0)
-		w->wd_dir = inotify_add_watch(w->fd, w->dir, DIR_EVENTS);
-	return 0;
-}
-
-void
-rotation_watch_file(struct rotation_watch *w, const char *path)
-{
-	if (w->fd < 0)
-		return;
-	if (w->wd_file >= 0)
-		inotify_rm_watch(w->fd, w->wd_file);
-	w->wd_file = inotify_add_watch(w->fd, path, FILE_EVENTS);
-}
-
-void
-rotation_watch_drain(struct rotation_watch *w)
-{
-	char buf[8192]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
-	if (w->fd < 0)
-		return;
-	/* The events only wake us; what changed is read from the files. */
-	do {
-		n = read(w->fd, buf, sizeof(buf));
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	if (w->wd_dir < 0)
-		w->wd_dir = inotify_add_watch(w->fd, w->dir, DIR_EVENTS);
-}
-
-void
-rotation_watch_close(struct rotation_watch *w)
-{
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = w->wd_dir = w->wd_file = -1;
-}
-
 int
 rotation_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap)
 {
@@ -320,8 +264,8 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 			 * stay. */
 			oldest = 0;
 			for (i = 1; i < n; i++)
-				if (rotation_name_cmp(&v[i].age, &v[oldest].age) <
-				    0)
+				if (rotation_name_cmp(&v[i].age,
+				        &v[oldest].age) < 0)
 					oldest = i;
 			if (rotation_name_cmp(&age, &v[oldest].age) <= 0)
 				continue;
@@ -348,4 +292,65 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 		n++;
 	}
 	return (int)rotation_order(v, n);
+}
+
+void
+rotation_list_names(const struct rotation_file *v, long from, long to,
+    char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (long i = from; i < to && len < cap; i++) {
+		int k = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
+		    v[i].name);
+
+		if (k < 0)
+			break;
+		len += (size_t)k;
+	}
+}
+
+/* Appends to the text in buf (cap bytes); a text too long is cut. */
+static void __attribute__((format(printf, 3, 4)))
+append(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+int
+rotation_pick_text(const struct rotation_file *v, const struct rotation_pick *p,
+    const char *path, const char *dir, off_t pos, char *msg, size_t cap)
+{
+	const struct rotation_file *x = p->at >= 0 ? &v[p->at] : NULL;
+	char names[512];
+
+	rotation_list_names(v, p->skip_from, p->skip_to, names, sizeof(names));
+	msg[0] = '\0';
+	if (x != NULL && p->resume && x->is_path)
+		append(msg, cap, "resuming at the saved position%s",
+		    p->content ? ", in the same bytes under another device or"
+		                 " inode"
+		               : "");
+	else if (x != NULL && p->resume)
+		append(msg, cap,
+		    "rotated while stopped, finishing %s from the saved"
+		    " position first%s",
+		    x->name, p->content ? " (found by its bytes)" : "");
+	else
+		append(msg, cap,
+		    "%s: the saved position (offset %jd) is in no file of %s"
+		    " any more (deleted, compressed or rewritten): what followed"
+		    " it there is lost; %s%s",
+		    path, (intmax_t)pos, dir,
+		    x != NULL ? "reading from the start of " : "waiting for ",
+		    x != NULL ? x->name : "the file");
+	if (names[0] != '\0')
+		append(msg, cap, "; not read, compressed: %s", names);
+	return p->lost || names[0] != '\0';
 }

@@ -1,7 +1,7 @@
 /*
  * rotation: tail -F over a path. The decisions (read, rotated, truncated,
  * switch) are pure functions of what was observed, so they can be tested
- * without files; the rest is inotify and directory look-ups.
+ * without files; the rest is directory look-ups (watch.c watches).
  */
 #ifndef KERIO2SYSLOG_ROTATION_H
 #define KERIO2SYSLOG_ROTATION_H
@@ -81,16 +81,17 @@ int rotation_rotated_name(const char *base, const char *name,
     struct rotation_name *n);
 
 /* <0 if a is older than b, >0 if newer, 0 if of the same age. */
-int rotation_name_cmp(const struct rotation_name *a, const struct rotation_name *b);
+int rotation_name_cmp(const struct rotation_name *a,
+    const struct rotation_name *b);
 
 /* Rotated files looked at, at most: the newest are kept. */
 #define ROTATION_MAX_FILES 64
 
 /* One file that may hold the input's entries, and what was seen of it. */
 struct rotation_file {
-	char name[256];         /* the entry's name in the directory */
+	char name[256];           /* the entry's name in the directory */
 	struct rotation_name age; /* (the path: newest of all) */
-	int is_path;            /* the path itself, not a rotated name */
+	int is_path;              /* the path itself, not a rotated name */
 	dev_t dev;
 	ino_t ino;
 	off_t size;
@@ -139,30 +140,6 @@ struct rotation_pick {
 void rotation_pick(const struct rotation_file *v, size_t n, int done,
     struct rotation_pick *p);
 
-/* inotify on a path's directory and on the open file. */
-struct rotation_watch {
-	int fd;      /* inotify descriptor, -1 if unavailable */
-	int wd_dir;  /* watch on the directory, -1 if none */
-	int wd_file; /* watch on the open file, -1 if none */
-	char dir[4096];
-};
-
-/*
- * Sets up inotify for path's directory (none if inotify is 0: the stat
- * ticks alone, as --no-inotify asks). Without inotify (or when the
- * directory is missing) w->fd or w->wd_dir stay -1 and the caller relies
- * on its stat ticks. Returns 0, or -1 with errno if path is too long.
- */
-int rotation_watch_open(struct rotation_watch *w, const char *path, int inotify);
-
-/* Watches the file path names now instead of the previous one. */
-void rotation_watch_file(struct rotation_watch *w, const char *path);
-
-/* Reads and forgets pending events; retries the directory watch. */
-void rotation_watch_drain(struct rotation_watch *w);
-
-void rotation_watch_close(struct rotation_watch *w);
-
 /*
  * Looks in dir for a regular file with device dev and inode ino; on 1
  * its path (dir/name) is in buf (cap bytes). Returns 1, 0 if there is
@@ -172,5 +149,19 @@ int rotation_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap);
 
 /* The directory part of path into buf ("." if none). 0, or -1 if long. */
 int rotation_dirname(const char *path, char *buf, size_t cap);
+
+/* Names files [from, to) of v into buf ("a.gz, b.gz"); "" if none. */
+void rotation_list_names(const struct rotation_file *v, long from, long to,
+    char *buf, size_t cap);
+
+/*
+ * What a pick p among v at start means, into msg (cap bytes), for the
+ * followed path in dir and a state saved at pos; 1 if it loses entries
+ * (the saved file is nowhere, or compressed files are passed over): that
+ * is always told.
+ */
+int rotation_pick_text(const struct rotation_file *v,
+    const struct rotation_pick *p, const char *path, const char *dir, off_t pos,
+    char *msg, size_t cap);
 
 #endif
