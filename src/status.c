@@ -6,6 +6,8 @@
  */
 #include "status.h"
 
+#include "watch.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,13 +20,11 @@
 #include <unistd.h>
 
 /* 1 if the file at path holds the bytes the state saw before its
- * position; its size into *size. */
+ * position (watch_fits: follow mode's rule); its size into *size. */
 static int
 fits_saved(const char *path, const struct state *s, off_t *size)
 {
 	struct stat sb;
-	uint64_t h;
-	size_t n;
 	int fd, ok = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -32,9 +32,7 @@ fits_saved(const char *path, const struct state *s, off_t *size)
 		return 0;
 	if (fstat(fd, &sb) == 0) {
 		*size = sb.st_size;
-		ok = sb.st_size >= s->pos &&
-		    state_hash_fd(fd, s->pos, &h, &n) == 0 && h == s->hash &&
-		    n == s->hash_len;
+		ok = watch_fits(fd, sb.st_size, s->pos, s->hash, s->hash_len);
 	}
 	close(fd);
 	return ok;

@@ -1,4 +1,4 @@
-/* Unit tests for follow: the rotation and start decisions, data-driven,
+/* Unit tests for rotation: the rotation and start decisions, data-driven,
  * and the look-up of a rotated file by inode. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,30 +22,94 @@ struct decide_case {
 };
 
 static void
-test_follow_decide(void **unused)
+test_rotation_decide(void **unused)
 {
 	static const struct decide_case cases[] = {
-	    {"missing, nothing open", {.path_exists = 0}, ROTATION_IDLE},
-	    {"appeared", {.path_exists = 1}, ROTATION_OPEN},
-	    {"idle", {1, 100, 100, 0, 1, 1, 0, ROTATION_GRACE_MS}, ROTATION_IDLE},
-	    {"grew", {1, 150, 100, 0, 1, 1, 0, ROTATION_GRACE_MS}, ROTATION_READ},
-	    {"copytruncate: shorter", {1, 0, 100, 0, 1, 1, 0, ROTATION_GRACE_MS},
-	        ROTATION_TRUNCATED},
-	    {"truncated and regrown past the offset",
-	        {1, 300, 100, 1, 1, 1, 0, ROTATION_GRACE_MS}, ROTATION_TRUNCATED},
-	    {"renamed, old still growing",
-	        {1, 150, 100, 0, 1, 0, 0, ROTATION_GRACE_MS}, ROTATION_READ},
-	    {"renamed, old still within grace",
-	        {1, 100, 100, 0, 1, 0, 10, ROTATION_GRACE_MS}, ROTATION_DRAIN},
-	    {"renamed, old still for the grace: switch",
-	        {1, 100, 100, 0, 1, 0, ROTATION_GRACE_MS, ROTATION_GRACE_MS},
-	        ROTATION_SWITCH},
-	    {"renamed, old grew after grace: read it first",
-	        {1, 120, 100, 0, 1, 0, 9999, ROTATION_GRACE_MS}, ROTATION_READ},
-	    {"deleted, nothing new yet",
-	        {1, 100, 100, 0, 0, 0, 9999, ROTATION_GRACE_MS}, ROTATION_DRAIN},
-	    {"rotated and truncated old: truncation wins",
-	        {1, 10, 100, 0, 1, 0, 9999, ROTATION_GRACE_MS}, ROTATION_TRUNCATED},
+	    {.what = "missing, nothing open",
+	        .obs = {.path_exists = 0},
+	        .want = ROTATION_IDLE},
+	    {.what = "appeared",
+	        .obs = {.path_exists = 1},
+	        .want = ROTATION_OPEN},
+	    {.what = "idle",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 100,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .path_same = 1,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_IDLE},
+	    {.what = "grew",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 150,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .path_same = 1,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_READ},
+	    {.what = "copytruncate: shorter",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 0,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .path_same = 1,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_TRUNCATED},
+	    {.what = "truncated and regrown past the offset",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 300,
+	            .read_off = 100,
+	            .tail_changed = 1,
+	            .path_exists = 1,
+	            .path_same = 1,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_TRUNCATED},
+	    {.what = "renamed, old still growing",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 150,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_READ},
+	    {.what = "renamed, old still within grace",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 100,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .still_for = 10,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_DRAIN},
+	    {.what = "renamed, old still for the grace: switch",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 100,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .still_for = ROTATION_GRACE_MS,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_SWITCH},
+	    {.what = "renamed, old grew after grace: read it first",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 120,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .still_for = 9999,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_READ},
+	    {.what = "deleted, nothing new yet",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 100,
+	            .read_off = 100,
+	            .still_for = 9999,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_DRAIN},
+	    {.what = "rotated and truncated old: truncation wins",
+	        .obs = {.have_fd = 1,
+	            .fd_size = 10,
+	            .read_off = 100,
+	            .path_exists = 1,
+	            .still_for = 9999,
+	            .grace = ROTATION_GRACE_MS},
+	        .want = ROTATION_TRUNCATED},
 	};
 
 	(void)unused;
@@ -65,16 +129,27 @@ struct start_case {
 };
 
 static void
-test_follow_start_decide(void **unused)
+test_rotation_start_decide(void **unused)
 {
 	static const struct start_case cases[] = {
-	    {"no state, no file", {0, 0, 0}, ROTATION_START_WAIT},
-	    {"no state", {0, 0, 1}, ROTATION_START_END},
-	    {"no state, --from-start", {0, 1, 1}, ROTATION_START_BEGIN},
-	    {"state: rotation_pick says", {1, 0, 1}, ROTATION_START_PICK},
-	    {"state, --from-start ignored", {1, 1, 1}, ROTATION_START_PICK},
-	    {"state, no file: perhaps a rotated one", {1, 0, 0},
-	        ROTATION_START_PICK},
+	    {.what = "no state, no file",
+	        .obs = {0},
+	        .want = ROTATION_START_WAIT},
+	    {.what = "no state",
+	        .obs = {.path_exists = 1},
+	        .want = ROTATION_START_END},
+	    {.what = "no state, --from-start",
+	        .obs = {.from_start = 1, .path_exists = 1},
+	        .want = ROTATION_START_BEGIN},
+	    {.what = "state: rotation_pick says",
+	        .obs = {.have_state = 1, .path_exists = 1},
+	        .want = ROTATION_START_PICK},
+	    {.what = "state, --from-start ignored",
+	        .obs = {.have_state = 1, .from_start = 1, .path_exists = 1},
+	        .want = ROTATION_START_PICK},
+	    {.what = "state, no file: perhaps a rotated one",
+	        .obs = {.have_state = 1},
+	        .want = ROTATION_START_PICK},
 	};
 
 	(void)unused;
@@ -95,7 +170,7 @@ struct name_case {
 };
 
 static void
-test_follow_rotated_name(void **unused)
+test_rotation_rotated_name(void **unused)
 {
 	static const struct name_case cases[] = {
 	    {"security.log.1", 1, 0, 0, 1, "1"},
@@ -155,7 +230,7 @@ files(struct rotation_file *v, const char *const *names, size_t n)
 }
 
 static void
-test_follow_order(void **unused)
+test_rotation_order(void **unused)
 {
 	static const char *const in[] = {"security.log", "security.log.1",
 	    "security.log.10", "security.log.2.gz", "security.log.2",
@@ -190,7 +265,7 @@ struct pick_case {
 };
 
 static void
-test_follow_pick(void **unused)
+test_rotation_pick(void **unused)
 {
 	static const char *const names[] = {"security.log.4.gz",
 	    "security.log.3", "security.log.2.gz", "security.log.1",
@@ -255,7 +330,7 @@ test_follow_pick(void **unused)
 /* The directory as rotation_scan() sees it: rotated names oldest first,
  * the path last; a planted link, a FIFO and other names left out. */
 static void
-test_follow_scan(void **unused)
+test_rotation_scan(void **unused)
 {
 	char dir[] = "/tmp/k2s-test-scan-XXXXXX", p[256], cmd[300];
 	static const char *const made[] = {"security.log", "security.log.1",
@@ -303,7 +378,7 @@ test_follow_scan(void **unused)
 }
 
 static void
-test_follow_find_rotated(void **unused)
+test_rotation_find_rotated(void **unused)
 {
 	char dir[] = "/tmp/k2s-test-follow-XXXXXX", p[256], q[256], found[512],
 	     cmd[300];
@@ -332,14 +407,15 @@ test_follow_find_rotated(void **unused)
 }
 
 static void
-test_follow_dirname(void **unused)
+test_rotation_dirname(void **unused)
 {
 	char buf[64];
 
 	(void)unused;
 	assert_int_equal(rotation_dirname("security.log", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, ".");
-	assert_int_equal(rotation_dirname("/security.log", buf, sizeof(buf)), 0);
+	assert_int_equal(rotation_dirname("/security.log", buf, sizeof(buf)),
+	    0);
 	assert_string_equal(buf, "/");
 	assert_int_equal(rotation_dirname("a/b/c.log", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "a/b");
@@ -350,14 +426,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_follow_decide),
-	    cmocka_unit_test(test_follow_start_decide),
-	    cmocka_unit_test(test_follow_rotated_name),
-	    cmocka_unit_test(test_follow_order),
-	    cmocka_unit_test(test_follow_pick),
-	    cmocka_unit_test(test_follow_scan),
-	    cmocka_unit_test(test_follow_find_rotated),
-	    cmocka_unit_test(test_follow_dirname),
+	    cmocka_unit_test(test_rotation_decide),
+	    cmocka_unit_test(test_rotation_start_decide),
+	    cmocka_unit_test(test_rotation_rotated_name),
+	    cmocka_unit_test(test_rotation_order),
+	    cmocka_unit_test(test_rotation_pick),
+	    cmocka_unit_test(test_rotation_scan),
+	    cmocka_unit_test(test_rotation_find_rotated),
+	    cmocka_unit_test(test_rotation_dirname),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
