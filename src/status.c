@@ -6,8 +6,6 @@
  */
 #include "status.h"
 
-#include "watch.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,6 +16,8 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "watch.h"
 
 /* 1 if the file at path holds the bytes the state saw before its
  * position (watch_fits: follow mode's rule); its size into *size. */
