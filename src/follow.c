@@ -14,7 +14,9 @@
 
 #include "commit.h"
 #include "outcome.h"
+#include "pipeline.h"
 #include "rotation.h"
+#include "sink.h"
 #include "state.h"
 #include "watch.h"
 
@@ -26,13 +28,8 @@ struct fl {
 	const struct clock *clock;
 	struct watch *w;
 	struct commit *cm;
-	/* What becomes struct pipeline (pipeline.h): touched only by the
-	 * p_ and s_ functions below. */
-	struct converter *c;
-	struct reader r;
-	off_t consumed;    /* offset past the last line given to the joiner */
-	off_t flush_at;    /* replay: flush the joiner here (-1: none) */
-	int64_t last_line; /* when a line was last taken */
+	struct pipeline *p;
+	const struct sink *out;
 
 	int want_reopen;  /* reopen the output before starting again */
 	int quiet_retry;  /* the retry is no failure (output moved) */
@@ -45,237 +42,23 @@ struct fl {
 	int64_t next_tick;
 };
 
-/*
- * The pipeline, until pipeline.c: each function is one call of
- * pipeline.h (named beside it); nothing else in this file touches the
- * converter, the joiner, the reader or the output.
- */
-
-/* pipeline_input */
+/* The output as a commit records it (sink_identity), and whether a
+ * commit can be taken: nothing buffered, no error. */
 static void
-p_input(struct fl *f, int fd, off_t off)
+out_now(const struct fl *f, struct commit_out *co, int *ready)
 {
-	reader_reset(&f->r, fd, off);
-	f->consumed = off;
-	f->last_line = clock_now(f->clock);
-}
+	struct sink_id id;
 
-/* pipeline_switch */
-static void
-p_switch(struct fl *f, int fd)
-{
-	reader_switch(&f->r, fd);
-}
-
-/* pipeline_read_offset */
-static off_t
-p_read_offset(const struct fl *f)
-{
-	return f->r.base + (off_t)f->r.end;
-}
-
-/* pipeline_fill */
-static ssize_t
-p_fill(struct fl *f, const char **got)
-{
-	off_t before = p_read_offset(f);
-	ssize_t n = reader_fill(&f->r);
-	size_t k;
-
-	if (n <= 0)
-		return n;
-	k = (size_t)(p_read_offset(f) - before); /* 0: the buffer is full */
-	*got = f->r.buf + f->r.end - k;
-	return (ssize_t)k;
-}
-
-/* pipeline_unread */
-static void
-p_unread(struct fl *f, size_t n)
-{
-	reader_unread(&f->r, n);
-}
-
-/* pipeline_take: the lines read; a replayed write-ahead flush. */
-static enum outcome
-p_take(struct fl *f, int at_end)
-{
-	struct line l;
-	int took = 0;
-
-	if (at_end)
-		reader_end(&f->r);
-	while (reader_next(&f->r, &l, at_end)) {
-		joiner_push(&f->c->j, &l);
-		f->consumed = l.next;
-		took = 1;
-		if (f->flush_at >= 0 && f->consumed >= f->flush_at && !l.more) {
-			joiner_flush(&f->c->j);
-			f->flush_at = -1;
-		}
-	}
-	if (took)
-		f->last_line = clock_now(f->clock);
-	if (f->c->out->err != 0)
-		return OUTCOME_WRITE_ERROR;
-	return took ? OUTCOME_PROGRESS : OUTCOME_IDLE;
-}
-
-/* pipeline_position */
-static off_t
-p_position(const struct fl *f)
-{
-	off_t at;
-
-	if (joiner_pending(&f->c->j))
-		return joiner_pending_start(&f->c->j);
-	if (joiner_in_line(&f->c->j, &at))
-		return at;
-	return f->consumed;
-}
-
-/* pipeline_stamp */
-static int
-p_stamp(const struct fl *f, struct stamp *st)
-{
-	return joiner_stamp(&f->c->j, st);
-}
-
-/* pipeline_resume */
-static void
-p_resume(struct fl *f, const struct stamp *st, off_t off)
-{
-	joiner_resume(&f->c->j, st, off);
-}
-
-/* pipeline_end */
-static void
-p_end(struct fl *f)
-{
-	joiner_end(&f->c->j);
-}
-
-/* pipeline_discard */
-static void
-p_discard(struct fl *f)
-{
-	joiner_discard(&f->c->j);
-}
-
-/* pipeline_deadline: the flush rule. */
-static int64_t
-p_deadline(const struct fl *f)
-{
-	off_t at;
-
-	if (!joiner_pending(&f->c->j) || joiner_in_line(&f->c->j, &at))
-		return INT64_MAX;
-	return f->last_line + f->c->flush_timeout;
-}
-
-/* pipeline_flush */
-static void
-p_flush(struct fl *f)
-{
-	joiner_flush(&f->c->j);
-}
-
-/* The end of the lines taken: where a timeout flush's write-ahead
- * record points (pipeline.h has no call for it yet). */
-static off_t
-p_taken(const struct fl *f)
-{
-	return f->consumed;
-}
-
-/* pipeline_replay_flush, pipeline_flush_at */
-static void
-p_replay_flush(struct fl *f, off_t at)
-{
-	f->flush_at = at;
-}
-
-static off_t
-p_flush_at(const struct fl *f)
-{
-	return f->flush_at;
-}
-
-/* pipeline_flush_sink */
-static int
-p_flush_sink(struct fl *f)
-{
-	return converter_flush(f->c);
-}
-
-/* The sink, until sink.c: each is the sink.h call of its name. */
-static int
-s_error(const struct fl *f)
-{
-	return f->c->out->err;
-}
-
-static void
-s_clear(struct fl *f)
-{
-	f->c->out->err = 0;
-	f->c->out->len = 0;
-}
-
-static void
-s_skip(struct fl *f, off_t n)
-{
-	output_skip(f->c->out, n);
-}
-
-static off_t
-s_skipping(const struct fl *f)
-{
-	return f->c->out->skip;
-}
-
-static int
-s_reopen(struct fl *f)
-{
-	return output_reopen(f->c->out);
-}
-
-static int
-s_moved(const struct fl *f)
-{
-	return output_moved(f->c->out);
-}
-
-static void
-s_guard(struct fl *f, int on)
-{
-	output_guard(f->c->out, on);
-}
-
-static off_t
-s_torn_tail(const struct fl *f, off_t within)
-{
-	return output_torn_tail(f->c->out->fd, within);
-}
-
-static const char *
-s_name(const struct fl *f)
-{
-	return f->c->out->path != NULL ? f->c->out->path : "standard output";
-}
-
-/* sink_identity, sink_skipping and sink_pending, for a commit. */
-static void
-s_identity(const struct fl *f, struct commit_out *co, int *ready)
-{
 	memset(co, 0, sizeof(*co));
-	co->have =
-	    output_identity(f->c->out, &co->dev, &co->ino, &co->size) == 1;
-	co->skip = s_skipping(f);
-	*ready = s_error(f) == 0 && output_pending(f->c->out) == 0;
+	if (sink_identity(f->out, &id) == 1) {
+		co->have = 1;
+		co->dev = id.dev;
+		co->ino = id.ino;
+		co->size = id.size;
+	}
+	co->skip = sink_skipping(f->out);
+	*ready = sink_error(f->out) == 0 && sink_pending(f->out) == 0;
 }
-
-/* The loop. */
 
 static void
 report(struct fl *f, enum follow_event ev, int err, const char *detail)
@@ -318,17 +101,17 @@ save(struct fl *f, off_t flush_at)
 	int rc;
 
 	memset(&pt, 0, sizeof(pt));
-	s_identity(f, &pt.out, &pt.ready);
+	out_now(f, &pt.out, &pt.ready);
 	pt.fd = watch_fd(f->w);
 	if (pt.fd >= 0) {
 		pt.dev = watch_dev(f->w);
 		pt.ino = watch_ino(f->w);
-		pt.pos = p_position(f);
-		pt.have_stamp = p_stamp(f, &pt.stamp);
+		pt.pos = pipeline_position(f->p);
+		pt.have_stamp = pipeline_stamp(f->p, &pt.stamp);
 		watch_get_prev(f->w, &pt.prev);
 	}
 	pt.flush_at = flush_at;
-	pt.replay_at = p_flush_at(f);
+	pt.replay_at = pipeline_flush_at(f->p);
 	rc = commit_take(f->cm, &pt);
 	if (rc == 1)
 		report(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
@@ -354,7 +137,7 @@ out_named(const struct fl *f)
 	struct commit_out co;
 	int ready;
 
-	s_identity(f, &co, &ready);
+	out_now(f, &co, &ready);
 	return commit_out_named(f->cm, &co);
 }
 
@@ -364,7 +147,8 @@ open_input(struct fl *f, size_t at, off_t off)
 {
 	if ((off = watch_open(f->w, at, off)) < 0)
 		return -1;
-	p_input(f, watch_fd(f->w), off);
+	pipeline_input(f->p, watch_fd(f->w), off, watch_dev(f->w),
+	    watch_ino(f->w));
 	return 0;
 }
 
@@ -373,7 +157,8 @@ open_path(struct fl *f, size_t n, off_t off)
 {
 	if ((off = watch_open_path(f->w, n, off)) < 0)
 		return -1;
-	p_input(f, watch_fd(f->w), off);
+	pipeline_input(f->p, watch_fd(f->w), off, watch_dev(f->w),
+	    watch_ino(f->w));
 	return 0;
 }
 
@@ -402,14 +187,14 @@ resume(struct fl *f, const struct state *s)
 	char why[256];
 	int ready, changed;
 
-	s_identity(f, &co, &ready);
-	s_skip(f,
+	out_now(f, &co, &ready);
+	sink_skip(f->out,
 	    commit_replay_skip(f->cm, s, &co, &changed, why, sizeof(why)));
 	if (changed)
 		report(f, FOLLOW_OPTIONS_CHANGED, 0, why);
-	p_replay_flush(f, s->flush_at);
+	pipeline_replay_flush(f->p, s->flush_at);
 	if (s->have_stamp)
-		p_resume(f, &s->stamp, s->pos);
+		pipeline_resume(f->p, &s->stamp, s->pos);
 }
 
 /*
@@ -439,9 +224,9 @@ start(struct fl *f, const struct state *s, int quiet)
 	    commit_unsaved_start(f->cm);
 	obs.path_exists = watch_path_index(f->w, n) >= 0;
 	d = rotation_start_decide(&obs);
-	s_skip(f, 0);
+	sink_skip(f->out, 0);
 	commit_no_skip(f->cm);
-	p_replay_flush(f, -1);
+	pipeline_replay_flush(f->p, -1);
 	memset(&p, 0, sizeof(p));
 	msg[0] = '\0';
 	switch (d) {
@@ -495,12 +280,12 @@ start(struct fl *f, const struct state *s, int quiet)
 		snprintf(msg, sizeof(msg),
 		    "an earlier start was not saved (killed before its first"
 		    " save), starting at its beginning");
-	if (s_skipping(f) > 0) {
+	if (sink_skipping(f->out) > 0) {
 		len = strlen(msg);
 		snprintf(msg + len, sizeof(msg) - len,
 		    "; %jd bytes of its output are already written, not"
 		    " repeated",
-		    (intmax_t)s_skipping(f));
+		    (intmax_t)sink_skipping(f->out));
 	}
 	/* Entries that cannot be read are told of always (a recovery starts
 	 * from a commit past the last loss told); a missing file once, by
@@ -509,7 +294,8 @@ start(struct fl *f, const struct state *s, int quiet)
 	    watch_file(f->w, (size_t)p.at)->is_path;
 	if (loses)
 		report(f, FOLLOW_LOST, 0, msg);
-	else if (watch_is_open(f->w) && (!quiet || !plain || s_skipping(f) > 0))
+	else if (watch_is_open(f->w) &&
+	    (!quiet || !plain || sink_skipping(f->out) > 0))
 		report(f, FOLLOW_START, 0, msg);
 }
 
@@ -517,7 +303,7 @@ start(struct fl *f, const struct state *s, int quiet)
 static enum outcome
 take(struct fl *f, int at_end)
 {
-	enum outcome r = p_take(f, at_end);
+	enum outcome r = pipeline_take(f->p, at_end);
 
 	if (r != OUTCOME_IDLE)
 		commit_dirty(f->cm);
@@ -532,7 +318,7 @@ take(struct fl *f, int at_end)
 static enum outcome
 read_input(struct fl *f)
 {
-	off_t first = p_read_offset(f), before;
+	off_t first = pipeline_read_offset(f->p), before;
 	const char *bytes = NULL;
 	int got = 0;
 	ssize_t n;
@@ -540,10 +326,10 @@ read_input(struct fl *f)
 	for (;;) {
 		if (take(f, 0) == OUTCOME_WRITE_ERROR)
 			return OUTCOME_WRITE_ERROR;
-		before = p_read_offset(f);
+		before = pipeline_read_offset(f->p);
 		if (before - first >= READ_SLICE)
 			return OUTCOME_PROGRESS;
-		n = p_fill(f, &bytes);
+		n = pipeline_fill(f->p, &bytes);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -554,7 +340,7 @@ read_input(struct fl *f)
 		 * these are not the bytes after them. Unread, the next round
 		 * sees the truncation. */
 		if (watch_tail_changed(f->w, before)) {
-			p_unread(f, (size_t)n);
+			pipeline_unread(f->p, (size_t)n);
 			return OUTCOME_PROGRESS;
 		}
 		watch_note_bytes(f->w, bytes, (size_t)n);
@@ -583,8 +369,8 @@ flush_out(struct fl *f)
 {
 	int e;
 
-	if (p_flush_sink(f) < 0) {
-		e = s_error(f) != 0 ? s_error(f) : errno;
+	if (sink_flush(f->out) < 0) {
+		e = sink_error(f->out) != 0 ? sink_error(f->out) : errno;
 		if (e == EPIPE) {
 			f->out_gone = 1;
 		} else if (e == ESTALE) {
@@ -596,7 +382,7 @@ flush_out(struct fl *f)
 			f->fault = 1;
 			f->retry_at = clock_now(f->clock);
 		} else
-			fault(f, FOLLOW_WRITE_FAILED, e, s_name(f));
+			fault(f, FOLLOW_WRITE_FAILED, e, sink_name(f->out));
 		return -1;
 	}
 	return 0;
@@ -615,7 +401,7 @@ switch_input(struct fl *f)
 		fault(f, FOLLOW_READ_FAILED, errno, watch_name(f->w));
 		return;
 	}
-	p_end(f);
+	pipeline_end(f->p);
 	if (flush_out(f) < 0)
 		return;
 	/* Left only once its end is committed on disk (commit.c). */
@@ -661,11 +447,12 @@ truncate_input(struct fl *f)
 {
 	char msg[1024];
 	size_t n = watch_scan(f->w);
-	off_t off = p_read_offset(f);
+	off_t off = pipeline_read_offset(f->p);
 	long at = watch_find_copy(f->w, n, off);
 
 	if (at >= 0 && watch_switch(f->w, (size_t)at, off) == 0) {
-		p_switch(f, watch_fd(f->w));
+		pipeline_switch(f->p, watch_fd(f->w), watch_dev(f->w),
+		    watch_ino(f->w));
 		snprintf(msg, sizeof(msg),
 		    "%s (what was not read yet is in its copy %s, read first)",
 		    f->o->path, watch_file(f->w, (size_t)at)->name);
@@ -673,14 +460,15 @@ truncate_input(struct fl *f)
 		return;
 	}
 	take(f, 1);
-	p_end(f);
+	pipeline_end(f->p);
 	if (flush_out(f) < 0)
 		return;
 	if (lseek(watch_fd(f->w), 0, SEEK_SET) < 0) {
 		fault(f, FOLLOW_READ_FAILED, errno, watch_name(f->w));
 		return;
 	}
-	p_input(f, watch_fd(f->w), 0);
+	pipeline_input(f->p, watch_fd(f->w), 0, watch_dev(f->w),
+	    watch_ino(f->w));
 	watch_forget_tail(f->w);
 	report(f, FOLLOW_TRUNCATED, 0, watch_name(f->w));
 	/* The bytes read are gone: as when an input is left, nothing of
@@ -698,14 +486,14 @@ truncate_input(struct fl *f)
 static void
 leave_output(struct fl *f)
 {
-	off_t skip = s_skipping(f), span, torn = 0;
+	off_t skip = sink_skipping(f->out), span, torn = 0;
 
 	span = commit_leave_span(f->cm, skip);
 	if (span > 0)
-		torn = s_torn_tail(f, span);
+		torn = sink_torn_tail(f->out, span);
 	skip = commit_left(f->cm, skip, torn);
 	if (torn > 0)
-		s_skip(f, skip);
+		sink_skip(f->out, skip);
 }
 
 /*
@@ -718,8 +506,8 @@ reopen_output(struct fl *f)
 	if (flush_out(f) < 0 || barrier(f) < 0)
 		return;
 	leave_output(f);
-	if (s_reopen(f) < 0) {
-		fault(f, FOLLOW_REOPEN_FAILED, errno, s_name(f));
+	if (sink_reopen(f->out) < 0) {
+		fault(f, FOLLOW_REOPEN_FAILED, errno, sink_name(f->out));
 		return;
 	}
 	if (!out_named(f))
@@ -734,7 +522,7 @@ round_once(struct fl *f, int64_t now)
 	enum outcome r;
 	int odd;
 
-	if (watch_look(f->w, p_read_offset(f), now, &obs, &odd) < 0) {
+	if (watch_look(f->w, pipeline_read_offset(f->p), now, &obs, &odd) < 0) {
 		fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
 		return 0;
 	}
@@ -792,11 +580,11 @@ round_once(struct fl *f, int64_t now)
 static void
 flush_pending(struct fl *f)
 {
-	if (p_deadline(f) == INT64_MAX)
+	if (pipeline_deadline(f->p) == INT64_MAX)
 		return;
-	if (save(f, p_taken(f)) < 0)
+	if (save(f, pipeline_taken(f->p)) < 0)
 		return;
-	p_flush(f);
+	pipeline_flush(f->p);
 	if (flush_out(f) == 0)
 		save(f, -1);
 }
@@ -811,8 +599,8 @@ recover(struct fl *f)
 {
 	int quiet = f->quiet_retry;
 
-	s_clear(f);
-	p_discard(f);
+	sink_clear(f->out);
+	pipeline_discard(f->p);
 	watch_close(f->w);
 	f->fault = 0;
 	f->quiet_retry = 0;
@@ -822,8 +610,9 @@ recover(struct fl *f)
 			hold(f);
 			return;
 		}
-		if (s_reopen(f) < 0) {
-			fault(f, FOLLOW_REOPEN_FAILED, errno, s_name(f));
+		if (sink_reopen(f->out) < 0) {
+			fault(f, FOLLOW_REOPEN_FAILED, errno,
+			    sink_name(f->out));
 			return;
 		}
 		f->want_reopen = 0;
@@ -850,7 +639,7 @@ wait_events(struct fl *f, int64_t now)
 	if (f->fault)
 		until = earliest(until, f->retry_at);
 	else {
-		until = earliest(until, p_deadline(f));
+		until = earliest(until, pipeline_deadline(f->p));
 		until = earliest(until, commit_deadline(f->cm));
 		until = earliest(until, watch_deadline(f->w));
 	}
@@ -902,14 +691,14 @@ idle(struct fl *f)
 		report(f, FOLLOW_RECOVERED, 0, f->o->path);
 	}
 	now = clock_now(f->clock);
-	if (now >= p_deadline(f))
+	if (now >= pipeline_deadline(f->p))
 		flush_pending(f);
 	if (!f->fault && commit_due(f->cm, now))
 		save(f, -1);
 	if (now >= f->next_tick) {
 		f->next_tick = now + ROTATION_TICK_MS;
 		watch_tick(f->w);
-		if (!f->fault && s_moved(f))
+		if (!f->fault && sink_moved(f->out))
 			reopen_output(f);
 	}
 }
@@ -917,7 +706,7 @@ idle(struct fl *f)
 static void
 loop(struct fl *f)
 {
-	const struct convert_signals *sig = f->o->sig;
+	const struct pipeline_signals *sig = f->o->sig;
 
 	for (;;) {
 		int64_t now = clock_now(f->clock);
@@ -956,30 +745,28 @@ loop(struct fl *f)
 }
 
 int
-follow_run(struct converter *c, const struct follow_opts *o)
+follow_run(struct pipeline *p, const struct sink *out,
+    const struct follow_opts *o)
 {
+	const struct clock *clock = o->clock != NULL ? o->clock : &clock_system;
 	struct commit_opts co = {.state_path = o->state_path,
 	    .options = o->options,
-	    .out_path = c->out->path,
-	    .clock = o->clock};
+	    .out_path = sink_path(out),
+	    .clock = clock};
 	char why[512];
 	struct fl f;
-	int e;
 
 	memset(&f, 0, sizeof(f));
 	f.o = o;
-	f.c = c;
-	f.clock = o->clock;
-	f.flush_at = -1;
+	f.p = p;
+	f.out = out;
+	f.clock = clock;
 	f.backoff = FOLLOW_BACKOFF_MIN_MS;
-	if ((f.w = watch_new(o->path, !o->no_inotify, o->clock)) == NULL)
+	if ((f.w = watch_new(o->path, !o->no_inotify, clock)) == NULL)
 		return -1;
-	if ((f.cm = commit_new(&co)) == NULL ||
-	    reader_init(&f.r, -1, 0, 0) < 0) {
-		e = errno;
-		commit_free(f.cm);
+	if ((f.cm = commit_new(&co)) == NULL) {
 		watch_free(f.w);
-		errno = e;
+		errno = ENOMEM;
 		return -1;
 	}
 	if (!o->no_inotify && watch_inotify_error(f.w) != 0)
@@ -988,13 +775,12 @@ follow_run(struct converter *c, const struct follow_opts *o)
 	if (commit_load(f.cm, why, sizeof(why)))
 		report(&f, FOLLOW_STATE_REJECTED, 0, why);
 	/* Each write batch first checks that the path names the file. */
-	s_guard(&f, 1);
+	sink_guard(out, 1);
 	start(&f, commit_loaded(f.cm), 0);
 	loop(&f);
 	finish(&f);
-	s_guard(&f, 0);
+	sink_guard(out, 0);
 	watch_free(f.w);
 	commit_free(f.cm);
-	reader_free(&f.r);
 	return f.out_gone ? 1 : 0;
 }

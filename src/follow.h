@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "convert.h"
+#include "pipeline.h"
+#include "sink.h"
 
 enum follow_event {
 	FOLLOW_WAITING,         /* detail: the file is missing; waiting */
@@ -40,8 +41,8 @@ struct follow_opts {
 	int from_start;         /* --from-start */
 	int no_inotify;         /* --no-inotify: the stat ticks alone */
 	uint64_t options;       /* hash of the options shaping the bytes */
-	const struct convert_signals *sig;
-	const struct clock *clock; /* &clock_system, or a test's */
+	const struct pipeline_signals *sig;
+	const struct clock *clock; /* NULL: clock_system; the pipeline's */
 	/* Told of each event; err is an errno value or 0, detail a short
 	 * text or "". Called from the loop, never from a signal handler. */
 	void (*report)(void *ctx, enum follow_event ev, int err,
@@ -61,12 +62,13 @@ struct follow_opts {
 int64_t follow_backoff(const struct clock *clock, int64_t *delay);
 
 /*
- * Follows o->path into c (and c's output) until *o->sig->stop is set,
+ * Follows o->path through p into out until *o->sig->stop is set,
  * then writes the pending entry, saves the state and returns 0. Returns
  * 1 when the reader of the output went away (EPIPE; the last commit
  * stands), -1 with errno only if it cannot start at all (no memory).
  * Other failures while running are reported and retried, never fatal.
  */
-int follow_run(struct converter *c, const struct follow_opts *o);
+int follow_run(struct pipeline *p, const struct sink *out,
+    const struct follow_opts *o);
 
 #endif

@@ -20,13 +20,13 @@ host_now_ms(void)
 }
 
 static int64_t
-system_now(void *ctx)
+system_now_ms(void *ctx)
 {
 	(void)ctx;
 	return host_now_ms();
 }
 
-const struct clock clock_system = {system_now, NULL};
+const struct clock clock_system = {system_now_ms, NULL};
 
 int
 host_short_name(char *buf, size_t len)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "output.h"
 
 static char dir[] = "/tmp/k2s-test-follow-loop-XXXXXX";
 
@@ -110,21 +111,29 @@ put(const char *p, const char *text)
 static int
 run_loop(int64_t step, int stop_after, double *secs)
 {
-	struct convert_opts co = {.format = STAMP_BSD,
+	static volatile sig_atomic_t stop;
+	struct fake k = {.now = 1000000,
+	    .step = step,
+	    .stop_after = stop_after,
+	    .stop = &stop};
+	struct clock clk = {fake_now, &k};
+	struct pipeline_opts po = {.format = STAMP_BSD,
 	    .host = "h",
 	    .tag = "t",
 	    .max_entry = 1024,
-	    .flush_timeout = 2000};
-	static volatile sig_atomic_t stop;
+	    .flush_timeout = 2000,
+	    .clock = &clk};
+	struct pipeline_signals sig = {.stop = &stop};
+	struct follow_opts fo = {.from_start = 1,
+	    .no_inotify = 1,
+	    .sig = &sig,
+	    .clock = &clk};
 	char in[300], out[300];
-	struct follow_opts fo;
-	struct convert_signals sig;
-	struct converter c;
-	struct output o;
 	struct timespec t0, t1;
+	struct pipeline *p;
+	struct output *o;
+	struct sink sink;
 	sigset_t mask;
-	struct fake k;
-	struct clock clk = {fake_now, &k};
 	struct stat sb;
 
 	snprintf(in, sizeof(in), "%s/security.log", dir);
@@ -132,31 +141,21 @@ run_loop(int64_t step, int stop_after, double *secs)
 	put(in, "[27/Nov/2026 10:00:00] pending entry\n");
 	unlink(out);
 	stop = 0;
-	memset(&k, 0, sizeof(k));
-	k.now = 1000000;
-	k.step = step;
-	k.stop_after = stop_after;
 	k.out = out;
-	k.stop = &stop;
 	sigemptyset(&mask);
-	sig.stop = &stop;
-	sig.hup = NULL;
 	sig.mask = &mask;
-	assert_int_equal(output_open(&o, out, 4096), 0);
-	assert_int_equal(converter_init(&c, &co, &o, NULL, NULL), 0);
-	memset(&fo, 0, sizeof(fo));
 	fo.path = in;
-	fo.from_start = 1;
-	fo.no_inotify = 1;
-	fo.sig = &sig;
-	fo.clock = &clk;
+	assert_non_null(o = output_new(out, 4096));
+	output_sink(o, &sink);
+	assert_non_null(p = pipeline_new(&po, &sink));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(follow_run(&c, &fo), 0);
+	assert_int_equal(follow_run(p, &sink, &fo), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*secs = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	converter_free(&c);
-	assert_int_equal(output_close(&o), 0);
+	assert_int_equal(sink_close(&sink), 0);
+	output_free(o);
+	pipeline_free(p);
 	/* At the stop the pending entry is written in any case. */
 	assert_int_equal(stat(out, &sb), 0);
 	assert_true(sb.st_size > 0);
