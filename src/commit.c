@@ -12,7 +12,7 @@
  * The state file holds the last commit saved, replaced by rename(2)
  * (state.c): always one whole commit, old or new.
  *
- * Taking one (save). Only when the output buffer is empty, so that every
+ * Taking one (commit_take). Only when the output buffer is empty, so that every
  * entry emitted is in a file. P is the start of the pending entry, or,
  * when none is pending, the end of the lines read. O is the open output,
  * S its size (fstat) less the part of a replay's skip still to come that
@@ -56,12 +56,13 @@
  * truncated without a copy is read again from 0, and the path is opened
  * after a time without input, only once the commit at that point is on
  * disk. So the commit is on disk before the output is reopened and again
- * before anything is written to the new file (follow.c: reopen_output, recover,
- * start's save; commit_out_named), before an input is left (switch_input),
- * before a truncated file is read again (truncate_input) and before the
- * path is read once it is there (round_once): where such a save fails,
- * the follower holds, reading and writing nothing, reports it and
- * retries from the last commit with back-off (barrier); the start from a
+ * before anything is written to the new file (follow.c: reopen_output,
+ * recover; follow_input.c: the start's save; commit_out_named), before
+ * an input is left (fl_switch), before a truncated file is read again
+ * (fl_truncate) and before the path is read once it is there
+ * (round_once): where such a save fails, the follower holds, reading and
+ * writing nothing, reports it and retries from the last commit with
+ * back-off (fl_barrier, follow_backoff); the start from a
  * commit that is not on disk (durable: a first start, a start found in
  * the state's temporary file, the start after the barrier of a
  * truncation or of the path opened) holds likewise until its save is
@@ -75,7 +76,7 @@
  * The output over time. logrotate renames the output and creates a new
  * file; what is written to the renamed file is lost to fail2ban. So each
  * write batch first checks that the output's path names the open file
- * (output_guard); if not, nothing is written, and the follower starts
+ * (sink_guard); if not, nothing is written, and the follower starts
  * again from the last commit into the file the path names (once that
  * commit is on disk): the bytes written to the renamed file since the
  * commit are its surplus. SIGHUP and the once-a-second check reopen the
