@@ -106,9 +106,10 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 	msg[0] = '\0';
 	switch (d) {
 	case ROTATION_START_PICK:
-		/* Only decided with obs.have_state, so s is not NULL; the
-		 * analyzer cannot see into rotation_start_decide(). */
-		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
+		/* Only decided with obs.have_state; said again for the
+		 * analyzer, which cannot see into rotation_start_decide(). */
+		if (s == NULL)
+			break;
 		watch_set_prev(f->w, s);
 		watch_observe(f->w, n, s->in_dev, s->in_ino, s->pos, s->hash,
 		    s->hash_len, 1);
@@ -230,7 +231,7 @@ read_to_end(struct fl *f)
 {
 	enum outcome r = fl_read(f);
 
-	if (r == OUTCOME_READ_ERROR)
+	if (r == OUTCOME_READ_ERROR || r == OUTCOME_WRITE_ERROR)
 		return r;
 	return take(f, 1);
 }

@@ -99,12 +99,10 @@ watch_new(const char *path, int inotify, const struct clock *clock)
 	if (!inotify)
 		return w;
 	w->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->ino_fd < 0)
-		w->ino_err = errno;
-	else if ((w->wd_dir = inotify_add_watch(w->ino_fd, w->dir,
-	              DIR_EVENTS)) < 0 &&
-	    errno != ENOENT)
-		/* A missing directory is watched once it is there. */
+	if (w->ino_fd >= 0)
+		w->wd_dir = inotify_add_watch(w->ino_fd, w->dir, DIR_EVENTS);
+	/* A missing directory is watched once it is there. */
+	if (w->ino_fd < 0 || (w->wd_dir < 0 && errno != ENOENT))
 		w->ino_err = errno;
 	return w;
 }
