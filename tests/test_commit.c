@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "unit_files.h"
 
-static char dir[] = "/tmp/k2s-test-commit-XXXXXX";
 static char state_path[256];
 
 static int64_t fake_ms;
@@ -33,21 +33,10 @@ static const struct clock fake = {fake_now, NULL};
 static int
 setup(void **unused)
 {
-	(void)unused;
-	if (mkdtemp(dir) == NULL)
+	if (unit_setup(unused) < 0)
 		return -1;
 	snprintf(state_path, sizeof(state_path), "%s/state", dir);
 	return 0;
-}
-
-static int
-teardown(void **unused)
-{
-	char cmd[300];
-
-	(void)unused;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static struct commit *
@@ -321,5 +310,5 @@ main(void)
 	    cmocka_unit_test(test_commit_load),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, unit_teardown);
 }

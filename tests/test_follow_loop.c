@@ -17,8 +17,7 @@
 
 #include "follow.h"
 #include "output.h"
-
-static char dir[] = "/tmp/k2s-test-follow-loop-XXXXXX";
+#include "unit_files.h"
 
 /*
  * A clock that moves step ms each time it is read, and stops the loop
@@ -48,23 +47,6 @@ fake_now(void *ctx)
 	return k->now;
 }
 
-static int
-setup(void **unused)
-{
-	(void)unused;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **unused)
-{
-	char cmd[300];
-
-	(void)unused;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 /* Each failure waits twice as long as the last, up to the cap, from
  * the clock's now. */
 static void
@@ -89,16 +71,6 @@ test_follow_backoff_pinned_clock(void **unused)
 		k.now += 7;
 	}
 	assert_int_equal(delay, FOLLOW_BACKOFF_MAX_MS);
-}
-
-static void
-put(const char *p, const char *text)
-{
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 }
 
 /*
@@ -138,7 +110,7 @@ run_loop(int64_t step, int stop_after, double *secs)
 
 	snprintf(in, sizeof(in), "%s/security.log", dir);
 	snprintf(out, sizeof(out), "%s/out.log", dir);
-	put(in, "[27/Nov/2026 10:00:00] pending entry\n");
+	unit_put(in, "[27/Nov/2026 10:00:00] pending entry\n");
 	unlink(out);
 	stop = 0;
 	k.out = out;
@@ -193,5 +165,5 @@ main(void)
 	    cmocka_unit_test(test_follow_flush_rule_pinned_clock),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }

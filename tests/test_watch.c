@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "watch.h"
+#include "unit_files.h"
 
-static char dir[] = "/tmp/k2s-test-watch-XXXXXX";
 static char path[256];
 
 /* A clock the test moves by hand. */
@@ -34,31 +34,10 @@ static const struct clock fake = {fake_now, NULL};
 static int
 setup(void **unused)
 {
-	(void)unused;
-	if (mkdtemp(dir) == NULL)
+	if (unit_setup(unused) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/security.log", dir);
 	return 0;
-}
-
-static int
-teardown(void **unused)
-{
-	char cmd[300];
-
-	(void)unused;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void
-put(const char *p, const char *text)
-{
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 }
 
 struct fits_case {
@@ -109,7 +88,7 @@ test_watch_fits(void **unused)
 		struct stat sb;
 		int fd, got;
 
-		put(p, c->text);
+		unit_put(p, c->text);
 		fd = open(p, O_RDONLY);
 		assert_true(fd >= 0);
 		assert_int_equal(fstat(fd, &sb), 0);
@@ -134,7 +113,7 @@ test_watch_open_and_tail(void **unused)
 	int odd, fd;
 
 	(void)unused;
-	put(path, "[27/Nov/2026 10:00:00] one\n");
+	unit_put(path, "[27/Nov/2026 10:00:00] one\n");
 	fake_ms = 1000;
 	w = watch_new(path, 0, &fake);
 	assert_non_null(w);
@@ -164,7 +143,8 @@ test_watch_open_and_tail(void **unused)
 	assert_int_equal(watch_tail_changed(w, 54), 0);
 
 	/* Rewritten in place, same size: the tail says so. */
-	put(path, "[27/Nov/2026 10:00:00] one\n[27/Nov/2026 10:00:01] TWO\n");
+	unit_put(path,
+	    "[27/Nov/2026 10:00:00] one\n[27/Nov/2026 10:00:01] TWO\n");
 	assert_int_equal(watch_tail_changed(w, 54), 1);
 	assert_int_equal(watch_look(w, 54, fake_ms, &obs, &odd), 0);
 	assert_int_equal(rotation_decide(&obs), ROTATION_TRUNCATED);
@@ -185,7 +165,7 @@ test_watch_grace_pinned_clock(void **unused)
 	int odd;
 
 	(void)unused;
-	put(path, "[27/Nov/2026 10:00:00] one\n");
+	unit_put(path, "[27/Nov/2026 10:00:00] one\n");
 	fake_ms = 50000;
 	w = watch_new(path, 0, &fake);
 	assert_non_null(w);
@@ -195,7 +175,7 @@ test_watch_grace_pinned_clock(void **unused)
 
 	snprintf(old, sizeof(old), "%s.1", path);
 	assert_int_equal(rename(path, old), 0);
-	put(path, "");
+	unit_put(path, "");
 	fake_ms = 60000; /* the path is seen moved now */
 	assert_int_equal(watch_look(w, 27, fake_ms, &obs, &odd), 0);
 	assert_int_equal(obs.path_same, 0);
@@ -245,7 +225,8 @@ test_watch_copy_after_truncation(void **unused)
 	long at;
 
 	(void)unused;
-	put(path, "[27/Nov/2026 10:00:00] one\n[27/Nov/2026 10:00:01] two");
+	unit_put(path,
+	    "[27/Nov/2026 10:00:00] one\n[27/Nov/2026 10:00:01] two");
 	fake_ms = 0;
 	w = watch_new(path, 0, &fake);
 	assert_non_null(w);
@@ -257,8 +238,9 @@ test_watch_copy_after_truncation(void **unused)
 	assert_int_equal(watch_find_copy(w, watch_scan(w), 53), -1);
 
 	snprintf(copy, sizeof(copy), "%s.1", path);
-	put(copy, "[27/Nov/2026 10:00:00] one\n[27/Nov/2026 10:00:01] two");
-	put(path, "");
+	unit_put(copy,
+	    "[27/Nov/2026 10:00:00] one\n[27/Nov/2026 10:00:01] two");
+	unit_put(path, "");
 	files = watch_scan(w);
 	at = watch_find_copy(w, files, 53);
 	assert_int_equal(at, 0);
@@ -304,5 +286,5 @@ main(void)
 	    cmocka_unit_test(test_watch_not_regular),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, unit_teardown);
 }
