@@ -356,7 +356,7 @@ idle(struct fl *f)
 		fl_report(f, FOLLOW_RECOVERED, 0, f->o->path);
 	}
 	now = clock_now(f->clock);
-	if (now >= pipeline_deadline(f->p))
+	if (pipeline_due(f->p, now))
 		flush_pending(f);
 	if (!f->fault && commit_due(f->cm, now))
 		fl_save(f, -1);

@@ -170,7 +170,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 	    watch_file(f->w, (size_t)p.at)->is_path;
 	if (loses)
 		fl_report(f, FOLLOW_LOST, 0, msg);
-	else if (watch_is_open(f->w) &&
+	else if (watch_fd(f->w) >= 0 &&
 	    (!quiet || !plain || sink_skipping(f->out) > 0))
 		fl_report(f, FOLLOW_START, 0, msg);
 }

@@ -173,12 +173,6 @@ watch_file_events(struct watch *w, const char *path)
 }
 
 int
-watch_is_open(const struct watch *w)
-{
-	return w->fd >= 0;
-}
-
-int
 watch_fd(const struct watch *w)
 {
 	return w->fd;

@@ -46,8 +46,7 @@ void watch_drain(struct watch *w);
 /* The stat tick: a directory that was missing may be there now. */
 void watch_tick(struct watch *w);
 
-/* The input file: open or not, its descriptor, identity, name. */
-int watch_is_open(const struct watch *w);
+/* The input file: its descriptor (-1: none open), identity, name. */
 int watch_fd(const struct watch *w);
 dev_t watch_dev(const struct watch *w);
 ino_t watch_ino(const struct watch *w);

@@ -122,7 +122,7 @@ test_watch_open_and_tail(void **unused)
 	assert_int_equal(files, 1);
 	assert_int_equal(watch_path_index(w, files), 0);
 	assert_int_equal(watch_open_path(w, files, -1), 27);
-	assert_true(watch_is_open(w));
+	assert_true(watch_fd(w) >= 0);
 	assert_string_equal(watch_name(w), path);
 
 	/* Idle: the file is as read. */
