@@ -12,12 +12,13 @@
  * The state file holds the last commit saved, replaced by rename(2)
  * (state.c): always one whole commit, old or new.
  *
- * Taking one (commit_take). Only when the output buffer is empty, so that every
- * entry emitted is in a file. P is the start of the pending entry, or,
- * when none is pending, the end of the lines read. O is the open output,
- * S its size (fstat) less the part of a replay's skip still to come that
- * lies in O, K the rest of that skip, which lies in an older file (the
- * output was rotated while a replay still skipped). Neither is negative.
+ * Taking one (commit_take). Only when the output buffer is empty, so
+ * that every entry emitted is in a file. P is the start of the pending
+ * entry, or, when none is pending, the end of the lines read. O is the
+ * open output, S its size (fstat) less the part of a replay's skip
+ * still to come that lies in O, K the rest of that skip, which lies in
+ * an older file (the output was rotated while a replay still skipped).
+ * Neither is negative.
  *
  * A restart (commit_replay_skip) converts again from P and drops K
  * plus (O's size now - S) bytes instead of writing them; O's size is read
