@@ -271,10 +271,19 @@ fl_switch(struct fl *f)
 	if (p.at < 0) {
 		/* Nothing newer yet: the next rounds open the path. */
 	} else if (open_input(f, (size_t)p.at, 0) < 0) {
-		/* Gone again, or unreadable: the next rounds open the path
-		 * when they can. */
-		if (errno != ENOENT)
+		if (errno != ENOENT) {
 			fl_fault(f, FOLLOW_OPEN_FAILED, errno, f->o->path);
+			return;
+		}
+		/* Renamed (or removed) between the look and the open, as
+		 * logrotate works: not a reason to go on with the path and
+		 * pass over the files between. From the commit just made,
+		 * which names the file left, again at once: its start
+		 * looks again. */
+		f->fault = 1;
+		f->quiet_retry = 1;
+		f->retry_at = clock_now(f->clock);
+		return;
 	} else {
 		watch_note_prev(f->w, (size_t)p.at);
 		fl_report(f, FOLLOW_ROTATED, 0, watch_name(f->w));
