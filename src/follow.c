@@ -1,351 +1,449 @@
 /*
- * follow: as OpenBSD's tail -F, the path is the truth and the descriptor
- * a view of it that may go stale: a rename leaves the descriptor on the
- * old file (finished before we leave it), a truncation leaves it on a
- * shorter (or rewritten) file. inotify only wakes us; every decision
- * comes from fstat(2)/stat(2) of what is there, so a lost or overflowed
- * event costs at most one stat tick.
+ * follow: follow mode's loop: rounds (look, decide, act), the output's
+ * moves (flush, reopen), recovery from the last commit, waits, finish.
+ * Why it is exactly once, and what each commit must come before: the
+ * head of commit.c. What is seen of the input: watch.c; the decisions:
+ * rotation.c; the input's moves: follow_input.c.
  */
 #include "follow.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
-enum follow_action
-follow_decide(const struct follow_obs *o)
+#include "follow_impl.h"
+#include "rotation.h"
+
+/* The output as a commit records it (sink_identity), and whether a
+ * commit can be taken: nothing buffered, no error. */
+void
+fl_out_now(const struct fl *f, struct commit_out *co, int *ready)
 {
-	if (!o->have_fd)
-		return o->path_exists ? FOLLOW_OPEN : FOLLOW_IDLE;
-	/* Shorter than what we read, or other bytes where we read: the
-	 * file was truncated (copytruncate), perhaps regrown past us. */
-	if (o->fd_size < o->read_off || o->tail_changed)
-		return FOLLOW_TRUNCATED;
-	/* Whatever the path names now, what was written to our file
-	 * before the switch is read first. */
-	if (o->fd_size > o->read_off)
-		return FOLLOW_READ;
-	if (o->path_exists && o->path_same)
-		return FOLLOW_IDLE;
-	if (!o->path_exists)
-		return FOLLOW_DRAIN; /* renamed or deleted, nothing new yet */
-	return o->still_for >= o->grace ? FOLLOW_SWITCH : FOLLOW_DRAIN;
-}
+	struct sink_id id;
 
-enum follow_start
-follow_start_decide(const struct follow_start_obs *o)
-{
-	if (o->have_state)
-		return FOLLOW_START_PICK;
-	if (!o->path_exists)
-		return FOLLOW_START_WAIT;
-	return o->from_start ? FOLLOW_START_BEGIN : FOLLOW_START_END;
-}
-
-static const char *const compressed_ext[] = {".gz", ".bz2", ".xz", ".zst",
-    ".lz4", ".lzma", ".lz", ".Z", ".zip", ".br", ".7z"};
-
-int
-follow_rotated_name(const char *base, const char *name, struct follow_name *n)
-{
-	size_t blen = strlen(base), digits = 0;
-	const char *p, *q;
-
-	if (strncmp(name, base, blen) != 0)
-		return 0;
-	p = name + blen;
-	if ((*p != '.' && *p != '-' && *p != '_') || p[1] < '0' || p[1] > '9')
-		return 0;
-	memset(n, 0, sizeof(*n));
-	/* Digits, and single separators between them (2026-11-26). */
-	for (q = p + 1; *q != '\0'; q++) {
-		if (*q >= '0' && *q <= '9') {
-			if (digits + 1 >= sizeof(n->date))
-				return 0;
-			n->date[digits++] = *q;
-			n->num = n->num * 10 + (uint64_t)(*q - '0');
-		} else if ((*q == '-' || *q == '_' || *q == '.') &&
-		    q[1] >= '0' && q[1] <= '9') {
-			n->dated = 1;
-		} else {
-			break;
-		}
+	memset(co, 0, sizeof(*co));
+	if (sink_identity(f->out, &id) == 1) {
+		co->have = 1;
+		co->dev = id.dev;
+		co->ino = id.ino;
+		co->size = id.size;
 	}
-	n->date[digits] = '\0';
-	if (digits >= 8)
-		n->dated = 1;
-	if (*q == '\0')
-		return 1;
-	for (size_t i = 0;
-	     i < sizeof(compressed_ext) / sizeof(compressed_ext[0]); i++)
-		if (strcmp(q, compressed_ext[i]) == 0) {
-			n->compressed = 1;
-			return 1;
-		}
+	co->skip = sink_skipping(f->out);
+	*ready = sink_error(f->out) == 0 && sink_pending(f->out) == 0;
+}
+
+void
+fl_report(struct fl *f, enum follow_event ev, int err, const char *detail)
+{
+	if (f->o->report != NULL)
+		f->o->report(f->o->ctx, ev, err, detail != NULL ? detail : "");
+}
+
+int64_t
+follow_backoff(const struct clock *clock, int64_t *delay)
+{
+	int64_t at = clock_now(clock) + *delay;
+
+	*delay = *delay * 2 > FOLLOW_BACKOFF_MAX_MS ? FOLLOW_BACKOFF_MAX_MS
+	                                            : *delay * 2;
+	return at;
+}
+
+/* Stops reading and writing until a retry from the last commit. */
+void
+fl_hold(struct fl *f)
+{
+	f->fault = 1;
+	f->retry_at = follow_backoff(f->clock, &f->backoff);
+}
+
+void
+fl_fault(struct fl *f, enum follow_event ev, int err, const char *detail)
+{
+	fl_report(f, ev, err, detail);
+	fl_hold(f);
+}
+
+/* A commit (commit_take) with flush_at as its write-ahead record (-1:
+ * none): 0, 1 if not on disk (told), -1 if none could be taken. */
+int
+fl_save(struct fl *f, off_t flush_at)
+{
+	struct commit_point pt;
+	int rc;
+
+	memset(&pt, 0, sizeof(pt));
+	fl_out_now(f, &pt.out, &pt.ready);
+	pt.fd = watch_fd(f->w);
+	if (pt.fd >= 0) {
+		pt.dev = watch_dev(f->w);
+		pt.ino = watch_ino(f->w);
+		pt.pos = pipeline_position(f->p);
+		pt.have_stamp = pipeline_stamp(f->p, &pt.stamp);
+		watch_get_prev(f->w, &pt.prev);
+	}
+	pt.flush_at = flush_at;
+	pt.replay_at = pipeline_flush_at(f->p);
+	rc = commit_take(f->cm, &pt);
+	if (rc == 1)
+		fl_report(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
+	return rc;
+}
+
+/* A commit that must be on disk before going on (leaving an input or an
+ * output): 0 once it is, else the follower holds and retries: -1. */
+int
+fl_barrier(struct fl *f)
+{
+	if (fl_save(f, -1) == 0)
+		return 0;
+	if (!f->fault)
+		fl_hold(f);
+	return -1;
+}
+
+/* commit_out_named of the open output. */
+int
+fl_out_named(const struct fl *f)
+{
+	struct commit_out co;
+	int ready;
+
+	fl_out_now(f, &co, &ready);
+	return commit_out_named(f->cm, &co);
+}
+
+/*
+ * Writes out what is buffered; a failure starts the recovery, except a
+ * reader gone away (EPIPE), which ends follow mode as it ends pipe mode.
+ */
+int
+fl_flush_out(struct fl *f)
+{
+	int e;
+
+	if (sink_flush(f->out) < 0) {
+		e = sink_error(f->out) != 0 ? sink_error(f->out) : errno;
+		if (e == EPIPE) {
+			f->out_gone = 1;
+		} else if (e == ESTALE) {
+			/* The path names another file (rotated): nothing was
+			 * written. From the last commit again, into the file
+			 * the path names, at once. */
+			f->want_reopen = 1;
+			f->quiet_retry = 1;
+			f->fault = 1;
+			f->retry_at = clock_now(f->clock);
+		} else
+			fl_fault(f, FOLLOW_WRITE_FAILED, e, sink_name(f->out));
+		return -1;
+	}
 	return 0;
 }
 
-int
-follow_name_cmp(const struct follow_name *a, const struct follow_name *b)
+/*
+ * Before the output is left while a replay still skips bytes in it: a
+ * line it ends without is not to be completed in the next file, but
+ * written there whole; the skip is shortened by that part.
+ */
+static void
+leave_output(struct fl *f)
 {
-	size_t la, lb;
-	int c;
+	off_t skip = sink_skipping(f->out), span, torn = 0;
 
-	if (a->dated != b->dated)
-		return a->dated ? -1 : 1;
-	if (!a->dated)
-		return a->num > b->num ? -1 : a->num < b->num ? 1 : 0;
-	la = strlen(a->date);
-	lb = strlen(b->date);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	c = strcmp(a->date, b->date);
-	return c < 0 ? -1 : c > 0 ? 1 : 0;
+	span = commit_leave_span(f->cm, skip);
+	if (span > 0)
+		torn = sink_torn_tail(f->out, span);
+	skip = commit_left(f->cm, skip, torn);
+	if (torn > 0)
+		sink_skip(f->out, skip);
 }
 
-/* Oldest first; the path after every rotated file; of two of the same
- * age, the compressed one first. */
+/*
+ * Output renamed, deleted, or SIGHUP: commit, reopen, commit; each commit
+ * on disk before going on (commit.c), else held and retried.
+ */
+static void
+reopen_output(struct fl *f)
+{
+	if (fl_flush_out(f) < 0 || fl_barrier(f) < 0)
+		return;
+	leave_output(f);
+	if (sink_reopen(f->out) < 0) {
+		fl_fault(f, FOLLOW_REOPEN_FAILED, errno, sink_name(f->out));
+		return;
+	}
+	if (!fl_out_named(f))
+		fl_barrier(f);
+}
+
+/* One round: look at the file and the path, and act. 1 if it moved. */
 static int
-file_cmp(const void *pa, const void *pb)
+round_once(struct fl *f, int64_t now)
 {
-	const struct follow_file *a = pa, *b = pb;
-	int c;
+	struct rotation_obs obs;
+	enum outcome r;
+	int odd;
 
-	if (a->is_path != b->is_path)
-		return a->is_path ? 1 : -1;
-	c = follow_name_cmp(&a->age, &b->age);
-	if (c != 0)
-		return c;
-	return b->age.compressed - a->age.compressed;
-}
-
-size_t
-follow_order(struct follow_file *v, size_t n)
-{
-	size_t i, k = 0;
-
-	qsort(v, n, sizeof(*v), file_cmp);
-	for (i = 0; i < n; i++) {
-		/* Being compressed: the twin still holds every byte. */
-		if (v[i].age.compressed && !v[i].is_path && i + 1 < n &&
-		    !v[i + 1].is_path && !v[i + 1].age.compressed &&
-		    follow_name_cmp(&v[i].age, &v[i + 1].age) == 0)
-			continue;
-		if (k != i)
-			v[k] = v[i];
-		k++;
-	}
-	return k;
-}
-
-void
-follow_pick(const struct follow_file *v, size_t n, int done,
-    struct follow_pick *p)
-{
-	long saved = -1, ref = -1, i;
-
-	memset(p, 0, sizeof(*p));
-	for (i = 0; i < (long)n; i++)
-		if (v[i].is_saved && v[i].fits && !v[i].age.compressed)
-			saved = i;
-	if (saved < 0)
-		for (i = (long)n - 1; i >= 0 && saved < 0; i--)
-			if (v[i].fits && !v[i].age.compressed) {
-				saved = i;
-				p->content = 1;
-			}
-	if (saved >= 0 && !done) {
-		p->at = saved;
-		p->resume = 1;
-		p->skip_from = p->skip_to = saved;
-		return;
-	}
-	p->content = 0;
-	p->lost = saved < 0 && !done;
-	/* Files are read oldest first, so the file read before the saved
-	 * one, and all older, were read: the next is newer than both. The
-	 * file read before may have the newer name: the saved one is then a
-	 * copy named as older (copytruncate's copy, made by hand). */
-	ref = saved;
-	for (i = 0; i < (long)n; i++)
-		if (v[i].is_prev && i > ref)
-			ref = i;
-	p->at = -1;
-	for (i = ref + 1; i < (long)n; i++)
-		if (!v[i].age.compressed) {
-			p->at = i;
-			break;
-		}
-	p->skip_from = ref + 1;
-	p->skip_to = p->at >= 0 ? p->at : (long)n;
-}
-
-int
-follow_dirname(const char *path, char *buf, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	size_t len;
-
-	if (slash == NULL) {
-		if (cap < 2)
-			return -1;
-		memcpy(buf, ".", 2);
+	if (watch_look(f->w, pipeline_read_offset(f->p), now, &obs, &odd) < 0) {
+		fl_fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
 		return 0;
 	}
-	len = slash == path ? 1 : (size_t)(slash - path);
-	if (len >= cap)
-		return -1;
-	memcpy(buf, path, len);
-	buf[len] = '\0';
+	if (odd)
+		fl_report(f, FOLLOW_NOT_REGULAR, 0, f->o->path);
+	switch (rotation_decide(&obs)) {
+	case ROTATION_OPEN:
+		if (fl_open_path(f, watch_scan(f->w), 0) < 0) {
+			if (errno != ENOENT)
+				fl_fault(f, FOLLOW_OPEN_FAILED, errno,
+				    f->o->path);
+			return 0;
+		}
+		if (f->told_waiting)
+			fl_report(f, FOLLOW_APPEARED, 0, f->o->path);
+		f->told_waiting = 0;
+		/* A state that names no input has a restart read the path
+		 * from 0, skipping nothing: nothing is read of it before the
+		 * commit naming it is on disk (as after a truncation). */
+		if (fl_barrier(f) < 0)
+			commit_undurable(f->cm);
+		return 1;
+	case ROTATION_READ:
+		r = fl_read(f);
+		if (r == OUTCOME_READ_ERROR)
+			fl_fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
+		else if (r == OUTCOME_WRITE_ERROR)
+			fl_flush_out(f);
+		return r == OUTCOME_PROGRESS;
+	case ROTATION_TRUNCATED:
+		fl_truncate(f);
+		return 1;
+	case ROTATION_SWITCH:
+		fl_switch(f);
+		return 1;
+	case ROTATION_IDLE:
+		if (!obs.have_fd && !f->told_waiting && !watch_odd(f->w)) {
+			fl_report(f, FOLLOW_WAITING, 0, f->o->path);
+			f->told_waiting = 1;
+		}
+		return 0;
+	case ROTATION_DRAIN:
+		return 0;
+	}
 	return 0;
 }
 
-#define DIR_EVENTS                                                             \
-	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY |     \
-	    IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF)
-#define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
-
-int
-follow_watch_open(struct follow_watch *w, const char *path, int inotify)
+/*
+ * The pending entry leaves now; first its offset is committed, as the
+ * write-ahead record of this flush. If the state file cannot be written
+ * the entry leaves all the same (it is due, and a state file that cannot
+ * be written is reported): a replay from the older saved state then
+ * differs only if a continuation line came after this flush, which it
+ * would join to the entry instead of writing apart.
+ */
+static void
+flush_pending(struct fl *f)
 {
-	w->fd = -1;
-	w->wd_dir = -1;
-	w->wd_file = -1;
-	if (follow_dirname(path, w->dir, sizeof(w->dir)) < 0) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (!inotify)
-		return 0;
-	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->fd >= 0)
-		w->wd_dir = inotify_add_watch(w->fd, w->dir, DIR_EVENTS);
-	return 0;
-}
-
-void
-follow_watch_file(struct follow_watch *w, const char *path)
-{
-	if (w->fd < 0)
+	if (pipeline_deadline(f->p) == INT64_MAX)
 		return;
-	if (w->wd_file >= 0)
-		inotify_rm_watch(w->fd, w->wd_file);
-	w->wd_file = inotify_add_watch(w->fd, path, FILE_EVENTS);
-}
-
-void
-follow_watch_drain(struct follow_watch *w)
-{
-	char buf[8192]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
-	if (w->fd < 0)
+	if (fl_save(f, pipeline_taken(f->p)) < 0)
 		return;
-	/* The events only wake us; what changed is read from the files. */
-	do {
-		n = read(w->fd, buf, sizeof(buf));
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	if (w->wd_dir < 0)
-		w->wd_dir = inotify_add_watch(w->fd, w->dir, DIR_EVENTS);
+	pipeline_flush(f->p);
+	if (fl_flush_out(f) == 0)
+		fl_save(f, -1);
 }
 
-void
-follow_watch_close(struct follow_watch *w)
+/*
+ * Starts again from the last commit, after a failure, or after the
+ * output was found rotated before a write: then reopened first, once the
+ * commit is on disk, so that the rotated file's surplus is counted.
+ */
+static void
+recover(struct fl *f)
 {
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = w->wd_dir = w->wd_file = -1;
-}
+	int quiet = f->quiet_retry;
 
-int
-follow_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct stat sb;
-	int found = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_ino != ino && de->d_ino != 0)
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (!S_ISREG(sb.st_mode) || sb.st_dev != dev ||
-		    sb.st_ino != ino)
-			continue;
-		if (snprintf(buf, cap, "%s/%s", dir, de->d_name) < (int)cap) {
-			found = 1;
-			break;
+	sink_clear(f->out);
+	pipeline_discard(f->p);
+	watch_close(f->w);
+	f->fault = 0;
+	f->quiet_retry = 0;
+	if (f->want_reopen) {
+		if (commit_write(f->cm) < 0) {
+			fl_report(f, FOLLOW_SAVE_FAILED, errno,
+			    f->o->state_path);
+			fl_hold(f);
+			return;
 		}
+		if (sink_reopen(f->out) < 0) {
+			fl_fault(f, FOLLOW_REOPEN_FAILED, errno,
+			    sink_name(f->out));
+			return;
+		}
+		f->want_reopen = 0;
 	}
-	closedir(d);
-	return found;
+	fl_start(f, commit_last(f->cm), 1);
+	if (!quiet)
+		f->recovering = !f->fault;
 }
 
-int
-follow_scan(const char *dir, const char *path, int link_ok,
-    struct follow_file *v, size_t cap)
+static int64_t
+earliest(int64_t a, int64_t b)
 {
-	const char *base = strrchr(path, '/');
-	struct follow_name age;
-	struct dirent *de;
-	struct stat sb;
-	size_t n = 0, i, oldest;
-	DIR *d;
+	return a < b ? a : b;
+}
 
-	base = base != NULL ? base + 1 : path;
-	if (cap == 0 || (d = opendir(dir)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (!follow_rotated_name(base, de->d_name, &age) ||
-		    strlen(de->d_name) >= sizeof(v->name))
-			continue;
-		/* A link planted as a rotated name is never followed. */
-		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) <
-		        0 ||
-		    !S_ISREG(sb.st_mode))
-			continue;
-		i = n;
-		if (n == cap - 1) {
-			/* Full (one place kept for the path): the newest
-			 * stay. */
-			oldest = 0;
-			for (i = 1; i < n; i++)
-				if (follow_name_cmp(&v[i].age, &v[oldest].age) <
-				    0)
-					oldest = i;
-			if (follow_name_cmp(&age, &v[oldest].age) <= 0)
+/* Blocks until an event, a signal or the nearest deadline. */
+static void
+wait_events(struct fl *f, int64_t now)
+{
+	struct pollfd pfd = {.fd = watch_pollfd(f->w), .events = POLLIN};
+	int64_t until = f->next_tick, ms;
+	struct timespec ts;
+
+	if (f->fault)
+		until = earliest(until, f->retry_at);
+	else {
+		until = earliest(until, pipeline_deadline(f->p));
+		until = earliest(until, commit_deadline(f->cm));
+		until = earliest(until, watch_deadline(f->w));
+	}
+	ms = until - now;
+	if (ms < 0)
+		ms = 0;
+	if (ppoll(pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
+	        clock_wait_time(&ts, ms), f->o->sig->mask) > 0)
+		watch_drain(f->w);
+}
+
+/* SIGTERM/SIGINT: the pending entry and the state, then return. */
+static void
+finish(struct fl *f)
+{
+	if (f->fault || fl_flush_out(f) < 0)
+		return; /* the last commit stands */
+	flush_pending(f);
+	if (!f->fault)
+		fl_save(f, -1);
+}
+
+/* SIGHUP: the output is reopened. */
+static void
+hangup(struct fl *f, int64_t now)
+{
+	if (!f->fault) {
+		reopen_output(f);
+	} else {
+		/* Perhaps the cure (a new output, space made): nothing
+		 * buffered counts, retry now. */
+		f->want_reopen = 1;
+		f->retry_at = now;
+	}
+}
+
+/* After a round with nothing new: flush, commit, tick. */
+static void
+idle(struct fl *f)
+{
+	int64_t now;
+
+	if (f->recovering) {
+		/* Caught up with everything written: working. */
+		f->recovering = 0;
+		f->backoff = FOLLOW_BACKOFF_MIN_MS;
+		fl_report(f, FOLLOW_RECOVERED, 0, f->o->path);
+	}
+	now = clock_now(f->clock);
+	if (pipeline_due(f->p, now))
+		flush_pending(f);
+	if (!f->fault && commit_due(f->cm, now))
+		fl_save(f, -1);
+	if (now >= f->next_tick) {
+		f->next_tick = now + ROTATION_TICK_MS;
+		watch_tick(f->w);
+		if (!f->fault && sink_moved(f->out))
+			reopen_output(f);
+	}
+}
+
+static void
+loop(struct fl *f)
+{
+	const struct pipeline_signals *sig = f->o->sig;
+
+	for (;;) {
+		int64_t now = clock_now(f->clock);
+
+		if (*sig->stop || f->out_gone)
+			break;
+		if (sig->hup != NULL && *sig->hup) {
+			*sig->hup = 0;
+			hangup(f, now);
+		}
+		if (f->fault) {
+			if (now >= f->retry_at)
+				recover(f);
+			if (f->fault) {
+				wait_events(f, now);
 				continue;
-			i = oldest;
-		} else {
-			n++;
+			}
 		}
-		memset(&v[i], 0, sizeof(v[i]));
-		memcpy(v[i].name, de->d_name, strlen(de->d_name) + 1);
-		v[i].age = age;
-		v[i].dev = sb.st_dev;
-		v[i].ino = sb.st_ino;
-		v[i].size = sb.st_size;
+		if (round_once(f, now) && !f->fault) {
+			/* A long burst still commits about once a second. */
+			if (commit_interval_passed(f->cm, now) &&
+			    fl_flush_out(f) == 0)
+				fl_save(f, -1);
+			/* More may be there: no wait, but let a pending
+			 * signal in. */
+			ppoll(NULL, 0, &(struct timespec){0, 0}, sig->mask);
+			continue;
+		}
+		if (f->fault || fl_flush_out(f) < 0)
+			continue;
+		idle(f);
+		if (f->fault)
+			continue;
+		wait_events(f, clock_now(f->clock));
 	}
-	closedir(d);
-	if ((link_ok ? stat(path, &sb) : lstat(path, &sb)) == 0 &&
-	    S_ISREG(sb.st_mode) && strlen(base) < sizeof(v->name)) {
-		memset(&v[n], 0, sizeof(v[n]));
-		memcpy(v[n].name, base, strlen(base) + 1);
-		v[n].is_path = 1;
-		v[n].dev = sb.st_dev;
-		v[n].ino = sb.st_ino;
-		v[n].size = sb.st_size;
-		n++;
+}
+
+int
+follow_run(struct pipeline *p, const struct sink *out,
+    const struct follow_opts *o)
+{
+	const struct clock *clock = o->clock != NULL ? o->clock : &clock_system;
+	struct commit_opts co = {.state_path = o->state_path,
+	    .options = o->options,
+	    .out_path = sink_path(out),
+	    .clock = clock};
+	struct fl f = {.o = o,
+	    .p = p,
+	    .out = out,
+	    .clock = clock,
+	    .backoff = FOLLOW_BACKOFF_MIN_MS};
+	char why[512];
+
+	if ((f.w = watch_new(o->path, !o->no_inotify, clock)) == NULL)
+		return -1;
+	if ((f.cm = commit_new(&co)) == NULL) {
+		watch_free(f.w);
+		errno = ENOMEM;
+		return -1;
 	}
-	return (int)follow_order(v, n);
+	if (!o->no_inotify && watch_inotify_error(f.w) != 0)
+		fl_report(&f, FOLLOW_NO_INOTIFY, watch_inotify_error(f.w),
+		    watch_dir(f.w));
+	if (commit_load(f.cm, why, sizeof(why)))
+		fl_report(&f, FOLLOW_STATE_REJECTED, 0, why);
+	/* Each write batch first checks that the path names the file. */
+	sink_guard(out, 1);
+	fl_start(&f, commit_loaded(f.cm), 0);
+	loop(&f);
+	finish(&f);
+	sink_guard(out, 0);
+	watch_free(f.w);
+	commit_free(f.cm);
+	return f.out_gone ? 1 : 0;
 }

@@ -1,176 +1,74 @@
 /*
- * follow: tail -F over a path. The decisions (read, rotated, truncated,
- * switch) are pure functions of what was observed, so they can be tested
- * without files; the rest is inotify and directory look-ups.
+ * follow: follow mode's loop, short: start, rounds, switch or truncate,
+ * recover, wait, finish. It drives the pipeline from outside with what
+ * watch.c sees of the input and what commit.c says a commit is, so that
+ * after a crash nothing is lost and nothing written twice (the proof:
+ * the head of commit.c).
  */
 #ifndef KERIO2SYSLOG_FOLLOW_H
 #define KERIO2SYSLOG_FOLLOW_H
 
-#include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
-/* How long a renamed file must stay still before we leave it, ms. */
-#define FOLLOW_GRACE_MS 500
-/* The stat(2) safety net: at most this often while idle, ms. */
-#define FOLLOW_TICK_MS 1000
+#include "clock.h"
+#include "pipeline.h"
+#include "sink.h"
 
-/* What was seen of the open file and the path, in one round. */
-struct follow_obs {
-	int have_fd;       /* a file is open */
-	off_t fd_size;     /* its size (fstat) */
-	off_t read_off;    /* bytes of it read so far */
-	int tail_changed;  /* the bytes just before read_off are not those
-	                      read there */
-	int path_exists;   /* the path names a regular file */
-	int path_same;     /* ... and it is the open one */
-	int64_t still_for; /* ms the open file has not grown since the path
-	                      stopped naming it */
-	int64_t grace;     /* FOLLOW_GRACE_MS, or another for tests */
+enum follow_event {
+	FOLLOW_WAITING,         /* detail: the file is missing; waiting */
+	FOLLOW_NOT_REGULAR,     /* detail: the path names a non-regular
+	                             file (never opened); waiting */
+	FOLLOW_APPEARED,        /* detail: the missing file is there now */
+	FOLLOW_STATE_REJECTED,  /* detail: why the state file is ignored */
+	FOLLOW_START,           /* detail: where reading starts */
+	FOLLOW_ROTATED,         /* detail: switched to the new file */
+	FOLLOW_TRUNCATED,       /* detail: the file was truncated */
+	FOLLOW_OPEN_FAILED,     /* err: the file cannot be opened (retry) */
+	FOLLOW_READ_FAILED,     /* err: reading failed (retry) */
+	FOLLOW_WRITE_FAILED,    /* err: writing the output failed (retry) */
+	FOLLOW_REOPEN_FAILED,   /* err: the output cannot be reopened */
+	FOLLOW_SAVE_FAILED,     /* err: the state file cannot be written */
+	FOLLOW_RECOVERED,       /* detail: back to work after a failure */
+	FOLLOW_NO_INOTIFY,      /* err: only the stat ticks will notice */
+	FOLLOW_OPTIONS_CHANGED, /* detail: what the change costs */
+	FOLLOW_LOST,            /* detail: entries that cannot be read
+	                             (a saved file gone, a compressed one) */
 };
 
-enum follow_action {
-	FOLLOW_IDLE,      /* nothing new: wait */
-	FOLLOW_OPEN,      /* no file open and the path exists: open, from 0 */
-	FOLLOW_READ,      /* the open file has bytes past read_off */
-	FOLLOW_TRUNCATED, /* shorter than read_off, or rewritten: from 0 */
-	FOLLOW_DRAIN,     /* renamed: keep the old file until it is still */
-	FOLLOW_SWITCH,    /* the old file is done: open the path, from 0 */
+struct follow_opts {
+	const char *path;       /* the followed FILE */
+	const char *state_path; /* --state, or NULL */
+	int from_start;         /* --from-start */
+	int no_inotify;         /* --no-inotify: the stat ticks alone */
+	uint64_t options;       /* hash of the options shaping the bytes */
+	const struct pipeline_signals *sig;
+	const struct clock *clock; /* NULL: clock_system; the pipeline's */
+	/* Told of each event; err is an errno value or 0, detail a short
+	 * text or "". Called from the loop, never from a signal handler. */
+	void (*report)(void *ctx, enum follow_event ev, int err,
+	    const char *detail);
+	void *ctx;
 };
 
-/* Decides the next step from one round of observations. */
-enum follow_action follow_decide(const struct follow_obs *o);
-
-/* What was seen at start, against the saved state. */
-struct follow_start_obs {
-	int have_state;  /* a state file that names an input was loaded */
-	int from_start;  /* --from-start */
-	int path_exists; /* the path names a regular file */
-};
-
-enum follow_start {
-	FOLLOW_START_WAIT,  /* no path: wait for it, then read from 0 */
-	FOLLOW_START_END,   /* no state: from the end of the path */
-	FOLLOW_START_BEGIN, /* the path from 0 */
-	FOLLOW_START_PICK,  /* a state: follow_pick() says where */
-};
-
-/* Decides where reading starts. */
-enum follow_start follow_start_decide(const struct follow_start_obs *o);
+/* The first wait after a failure, and the longest, ms. */
+#define FOLLOW_BACKOFF_MIN_MS 1000
+#define FOLLOW_BACKOFF_MAX_MS 30000
 
 /*
- * The input over time: the path and its rotated files beside it, named
- * as logrotate names them: NAME.1, NAME.2 ... (the higher, the older) or
- * dated, NAME-20261126 or NAME.2026-11-26 (8 digits or more; the later,
- * the newer; dated names are taken as older than numbered ones), each
- * perhaps with a compression suffix (.gz, .bz2, .xz, .zst, ...): those
- * are never read.
+ * The back-off: when to retry after a failure at the clock's now, with
+ * *delay the wait this time (FOLLOW_BACKOFF_MIN_MS after a success);
+ * *delay becomes the next one, doubled up to FOLLOW_BACKOFF_MAX_MS.
  */
-struct follow_name {
-	int compressed; /* a compression suffix: never read */
-	int dated;      /* a date rather than a number */
-	uint64_t num;   /* the number, for a numbered name */
-	char date[24];  /* the date's digits, for a dated name */
-};
+int64_t follow_backoff(const struct clock *clock, int64_t *delay);
 
 /*
- * 1 if name (an entry of the path's directory) is a rotated name of base
- * (the path's last component), with its age in *n; 0 if not.
+ * Follows o->path through p into out until *o->sig->stop is set,
+ * then writes the pending entry, saves the state and returns 0. Returns
+ * 1 when the reader of the output went away (EPIPE; the last commit
+ * stands), -1 with errno only if it cannot start at all (no memory).
+ * Other failures while running are reported and retried, never fatal.
  */
-int follow_rotated_name(const char *base, const char *name,
-    struct follow_name *n);
-
-/* <0 if a is older than b, >0 if newer, 0 if of the same age. */
-int follow_name_cmp(const struct follow_name *a, const struct follow_name *b);
-
-/* Rotated files looked at, at most: the newest are kept. */
-#define FOLLOW_MAX_FILES 64
-
-/* One file that may hold the input's entries, and what was seen of it. */
-struct follow_file {
-	char name[256];         /* the entry's name in the directory */
-	struct follow_name age; /* (the path: newest of all) */
-	int is_path;            /* the path itself, not a rotated name */
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	/* Facts for follow_pick(), filled in by the caller: */
-	int is_saved; /* the saved (or open) file, by device and inode */
-	int fits;     /* its bytes before the saved offset are the saved
-	                 ones (and it is that long) */
-	int is_prev;  /* the file read before the saved one (by its first
-	                 bytes, or its device and inode if it had none) */
-};
-
-/*
- * Lists the regular files (never a symbolic link) of dir whose names are
- * rotated names of path's last component, and then the path itself if it
- * is a regular file (through a link only if link_ok: a link the user
- * gave); oldest first, the path last; a compressed file beside its
- * uncompressed twin (being compressed) is left out. At most cap - 1
- * rotated files (the newest). The count, or -1 with errno if dir cannot
- * be read.
- */
-int follow_scan(const char *dir, const char *path, int link_ok,
-    struct follow_file *v, size_t cap);
-
-/* Sorts v oldest first and leaves out compressed twins; the new count. */
-size_t follow_order(struct follow_file *v, size_t n);
-
-/* Where to read next, from the files oldest first and their facts. */
-struct follow_pick {
-	long at;     /* the file to read, -1: none (wait for the path) */
-	int resume;  /* 1: at the saved offset (the saved file itself) */
-	int content; /* ... found by its bytes, not device and inode */
-	int lost;    /* the saved file is in none of them: its rest lost */
-	long skip_from, skip_to; /* compressed files passed over [from, to) */
-};
-
-/*
- * The saved file is the one with its device, inode and bytes, else the
- * newest with its bytes (a new identity: restore, copy, renumbered
- * device; or the copy that copytruncate made). Unless done, it is read
- * on from the saved offset. Otherwise (done, or not found) the next is
- * the oldest readable file newer than it and than the file read before
- * it (which may have the newer name: a copy named as older); if neither
- * is found, every readable file is newer (logrotate removes and
- * compresses the oldest).
- */
-void follow_pick(const struct follow_file *v, size_t n, int done,
-    struct follow_pick *p);
-
-/* inotify on a path's directory and on the open file. */
-struct follow_watch {
-	int fd;      /* inotify descriptor, -1 if unavailable */
-	int wd_dir;  /* watch on the directory, -1 if none */
-	int wd_file; /* watch on the open file, -1 if none */
-	char dir[4096];
-};
-
-/*
- * Sets up inotify for path's directory (none if inotify is 0: the stat
- * ticks alone, as --no-inotify asks). Without inotify (or when the
- * directory is missing) w->fd or w->wd_dir stay -1 and the caller relies
- * on its stat ticks. Returns 0, or -1 with errno if path is too long.
- */
-int follow_watch_open(struct follow_watch *w, const char *path, int inotify);
-
-/* Watches the file path names now instead of the previous one. */
-void follow_watch_file(struct follow_watch *w, const char *path);
-
-/* Reads and forgets pending events; retries the directory watch. */
-void follow_watch_drain(struct follow_watch *w);
-
-void follow_watch_close(struct follow_watch *w);
-
-/*
- * Looks in dir for a regular file with device dev and inode ino; on 1
- * its path (dir/name) is in buf (cap bytes). Returns 1, 0 if there is
- * none, -1 with errno if dir cannot be read.
- */
-int follow_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap);
-
-/* The directory part of path into buf ("." if none). 0, or -1 if long. */
-int follow_dirname(const char *path, char *buf, size_t cap);
+int follow_run(struct pipeline *p, const struct sink *out,
+    const struct follow_opts *o);
 
 #endif

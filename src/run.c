@@ -18,7 +18,7 @@
 
 #include "diag.h"
 #include "host.h"
-#include "follower.h"
+#include "follow.h"
 #include "output.h"
 #include "pipeline.h"
 #include "run.h"
@@ -32,14 +32,14 @@
 
 /* Follow mode's failures: they repeat while retried, limited apart. */
 static const struct {
-	enum follower_event ev;
+	enum follow_event ev;
 	const char *what;
 } retried[] = {
-    {FOLLOWER_OPEN_FAILED, "cannot open"},
-    {FOLLOWER_READ_FAILED, "cannot read"},
-    {FOLLOWER_WRITE_FAILED, "cannot write"},
-    {FOLLOWER_REOPEN_FAILED, "cannot reopen"},
-    {FOLLOWER_SAVE_FAILED, "cannot save state to"},
+    {FOLLOW_OPEN_FAILED, "cannot open"},
+    {FOLLOW_READ_FAILED, "cannot read"},
+    {FOLLOW_WRITE_FAILED, "cannot write"},
+    {FOLLOW_REOPEN_FAILED, "cannot reopen"},
+    {FOLLOW_SAVE_FAILED, "cannot save state to"},
 };
 
 struct follow_diag {
@@ -140,17 +140,17 @@ on_event(void *ctx, enum pipeline_event ev, uint64_t line, uint64_t count)
 }
 
 static void
-on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
+on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
 {
 	struct follow_diag *fd = ctx;
 	char q[64];
 	uint64_t quiet;
 
 	switch (ev) {
-	case FOLLOWER_WAITING:
+	case FOLLOW_WAITING:
 		warnx("%s: no such file, waiting for it", detail);
 		return;
-	case FOLLOWER_NOT_REGULAR: {
+	case FOLLOW_NOT_REGULAR: {
 		struct stat sb;
 
 		warnx("%s: not a regular file (%s); waiting for a regular file",
@@ -158,60 +158,60 @@ on_follow(void *ctx, enum follower_event ev, int e, const char *detail)
 		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
 		return;
 	}
-	case FOLLOWER_APPEARED:
+	case FOLLOW_APPEARED:
 		warnx("%s: there now, reading it from its start", detail);
 		return;
-	case FOLLOWER_STATE_REJECTED:
+	case FOLLOW_STATE_REJECTED:
 		warnx("state file %s; not used", detail);
 		return;
 	/* An administrator sees what is followed, into what, and each
 	 * switch of file, without -v. */
-	case FOLLOWER_START:
+	case FOLLOW_START:
 		warnx("following %s (%s) into %s", fd->path, detail, fd->out);
 		return;
-	case FOLLOWER_ROTATED:
+	case FOLLOW_ROTATED:
 		warnx("%s: rotated, reading the new file from its start into"
 		      " %s",
 		    detail, fd->out);
 		return;
-	case FOLLOWER_TRUNCATED:
+	case FOLLOW_TRUNCATED:
 		warnx("%s: truncated, reading from its start into %s", detail,
 		    fd->out);
 		return;
-	case FOLLOWER_RECOVERED:
+	case FOLLOW_RECOVERED:
 		warnx("%s: working again", detail);
 		return;
-	case FOLLOWER_OPTIONS_CHANGED:
+	case FOLLOW_OPTIONS_CHANGED:
 		warnx("the options that shape the output (format, host name,"
 		      " tag, --max-entry, --match, --exclude) changed since"
 		      " the state was saved; resuming at its position: %s",
 		    detail);
 		return;
-	case FOLLOWER_LOST:
+	case FOLLOW_LOST:
 		warnx("%s", detail);
 		return;
-	case FOLLOWER_NO_INOTIFY:
+	case FOLLOW_NO_INOTIFY:
 		errno = e;
 		warn("inotify on %s unavailable, checking once a second",
 		    detail);
 		return;
-	case FOLLOWER_OPEN_FAILED:
-	case FOLLOWER_READ_FAILED:
-	case FOLLOWER_WRITE_FAILED:
-	case FOLLOWER_REOPEN_FAILED:
-	case FOLLOWER_SAVE_FAILED:
+	case FOLLOW_OPEN_FAILED:
+	case FOLLOW_READ_FAILED:
+	case FOLLOW_WRITE_FAILED:
+	case FOLLOW_REOPEN_FAILED:
+	case FOLLOW_SAVE_FAILED:
 		break; /* retried: limited, below */
 	}
 	for (size_t i = 0; i < sizeof(retried) / sizeof(retried[0]); i++) {
 		if (retried[i].ev != ev)
 			continue;
 		/* A stalled output while stopping: said on the way out. */
-		if (ev == FOLLOWER_WRITE_FAILED && e == EINTR && signals_stop)
+		if (ev == FOLLOW_WRITE_FAILED && e == EINTR && signals_stop)
 			return;
 		if (diag_limit_pass(&fd->retry[i], clock_now(fd->clock),
 		        &quiet))
 			warnx("%s %s: %s; retrying%s", retried[i].what, detail,
-			    ev == FOLLOWER_REOPEN_FAILED ? open_problem(e)
+			    ev == FOLLOW_REOPEN_FAILED ? open_problem(e)
 			                                 : strerror(e),
 			    diag_quiet_text(quiet, q, sizeof(q)));
 	}
@@ -443,7 +443,7 @@ static int
 follow(struct run *r, const struct options *o, const char *host,
     struct follow_diag *fd)
 {
-	struct follower_opts fo = {
+	struct follow_opts fo = {
 	    .path = o->follow,
 	    .state_path = o->state,
 	    .from_start = o->from_start,
@@ -454,7 +454,7 @@ follow(struct run *r, const struct options *o, const char *host,
 	    .ctx = fd,
 	};
 
-	return follower_run(r->p, &r->sink, &fo);
+	return follow_run(r->p, &r->sink, &fo);
 }
 
 void

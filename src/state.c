@@ -348,7 +348,7 @@ state_mark(const char *path)
 		return -1;
 	if (close(fd) < 0)
 		return -1;
-	/* The start is the moment the mark is on disk (follower.c). */
+	/* The start is the moment the mark is on disk (commit.c). */
 	return sync_dir(path);
 }
 
@@ -403,7 +403,7 @@ sync_dir(const char *path)
  * The process holding the flock(2) of fd's file, from the kernel's list
  * (/proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE ..."); 0 if it
  * cannot be told. Nothing is written to the lock file: a write there
- * would come before the start's mark (follower.c), and a kill at it would
+ * would come before the start's mark (commit.c), and a kill at it would
  * lose what a first run was started for.
  */
 static long

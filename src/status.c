@@ -1,7 +1,7 @@
 /*
  * status: follow mode's state as an administrator reads it. Where reading
  * goes on is summarised by status_start_decide() (see status.h): the
- * follower's own rule (follow_pick) finds more, so "resumes" here is
+ * follower's own rule (rotation_pick) finds more, so "resumes" here is
  * exact, and "moved" may still resume exactly.
  */
 #include "status.h"
@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "watch.h"
+
 /* 1 if the file at path holds the bytes the state saw before its
- * position; its size into *size. */
+ * position (watch_fits: follow mode's rule); its size into *size. */
 static int
 fits_saved(const char *path, const struct state *s, off_t *size)
 {
 	struct stat sb;
-	uint64_t h;
-	size_t n;
 	int fd, ok = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -32,9 +32,7 @@ fits_saved(const char *path, const struct state *s, off_t *size)
 		return 0;
 	if (fstat(fd, &sb) == 0) {
 		*size = sb.st_size;
-		ok = sb.st_size >= s->pos &&
-		    state_hash_fd(fd, s->pos, &h, &n) == 0 && h == s->hash &&
-		    n == s->hash_len;
+		ok = watch_fits(fd, sb.st_size, s->pos, s->hash, s->hash_len);
 	}
 	close(fd);
 	return ok;
@@ -84,8 +82,8 @@ status_observe(const char *state_path, const char *path, const char *out_path,
 		so->path_is_saved = 1;
 		so->path_fits = fits_saved(path, &o->s, &o->path_size);
 	} else if (so->have_state && path != NULL &&
-	    follow_dirname(path, dir, sizeof(dir)) == 0 &&
-	    follow_find(dir, o->s.in_dev, o->s.in_ino, o->rotated,
+	    rotation_dirname(path, dir, sizeof(dir)) == 0 &&
+	    rotation_find(dir, o->s.in_dev, o->s.in_ino, o->rotated,
 	        sizeof(o->rotated)) == 1) {
 		so->found_rotated = 1;
 		so->rotated_fits =

@@ -12,14 +12,14 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "follow.h"
+#include "rotation.h"
 #include "state.h"
 
 /*
  * Where follow mode would go on, as status sees it: the saved file at the
  * path, or under a rotated name (found by device and inode), each with
  * the saved bytes before the position; else the input moved on. This is a
- * summary: the follower itself (follow_pick) also finds the saved bytes
+ * summary: the follower itself (rotation_pick) also finds the saved bytes
  * under another identity (a restore, a copytruncate copy) and reads every
  * rotated file in between, so a "moved" here may still resume exactly.
  */

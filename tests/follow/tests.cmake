@@ -1,6 +1,6 @@
 # Follow mode: unit tests of the state file and the rotation decisions,
 # and process tests that drive a real follower (see tests/follow/*.sh).
-foreach(module state follow)
+foreach(module state rotation)
 	add_executable(test_${module}
 		${CMAKE_CURRENT_SOURCE_DIR}/test_${module}.c)
 	target_link_libraries(test_${module} PRIVATE k2s_core

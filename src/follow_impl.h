@@ -1,0 +1,75 @@
+/*
+ * follow_impl.h: what follow.c (the loop) and follow_input.c (the
+ * input's moves) share; private to those two files. The exactly-once
+ * argument each function keeps is at the head of commit.c.
+ */
+#ifndef KERIO2SYSLOG_FOLLOW_IMPL_H
+#define KERIO2SYSLOG_FOLLOW_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "commit.h"
+#include "follow.h"
+#include "outcome.h"
+#include "pipeline.h"
+#include "sink.h"
+#include "state.h"
+#include "watch.h"
+
+struct fl {
+	const struct follow_opts *o;
+	const struct clock *clock;
+	struct watch *w;
+	struct commit *cm;
+	struct pipeline *p;
+	const struct sink *out;
+
+	int want_reopen;  /* reopen the output before starting again */
+	int quiet_retry;  /* the retry is no failure (output moved) */
+	int out_gone;     /* the reader of the output went away (EPIPE) */
+	int fault;        /* waiting to start again from the commit */
+	int recovering;   /* started again, not yet caught up */
+	int64_t retry_at; /* ... at this time */
+	int64_t backoff;
+	int told_waiting;
+	int64_t next_tick;
+};
+
+/* follow.c: telling, holding, committing, flushing. */
+void fl_report(struct fl *f, enum follow_event ev, int err, const char *detail);
+/* Stops reading and writing until a retry from the last commit (after
+ * the back-off); fl_fault tells why first. */
+void fl_hold(struct fl *f);
+void fl_fault(struct fl *f, enum follow_event ev, int err, const char *detail);
+/* The output as a commit records it, and 1 in *ready if a commit can be
+ * taken (nothing buffered, no error). */
+void fl_out_now(const struct fl *f, struct commit_out *co, int *ready);
+/* A commit with flush_at as its write-ahead record (-1: none): 0; 1 if
+ * not on disk (told); -1 if none could be taken. */
+int fl_save(struct fl *f, off_t flush_at);
+/* A commit that must be on disk before going on: 0, else held: -1. */
+int fl_barrier(struct fl *f);
+/* commit_out_named() of the open output. */
+int fl_out_named(const struct fl *f);
+/* Writes out what is buffered: 0, or -1 with the recovery started (or
+ * the reader of the output gone). */
+int fl_flush_out(struct fl *f);
+
+/* follow_input.c: the input's moves. */
+/* Starts reading from state s (NULL: none); also how a failure is
+ * recovered from, with the last commit (quiet: a plain resume untold). */
+void fl_start(struct fl *f, const struct state *s, int quiet);
+/* Opens the path (among the n files scanned) from off (-1: its end) as
+ * a new input. 0, or -1 with errno (ENOENT: not there). */
+int fl_open_path(struct fl *f, size_t n, off_t off);
+/* Reads on: OUTCOME_PROGRESS if bytes came, _IDLE, _READ_ERROR or
+ * _WRITE_ERROR. */
+enum outcome fl_read(struct fl *f);
+/* Leaves the input, read to its end, for the next file. */
+void fl_switch(struct fl *f);
+/* The input was truncated (or rewritten) under the read offset. */
+void fl_truncate(struct fl *f);
+
+#endif

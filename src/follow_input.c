@@ -1,0 +1,336 @@
+/*
+ * follow_input: follow mode's moves of the input: the start from a
+ * commit (which file, what the output already holds, the stamp to
+ * resume under), reading on, leaving a rotated file for the next, a
+ * truncation. watch.c sees, rotation.c decides, this acts; the order of
+ * each commit against each move is argued at the head of commit.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "follow_impl.h"
+#include "rotation.h"
+
+/* A long backlog is read in slices, so that signals are seen. */
+#define READ_SLICE (8 * 1024 * 1024)
+
+/* Opens file at of the last scan at off (-1: its end) as the input. */
+static int
+open_input(struct fl *f, size_t at, off_t off)
+{
+	if ((off = watch_open(f->w, at, off)) < 0)
+		return -1;
+	pipeline_input(f->p, watch_fd(f->w), off, watch_dev(f->w),
+	    watch_ino(f->w));
+	return 0;
+}
+
+int
+fl_open_path(struct fl *f, size_t n, off_t off)
+{
+	if ((off = watch_open_path(f->w, n, off)) < 0)
+		return -1;
+	pipeline_input(f->p, watch_fd(f->w), off, watch_dev(f->w),
+	    watch_ino(f->w));
+	return 0;
+}
+
+static const char *
+start_text(enum rotation_start d)
+{
+	switch (d) {
+	case ROTATION_START_WAIT:
+		return "missing, waiting for it";
+	case ROTATION_START_END:
+		return "no state, starting at its end";
+	case ROTATION_START_BEGIN:
+		return "starting at its beginning";
+	case ROTATION_START_PICK:
+		return "resuming at the saved position";
+	}
+	return "";
+}
+
+/* From the saved state s, at its position: the output's skip, the
+ * write-ahead record and the stamp a continuation line goes under. */
+static void
+resume(struct fl *f, const struct state *s)
+{
+	struct commit_out co;
+	char why[256];
+	int ready, changed;
+
+	fl_out_now(f, &co, &ready);
+	sink_skip(f->out,
+	    commit_replay_skip(f->cm, s, &co, &changed, why, sizeof(why)));
+	if (changed)
+		fl_report(f, FOLLOW_OPTIONS_CHANGED, 0, why);
+	pipeline_replay_flush(f->p, s->flush_at);
+	if (s->have_stamp)
+		pipeline_resume(f->p, &s->stamp, s->pos);
+}
+
+/*
+ * Starts reading from state s (NULL: none): the start decisions of
+ * rotation.c. Also how a failure is recovered from, with the last commit.
+ */
+void
+fl_start(struct fl *f, const struct state *s, int quiet)
+{
+	struct rotation_start_obs obs;
+	struct rotation_pick p;
+	enum rotation_start d;
+	char msg[1536];
+	int rc = 0, loses = 0, plain;
+	size_t n, len;
+
+	if (commit_mark(f->cm) < 0) {
+		fl_fault(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
+		return;
+	}
+	n = watch_scan(f->w);
+	memset(&obs, 0, sizeof(obs));
+	obs.have_state = s != NULL && s->have_input;
+	/* A state without input was waiting for the file: from 0; so is a
+	 * start whose position was never saved. */
+	obs.from_start = f->o->from_start || (s != NULL && !s->have_input) ||
+	    commit_unsaved_start(f->cm);
+	obs.path_exists = watch_path_index(f->w, n) >= 0;
+	d = rotation_start_decide(&obs);
+	sink_skip(f->out, 0);
+	commit_no_skip(f->cm);
+	pipeline_replay_flush(f->p, -1);
+	memset(&p, 0, sizeof(p));
+	msg[0] = '\0';
+	switch (d) {
+	case ROTATION_START_PICK:
+		/* Only decided with obs.have_state; said again for the
+		 * analyzer, which cannot see into rotation_start_decide(). */
+		if (s == NULL)
+			break;
+		watch_set_prev(f->w, s);
+		watch_observe(f->w, n, s->in_dev, s->in_ino, s->pos, s->hash,
+		    s->hash_len, 1);
+		watch_pick(f->w, n, 0, &p);
+		if (p.at < 0)
+			watch_close(f->w);
+		else if (p.resume) {
+			if ((rc = open_input(f, (size_t)p.at, s->pos)) == 0)
+				resume(f, s);
+		} else if ((rc = open_input(f, (size_t)p.at, 0)) == 0)
+			watch_note_prev(f->w, (size_t)p.at);
+		loses = rotation_pick_text(watch_file(f->w, 0), &p, f->o->path,
+		    watch_dir(f->w), s->pos, msg, sizeof(msg));
+		break;
+	case ROTATION_START_END:
+	case ROTATION_START_BEGIN:
+		rc = fl_open_path(f, n, d == ROTATION_START_END ? -1 : 0);
+		break;
+	case ROTATION_START_WAIT:
+		watch_close(f->w);
+		break;
+	}
+	if (rc < 0) {
+		fl_fault(f, FOLLOW_OPEN_FAILED, errno, f->o->path);
+		return;
+	}
+	/* Nothing is read before the starting position is on disk: a crash
+	 * after reading would otherwise lose all since the start. fl_save()
+	 * has told why it failed. */
+	if (fl_save(f, -1) != 0) {
+		if (!commit_durable(f->cm)) {
+			watch_close(f->w);
+			fl_hold(f);
+			return;
+		}
+		/* The output is written only once the state on disk names
+		 * it. */
+		if (!f->fault && !fl_out_named(f))
+			fl_hold(f);
+	}
+	if (d != ROTATION_START_PICK)
+		snprintf(msg, sizeof(msg), "%s", start_text(d));
+	if (d == ROTATION_START_BEGIN && commit_unsaved_start(f->cm))
+		snprintf(msg, sizeof(msg),
+		    "an earlier start was not saved (killed before its first"
+		    " save), starting at its beginning");
+	if (sink_skipping(f->out) > 0) {
+		len = strlen(msg);
+		snprintf(msg + len, sizeof(msg) - len,
+		    "; %jd bytes of its output are already written, not"
+		    " repeated",
+		    (intmax_t)sink_skipping(f->out));
+	}
+	/* Entries that cannot be read are told of always (a recovery starts
+	 * from a commit past the last loss told); a missing file once, by
+	 * the first round. */
+	plain = d == ROTATION_START_PICK && p.resume && !p.content &&
+	    watch_file(f->w, (size_t)p.at)->is_path;
+	if (loses)
+		fl_report(f, FOLLOW_LOST, 0, msg);
+	else if (watch_fd(f->w) >= 0 &&
+	    (!quiet || !plain || sink_skipping(f->out) > 0))
+		fl_report(f, FOLLOW_START, 0, msg);
+}
+
+/* Takes the lines read (at_end: the last one without LF too). */
+static enum outcome
+take(struct fl *f, int at_end)
+{
+	enum outcome r = pipeline_take(f->p, at_end);
+
+	if (r != OUTCOME_IDLE)
+		commit_dirty(f->cm);
+	return r;
+}
+
+/*
+ * Reads the input to its end, or READ_SLICE bytes of a long backlog, so
+ * that signals are seen while catching up: OUTCOME_PROGRESS if bytes
+ * came, _IDLE if none, _READ_ERROR or _WRITE_ERROR.
+ */
+enum outcome
+fl_read(struct fl *f)
+{
+	off_t first = pipeline_read_offset(f->p), before;
+	const char *bytes = NULL;
+	int got = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (take(f, 0) == OUTCOME_WRITE_ERROR)
+			return OUTCOME_WRITE_ERROR;
+		before = pipeline_read_offset(f->p);
+		if (before - first >= READ_SLICE)
+			return OUTCOME_PROGRESS;
+		n = pipeline_fill(f->p, &bytes);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return OUTCOME_READ_ERROR;
+		if (n == 0)
+			return got ? OUTCOME_PROGRESS : OUTCOME_IDLE;
+		/* Truncated (and regrown) since the bytes before were read:
+		 * these are not the bytes after them. Unread, the next round
+		 * sees the truncation. */
+		if (watch_tail_changed(f->w, before)) {
+			pipeline_unread(f->p, (size_t)n);
+			return OUTCOME_PROGRESS;
+		}
+		watch_note_bytes(f->w, bytes, (size_t)n);
+		got = 1;
+		watch_grew(f->w);
+	}
+}
+
+/* The file is being left: its last line counts even without newline. */
+static enum outcome
+read_to_end(struct fl *f)
+{
+	enum outcome r = fl_read(f);
+
+	if (r == OUTCOME_READ_ERROR || r == OUTCOME_WRITE_ERROR)
+		return r;
+	return take(f, 1);
+}
+
+/* Leaves the input, read to its end, for the next file: the oldest
+ * rotated file newer than it, or the path (rotation_pick()). */
+void
+fl_switch(struct fl *f)
+{
+	struct rotation_pick p;
+	char names[512], msg[1024];
+	size_t n;
+
+	if (read_to_end(f) == OUTCOME_READ_ERROR) {
+		fl_fault(f, FOLLOW_READ_FAILED, errno, watch_name(f->w));
+		return;
+	}
+	pipeline_end(f->p);
+	if (fl_flush_out(f) < 0)
+		return;
+	/* Left only once its end is committed on disk (commit.c). */
+	if (fl_barrier(f) < 0)
+		return;
+	n = watch_scan(f->w);
+	watch_observe_open(f->w, n);
+	watch_pick(f->w, n, 1, &p);
+	rotation_list_names(watch_file(f->w, 0), p.skip_from, p.skip_to, names,
+	    sizeof(names));
+	if (names[0] != '\0') {
+		snprintf(msg, sizeof(msg),
+		    "%s: rotated files compressed before they were read, their"
+		    " entries are lost: %s",
+		    f->o->path, names);
+		fl_report(f, FOLLOW_LOST, 0, msg);
+	}
+	watch_close(f->w);
+	if (p.at < 0) {
+		/* Nothing newer yet: the next rounds open the path. */
+	} else if (open_input(f, (size_t)p.at, 0) < 0) {
+		if (errno != ENOENT) {
+			fl_fault(f, FOLLOW_OPEN_FAILED, errno, f->o->path);
+			return;
+		}
+		/* Renamed (or removed) between the look and the open, as
+		 * logrotate works: not a reason to go on with the path and
+		 * pass over the files between. From the commit just made,
+		 * which names the file left, again at once: its start
+		 * looks again. */
+		f->fault = 1;
+		f->quiet_retry = 1;
+		f->retry_at = clock_now(f->clock);
+		return;
+	} else {
+		watch_note_prev(f->w, (size_t)p.at);
+		fl_report(f, FOLLOW_ROTATED, 0, watch_name(f->w));
+	}
+	fl_save(f, -1);
+}
+
+/*
+ * The input was truncated (or rewritten) under the read offset. If
+ * another file beside it holds the bytes read so far (copytruncate's
+ * copy), the read goes on there, the unfinished last line included;
+ * then, that copy left as a rotated file, on to the path from 0.
+ * Without one, the unfinished last line is taken as it is (as a rename
+ * does) and the file is read from 0.
+ */
+void
+fl_truncate(struct fl *f)
+{
+	char msg[1024];
+	size_t n = watch_scan(f->w);
+	off_t off = pipeline_read_offset(f->p);
+	long at = watch_find_copy(f->w, n, off);
+
+	if (at >= 0 && watch_switch(f->w, (size_t)at, off) == 0) {
+		pipeline_switch(f->p, watch_fd(f->w), watch_dev(f->w),
+		    watch_ino(f->w));
+		snprintf(msg, sizeof(msg),
+		    "%s (what was not read yet is in its copy %s, read first)",
+		    f->o->path, watch_file(f->w, (size_t)at)->name);
+		fl_report(f, FOLLOW_TRUNCATED, 0, msg);
+		return;
+	}
+	take(f, 1);
+	pipeline_end(f->p);
+	if (fl_flush_out(f) < 0)
+		return;
+	if (lseek(watch_fd(f->w), 0, SEEK_SET) < 0) {
+		fl_fault(f, FOLLOW_READ_FAILED, errno, watch_name(f->w));
+		return;
+	}
+	pipeline_input(f->p, watch_fd(f->w), 0, watch_dev(f->w),
+	    watch_ino(f->w));
+	watch_forget_tail(f->w);
+	fl_report(f, FOLLOW_TRUNCATED, 0, watch_name(f->w));
+	/* The bytes read are gone: as when an input is left, nothing of
+	 * the new ones is read before this start is on disk (barrier; the
+	 * start from it, too, holds while its save fails). */
+	if (fl_barrier(f) < 0)
+		commit_undurable(f->cm);
+}

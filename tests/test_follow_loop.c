@@ -1,0 +1,169 @@
+/* Unit tests for follow's loop: the back-off and the flush rule by the
+ * clock passed in, pinned, without sleeping. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "follow.h"
+#include "output.h"
+#include "unit_files.h"
+
+/*
+ * A clock that moves step ms each time it is read, and stops the loop
+ * after stop_after reads; it notes at which read the output first held
+ * bytes (0: not before the stop).
+ */
+struct fake {
+	int64_t now, step;
+	int reads, stop_after, first_written;
+	const char *out;
+	volatile sig_atomic_t *stop;
+};
+
+static int64_t
+fake_now(void *ctx)
+{
+	struct fake *k = ctx;
+	struct stat sb;
+
+	k->reads++;
+	if (k->out != NULL && k->first_written == 0 && stat(k->out, &sb) == 0 &&
+	    sb.st_size > 0)
+		k->first_written = k->reads;
+	if (k->stop != NULL && k->reads >= k->stop_after)
+		*k->stop = 1;
+	k->now += k->step;
+	return k->now;
+}
+
+/* Each failure waits twice as long as the last, up to the cap, from
+ * the clock's now. */
+static void
+test_follow_backoff_pinned_clock(void **unused)
+{
+	static const int64_t want[] = {1000, 2000, 4000, 8000, 16000, 30000,
+	    30000};
+	struct fake k = {.now = 100000};
+	struct clock c = {fake_now, &k};
+	int64_t delay = FOLLOW_BACKOFF_MIN_MS;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int64_t before = k.now;
+		int64_t at = follow_backoff(&c, &delay);
+
+		/* The clock moved by its step (0) only. */
+		assert_int_equal(k.now, before);
+		if (at != before + want[i])
+			fail_msg("failure %zu: retry at %jd, want %jd", i,
+			    (intmax_t)at, (intmax_t)(before + want[i]));
+		k.now += 7;
+	}
+	assert_int_equal(delay, FOLLOW_BACKOFF_MAX_MS);
+}
+
+/*
+ * The whole loop over a file whose last entry has no next line: it
+ * leaves by the flush rule once the pinned clock passes the flush
+ * timeout, before the stop, and not while the clock stands before it.
+ * Returns the read of the clock at which the output was first seen to
+ * hold bytes (0: never; the stop is set at read stop_after).
+ */
+static int
+run_loop(int64_t step, int stop_after, double *secs)
+{
+	static volatile sig_atomic_t stop;
+	struct fake k = {.now = 1000000,
+	    .step = step,
+	    .stop_after = stop_after,
+	    .stop = &stop};
+	struct clock clk = {fake_now, &k};
+	struct pipeline_opts po = {.format = STAMP_BSD,
+	    .host = "h",
+	    .tag = "t",
+	    .max_entry = 1024,
+	    .flush_timeout = 2000,
+	    .clock = &clk};
+	struct pipeline_signals sig = {.stop = &stop};
+	struct follow_opts fo = {.from_start = 1,
+	    .no_inotify = 1,
+	    .sig = &sig,
+	    .clock = &clk};
+	char in[300], out[300];
+	struct timespec t0, t1;
+	struct pipeline *p;
+	struct output *o;
+	struct sink sink;
+	sigset_t mask;
+	struct stat sb;
+
+	snprintf(in, sizeof(in), "%s/security.log", dir);
+	snprintf(out, sizeof(out), "%s/out.log", dir);
+	unit_put(in, "[27/Nov/2026 10:00:00] pending entry\n");
+	unlink(out);
+	stop = 0;
+	k.out = out;
+	sigemptyset(&mask);
+	sig.mask = &mask;
+	fo.path = in;
+	assert_non_null(o = output_new(out, 4096));
+	output_sink(o, &sink);
+	assert_non_null(p = pipeline_new(&po, &sink));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(follow_run(p, &sink, &fo), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_int_equal(sink_close(&sink), 0);
+	output_free(o);
+	pipeline_free(p);
+	/* At the stop the pending entry is written in any case. */
+	assert_int_equal(stat(out, &sb), 0);
+	assert_true(sb.st_size > 0);
+	return k.first_written;
+}
+
+static void
+test_follow_flush_rule_pinned_clock(void **unused)
+{
+	double secs;
+	int at;
+
+	(void)unused;
+	/* Each read of the clock a minute later: every deadline passes at
+	 * once, so nothing waits; the entry leaves long before the stop. */
+	at = run_loop(60000, 200, &secs);
+	if (at == 0 || at > 20)
+		fail_msg("the pending entry did not leave at the first look"
+		         " past its flush timeout (first written at read %d)",
+		    at);
+	assert_true(secs < 5.0);
+	/* A clock that moves a millisecond a read never reaches the flush
+	 * timeout (2000 ms) in 12 reads: written only at the stop. */
+	at = run_loop(1, 12, &secs);
+	if (at != 0 && at <= 12)
+		fail_msg("the entry left before its flush timeout (read %d)",
+		    at);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_follow_backoff_pinned_clock),
+	    cmocka_unit_test(test_follow_flush_rule_pinned_clock),
+	};
+
+	return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
+}
