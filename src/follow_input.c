@@ -113,7 +113,9 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		watch_set_prev(f->w, s);
 		watch_observe(f->w, n, s->in_dev, s->in_ino, s->pos, s->hash,
 		    s->hash_len, 1);
-		watch_pick(f->w, n, 0, &p);
+		/* A version 2 state (with options) records the file read
+		 * before: at offset 0 it tells the copies made since. */
+		watch_pick(f->w, n, 0, s->hash_len == 0 && s->have_options, &p);
 		if (p.at < 0)
 			watch_close(f->w);
 		else if (p.resume) {
@@ -257,7 +259,7 @@ fl_switch(struct fl *f)
 		return;
 	n = watch_scan(f->w);
 	watch_observe_open(f->w, n);
-	watch_pick(f->w, n, 1, &p);
+	watch_pick(f->w, n, 1, 0, &p);
 	rotation_list_names(watch_file(f->w, 0), p.skip_from, p.skip_to, names,
 	    sizeof(names));
 	if (names[0] != '\0') {

@@ -147,7 +147,7 @@ rotation_order(struct rotation_file *v, size_t n)
 }
 
 void
-rotation_pick(const struct rotation_file *v, size_t n, int done,
+rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
     struct rotation_pick *p)
 {
 	long saved = -1, ref = -1, i;
@@ -162,6 +162,22 @@ rotation_pick(const struct rotation_file *v, size_t n, int done,
 				saved = i;
 				p->content = 1;
 			}
+	if (saved >= 0 && !done && unproven && !p->content) {
+		/* Copies made since the commit come first (see rotation.h). */
+		for (i = 0; i < saved; i++)
+			if (v[i].is_prev)
+				ref = i;
+		for (i = ref + 1; i < saved; i++)
+			if (!v[i].age.compressed)
+				break;
+		/* Compressed ones among them are passed over: told. */
+		p->skip_from = ref + 1;
+		p->skip_to = i;
+		p->at = i;
+		p->resume = 1;
+		p->content = i < saved;
+		return;
+	}
 	if (saved >= 0 && !done) {
 		p->at = saved;
 		p->resume = 1;

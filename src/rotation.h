@@ -136,9 +136,18 @@ struct rotation_pick {
  * it (which may have the newer name: a copy named as older); if neither
  * is found, every readable file is newer (logrotate removes and
  * compresses the oldest).
+ *
+ * unproven: the saved offset is 0, so no bytes before it prove that the
+ * saved file, found by its device and inode, still holds what followed
+ * that offset. Every file newer than the file read before it (or every
+ * file, if that one is not among them) and older than it was made after
+ * the commit: a copy of it (copytruncate), holding the bytes from its
+ * offset 0 on. The oldest such is read first, from 0, as the saved file
+ * found by content. (A state file of version 1 records no file read
+ * before: the caller passes 0 then.)
  */
 void rotation_pick(const struct rotation_file *v, size_t n, int done,
-    struct rotation_pick *p);
+    int unproven, struct rotation_pick *p);
 
 /*
  * Looks in dir for a regular file with device dev and inode ino; on 1

@@ -306,9 +306,10 @@ watch_observe_open(struct watch *w, size_t n)
 }
 
 void
-watch_pick(const struct watch *w, size_t n, int done, struct rotation_pick *p)
+watch_pick(const struct watch *w, size_t n, int done, int unproven,
+    struct rotation_pick *p)
 {
-	rotation_pick(w->files, n, done, p);
+	rotation_pick(w->files, n, done, unproven, p);
 }
 
 void
@@ -429,7 +430,7 @@ watch_find_copy(struct watch *w, size_t n, off_t off)
 		return -1;
 	watch_observe(w, n, w->dev, w->ino, off,
 	    state_hash(w->tail, w->tail_len), w->tail_len, 1);
-	rotation_pick(w->files, n, 0, &p);
+	rotation_pick(w->files, n, 0, 0, &p);
 	if (p.at >= 0 && p.resume && !w->files[p.at].is_saved)
 		return p.at;
 	return -1;

@@ -72,7 +72,7 @@ long watch_path_index(const struct watch *w, size_t n);
 void watch_observe(struct watch *w, size_t n, dev_t dev, ino_t ino, off_t pos,
     uint64_t h, size_t len, int by_content);
 void watch_observe_open(struct watch *w, size_t n);
-void watch_pick(const struct watch *w, size_t n, int done,
+void watch_pick(const struct watch *w, size_t n, int done, int unproven,
     struct rotation_pick *p);
 
 /*

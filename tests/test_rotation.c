@@ -404,6 +404,7 @@ struct pick_case {
 	const char *what;
 	const char *facts[5];
 	int done;
+	int unproven; /* the saved offset is 0 */
 	long at;
 	int resume, content, lost;
 	long skip_from, skip_to;
@@ -416,6 +417,55 @@ test_rotation_pick(void **unused)
 	    "security.log.3", "security.log.2.gz", "security.log.1",
 	    "security.log"};
 	static const struct pick_case cases[] = {
+	    /* Names: 4.gz, 3, 2.gz, 1, the path. */
+	    {.what = "at 0: a copy made since the commit is read first",
+	        .facts = {"", "P", "", "", "SF"},
+	        .unproven = 1,
+	        .at = 3,
+	        .resume = 1,
+	        .content = 1,
+	        .skip_from = 2,
+	        .skip_to = 3},
+	    {.what = "at 0: the oldest copy first, over a compressed one",
+	        .facts = {"P", "", "", "", "SF"},
+	        .unproven = 1,
+	        .at = 1,
+	        .resume = 1,
+	        .content = 1,
+	        .skip_from = 1,
+	        .skip_to = 1},
+	    {.what = "at 0: none made since: the saved file",
+	        .facts = {"", "", "", "P", "SF"},
+	        .unproven = 1,
+	        .at = 4,
+	        .resume = 1,
+	        .content = 0,
+	        .skip_from = 4,
+	        .skip_to = 4},
+	    {.what = "at 0, the file read before gone: every older first",
+	        .facts = {"", "", "", "", "SF"},
+	        .unproven = 1,
+	        .at = 1,
+	        .resume = 1,
+	        .content = 1,
+	        .skip_from = 0,
+	        .skip_to = 1},
+	    {.what = "at 0 in a rotated file: a compressed copy since, told",
+	        .facts = {"", "P", "", "SF", ""},
+	        .unproven = 1,
+	        .at = 3,
+	        .resume = 1,
+	        .content = 0,
+	        .skip_from = 2,
+	        .skip_to = 3},
+	    {.what = "not at 0: the saved file proven by its bytes",
+	        .facts = {"", "P", "", "", "SF"},
+	        .unproven = 0,
+	        .at = 4,
+	        .resume = 1,
+	        .content = 0,
+	        .skip_from = 4,
+	        .skip_to = 4},
 	    {.what = "resume the path",
 	        .facts = {"", "", "", "P", "SF"},
 	        .done = 0,
@@ -575,7 +625,7 @@ test_rotation_pick(void **unused)
 			v[k].fits = strchr(c->facts[k], 'F') != NULL;
 			v[k].is_prev = strchr(c->facts[k], 'P') != NULL;
 		}
-		rotation_pick(v, 5, c->done, &p);
+		rotation_pick(v, 5, c->done, c->unproven, &p);
 		if (p.at != c->at || p.resume != c->resume ||
 		    p.content != c->content || p.lost != c->lost ||
 		    p.skip_from != c->skip_from || p.skip_to != c->skip_to)

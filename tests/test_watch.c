@@ -201,7 +201,7 @@ test_watch_grace_pinned_clock(void **unused)
 		struct rotation_pick p;
 		struct state s;
 
-		watch_pick(w, files, 1, &p);
+		watch_pick(w, files, 1, 0, &p);
 		assert_int_equal(p.at, 1);
 		assert_int_equal(watch_open(w, (size_t)p.at, 0), 0);
 		watch_note_prev(w, (size_t)p.at);

@@ -22,11 +22,10 @@
 #                         copytruncate, kill -9 before the truncation's
 #                         commit: the restart must not drop the output's
 #                         surplus from the new entries (stress seed 91959:
-#                         231 lost, one torn). Not in the default list: it
-#                         fails on the code as it is (an open defect); run
-#                         it by name.
-# Needs strace (to hold the follower at a chosen point). Prints "ok - CASE" or "not ok - CASE" with the differences; exits 1 if
-# any case failed.
+#                         231 lost, one torn): the copies made since the
+#                         commit are read first (rotation_pick, unproven).
+# Needs strace (to hold the follower at a chosen point). Prints "ok - CASE"
+# or "not ok - CASE" with the differences; exits 1 if any case failed.
 # K2S_FOLLOW_ARGS (environment): options every follower started gets,
 # split at blanks; K2S_FOLLOW_ARGS=--no-inotify runs it all on the stat
 # ticks alone (ctest's NAME_noinotify twins; see tests/follow/lib.sh).
@@ -43,7 +42,8 @@ case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/follow/lib.sh
 . "$HERE/lib.sh"
-CASES=${*:-skip_then_truncate torn_across_rotation copytruncate_after_rename}
+CASES=${*:-skip_then_truncate torn_across_rotation copytruncate_after_rename
+copytruncate_unsaved_at_zero}
 lib_top cases
 
 # caught_up SEQ: entry SEQ is written, and a little more time has passed
