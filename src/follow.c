@@ -193,6 +193,9 @@ round_once(struct fl *f, int64_t now)
 	}
 	if (odd)
 		fl_report(f, FOLLOW_NOT_REGULAR, 0, f->o->path);
+	if (obs.have_fd && obs.read_off == 0 && obs.path_same &&
+	    fl_copy_at_zero(f))
+		return 1;
 	switch (rotation_decide(&obs)) {
 	case ROTATION_OPEN:
 		if (fl_open_path(f, watch_scan(f->w), 0) < 0) {

@@ -71,5 +71,6 @@ enum outcome fl_read(struct fl *f);
 void fl_switch(struct fl *f);
 /* The input was truncated (or rewritten) under the read offset. */
 void fl_truncate(struct fl *f);
+int fl_copy_at_zero(struct fl *f);
 
 #endif

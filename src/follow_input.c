@@ -294,6 +294,32 @@ fl_switch(struct fl *f)
 }
 
 /*
+ * Nothing of the path is read yet: what was written to it since it was
+ * opened may be in a copy that copytruncate made before it was read (on
+ * the stat ticks alone, or when busy), while the path holds new bytes
+ * from 0. That copy is read first, from 0, then the path (fl_switch):
+ * 1 if the input moved to one. The same rule as at a start from a commit
+ * at offset 0 (rotation_pick, unproven).
+ */
+int
+fl_copy_at_zero(struct fl *f)
+{
+	char msg[1024];
+	size_t n = watch_scan(f->w);
+	long at = watch_find_copy_at_zero(f->w, n);
+
+	if (at < 0 || watch_switch(f->w, (size_t)at, 0) < 0)
+		return 0;
+	pipeline_switch(f->p, watch_fd(f->w), watch_dev(f->w), watch_ino(f->w));
+	snprintf(msg, sizeof(msg),
+	    "%s (copied and truncated before it was read: its copy %s is"
+	    " read first)",
+	    f->o->path, watch_file(f->w, (size_t)at)->name);
+	fl_report(f, FOLLOW_TRUNCATED, 0, msg);
+	return 1;
+}
+
+/*
  * The input was truncated (or rewritten) under the read offset. If
  * another file beside it holds the bytes read so far (copytruncate's
  * copy), the read goes on there, the unfinished last line included;

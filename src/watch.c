@@ -44,6 +44,8 @@ struct watch {
 	char name[4096]; /* its name when opened: the path, or a rotated one */
 	/* The file read before it (state.h). */
 	int have_prev;
+	int prev_sure; /* have_prev says it all: noted here, or a version 2
+	                  state (version 1 records no file read before) */
 	dev_t prev_dev;
 	ino_t prev_ino;
 	size_t prev_hash_len;
@@ -320,6 +322,7 @@ watch_note_prev(struct watch *w, size_t at)
 	int fd;
 
 	w->have_prev = at > 0;
+	w->prev_sure = 1;
 	if (at == 0)
 		return;
 	x = &w->files[at - 1];
@@ -349,6 +352,7 @@ void
 watch_set_prev(struct watch *w, const struct state *s)
 {
 	w->have_prev = s->have_prev;
+	w->prev_sure = s->have_options;
 	w->prev_dev = s->prev_dev;
 	w->prev_ino = s->prev_ino;
 	w->prev_hash_len = s->prev_hash_len;
@@ -419,6 +423,24 @@ watch_open_path(struct watch *w, size_t n, off_t off)
 		return -1;
 	watch_note_prev(w, (size_t)at);
 	return off;
+}
+
+long
+watch_find_copy_at_zero(struct watch *w, size_t n)
+{
+	struct rotation_pick p;
+	int prev_seen = 0;
+
+	if (!w->prev_sure)
+		return -1;
+	watch_observe(w, n, w->dev, w->ino, 0, state_hash("", 0), 0, 0);
+	for (size_t i = 0; i < n; i++)
+		prev_seen |= w->files[i].is_prev;
+	/* The file read before gone too: which are copies is not known. */
+	if (w->have_prev && !prev_seen)
+		return -1;
+	rotation_pick(w->files, n, 0, 1, &p);
+	return p.at >= 0 && p.content ? p.at : -1;
 }
 
 long

@@ -98,6 +98,14 @@ void watch_close(struct watch *w);
  */
 long watch_find_copy(struct watch *w, size_t n, off_t off);
 int watch_switch(struct watch *w, size_t at, off_t off);
+/*
+ * A copy as watch_find_copy finds, when nothing of the open file is read yet (offset 0), which
+ * no bytes prove: a file newer than the one read before it and older than
+ * it was made since it was opened, a copy of it (rotation_pick,
+ * unproven). The index of the oldest, or -1 (none, or the file read
+ * before is gone, so that which are copies is not known).
+ */
+long watch_find_copy_at_zero(struct watch *w, size_t n);
 
 /*
  * The bytes before the read offset. watch_note_bytes: n more were read.

@@ -591,6 +591,51 @@ t_copytruncate_stopped() {
 	stop && check exactly 60 "$D/out.log"
 }
 
+# A commit at offset 0 proves nothing by its bytes. A follower holding
+# the path at 0 (nothing of it read yet: stopped here, or between two
+# stat ticks) when copytruncate runs, twice, must read the copies first,
+# oldest first, then the path; an older rotated file that was there
+# before (the file read before) is not read again.
+t_copytruncate_before_read() {
+	first_run 30 || return 1
+	mv "$D/in.log" "$D/in.log.1"
+	: >"$D/in.log"
+	start && started || return 1
+	check wait_until 10 grep -q 'reading the new file' "$D/stderr" ||
+	    return 1
+	kill -STOP "$PID"
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log.1" "$D/in.log.2"
+	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+	gen 41 50 >>"$D/in.log"
+	mv "$D/in.log.2" "$D/in.log.3"
+	mv "$D/in.log.1" "$D/in.log.2"
+	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+	gen 51 60 >>"$D/in.log"
+	kill -CONT "$PID"
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+# The same while the follower is down, its commit at offset 0 of the
+# path (stress seeds 91959, 431048): the restart reads the copies first.
+t_copytruncate_at_zero_stopped() {
+	first_run 30 || return 1
+	mv "$D/in.log" "$D/in.log.1"
+	: >"$D/in.log"
+	start && started || return 1
+	check wait_until 10 grep -q 'reading the new file' "$D/stderr" ||
+	    return 1
+	stop || return 1
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log.1" "$D/in.log.2"
+	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+	gen 41 50 >>"$D/in.log"
+	start || return 1
+	check wait_until 15 have 50 "$D/out.log" || return 1
+	stop && check exactly 50 "$D/out.log"
+}
+
 # Hole 3: the same bytes under a new identity (restore, rsync, cp + mv; a
 # device renumbered at boot looks the same): recognised by content, the
 # rotated file too. Simulated with cp + mv, which gives a new inode.
