@@ -166,6 +166,7 @@
 
 #include "follow.h"
 #include "host.h"
+#include "output.h"
 #include "state.h"
 
 #define SAVE_INTERVAL_MS 1000
@@ -176,12 +177,9 @@
 
 struct fl {
 	const struct follower_opts *o;
-	struct converter *c;
-	struct output *out;
-	struct reader r;
+	struct pipeline *p;
+	const struct sink *out;
 	struct follow_watch w;
-	void (*conv_emit)(void *, const struct entry *);
-	void *conv_ctx;
 
 	int fd; /* the file read, -1 while there is none */
 	dev_t dev;
@@ -199,11 +197,6 @@ struct fl {
 	struct timespec seen_mtime;
 	char tail[TAIL_SPAN]; /* the bytes just before the read offset */
 	size_t tail_len;
-	off_t consumed; /* offset past the last line given to the joiner */
-	int emitted;    /* an entry was emitted since the input began */
-	off_t flush_at; /* replay: flush the joiner here (-1: none) */
-
-	int64_t last_line;   /* when a line was last taken */
 	int64_t last_growth; /* when the file last gave bytes */
 	int64_t moved_at;    /* when the path stopped naming it (0: not) */
 	int path_seen;       /* the path named a file at the last round */
@@ -242,94 +235,6 @@ report(struct fl *f, enum follower_event ev, int err, const char *detail)
 		f->o->report(f->o->ctx, ev, err, detail != NULL ? detail : "");
 }
 
-static void
-emit_cb(void *ctx, const struct entry *e)
-{
-	struct fl *f = ctx;
-
-	f->emitted = 1;
-	f->conv_emit(f->conv_ctx, e);
-}
-
-static void
-drop_cb(void *ctx, const struct entry *e)
-{
-	(void)ctx;
-	(void)e;
-}
-
-/* Ends the input in the joiner: the pending entry is written. */
-static void
-end_input(struct fl *f)
-{
-	joiner_end(&f->c->j);
-	f->emitted = 0;
-}
-
-/* Forgets the pending entry without writing it (a failure). */
-static void
-discard_input(struct fl *f)
-{
-	f->c->j.emit = drop_cb;
-	joiner_end(&f->c->j);
-	f->c->j.emit = emit_cb;
-	f->emitted = 0;
-}
-
-/*
- * Puts the joiner where it was at the commit: the last entry emitted,
- * its stamp kept for a continuation line. The joiner learns a stamp only
- * from a stamp line, so it is given one, whose entry is dropped.
- */
-static void
-seed_stamp(struct fl *f, const struct stamp *st, off_t at)
-{
-	static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May",
-	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	struct joiner *j = &f->c->j;
-	struct joiner_counts n = j->n;
-	uint64_t lineno = j->lineno;
-	char text[64];
-	struct line l;
-	int len;
-
-	len = snprintf(text, sizeof(text), "[%02d/%s/%04d %02d:%02d:%02d]",
-	    st->mday, mon[st->mon - 1], st->year, st->hour, st->min, st->sec);
-	if (len != STAMP_KERIO_LEN)
-		return;
-	memset(&l, 0, sizeof(l));
-	l.p = text;
-	l.len = (size_t)len;
-	l.start = l.next = at;
-	l.more = 0;
-	j->emit = drop_cb;
-	joiner_push(j, &l);
-	joiner_flush(j);
-	j->emit = emit_cb;
-	j->n = n;
-	j->lineno = lineno;
-	f->emitted = 1;
-}
-
-static off_t
-read_offset(const struct fl *f)
-{
-	return f->r.base + (off_t)f->r.end;
-}
-
-/* Where a restart would read again: see the commit above. */
-static off_t
-committed_pos(const struct fl *f)
-{
-	const struct joiner *j = &f->c->j;
-
-	if (joiner_pending(j))
-		return joiner_pending_start(j);
-	if (j->in_line)
-		return j->line_off;
-	return f->consumed;
-}
-
 /* Makes f->commit the state on disk. Returns 0, or -1 (reported). */
 static int
 write_commit(struct fl *f)
@@ -361,11 +266,10 @@ static int
 save(struct fl *f, off_t flush_at)
 {
 	struct state s;
-	dev_t dev;
-	ino_t ino;
-	off_t size, skip, here;
+	struct sink_id id;
+	off_t skip, here;
 
-	if (f->out->err != 0 || output_pending(f->out) != 0)
+	if (sink_error(f->out) != 0 || sink_pending(f->out) != 0)
 		return -1;
 	/* Also when no commit can be taken: the next try is in a second,
 	 * not at once. */
@@ -373,35 +277,33 @@ save(struct fl *f, off_t flush_at)
 	memset(&s, 0, sizeof(s));
 	/* A replay's write-ahead record stands until the replay has
 	 * flushed there: a second crash before that must flush there too. */
-	s.flush_at = flush_at >= 0 ? flush_at : f->flush_at;
+	s.flush_at = flush_at >= 0 ? flush_at : pipeline_flush_at(f->p);
 	if (f->fd >= 0) {
 		s.have_input = 1;
 		s.in_dev = f->dev;
 		s.in_ino = f->ino;
-		s.pos = committed_pos(f);
+		s.pos = pipeline_position(f->p);
 		if (state_hash_fd(f->fd, s.pos, &s.hash, &s.hash_len) < 0)
 			return -1; /* shrunk under us: the next round sees it */
-		if (joiner_pending(&f->c->j) || f->emitted) {
-			s.have_stamp = 1;
-			s.stamp = f->c->j.cur.stamp;
-		}
+		s.have_stamp = pipeline_stamp(f->p, &s.stamp);
 		s.have_prev = f->have_prev;
 		s.prev_dev = f->prev_dev;
 		s.prev_ino = f->prev_ino;
 		s.prev_hash_len = f->prev_hash_len;
 		s.prev_hash = f->prev_hash;
 	}
-	if (output_identity(f->out, &dev, &ino, &size) == 1) {
+	if (sink_identity(f->out, &id) == 1) {
 		/* The skip still owed is dropped from the front: first the
 		 * bytes in an older output, then those past the size here. */
-		skip = f->out->skip;
+		skip = sink_skipping(f->out);
 		here = skip < f->skip_here ? skip : f->skip_here;
-		if (here > size)
-			here = size; /* cut by someone else: never negative */
+		if (here > id.size)
+			here =
+			    id.size; /* cut by someone else: never negative */
 		s.have_out = 1;
-		s.out_dev = dev;
-		s.out_ino = ino;
-		s.out_size = size - here;
+		s.out_dev = id.dev;
+		s.out_ino = id.ino;
+		s.out_size = id.size - here;
 		s.out_skip = skip - here;
 	}
 	s.have_options = 1;
@@ -421,17 +323,15 @@ save(struct fl *f, off_t flush_at)
 static int
 out_named(const struct fl *f)
 {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
+	struct sink_id id;
 	int r;
 
 	if (f->o->state_path == NULL || !f->have_disk)
 		return 1;
-	r = output_identity(f->out, &dev, &ino, &size);
+	r = sink_identity(f->out, &id);
 	if (!f->disk.have_out)
 		return r != 1;
-	return r == 1 && dev == f->disk.out_dev && ino == f->disk.out_ino;
+	return r == 1 && id.dev == f->disk.out_dev && id.ino == f->disk.out_ino;
 }
 
 /* Stops reading and writing until a retry from the last commit. */
@@ -678,9 +578,7 @@ open_input(struct fl *f, size_t at, off_t off)
 	f->dev = sb.st_dev;
 	f->ino = sb.st_ino;
 	memcpy(f->name, name, sizeof(name));
-	reader_reset(&f->r, fd, off);
-	f->consumed = off;
-	f->emitted = 0;
+	pipeline_input(f->p, fd, off, sb.st_dev, sb.st_ino);
 	f->moved_at = 0;
 	f->last_growth = host_now_ms();
 	load_tail(f, off);
@@ -717,20 +615,20 @@ static off_t
 output_surplus(struct fl *f, const struct state *s, int *here)
 {
 	char dir[4096], name[4096];
-	dev_t dev;
-	ino_t ino;
+	struct sink_id id;
 	off_t size, torn = 0;
 	struct stat sb;
 	int fd;
 
 	*here = 0;
-	if (!s->have_out || output_identity(f->out, &dev, &ino, &size) != 1)
+	if (!s->have_out || sink_identity(f->out, &id) != 1)
 		return 0;
-	*here = dev == s->out_dev && ino == s->out_ino;
+	size = id.size;
+	*here = id.dev == s->out_dev && id.ino == s->out_ino;
 	if (!*here) {
 		/* Rotated away (logrotate) before the reopen was saved. */
-		if (f->out->path == NULL ||
-		    follow_dirname(f->out->path, dir, sizeof(dir)) < 0 ||
+		if (sink_path(f->out) == NULL ||
+		    follow_dirname(sink_path(f->out), dir, sizeof(dir)) < 0 ||
 		    follow_find(dir, s->out_dev, s->out_ino, name,
 		        sizeof(name)) != 1 ||
 		    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
@@ -883,9 +781,9 @@ start(struct fl *f, const struct state *s, int quiet)
 	    f->unsaved_start;
 	obs.path_exists = path_index(f, n) >= 0;
 	d = follow_start_decide(&obs);
-	output_skip(f->out, 0);
+	sink_skip(f->out, 0);
 	f->skip_here = 0;
-	f->flush_at = -1;
+	pipeline_replay_flush(f->p, -1);
 	memset(&p, 0, sizeof(p));
 	msg[0] = '\0';
 	switch (d) {
@@ -910,13 +808,14 @@ start(struct fl *f, const struct state *s, int quiet)
 				/* Changed options: nothing to match, none
 				 * skipped. */
 				if (!options_changed(f, s, surplus)) {
-					output_skip(f->out,
+					sink_skip(f->out,
 					    s->out_skip + surplus);
 					f->skip_here = here ? surplus : 0;
 				}
-				f->flush_at = s->flush_at;
+				pipeline_replay_flush(f->p, s->flush_at);
 				if (s->have_stamp)
-					seed_stamp(f, &s->stamp, s->pos);
+					pipeline_resume(f->p, &s->stamp,
+					    s->pos);
 			}
 		} else if ((rc = open_input(f, (size_t)p.at, 0)) == 0) {
 			note_prev(f, (size_t)p.at);
@@ -955,13 +854,13 @@ start(struct fl *f, const struct state *s, int quiet)
 		snprintf(msg, sizeof(msg),
 		    "an earlier start was not saved (killed before its first"
 		    " save), starting at its beginning");
-	if (f->out->skip > 0) {
+	if (sink_skipping(f->out) > 0) {
 		size_t len = strlen(msg);
 
 		snprintf(msg + len, sizeof(msg) - len,
 		    "; %jd bytes of its output are already written, not"
 		    " repeated",
-		    (intmax_t)f->out->skip);
+		    (intmax_t)sink_skipping(f->out));
 	}
 	/* Entries that cannot be read are told of always (a recovery starts
 	 * from a commit past the last loss told); a missing file once, by
@@ -970,86 +869,68 @@ start(struct fl *f, const struct state *s, int quiet)
 	    f->files[p.at].is_path;
 	if (loses)
 		report(f, FOLLOWER_LOST, 0, msg);
-	else if (f->fd >= 0 && (!quiet || !plain || f->out->skip > 0)) {
+	else if (f->fd >= 0 &&
+	    (!quiet || !plain || sink_skipping(f->out) > 0)) {
 		report(f, FOLLOWER_START, 0, msg);
-	}
-	f->last_line = host_now_ms();
-}
-
-/* Gives a line to the joiner; replays a write-ahead flush. */
-static void
-take_line(struct fl *f, const struct line *l)
-{
-	joiner_push(&f->c->j, l);
-	f->consumed = l->next;
-	f->dirty = 1;
-	if (f->flush_at >= 0 && f->consumed >= f->flush_at && !l->more) {
-		joiner_flush(&f->c->j);
-		f->flush_at = -1;
 	}
 }
 
 /*
  * Reads the input to its end, or READ_SLICE bytes of a long backlog, so
- * that signals are seen while catching up. Returns 1 if bytes came, 0 if
- * none, -1 on a read error, -2 on a write error.
+ * that signals are seen while catching up: OUTCOME_PROGRESS if bytes
+ * came, _IDLE if none, _READ_ERROR or _WRITE_ERROR.
  */
-static int
+static enum outcome
 read_input(struct fl *f)
 {
-	off_t first = read_offset(f);
-	struct line l;
-	int got = 0;
+	off_t first = pipeline_read_offset(f->p);
+	enum outcome got = OUTCOME_IDLE;
 
 	for (;;) {
+		enum outcome took = pipeline_take(f->p, 0);
+		const char *p;
 		off_t before;
 		ssize_t n;
 
-		while (reader_next(&f->r, &l, 0)) {
-			take_line(f, &l);
-			f->last_line = host_now_ms();
-		}
-		if (f->out->err != 0)
-			return -2;
-		before = read_offset(f);
+		if (took == OUTCOME_WRITE_ERROR)
+			return took;
+		if (took == OUTCOME_PROGRESS)
+			f->dirty = 1;
+		before = pipeline_read_offset(f->p);
 		if (before - first >= READ_SLICE)
-			return 1;
-		n = reader_fill(&f->r);
+			return OUTCOME_PROGRESS;
+		n = pipeline_fill(f->p, &p);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return -1;
+			return OUTCOME_READ_ERROR;
 		if (n == 0)
 			return got;
-		if (read_offset(f) > before) {
-			size_t k = (size_t)(read_offset(f) - before);
-
-			/* Truncated (and regrown) since the bytes before were
-			 * read: these are not the bytes after them. Unread,
-			 * the next round sees the truncation. */
-			if (tail_changed(f, before)) {
-				reader_unread(&f->r, k);
-				return 1;
-			}
-			note_bytes(f, f->r.buf + f->r.end - k, k);
-			got = 1;
-			f->last_growth = host_now_ms();
+		/* Truncated (and regrown) since the bytes before were read:
+		 * these are not the bytes after them. Unread, the next round
+		 * sees the truncation. */
+		if (tail_changed(f, before)) {
+			pipeline_unread(f->p, (size_t)n);
+			return OUTCOME_PROGRESS;
 		}
+		note_bytes(f, p, (size_t)n);
+		got = OUTCOME_PROGRESS;
+		f->last_growth = host_now_ms();
 	}
 }
 
 /* The file is being left: its last line counts even without newline. */
-static int
+static enum outcome
 read_to_end(struct fl *f)
 {
-	struct line l;
-	int rc = read_input(f);
+	enum outcome rc = read_input(f);
 
-	if (rc < 0)
+	if (rc == OUTCOME_READ_ERROR || rc == OUTCOME_WRITE_ERROR)
 		return rc;
-	while (reader_next(&f->r, &l, 1))
-		take_line(f, &l);
-	return f->out->err != 0 ? -2 : 0;
+	rc = pipeline_take(f->p, 1);
+	if (rc == OUTCOME_PROGRESS)
+		f->dirty = 1;
+	return rc == OUTCOME_WRITE_ERROR ? rc : OUTCOME_IDLE;
 }
 
 /*
@@ -1061,8 +942,8 @@ flush_out(struct fl *f)
 {
 	int e;
 
-	if (converter_flush(f->c) < 0) {
-		e = f->out->err != 0 ? f->out->err : errno;
+	if (sink_flush(f->out) < 0) {
+		e = sink_error(f->out) != 0 ? sink_error(f->out) : errno;
 		if (e == EPIPE) {
 			f->out_gone = 1;
 		} else if (e == ESTALE) {
@@ -1074,9 +955,7 @@ flush_out(struct fl *f)
 			f->fault = 1;
 			f->retry_at = host_now_ms();
 		} else
-			fault(f, FOLLOWER_WRITE_FAILED, e,
-			    f->out->path != NULL ? f->out->path
-			                         : "standard output");
+			fault(f, FOLLOWER_WRITE_FAILED, e, sink_name(f->out));
 		return -1;
 	}
 	return 0;
@@ -1089,14 +968,14 @@ switch_input(struct fl *f)
 {
 	struct follow_pick p;
 	char names[512], msg[1024];
-	int rc = read_to_end(f);
+	enum outcome rc = read_to_end(f);
 	size_t n;
 
-	if (rc == -1) {
+	if (rc == OUTCOME_READ_ERROR) {
 		fault(f, FOLLOWER_READ_FAILED, errno, f->name);
 		return;
 	}
-	end_input(f);
+	pipeline_end(f->p);
 	if (flush_out(f) < 0)
 		return;
 	/* Left only once its end is committed on disk (see the head). */
@@ -1142,10 +1021,9 @@ static void
 truncate_input(struct fl *f)
 {
 	struct follow_pick p;
-	struct line l;
 	char msg[1024];
 	size_t n = scan(f);
-	off_t off = read_offset(f);
+	off_t off = pipeline_read_offset(f->p);
 	int fd;
 
 	if (f->tail_len > 0) {
@@ -1161,7 +1039,7 @@ truncate_input(struct fl *f)
 				f->ino = f->files[p.at].ino;
 				file_path(f, &f->files[p.at], f->name,
 				    sizeof(f->name));
-				reader_switch(&f->r, fd);
+				pipeline_switch(f->p, fd, f->dev, f->ino);
 				f->moved_at = 0;
 				f->last_growth = host_now_ms();
 				f->seen_size = -1;
@@ -1176,18 +1054,16 @@ truncate_input(struct fl *f)
 			close(fd);
 		}
 	}
-	reader_end(&f->r);
-	while (reader_next(&f->r, &l, 1))
-		take_line(f, &l);
-	end_input(f);
+	if (pipeline_take(f->p, 1) == OUTCOME_PROGRESS)
+		f->dirty = 1;
+	pipeline_end(f->p);
 	if (flush_out(f) < 0)
 		return;
 	if (lseek(f->fd, 0, SEEK_SET) < 0) {
 		fault(f, FOLLOWER_READ_FAILED, errno, f->name);
 		return;
 	}
-	reader_reset(&f->r, f->fd, 0);
-	f->consumed = 0;
+	pipeline_input(f->p, f->fd, 0, f->dev, f->ino);
 	f->tail_len = 0;
 	f->seen_size = -1;
 	report(f, FOLLOWER_TRUNCATED, 0, f->name);
@@ -1206,11 +1082,11 @@ truncate_input(struct fl *f)
 static void
 leave_output(struct fl *f)
 {
-	off_t skip = f->out->skip, here, torn;
+	off_t skip = sink_skipping(f->out), here, torn;
 
 	here = skip < f->skip_here ? skip : f->skip_here;
-	if (here > 0 && (torn = output_torn_tail(f->out->fd, here)) > 0)
-		output_skip(f->out, skip - torn);
+	if (here > 0 && (torn = sink_torn_tail(f->out, here)) > 0)
+		sink_skip(f->out, skip - torn);
 	f->skip_here = 0;
 }
 
@@ -1224,8 +1100,8 @@ reopen_output(struct fl *f)
 	if (flush_out(f) < 0 || barrier(f) < 0)
 		return;
 	leave_output(f);
-	if (output_reopen(f->out) < 0) {
-		fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
+	if (sink_reopen(f->out) < 0) {
+		fault(f, FOLLOWER_REOPEN_FAILED, errno, sink_name(f->out));
 		return;
 	}
 	if (!out_named(f))
@@ -1249,7 +1125,7 @@ round_once(struct fl *f, int64_t now)
 			return 0;
 		}
 		obs.fd_size = sb.st_size;
-		obs.read_off = read_offset(f);
+		obs.read_off = pipeline_read_offset(f->p);
 		/* The bytes are compared again only when the file changed:
 		 * an idle tick costs no read. */
 		if (obs.fd_size >= obs.read_off &&
@@ -1297,12 +1173,18 @@ round_once(struct fl *f, int64_t now)
 			f->durable = 0;
 		return 1;
 	case FOLLOW_READ:
-		rc = read_input(f);
-		if (rc == -1)
+		switch (read_input(f)) {
+		case OUTCOME_READ_ERROR:
 			fault(f, FOLLOWER_READ_FAILED, errno, f->o->path);
-		else if (rc == -2)
+			return 0;
+		case OUTCOME_WRITE_ERROR:
 			flush_out(f);
-		return rc == 1;
+			return 0;
+		case OUTCOME_PROGRESS:
+			return 1;
+		default:
+			return 0;
+		}
 	case FOLLOW_TRUNCATED:
 		truncate_input(f);
 		return 1;
@@ -1332,11 +1214,11 @@ round_once(struct fl *f, int64_t now)
 static void
 flush_pending(struct fl *f)
 {
-	if (!joiner_pending(&f->c->j) || f->c->j.in_line)
+	if (pipeline_deadline(f->p) == INT64_MAX)
+		return; /* nothing pending, or its last line unfinished */
+	if (save(f, pipeline_taken(f->p)) < 0)
 		return;
-	if (save(f, f->consumed) < 0)
-		return;
-	joiner_flush(&f->c->j);
+	pipeline_flush(f->p);
 	if (flush_out(f) == 0)
 		save(f, -1);
 }
@@ -1351,9 +1233,8 @@ recover(struct fl *f)
 {
 	int quiet = f->quiet_retry;
 
-	f->out->err = 0;
-	f->out->len = 0;
-	discard_input(f);
+	sink_clear(f->out);
+	pipeline_discard(f->p);
 	close_input(f);
 	f->fault = 0;
 	f->quiet_retry = 0;
@@ -1362,8 +1243,9 @@ recover(struct fl *f)
 			hold(f);
 			return;
 		}
-		if (output_reopen(f->out) < 0) {
-			fault(f, FOLLOWER_REOPEN_FAILED, errno, f->out->path);
+		if (sink_reopen(f->out) < 0) {
+			fault(f, FOLLOWER_REOPEN_FAILED, errno,
+			    sink_name(f->out));
 			return;
 		}
 		f->want_reopen = 0;
@@ -1392,8 +1274,8 @@ wait_events(struct fl *f, int64_t now)
 
 	if (f->fault)
 		until = earliest(until, f->retry_at);
-	if (!f->fault && joiner_pending(&f->c->j) && !f->c->j.in_line)
-		until = earliest(until, f->last_line + f->c->flush_timeout);
+	if (!f->fault)
+		until = earliest(until, pipeline_deadline(f->p));
 	if (!f->fault && f->dirty)
 		until = earliest(until, f->last_save + SAVE_INTERVAL_MS);
 	if (!f->fault && f->fd >= 0 && f->moved_at != 0 && f->path_seen)
@@ -1404,10 +1286,8 @@ wait_events(struct fl *f, int64_t now)
 	ms = until - now;
 	if (ms < 0)
 		ms = 0;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000;
-	if (ppoll(f->w.fd >= 0 ? &pfd : NULL, f->w.fd >= 0 ? 1 : 0, &ts,
-	        f->o->sig->mask) > 0)
+	if (ppoll(f->w.fd >= 0 ? &pfd : NULL, f->w.fd >= 0 ? 1 : 0,
+	        clock_wait_time(&ts, ms), f->o->sig->mask) > 0)
 		follow_watch_drain(&f->w);
 }
 
@@ -1423,7 +1303,8 @@ finish(struct fl *f)
 }
 
 int
-follower_run(struct converter *c, const struct follower_opts *o)
+follower_run(struct pipeline *p, const struct sink *out,
+    const struct follower_opts *o)
 {
 	struct fl f;
 	struct stat sb;
@@ -1432,10 +1313,9 @@ follower_run(struct converter *c, const struct follower_opts *o)
 
 	memset(&f, 0, sizeof(f));
 	f.o = o;
-	f.c = c;
-	f.out = c->out;
+	f.p = p;
+	f.out = out;
 	f.fd = -1;
-	f.flush_at = -1;
 	f.backoff = BACKOFF_MIN_MS;
 	f.durable = o->state_path == NULL;
 	/* A link the user gave is followed; one planted later (the path
@@ -1444,12 +1324,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	f.files = calloc(FOLLOW_MAX_FILES + 1, sizeof(*f.files));
 	if (f.files == NULL)
 		return -1;
-	if (reader_init(&f.r, -1, 0, 0) < 0) {
-		free(f.files);
-		return -1;
-	}
 	if (follow_watch_open(&f.w, o->path, !o->no_inotify) < 0) {
-		reader_free(&f.r);
 		free(f.files);
 		return -1;
 	}
@@ -1457,10 +1332,6 @@ follower_run(struct converter *c, const struct follower_opts *o)
 	if (!o->no_inotify &&
 	    (f.w.fd < 0 || (f.w.wd_dir < 0 && errno != ENOENT)))
 		report(&f, FOLLOWER_NO_INOTIFY, errno, f.w.dir);
-	f.conv_emit = c->j.emit;
-	f.conv_ctx = c->j.ctx;
-	c->j.emit = emit_cb;
-	c->j.ctx = &f;
 
 	if (o->state_path != NULL) {
 		st = state_load(o->state_path, &f.loaded);
@@ -1501,7 +1372,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		f.have_disk = 1;
 	}
 	/* Each write batch first checks that the path names the file. */
-	output_guard(f.out, 1);
+	sink_guard(f.out, 1);
 	start(&f, f.have_loaded ? &f.loaded : NULL, 0);
 
 	for (;;) {
@@ -1547,8 +1418,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			report(&f, FOLLOWER_RECOVERED, 0, o->path);
 		}
 		now = host_now_ms();
-		if (joiner_pending(&c->j) && !c->j.in_line &&
-		    now - f.last_line >= c->flush_timeout)
+		if (pipeline_due(p, now))
 			flush_pending(&f);
 		if (!f.fault && f.dirty &&
 		    now - f.last_save >= SAVE_INTERVAL_MS)
@@ -1558,7 +1428,7 @@ follower_run(struct converter *c, const struct follower_opts *o)
 			/* A directory that was missing may be there now. */
 			if (f.w.fd >= 0 && f.w.wd_dir < 0)
 				follow_watch_drain(&f.w);
-			if (!f.fault && output_moved(f.out))
+			if (!f.fault && sink_moved(f.out))
 				reopen_output(&f);
 		}
 		if (f.fault)
@@ -1566,12 +1436,9 @@ follower_run(struct converter *c, const struct follower_opts *o)
 		wait_events(&f, host_now_ms());
 	}
 	finish(&f);
-	output_guard(f.out, 0);
-	c->j.emit = f.conv_emit;
-	c->j.ctx = f.conv_ctx;
+	sink_guard(f.out, 0);
 	close_input(&f);
 	follow_watch_close(&f.w);
-	reader_free(&f.r);
 	free(f.files);
 	return f.out_gone ? 1 : 0;
 }

@@ -6,7 +6,10 @@
 #ifndef KERIO2SYSLOG_FOLLOWER_H
 #define KERIO2SYSLOG_FOLLOWER_H
 
-#include "convert.h"
+#include <stdint.h>
+
+#include "pipeline.h"
+#include "sink.h"
 
 enum follower_event {
 	FOLLOWER_WAITING,         /* detail: the file is missing; waiting */
@@ -35,7 +38,7 @@ struct follower_opts {
 	int from_start;         /* --from-start */
 	int no_inotify;         /* --no-inotify: the stat ticks alone */
 	uint64_t options;       /* hash of the options shaping the bytes */
-	const struct convert_signals *sig;
+	const struct pipeline_signals *sig;
 	/* Told of each event; err is an errno value or 0, detail a short
 	 * text or "". Called from the loop, never from a signal handler. */
 	void (*report)(void *ctx, enum follower_event ev, int err,
@@ -44,12 +47,13 @@ struct follower_opts {
 };
 
 /*
- * Follows o->path into c (and c's output) until *o->sig->stop is set,
+ * Follows o->path through p into out until *o->sig->stop is set,
  * then writes the pending entry, saves the state and returns 0. Returns
  * 1 when the reader of the output went away (EPIPE; the last commit
  * stands), -1 with errno only if it cannot start at all (no memory).
  * Other failures while running are reported and retried, never fatal.
  */
-int follower_run(struct converter *c, const struct follower_opts *o);
+int follower_run(struct pipeline *p, const struct sink *out,
+    const struct follower_opts *o);
 
 #endif

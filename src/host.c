@@ -1,5 +1,7 @@
 #include "host.h"
 
+#include "clock.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,15 @@ host_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+static int64_t
+system_now_ms(void *ctx)
+{
+	(void)ctx;
+	return host_now_ms();
+}
+
+const struct clock clock_system = {system_now_ms, NULL};
 
 int
 host_short_name(char *buf, size_t len)

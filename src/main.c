@@ -19,9 +19,10 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "convert.h"
+#include "output.h"
+#include "pipeline.h"
 #include "follower.h"
-#include "format.h"
+#include "escape.h"
 #include "host.h"
 #include "output.h"
 #include "reader.h"
@@ -219,7 +220,7 @@ check_field(const char *what, const char *s, int colon_ok)
 static void
 default_host(char *buf, size_t len)
 {
-	char shown[256 * FORMAT_EXPANSION];
+	char shown[256 * ESCAPE_EXPANSION];
 	const char *why;
 	size_t used, n;
 
@@ -228,7 +229,7 @@ default_host(char *buf, size_t len)
 	why = host_field_problem(buf, 1);
 	if (why == NULL)
 		return;
-	n = format_escape(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
+	n = escape_bytes(shown, sizeof(shown) - 1, buf, strlen(buf), &used);
 	shown[n] = '\0';
 	errx(EX_CONFIG, "the system host name '%s' %s; set one with --hostname",
 	    shown, why);
@@ -263,24 +264,24 @@ suppressed(uint64_t quiet)
 }
 
 static void
-on_event(void *ctx, enum joiner_event ev, uint64_t line, uint64_t count)
+on_event(void *ctx, enum pipeline_event ev, uint64_t line, uint64_t count)
 {
 	struct diag *d = ctx;
 	uint64_t quiet;
 
 	switch (ev) {
-	case JOINER_ORPHANS:
+	case PIPELINE_ORPHANS:
 		warnx("%s:%" PRIu64 ": %" PRIu64 " line%s before the first"
 		      " entry not written",
 		    d->name, line, count, count == 1 ? "" : "s");
 		break;
-	case JOINER_BAD_STAMP:
+	case PIPELINE_BAD_STAMP:
 		if (!limited(&d->bad, &quiet))
 			warnx("%s:%" PRIu64 ": malformed stamp, line joined to"
 			      " the entry before it%s",
 			    d->name, line, suppressed(quiet));
 		break;
-	case JOINER_CUT:
+	case PIPELINE_CUT:
 		if (!limited(&d->cut, &quiet))
 			warnx("%s:%" PRIu64 ": entry longer than %" PRIu64
 			      " bytes cut%s",
@@ -342,42 +343,42 @@ open_problem(int e)
 
 /* A stop found the output stalled (see output_stop_on): say what is lost. */
 static void
-stalled_note(const struct output *o, const char *more)
+stalled_note(const struct sink *o, const char *more)
 {
 	warnx("output stalled: %zu bytes not written (%s took none for a"
 	      " second after the signal)%s",
-	    output_pending(o), o->path != NULL ? o->path : "standard output",
-	    more);
+	    sink_pending(o), sink_name(o), more);
 }
 
 static void
-write_failed(struct output *o)
+write_failed(const struct sink *o, int e)
 {
-	if (o->err == EPIPE)
+	if (e == EPIPE)
 		exit(EX_OK); /* the reader went away: nothing more to do */
-	if (o->err == EINTR && got_stop) {
+	if (e == EINTR && got_stop) {
 		stalled_note(o, "");
 		die_by_signal(got_stop);
 	}
-	if (o->err == ELOOP) /* reopened: a link under the name now */
-		errx(EX_CANTCREAT, "%s: %s", o->path, open_problem(o->err));
-	errno = o->err;
-	err(EX_IOERR, "write to %s",
-	    o->path != NULL ? o->path : "standard output");
+	if (e == ELOOP) /* reopened: a link under the name now */
+		errx(EX_CANTCREAT, "%s: %s", sink_name(o), open_problem(e));
+	errno = e;
+	err(EX_IOERR, "write to %s", sink_name(o));
 }
 
 static void
-summary(const struct converter *c)
+summary(const struct pipeline *c)
 {
-	const struct joiner_counts *n = &c->j.n;
+	struct pipeline_counts cn;
+	const struct pipeline_counts *n = &cn;
 
+	pipeline_counts(c, &cn);
 	fprintf(stderr,
 	    "kerio2syslog: %" PRIu64 " lines, %" PRIu64 " entries, %" PRIu64
 	    " written, %" PRIu64 " excluded, %" PRIu64 " joined lines, %" PRIu64
 	    " orphans, %" PRIu64 " cut entries, %" PRIu64
 	    " bad stamps, %" PRIu64 " dropped lines, %" PRIu64
 	    " late continuations\n",
-	    n->lines, n->entries, c->written, c->excluded, n->joined,
+	    n->lines, n->entries, n->written, n->excluded, n->joined,
 	    n->orphans, n->cut, n->bad, n->dropped, n->resumed);
 }
 
@@ -529,7 +530,7 @@ check_follow_path(const char *path)
  * --match and --exclude patterns in order.
  */
 static uint64_t
-options_hash(const struct convert_opts *co, uint64_t sel)
+options_hash(const struct pipeline_opts *co, uint64_t sel)
 {
 	char num[64];
 	int n;
@@ -548,9 +549,9 @@ options_hash(const struct convert_opts *co, uint64_t sel)
  * the reader of standard output went away.
  */
 static void
-follow_file(struct converter *c, const char *path, const char *state,
-    int from_start, int no_inotify, int verbose, uint64_t options,
-    const struct convert_signals *sig)
+follow_file(struct pipeline *c, const struct sink *out, const char *path,
+    const char *state, int from_start, int no_inotify, int verbose,
+    uint64_t options, const struct pipeline_signals *sig)
 {
 	struct follow_diag fd;
 	struct follower_opts fo;
@@ -572,7 +573,7 @@ follow_file(struct converter *c, const char *path, const char *state,
 	memset(&fd, 0, sizeof(fd));
 	fd.verbose = verbose;
 	fd.path = path;
-	fd.out = c->out->path != NULL ? c->out->path : "standard output";
+	fd.out = sink_name(out);
 	memset(&fo, 0, sizeof(fo));
 	fo.path = path;
 	fo.state_path = state;
@@ -582,13 +583,13 @@ follow_file(struct converter *c, const char *path, const char *state,
 	fo.sig = sig;
 	fo.report = on_follow;
 	fo.ctx = &fd;
-	rc = follower_run(c, &fo);
+	rc = follower_run(c, out, &fo);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", path);
 	if (verbose)
 		summary(c);
-	if (c->out->err == EINTR)
-		stalled_note(c->out,
+	if (sink_error(out) == EINTR)
+		stalled_note(out,
 		    state != NULL ? "; the state was not moved past them" : "");
 	if (rc == 1)
 		exit(EX_OK); /* the reader went away, as in pipe mode */
@@ -617,11 +618,11 @@ show_status(const char *state, const char *path, const char *out)
  * at all; read errors midway and write errors end the program.
  */
 static int
-convert_one(struct converter *c, struct reader *r, const char *path,
-    struct diag *d, const struct convert_signals *sig)
+convert_one(struct pipeline *c, const struct sink *out, const char *path,
+    struct diag *d, const struct pipeline_signals *sig)
 {
 	int fd = STDIN_FILENO;
-	enum convert_status st;
+	enum outcome st;
 	struct stat sb;
 
 	d->name = path;
@@ -647,24 +648,24 @@ convert_one(struct converter *c, struct reader *r, const char *path,
 			close(fd);
 		return EX_NOINPUT;
 	}
-	reader_reset(r, fd, 0);
-	st = convert_stream(c, r, sig);
-	if (st == CONVERT_READ_ERROR) {
+	pipeline_input(c, fd, 0, 0, 0);
+	st = pipeline_run(c, sig);
+	if (st == OUTCOME_READ_ERROR) {
 		int e = errno;
 
-		joiner_end(&c->j);
-		converter_flush(c);
+		pipeline_end(c);
+		sink_flush(out);
 		errno = e;
 		err(EX_IOERR, "read %s", d->name);
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (st == CONVERT_WRITE_ERROR)
-		write_failed(c->out);
-	if (st == CONVERT_STOPPED) {
-		joiner_end(&c->j);
-		if (converter_flush(c) < 0)
-			write_failed(c->out);
+	if (st == OUTCOME_WRITE_ERROR)
+		write_failed(out, sink_error(out));
+	if (st == OUTCOME_STOPPED) {
+		pipeline_end(c);
+		if (sink_flush(out) < 0)
+			write_failed(out, sink_error(out));
 		die_by_signal(got_stop);
 	}
 	return 0;
@@ -696,10 +697,10 @@ open_standard_fds(void)
 int
 main(int argc, char *argv[])
 {
-	struct convert_opts co = {
+	struct pipeline_opts co = {
 	    .format = STAMP_BSD,
 	    .tag = "kerio",
-	    .max_entry = JOINER_DEFAULT_MAX,
+	    .max_entry = PIPELINE_DEFAULT_MAX_ENTRY,
 	    .flush_timeout = 1000,
 	};
 	const char *out_path = NULL, *follow = NULL, *state = NULL;
@@ -707,12 +708,12 @@ main(int argc, char *argv[])
 	int ch;
 	uint64_t sel_hash = 0;
 	char hostbuf[256];
-	struct converter conv;
-	struct output out;
-	struct reader rd;
+	struct pipeline *conv;
+	struct output *o;
+	struct sink out;
 	struct diag d;
 	sigset_t wait_mask;
-	struct convert_signals sig = {&got_stop, &got_hup, &wait_mask};
+	struct pipeline_signals sig = {&got_stop, &got_hup, &wait_mask};
 
 	open_standard_fds();
 	co.sel = select_new();
@@ -834,39 +835,38 @@ main(int argc, char *argv[])
 
 	/* Before the output: open(2) of a FIFO waits for its reader. */
 	setup_signals(&wait_mask);
-	if (output_open(&out, out_path, 0) < 0) {
+	if ((o = output_new(out_path, 0)) == NULL) {
 		if (got_stop)
 			die_by_signal(got_stop);
 		errx(EX_CANTCREAT, "%s: %s", out_path, open_problem(errno));
 	}
-	output_stop_on(&out, &got_stop);
+	output_stop_on(o, &got_stop);
+	output_sink(o, &out);
 	memset(&d, 0, sizeof(d));
-	if (converter_init(&conv, &co, &out, on_event, &d) < 0)
-		err(EX_SOFTWARE, "converter");
-	if (reader_init(&rd, STDIN_FILENO, 0, 0) < 0)
-		err(EX_OSERR, "reader");
+	co.event = on_event;
+	co.ctx = &d;
+	if ((conv = pipeline_new(&co, &out)) == NULL)
+		err(EX_OSERR, "pipeline");
 
 	if (follow != NULL) {
 		d.name = follow;
-		follow_file(&conv, follow, state, from_start, no_inotify,
+		follow_file(conv, &out, follow, state, from_start, no_inotify,
 		    verbose, options_hash(&co, sel_hash), &sig);
 	}
 	if (argc == 0) {
-		status = convert_one(&conv, &rd, "-", &d, &sig);
+		status = convert_one(conv, &out, "-", &d, &sig);
 	} else {
 		for (int i = 0; i < argc; i++) {
-			if (convert_one(&conv, &rd, argv[i], &d, &sig) != 0)
+			if (convert_one(conv, &out, argv[i], &d, &sig) != 0)
 				status = EX_NOINPUT;
 		}
 	}
 	if (verbose)
-		summary(&conv);
-	if (output_close(&out) < 0) {
-		out.err = errno;
-		write_failed(&out);
-	}
-	reader_free(&rd);
-	converter_free(&conv);
+		summary(conv);
+	if (sink_close(&out) < 0)
+		write_failed(&out, errno);
+	output_free(o);
+	pipeline_free(conv);
 	select_free(co.sel);
 	return status;
 }

@@ -12,6 +12,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+struct output {
+	int fd;
+	int own_fd;       /* close fd at the end (a path we opened) */
+	const char *path; /* NULL: standard output, or a descriptor given */
+	char *buf;
+	size_t len, cap;
+	int err;    /* errno of the first failed write, sticky */
+	off_t skip; /* bytes still to drop instead of writing (follow) */
+	volatile sig_atomic_t *stop; /* see output_stop_on */
+	unsigned stalls; /* interruptions without progress while stopping */
+	int guard;       /* check the path before each write (output_guard) */
+	dev_t dev;       /* the open file, for the guard */
+	ino_t ino;
+};
+
 int
 output_link_trusted(mode_t dir_mode, uid_t dir_uid, uid_t link_uid, uid_t euid)
 {
@@ -90,28 +105,69 @@ path_moved(const struct output *o)
 	return sb.st_dev != o->dev || sb.st_ino != o->ino;
 }
 
-int
-output_open(struct output *o, const char *path, size_t cap)
+static struct output *
+output_alloc(size_t cap)
 {
-	memset(o, 0, sizeof(*o));
+	struct output *o = calloc(1, sizeof(*o));
+
+	if (o == NULL)
+		return NULL;
+	o->cap = cap != 0 ? cap : OUTPUT_DEFAULT_CAP;
+	if (o->cap < SINK_RESERVE_MAX)
+		o->cap = SINK_RESERVE_MAX;
+	o->buf = malloc(o->cap);
+	if (o->buf == NULL) {
+		free(o);
+		return NULL;
+	}
+	o->fd = -1;
+	return o;
+}
+
+struct output *
+output_new(const char *path, size_t cap)
+{
+	struct output *o;
+
 	if (path != NULL && strcmp(path, "-") == 0)
 		path = NULL;
-	o->cap = cap != 0 ? cap : OUTPUT_DEFAULT_CAP;
-	o->buf = malloc(o->cap);
-	if (o->buf == NULL)
-		return -1;
+	if ((o = output_alloc(cap)) == NULL)
+		return NULL;
 	o->path = path;
 	o->fd = path != NULL ? open_path(path) : STDOUT_FILENO;
+	o->own_fd = path != NULL;
 	if (o->fd < 0) {
 		int e = errno;
 
-		free(o->buf);
-		o->buf = NULL;
+		output_free(o);
 		errno = e;
-		return -1;
+		return NULL;
 	}
 	note_identity(o);
-	return 0;
+	return o;
+}
+
+struct output *
+output_new_fd(int fd, size_t cap)
+{
+	struct output *o = output_alloc(cap);
+
+	if (o == NULL)
+		return NULL;
+	o->fd = fd;
+	note_identity(o);
+	return o;
+}
+
+void
+output_free(struct output *o)
+{
+	if (o == NULL)
+		return;
+	if (o->own_fd && o->fd >= 0)
+		close(o->fd);
+	free(o->buf);
+	free(o);
 }
 
 void
@@ -195,7 +251,7 @@ output_wait(struct output *o)
 	return 0;
 }
 
-char *
+static char *
 output_reserve_slow(struct output *o, size_t n)
 {
 	if (o->err != 0) {
@@ -213,10 +269,62 @@ output_reserve_slow(struct output *o, size_t n)
 	return o->buf + o->len;
 }
 
+char *
+output_reserve(struct output *o, size_t n)
+{
+	if (o->err == 0 && o->cap - o->len >= n)
+		return o->buf + o->len;
+	return output_reserve_slow(o, n);
+}
+
 void
 output_commit(struct output *o, size_t n)
 {
 	o->len += n;
+}
+
+int
+output_flush_all(struct output *o)
+{
+	while (output_flush(o) < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		if (output_wait(o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+output_error(const struct output *o)
+{
+	return o->err;
+}
+
+void
+output_clear(struct output *o)
+{
+	o->err = 0;
+	o->len = 0;
+	o->stalls = 0;
+}
+
+off_t
+output_skipping(const struct output *o)
+{
+	return o->skip;
+}
+
+const char *
+output_path(const struct output *o)
+{
+	return o->path;
+}
+
+const char *
+output_name(const struct output *o)
+{
+	return o->path != NULL ? o->path : "standard output";
 }
 
 int
@@ -241,16 +349,15 @@ output_write(struct output *o, const void *p, size_t n)
 int
 output_close(struct output *o)
 {
-	int rc = output_flush(o);
+	int rc = output_flush_all(o);
 	int e = errno;
 
-	if (o->path != NULL && o->fd >= 0 && close(o->fd) < 0 && rc == 0) {
+	if (o->own_fd && o->fd >= 0 && close(o->fd) < 0 && rc == 0) {
 		e = errno;
 		rc = -1;
 	}
 	o->fd = -1;
-	free(o->buf);
-	o->buf = NULL;
+	o->own_fd = 0;
 	errno = e;
 	return rc;
 }
@@ -284,6 +391,8 @@ output_skip(struct output *o, off_t n)
 int
 output_identity(const struct output *o, dev_t *dev, ino_t *ino, off_t *size)
 {
+	if (o->fd < 0)
+		return 0;
 	struct stat sb;
 
 	if (fstat(o->fd, &sb) < 0)
@@ -347,4 +456,134 @@ output_moved(const struct output *o)
 	if (stat(o->path, &b) < 0)
 		return errno == ENOENT;
 	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+off_t
+output_open_torn_tail(const struct output *o, off_t within)
+{
+	return output_torn_tail(o->fd, within);
+}
+
+/* The sink's table: thin casts of the calls above. */
+static char *
+op_reserve(void *impl, size_t n)
+{
+	return output_reserve(impl, n);
+}
+
+static void
+op_commit(void *impl, size_t n, const struct sink_entry *e)
+{
+	(void)e;
+	output_commit(impl, n);
+}
+
+static int
+op_flush(void *impl)
+{
+	return output_flush_all(impl);
+}
+
+static int
+op_reopen(void *impl)
+{
+	return output_reopen(impl);
+}
+
+static int
+op_close(void *impl)
+{
+	return output_close(impl);
+}
+
+static int
+op_identity(void *impl, struct sink_id *id)
+{
+	return output_identity(impl, &id->dev, &id->ino, &id->size);
+}
+
+static size_t
+op_pending(void *impl)
+{
+	return output_pending(impl);
+}
+
+static int
+op_error(void *impl)
+{
+	return output_error(impl);
+}
+
+static void
+op_clear(void *impl)
+{
+	output_clear(impl);
+}
+
+static void
+op_skip(void *impl, off_t n)
+{
+	output_skip(impl, n);
+}
+
+static off_t
+op_skipping(void *impl)
+{
+	return output_skipping(impl);
+}
+
+static int
+op_moved(void *impl)
+{
+	return output_moved(impl);
+}
+
+static void
+op_guard(void *impl, int on)
+{
+	output_guard(impl, on);
+}
+
+static off_t
+op_torn_tail(void *impl, off_t within)
+{
+	return output_open_torn_tail(impl, within);
+}
+
+static const char *
+op_name(void *impl)
+{
+	return output_name(impl);
+}
+
+static const char *
+op_path(void *impl)
+{
+	return output_path(impl);
+}
+
+static const struct sink_ops output_ops = {
+    .reserve = op_reserve,
+    .commit = op_commit,
+    .flush = op_flush,
+    .reopen = op_reopen,
+    .close = op_close,
+    .identity = op_identity,
+    .pending = op_pending,
+    .error = op_error,
+    .clear = op_clear,
+    .skip = op_skip,
+    .skipping = op_skipping,
+    .moved = op_moved,
+    .guard = op_guard,
+    .torn_tail = op_torn_tail,
+    .name = op_name,
+    .path = op_path,
+};
+
+void
+output_sink(struct output *o, struct sink *s)
+{
+	s->ops = &output_ops;
+	s->impl = o;
 }

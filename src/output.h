@@ -1,5 +1,6 @@
 /*
- * output: one large buffer in front of a file or standard output.
+ * output: the file or standard output sink, one large buffer in front of
+ * a descriptor.
  */
 #ifndef KERIO2SYSLOG_OUTPUT_H
 #define KERIO2SYSLOG_OUTPUT_H
@@ -8,29 +9,26 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "sink.h"
+
 #define OUTPUT_DEFAULT_CAP (128 * 1024)
 
-struct output {
-	int fd;
-	const char *path; /* NULL: standard output */
-	char *buf;
-	size_t len, cap;
-	int err;    /* errno of the first failed write, sticky */
-	off_t skip; /* bytes still to drop instead of writing (follow) */
-	volatile sig_atomic_t *stop; /* see output_stop_on */
-	unsigned stalls; /* interruptions without progress while stopping */
-	int guard;       /* check the path before each write (output_guard) */
-	dev_t dev;       /* the open file, for the guard */
-	ino_t ino;
-};
+struct output;
 
 /*
  * Opens path for appending (O_APPEND|O_CREAT, mode 0640), or takes
- * standard output when path is NULL or "-". cap 0 means the default.
- * A symbolic link under the name is followed only if
- * output_link_trusted() says so, else ELOOP. Returns 0, or -1 with errno.
+ * standard output when path is NULL or "-", behind a buffer of cap bytes
+ * (0: the default; never below SINK_RESERVE_MAX). A symbolic link under
+ * the name is followed only if output_link_trusted() says so, else
+ * ELOOP. NULL with errno.
  */
-int output_open(struct output *o, const char *path, size_t cap);
+struct output *output_new(const char *path, size_t cap);
+/* The same in front of a descriptor the caller keeps (tests, pipes). */
+struct output *output_new_fd(int fd, size_t cap);
+/* Closes what output_new opened (without a flush) and frees o. */
+void output_free(struct output *o);
+/* Fills s with the sink's table over o. */
+void output_sink(struct output *o, struct sink *s);
 
 /*
  * A write to a stalled pipe must not keep a stopping process alive. Once
@@ -43,12 +41,6 @@ int output_open(struct output *o, const char *path, size_t cap);
 void output_stop_on(struct output *o, volatile sig_atomic_t *stop);
 
 /*
- * Waits until the descriptor takes more (after EAGAIN). Returns 0, or -1
- * with o->err set (also EINTR when stalled while stopping, as above).
- */
-int output_wait(struct output *o);
-
-/*
  * The rule for a symbolic link under the output's name, as the kernel's
  * protected_symlinks judges one: 1 (follow it) when no one but us (euid)
  * or root can have put it there: its directory, owned by us or root, is
@@ -58,53 +50,49 @@ int output_wait(struct output *o);
 int output_link_trusted(mode_t dir_mode, uid_t dir_uid, uid_t link_uid,
     uid_t euid);
 
-/* Flushes what it can, then closes the file (not standard output). */
-int output_close(struct output *o);
-
-/* output_reserve when the buffer is full: flushes first. */
-char *output_reserve_slow(struct output *o, size_t n);
-
 /*
- * Returns a pointer to at least n (<= cap) free bytes, flushing first if
- * needed, or NULL after a write error (errno and o->err set). Inline: it
- * runs once per line.
+ * A pointer to at least n (<= the buffer) free bytes, flushing (and
+ * waiting while the descriptor would block) first if needed, or NULL
+ * after a write error (errno set). output_commit marks n bytes there as
+ * written; output_write buffers n bytes (0, or -1 with errno).
  */
-static inline char *
-output_reserve(struct output *o, size_t n)
-{
-	if (o->err == 0 && o->cap - o->len >= n)
-		return o->buf + o->len;
-	return output_reserve_slow(o, n);
-}
-
-/* Marks n bytes at the reserved pointer as written. */
+char *output_reserve(struct output *o, size_t n);
 void output_commit(struct output *o, size_t n);
-
-/* Buffers n bytes. Returns 0, or -1 with errno after a write error. */
 int output_write(struct output *o, const void *p, size_t n);
 
 /*
  * Writes out the buffer, continuing short writes and retrying EINTR.
  * Returns 0, or -1 with errno (EPIPE for a closed pipe, EAGAIN if the
  * descriptor would block; the unwritten rest stays buffered).
+ * output_flush_all waits while it would block (poll POLLOUT).
  */
 int output_flush(struct output *o);
+int output_flush_all(struct output *o);
+/* Waits until the descriptor takes more (after EAGAIN): 0, or -1. */
+int output_wait(struct output *o);
+/* Flushes what it can, then closes the file (not standard output). */
+int output_close(struct output *o);
 
-/* Bytes buffered and not yet written. */
-size_t output_pending(const struct output *o);
+size_t output_pending(const struct output *o); /* buffered, unwritten */
+int output_error(const struct output *o);      /* errno of the first
+                                                  failure, sticky, or 0 */
+void output_clear(struct output *o); /* forgets the buffer and error */
+const char *output_name(const struct output *o);
+const char *output_path(const struct output *o); /* NULL: a descriptor */
 
 /*
  * Flushes, closes and opens the path again (after logrotate moved it), as
- * output_open does.
- * Standard output is only flushed. Returns 0, or -1 with errno.
+ * output_new does. Standard output is only flushed. 0, or -1 with errno.
  */
 int output_reopen(struct output *o);
 
 /*
  * Drops the next n bytes handed to the output instead of writing them:
  * a follower replaying input whose output is already in the file.
+ * output_skipping: the bytes still to drop.
  */
 void output_skip(struct output *o, off_t n);
+off_t output_skipping(const struct output *o);
 
 /*
  * Fills device, inode and size of the open output. Returns 1 for a
@@ -124,8 +112,10 @@ int output_moved(const struct output *o);
  * newline yet (torn: a write cut short), looked for among its last within
  * bytes only: 0 if the file ends with a newline, within if no newline is
  * among them. -1 with errno if the file cannot be read.
+ * output_open_torn_tail: the same of the open output.
  */
 off_t output_torn_tail(int fd, off_t within);
+off_t output_open_torn_tail(const struct output *o, off_t within);
 
 /*
  * With on set, every write batch first checks that the path still names

@@ -21,6 +21,9 @@
 struct select;
 struct pipeline;
 
+/* --max-entry's default: a message's cap in bytes. */
+#define PIPELINE_DEFAULT_MAX_ENTRY 16384
+
 /* Diagnostics of the input, with the line they concern. */
 enum pipeline_event {
 	PIPELINE_ORPHANS,   /* count lines before the first entry, from line */
@@ -30,12 +33,13 @@ enum pipeline_event {
 
 struct pipeline_opts {
 	enum stamp_format format;
-	const char *host;   /* host field, no blanks */
-	const char *tag;    /* tag, no blanks */
-	size_t max_entry;   /* cap on a message, bytes */
-	struct select *sel; /* NULL or empty: write all */
-	int flush_timeout;  /* ms a pending entry waits for a new line */
-	const struct clock *clock;
+	const char *host;          /* host field, no blanks */
+	const char *tag;           /* tag, no blanks */
+	size_t max_entry;          /* cap on a message, bytes */
+	struct select *sel;        /* NULL or empty: write all */
+	int flush_timeout;         /* ms a pending entry waits for a new line */
+	size_t read_cap;           /* the reader's buffer: 0 for the default */
+	const struct clock *clock; /* NULL: clock_system */
 	/* Told of each diagnostic (may be NULL). */
 	void (*event)(void *ctx, enum pipeline_event ev, uint64_t line,
 	    uint64_t count);
@@ -97,8 +101,9 @@ ssize_t pipeline_fill(struct pipeline *p, const char **got);
 void pipeline_unread(struct pipeline *p, size_t n);
 enum outcome pipeline_take(struct pipeline *p, int at_end);
 
-/* Input offset just past the bytes read. */
+/* Input offset just past the bytes read; past the last line taken. */
 off_t pipeline_read_offset(const struct pipeline *p);
+off_t pipeline_taken(const struct pipeline *p);
 
 /*
  * The flush rule. pipeline_deadline: when the pending entry is due
@@ -141,8 +146,5 @@ void pipeline_discard(struct pipeline *p);
 off_t pipeline_position(const struct pipeline *p);
 int pipeline_stamp(const struct pipeline *p, struct stamp *st);
 void pipeline_resume(struct pipeline *p, const struct stamp *st, off_t off);
-
-/* Writes out what is buffered (waiting while the sink would block). */
-int pipeline_flush_sink(struct pipeline *p);
 
 #endif

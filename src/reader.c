@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "escape.h"
 
 int
 reader_init(struct reader *r, int fd, off_t off, size_t cap)
@@ -144,7 +144,7 @@ reader_next(struct reader *r, struct line *l, int take_partial)
 	 * byte to escape: for most lines the first such byte is the LF. */
 	k = r->plain_len;
 	if (!r->plain_end)
-		k += format_plain_run(p + k, avail - k);
+		k += escape_plain_run(p + k, avail - k);
 	if (k < avail && p[k] == '\n') {
 		hand_out(r, l, k, k + 1, 0, 1);
 		return 1;
@@ -179,4 +179,28 @@ reader_next(struct reader *r, struct line *l, int take_partial)
 	r->plain_end = k < avail;
 	r->no_lf = avail;
 	return 0;
+}
+
+off_t
+reader_read_offset(const struct reader *r)
+{
+	return r->base + (off_t)r->end;
+}
+
+int
+reader_at_eof(const struct reader *r)
+{
+	return r->eof;
+}
+
+int
+reader_fd(const struct reader *r)
+{
+	return r->fd;
+}
+
+const char *
+reader_last(const struct reader *r, size_t n)
+{
+	return r->buf + r->end - n;
 }

@@ -20,7 +20,7 @@ struct line {
 	off_t start; /* input offset of the first byte */
 	off_t next;  /* input offset just past this piece (and its LF) */
 	int more;    /* 1: the line goes on in the next piece */
-	int plain;   /* 1: no byte that format_escape would change */
+	int plain;   /* 1: no byte that escape_bytes would change */
 };
 
 struct reader {
@@ -84,5 +84,15 @@ void reader_end(struct reader *r);
 
 /* Input offset of the first byte not yet handed out. */
 off_t reader_offset(const struct reader *r);
+
+/*
+ * For the pipeline, which owns a reader: the input offset past the bytes
+ * read; 1 once a read returned 0 (or reader_end); the descriptor; the
+ * last n bytes read (n no more than were read by the last fill).
+ */
+off_t reader_read_offset(const struct reader *r);
+int reader_at_eof(const struct reader *r);
+int reader_fd(const struct reader *r);
+const char *reader_last(const struct reader *r, size_t n);
 
 #endif

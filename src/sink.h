@@ -13,6 +13,9 @@
 
 struct stamp;
 
+/* A sink's reserve takes any n up to this; longer lines come in pieces. */
+#define SINK_RESERVE_MAX (64 * 1024)
+
 /* What a sink may want of an entry besides its line. */
 struct sink_entry {
 	const struct stamp *stamp; /* the entry's Kerio stamp */
@@ -38,7 +41,8 @@ struct sink_ops {
 	/* At least n bytes to write a line into, or NULL after an error. */
 	char *(*reserve)(void *impl, size_t n);
 	/* The n bytes at the reserved pointer are one line (with its LF),
-	 * or the end of one (e is then NULL for the pieces before). */
+	 * or a piece of one: e is NULL for every piece but the last, which
+	 * ends with the LF (msg_at then counts from the first piece). */
 	void (*commit)(void *impl, size_t n, const struct sink_entry *e);
 	int (*flush)(void *impl);  /* writes out what is buffered */
 	int (*reopen)(void *impl); /* after a rotation (SIGHUP) */
@@ -59,6 +63,8 @@ struct sink_ops {
 	 * LF, looked for among its last within bytes (output_torn_tail). */
 	off_t (*torn_tail)(void *impl, off_t within);
 	const char *(*name)(void *impl); /* for messages */
+	/* Optional: the file's path, NULL if it has none (a descriptor). */
+	const char *(*path)(void *impl);
 };
 
 struct sink {
@@ -82,5 +88,6 @@ int sink_moved(const struct sink *s);
 void sink_guard(const struct sink *s, int on);
 off_t sink_torn_tail(const struct sink *s, off_t within);
 const char *sink_name(const struct sink *s);
+const char *sink_path(const struct sink *s);
 
 #endif

@@ -242,16 +242,11 @@ render_rfc3339(struct stamp_renderer *r, char *q0, const struct stamp *st)
 const char *
 stamp_render(struct stamp_renderer *r, const struct stamp *st, size_t *len)
 {
-	int64_t key = stamp_key(st);
-
-	if (!r->have_text || r->last_key != key) {
-		if (r->format == STAMP_RFC3339)
-			r->text_len = render_rfc3339(r, r->text, st);
-		else
-			r->text_len = render_bsd(r->text, st);
-		r->last_key = key;
-		r->have_text = 1;
-	}
+	/* No cache here: format.c renders a stamp once per distinct one. */
+	if (r->format == STAMP_RFC3339)
+		r->text_len = render_rfc3339(r, r->text, st);
+	else
+		r->text_len = render_bsd(r->text, st);
 	*len = r->text_len;
 	return r->text;
 }

@@ -35,8 +35,6 @@ struct stamp {
  */
 struct stamp_renderer {
 	enum stamp_format format;
-	int have_text;
-	int64_t last_key;
 	char text[STAMP_TEXT_MAX];
 	size_t text_len;
 	/* rfc3339: offset valid for the whole of day_key, if day_fixed. */

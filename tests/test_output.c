@@ -57,68 +57,69 @@ file_size(const char *p)
 static void
 test_output_buffers_until_flush_and_appends(void **unused)
 {
-	struct output o;
+	struct output *o;
 	char *p = path("append.log");
 	struct stat sb;
 	mode_t old = umask(0);
 
 	(void)unused;
-	assert_int_equal(output_open(&o, p, 64), 0);
+	assert_non_null(o = output_new(p, 64));
 	umask(old);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0640);
-	assert_int_equal(output_write(&o, "hello\n", 6), 0);
+	assert_int_equal(output_write(o, "hello\n", 6), 0);
 	assert_int_equal(file_size(p), 0);
-	assert_int_equal(output_pending(&o), 6);
-	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(output_pending(o), 6);
+	assert_int_equal(output_flush(o), 0);
 	assert_int_equal(file_size(p), 6);
 	/* More than the buffer goes out in pieces, nothing lost. */
-	char big[200];
+	static char big[SINK_RESERVE_MAX + 200];
 	memset(big, 'x', sizeof(big));
-	assert_int_equal(output_write(&o, big, sizeof(big)), 0);
-	assert_int_equal(output_close(&o), 0);
-	assert_int_equal(file_size(p), 206);
+	assert_int_equal(output_write(o, big, sizeof(big)), 0);
+	assert_int_equal(output_close(o), 0);
+	output_free(o);
+	assert_int_equal(file_size(p), 6 + sizeof(big));
 	/* Opening again appends, never truncates. */
-	assert_int_equal(output_open(&o, p, 0), 0);
-	assert_int_equal(output_write(&o, "z\n", 2), 0);
-	assert_int_equal(output_close(&o), 0);
-	assert_int_equal(file_size(p), 208);
+	assert_non_null(o = output_new(p, 0));
+	assert_int_equal(output_write(o, "z\n", 2), 0);
+	assert_int_equal(output_close(o), 0);
+	output_free(o);
+	assert_int_equal(file_size(p), 8 + sizeof(big));
 }
 
 static void
 test_output_full_disk_is_sticky_error(void **unused)
 {
-	struct output o;
+	struct output *o;
 
 	(void)unused;
-	assert_int_equal(output_open(&o, "/dev/full", 0), 0);
-	assert_int_equal(output_write(&o, "x\n", 2), 0);
-	assert_int_equal(output_flush(&o), -1);
+	assert_non_null(o = output_new("/dev/full", 0));
+	assert_int_equal(output_write(o, "x\n", 2), 0);
+	assert_int_equal(output_flush(o), -1);
 	assert_int_equal(errno, ENOSPC);
-	assert_int_equal(o.err, ENOSPC);
-	assert_null(output_reserve(&o, 1));
-	assert_int_equal(output_write(&o, "y", 1), -1);
-	assert_int_equal(output_close(&o), -1);
+	assert_int_equal(output_error(o), ENOSPC);
+	assert_null(output_reserve(o, 1));
+	assert_int_equal(output_write(o, "y", 1), -1);
+	assert_int_equal(output_close(o), -1);
 	assert_int_equal(errno, ENOSPC);
+	output_free(o);
 }
 
 static void
 test_output_closed_pipe_is_epipe(void **unused)
 {
-	struct output o;
+	struct output *o;
 	int fds[2];
 
 	(void)unused;
 	assert_int_equal(pipe(fds), 0);
 	close(fds[0]);
-	assert_int_equal(output_open(&o, NULL, 0), 0);
-	o.fd = fds[1];
-	assert_int_equal(output_write(&o, "x\n", 2), 0);
-	assert_int_equal(output_flush(&o), -1);
+	assert_non_null(o = output_new_fd(fds[1], 0));
+	assert_int_equal(output_write(o, "x\n", 2), 0);
+	assert_int_equal(output_flush(o), -1);
 	assert_int_equal(errno, EPIPE);
 	close(fds[1]);
-	o.fd = -1;
-	free(o.buf);
+	output_free(o);
 }
 
 static void
@@ -138,7 +139,7 @@ test_output_stalled_pipe_given_up_when_stopping(void **unused)
 	struct itimerval tick = {{0, 50000}, {0, 50000}}, off;
 	volatile sig_atomic_t stop = 1;
 	struct sigaction sa;
-	struct output o;
+	struct output *o;
 	char fill[4096];
 	int fds[2];
 
@@ -153,21 +154,19 @@ test_output_stalled_pipe_given_up_when_stopping(void **unused)
 	while (write(fds[1], fill, sizeof(fill)) > 0)
 		;
 	fcntl(fds[1], F_SETFL, 0);
-	assert_int_equal(output_open(&o, NULL, 0), 0);
-	o.fd = fds[1];
-	output_stop_on(&o, &stop);
-	assert_int_equal(output_write(&o, "entry\n", 6), 0);
+	assert_non_null(o = output_new_fd(fds[1], 0));
+	output_stop_on(o, &stop);
+	assert_int_equal(output_write(o, "entry\n", 6), 0);
 	assert_int_equal(setitimer(ITIMER_REAL, &tick, NULL), 0);
-	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(output_flush(o), -1);
 	memset(&off, 0, sizeof(off));
 	setitimer(ITIMER_REAL, &off, NULL);
 	assert_int_equal(errno, EINTR);
-	assert_int_equal(o.err, EINTR);
-	assert_int_equal(output_pending(&o), 6);
+	assert_int_equal(output_error(o), EINTR);
+	assert_int_equal(output_pending(o), 6);
 	close(fds[0]);
 	close(fds[1]);
-	o.fd = -1;
-	free(o.buf);
+	output_free(o);
 }
 
 static void
@@ -201,31 +200,32 @@ test_output_link_trusted_table(void **unused)
 static void
 test_output_missing_directory_fails_open(void **unused)
 {
-	struct output o;
+	struct output *o;
 
 	(void)unused;
-	assert_int_equal(output_open(&o, path("no/such/dir/x.log"), 0), -1);
+	assert_null(o = output_new(path("no/such/dir/x.log"), 0));
 	assert_int_equal(errno, ENOENT);
 }
 
 static void
 test_output_reopen_follows_rename(void **unused)
 {
-	struct output o;
+	struct output *o;
 	char old[256], cur[256];
 
 	(void)unused;
 	snprintf(cur, sizeof(cur), "%s", path("rot.log"));
 	snprintf(old, sizeof(old), "%s", path("rot.log.1"));
-	assert_int_equal(output_open(&o, cur, 0), 0);
-	assert_int_equal(output_write(&o, "one\n", 4), 0);
-	assert_int_equal(output_flush(&o), 0);
+	assert_non_null(o = output_new(cur, 0));
+	assert_int_equal(output_write(o, "one\n", 4), 0);
+	assert_int_equal(output_flush(o), 0);
 	assert_int_equal(rename(cur, old), 0);
 	/* Buffered before the reopen: belongs to the old file. */
-	assert_int_equal(output_write(&o, "two\n", 4), 0);
-	assert_int_equal(output_reopen(&o), 0);
-	assert_int_equal(output_write(&o, "three\n", 6), 0);
-	assert_int_equal(output_close(&o), 0);
+	assert_int_equal(output_write(o, "two\n", 4), 0);
+	assert_int_equal(output_reopen(o), 0);
+	assert_int_equal(output_write(o, "three\n", 6), 0);
+	assert_int_equal(output_close(o), 0);
+	output_free(o);
 	assert_int_equal(file_size(old), 8);
 	assert_int_equal(file_size(cur), 6);
 }
@@ -238,41 +238,42 @@ test_output_reopen_follows_rename(void **unused)
 static void
 test_output_guard_refuses_renamed_file(void **unused)
 {
-	struct output o;
+	struct output *o;
 	char old[256], p[256];
 
 	(void)unused;
 	snprintf(p, sizeof(p), "%s", path("guard.log"));
 	snprintf(old, sizeof(old), "%s", path("guard.log.1"));
-	assert_int_equal(output_open(&o, p, 64), 0);
-	output_guard(&o, 1);
-	assert_int_equal(output_write(&o, "one\n", 4), 0);
-	assert_int_equal(output_flush(&o), 0);
+	assert_non_null(o = output_new(p, 64));
+	output_guard(o, 1);
+	assert_int_equal(output_write(o, "one\n", 4), 0);
+	assert_int_equal(output_flush(o), 0);
 	assert_int_equal(rename(p, old), 0);
-	assert_int_equal(output_write(&o, "two\n", 4), 0);
-	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(output_write(o, "two\n", 4), 0);
+	assert_int_equal(output_flush(o), -1);
 	assert_int_equal(errno, ESTALE);
-	assert_int_equal(o.err, ESTALE);
+	assert_int_equal(output_error(o), ESTALE);
 	assert_int_equal(file_size(old), 4);
 	/* Deleted: the same. */
-	o.err = 0;
+	output_clear(o);
 	assert_int_equal(unlink(old), 0);
-	assert_int_equal(output_flush(&o), -1);
+	assert_int_equal(output_write(o, "two\n", 4), 0);
+	assert_int_equal(output_flush(o), -1);
 	assert_int_equal(errno, ESTALE);
 	/* Reopened: the batch goes to the new file. */
-	o.err = 0;
-	o.len = 0;
-	assert_int_equal(output_reopen(&o), 0);
-	assert_int_equal(output_write(&o, "two\n", 4), 0);
-	assert_int_equal(output_flush(&o), 0);
+	output_clear(o);
+	assert_int_equal(output_reopen(o), 0);
+	assert_int_equal(output_write(o, "two\n", 4), 0);
+	assert_int_equal(output_flush(o), 0);
 	assert_int_equal(file_size(p), 4);
 	/* Off: written wherever the descriptor points. */
-	output_guard(&o, 0);
+	output_guard(o, 0);
 	assert_int_equal(rename(p, old), 0);
-	assert_int_equal(output_write(&o, "three\n", 6), 0);
-	assert_int_equal(output_flush(&o), 0);
+	assert_int_equal(output_write(o, "three\n", 6), 0);
+	assert_int_equal(output_flush(o), 0);
 	assert_int_equal(file_size(old), 10);
-	assert_int_equal(output_close(&o), 0);
+	assert_int_equal(output_close(o), 0);
+	output_free(o);
 }
 
 /* The torn last line of a file, looked for among its last bytes only. */

@@ -16,9 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "convert.h"
 #include "output.h"
-#include "reader.h"
+#include "pipeline.h"
 #include "select.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -168,18 +167,20 @@ static void
 run(const uint8_t *data, size_t size, enum stamp_format f, uint32_t h)
 {
 	volatile sig_atomic_t stop = 0;
-	struct convert_signals sig = {&stop, NULL, NULL};
-	struct convert_opts co = {
+	struct pipeline_signals sig = {&stop, NULL, NULL};
+	struct pipeline_opts co = {
 	    .format = f,
 	    .host = HOST,
 	    .tag = TAG,
 	    .max_entry = (h & 3) == 0 ? 16384 : 1 + (h >> 2) % 150,
 	    .sel = (h >> 10) % 4 == 0 ? sel : NULL,
 	    .flush_timeout = 1000,
+	    .read_cap = 64 + (h >> 20) % 300,
 	};
-	struct converter c;
-	struct output o;
-	struct reader r;
+	struct pipeline_counts n;
+	struct pipeline *c;
+	struct output *o;
+	struct sink s;
 	struct stat sb;
 	char path[64];
 	char *got;
@@ -195,24 +196,27 @@ run(const uint8_t *data, size_t size, enum stamp_format f, uint32_t h)
 		abort();
 	/* The real output_open, on the memory file. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", out);
-	if (output_open(&o, path, 64 + (h >> 12) % 400) < 0 ||
-	    converter_init(&c, &co, &o, NULL, NULL) < 0 ||
-	    reader_init(&r, in, 0, 64 + (h >> 20) % 300) < 0)
+	if ((o = output_new(path, 0)) == NULL)
 		abort();
-	if (convert_stream(&c, &r, &sig) != CONVERT_EOF)
+	output_sink(o, &s);
+	if ((c = pipeline_new(&co, &s)) == NULL)
 		abort();
-	if (output_close(&o) < 0 || fstat(out, &sb) < 0)
+	pipeline_input(c, in, 0, 0, 0);
+	if (pipeline_run(c, &sig) != OUTCOME_EOF)
 		abort();
+	if (sink_close(&s) < 0 || fstat(out, &sb) < 0)
+		abort();
+	pipeline_counts(c, &n);
 	got = malloc((size_t)sb.st_size + 1);
 	if (got == NULL ||
 	    pread(out, got, (size_t)sb.st_size, 0) != (ssize_t)sb.st_size)
 		abort();
-	check_output(got, (size_t)sb.st_size, f, co.max_entry, c.written);
-	if (c.written + c.excluded != c.j.n.entries)
+	check_output(got, (size_t)sb.st_size, f, co.max_entry, n.written);
+	if (n.written + n.excluded != n.entries)
 		abort();
 	free(got);
-	reader_free(&r);
-	converter_free(&c);
+	output_free(o);
+	pipeline_free(c);
 	close(in);
 	close(out);
 }

@@ -1,4 +1,4 @@
-/* Unit tests for format: escaping control bytes and line separators. */
+/* Unit tests for escape: escaping control bytes and line separators. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "format.h"
+#include "escape.h"
 
 static const char *
 esc(const char *s, size_t n)
@@ -15,14 +15,14 @@ esc(const char *s, size_t n)
 	static char out[1024];
 	size_t used, len;
 
-	len = format_escape(out, sizeof(out) - 1, s, n, &used);
+	len = escape_bytes(out, sizeof(out) - 1, s, n, &used);
 	assert_int_equal(used, n);
 	out[len] = '\0';
 	return out;
 }
 
 static void
-test_format_escape_controls(void **unused)
+test_escape_bytes_controls(void **unused)
 {
 	(void)unused;
 	assert_string_equal(esc("a\tb", 3), "a#011b");
@@ -34,7 +34,7 @@ test_format_escape_controls(void **unused)
 }
 
 static void
-test_format_escape_unicode_separators(void **unused)
+test_escape_bytes_unicode_separators(void **unused)
 {
 	(void)unused;
 	assert_string_equal(esc("a\xc2\x85z", 4), "a#302#205z");
@@ -49,44 +49,44 @@ test_format_escape_unicode_separators(void **unused)
 }
 
 static void
-test_format_escape_plain_untouched(void **unused)
+test_escape_bytes_plain_untouched(void **unused)
 {
 	const char *s = "Attempt to deliver to unknown recipient <a@b>, from "
 	                "<c@d>, IP address 200.90.149.178";
 
 	(void)unused;
 	assert_string_equal(esc(s, strlen(s)), s);
-	assert_int_equal(format_plain_run(s, strlen(s)), strlen(s));
-	assert_int_equal(format_plain_run("a\tb", 3), 1);
-	assert_int_equal(format_plain_run("\xe2\x80\xa8", 3), 0);
+	assert_int_equal(escape_plain_run(s, strlen(s)), strlen(s));
+	assert_int_equal(escape_plain_run("a\tb", 3), 1);
+	assert_int_equal(escape_plain_run("\xe2\x80\xa8", 3), 0);
 	/* A lead byte is looked at, but only the separators change. */
 	assert_string_equal(esc("\xe2\x80\xa7", 3), "\xe2\x80\xa7");
 }
 
 /* A full buffer stops before an escape, never inside one. */
 static void
-test_format_escape_stops_at_capacity(void **unused)
+test_escape_bytes_stops_at_capacity(void **unused)
 {
 	char out[8];
 	size_t used, len;
 
 	(void)unused;
-	len = format_escape(out, 6, "ab\tcd", 5, &used);
+	len = escape_bytes(out, 6, "ab\tcd", 5, &used);
 	assert_int_equal(len, 6);
 	assert_int_equal(used, 3);
 	assert_memory_equal(out, "ab#011", 6);
-	len = format_escape(out, 5, "ab\tcd", 5, &used);
+	len = escape_bytes(out, 5, "ab\tcd", 5, &used);
 	assert_int_equal(len, 2);
 	assert_int_equal(used, 2);
-	len = format_escape(out, 8, "a\xe2\x80\xa8", 4, &used);
+	len = escape_bytes(out, 8, "a\xe2\x80\xa8", 4, &used);
 	assert_int_equal(len, 1);
 	assert_int_equal(used, 1);
-	len = format_escape(out, 3, "abcdef", 6, &used);
+	len = escape_bytes(out, 3, "abcdef", 6, &used);
 	assert_int_equal(len, 3);
 	assert_int_equal(used, 3);
 }
 
-/* Naive reference for format_plain_run. */
+/* Naive reference for escape_plain_run. */
 static size_t
 plain_ref(const unsigned char *s, size_t n)
 {
@@ -101,7 +101,7 @@ plain_ref(const unsigned char *s, size_t n)
 /* Every length and every position of every kind of byte to look at:
  * the 16-byte steps, the overlapping last step and the short tail. */
 static void
-test_format_plain_run_matches_reference(void **unused)
+test_escape_plain_run_matches_reference(void **unused)
 {
 	static const unsigned char specials[] = {'\n', '\r', '\t', 0, 0x1f,
 	    0x7f, 0xc2, 0xe2};
@@ -110,15 +110,15 @@ test_format_plain_run_matches_reference(void **unused)
 	(void)unused;
 	for (size_t n = 0; n <= sizeof(buf); n++) {
 		memset(buf, 'a', sizeof(buf));
-		assert_int_equal(format_plain_run((char *)buf, n), n);
+		assert_int_equal(escape_plain_run((char *)buf, n), n);
 		for (size_t at = 0; at < n; at++) {
 			for (size_t k = 0; k < sizeof(specials); k++) {
 				memset(buf, 0x80 + (at % 0x3f), sizeof(buf));
 				buf[at] = specials[k];
-				assert_int_equal(format_plain_run((char *)buf,
+				assert_int_equal(escape_plain_run((char *)buf,
 				                     n),
 				    plain_ref(buf, n));
-				assert_int_equal(format_plain_run((char *)buf,
+				assert_int_equal(escape_plain_run((char *)buf,
 				                     n),
 				    at);
 			}
@@ -127,7 +127,7 @@ test_format_plain_run_matches_reference(void **unused)
 	/* Bytes 0x20-0x7e and 0x80-0xff but for C2 and E2 are plain. */
 	for (unsigned c = 0; c < 256; c++) {
 		memset(buf, (int)c, sizeof(buf));
-		assert_int_equal(format_plain_run((char *)buf, sizeof(buf)),
+		assert_int_equal(escape_plain_run((char *)buf, sizeof(buf)),
 		    plain_ref(buf, sizeof(buf)));
 	}
 }
@@ -136,11 +136,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format_escape_controls),
-	    cmocka_unit_test(test_format_escape_unicode_separators),
-	    cmocka_unit_test(test_format_escape_plain_untouched),
-	    cmocka_unit_test(test_format_escape_stops_at_capacity),
-	    cmocka_unit_test(test_format_plain_run_matches_reference),
+	    cmocka_unit_test(test_escape_bytes_controls),
+	    cmocka_unit_test(test_escape_bytes_unicode_separators),
+	    cmocka_unit_test(test_escape_bytes_plain_untouched),
+	    cmocka_unit_test(test_escape_bytes_stops_at_capacity),
+	    cmocka_unit_test(test_escape_plain_run_matches_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,398 @@
+/* Unit tests for the pipeline: entries to lines, the flush rule. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "pipeline.h"
+#include "select.h"
+
+static char text[256 * 1024];
+
+static FILE *
+file_with(const char *data)
+{
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
+	assert_int_equal(fflush(f), 0);
+	rewind(f);
+	return f;
+}
+
+/* What the sink file holds. */
+static const char *
+sink_text(FILE *sink)
+{
+	size_t n;
+
+	rewind(sink);
+	n = fread(text, 1, sizeof(text) - 1, sink);
+	text[n] = '\0';
+	return text;
+}
+
+/* Runs pipeline_run over data and returns what was written. */
+static const char *
+convert(const char *data, enum stamp_format fmt, size_t max, const char *match,
+    const char *exclude)
+{
+	static volatile sig_atomic_t stop, hup;
+	struct pipeline_opts co = {.format = fmt,
+	    .host = "mailhost",
+	    .tag = "kerio",
+	    .max_entry = max,
+	    .flush_timeout = 1000};
+	struct pipeline_signals sig = {&stop, &hup, NULL};
+	FILE *in = file_with(data), *sink = tmpfile();
+	struct pipeline *p;
+	struct output *o;
+	struct sink out;
+	char err[64];
+	sigset_t mask;
+	long at;
+
+	sigemptyset(&mask);
+	sig.mask = &mask;
+	co.sel = select_new();
+	if (match != NULL)
+		assert_int_equal(select_add(co.sel, 0, match, err, 64, &at), 0);
+	if (exclude != NULL)
+		assert_int_equal(select_add(co.sel, 1, exclude, err, 64, &at),
+		    0);
+	assert_non_null(sink);
+	assert_non_null(o = output_new_fd(fileno(sink), 0));
+	output_sink(o, &out);
+	assert_non_null(p = pipeline_new(&co, &out));
+	pipeline_input(p, fileno(in), 0, 0, 0);
+	assert_int_equal(pipeline_run(p, &sig), OUTCOME_EOF);
+	assert_int_equal(sink_pending(&out), 0);
+	pipeline_free(p);
+	output_free(o);
+	select_free(co.sel);
+	fclose(in);
+	sink_text(sink);
+	fclose(sink);
+	return text;
+}
+
+static void
+test_convert_bsd_lines(void **unused)
+{
+	(void)unused;
+	assert_string_equal(
+	    convert("[17/Jun/2011 17:00:45] Attempt to deliver to unknown "
+	            "recipient <a@b>, from <c@d>, IP address\n"
+	            "  200.90.149.178\n"
+	            "[07/Jun/2011 07:00:45] Failed SMTP login from 1.2.3.4 "
+	            "with SASL method PLAIN.",
+	        STAMP_BSD, 16384, NULL, NULL),
+	    "Jun 17 17:00:45 mailhost kerio: Attempt to deliver to unknown "
+	    "recipient <a@b>, from <c@d>, IP address 200.90.149.178\n"
+	    "Jun  7 07:00:45 mailhost kerio: Failed SMTP login from 1.2.3.4 "
+	    "with SASL method PLAIN.\n");
+}
+
+static void
+test_convert_rfc3339_lines(void **unused)
+{
+	(void)unused;
+	setenv("TZ", "Europe/Prague", 1);
+	tzset();
+	assert_string_equal(convert("[17/Jun/2011 17:00:45] a\n"
+	                            "[17/Dec/2011 17:00:45] b\n",
+	                        STAMP_RFC3339, 16384, NULL, NULL),
+	    "2011-06-17T17:00:45+02:00 mailhost kerio: a\n"
+	    "2011-12-17T17:00:45+01:00 mailhost kerio: b\n");
+}
+
+/* The escaping is that of the output, the cap that of the message. */
+static void
+test_convert_escapes_after_cut(void **unused)
+{
+	(void)unused;
+	assert_string_equal(convert("[17/Jun/2011 17:00:45] a\tb\x7f"
+	                            "cdefgh\n",
+	                        STAMP_BSD, 5, NULL, NULL),
+	    "Jun 17 17:00:45 mailhost kerio: a#011b#177c\n");
+}
+
+/*
+ * A line longer than a sink reservation (SINK_RESERVE_MAX, once
+ * escaped) still goes out whole, in pieces.
+ */
+static void
+test_convert_message_longer_than_buffer(void **unused)
+{
+	enum { N = 20000 };
+	static char in[N + 64], want[4 * N + 64];
+	const char *got;
+
+	(void)unused;
+	memcpy(in, "[17/Jun/2011 17:00:45] ", 23);
+	for (int i = 0; i < N; i++)
+		in[23 + i] = (char)(i % 3 == 0 ? '\t' : 'a' + i % 26);
+	memcpy(in + 23 + N, "\n", 2);
+	got = convert(in, STAMP_BSD, 2 * N, NULL, NULL);
+	snprintf(want, sizeof(want), "Jun 17 17:00:45 mailhost kerio: ");
+	for (size_t i = 0, n = strlen(want); i < N; i++) {
+		if (i % 3 == 0) {
+			memcpy(want + n, "#011", 4);
+			n += 4;
+		} else {
+			want[n++] = (char)('a' + i % 26);
+		}
+		want[n] = '\0';
+	}
+	strcat(want, "\n");
+	assert_string_equal(got, want);
+}
+
+static void
+test_convert_selection(void **unused)
+{
+	const char *log = "[17/Jun/2011 17:00:45] Failed IMAP login from "
+	                  "1.2.3.4, x\n"
+	                  "[17/Jun/2011 17:00:46] Found virus in mail\n"
+	                  "[17/Jun/2011 17:00:47] Failed POP3 login from "
+	                  "5.6.7.8, y\n";
+
+	(void)unused;
+	assert_string_equal(convert(log, STAMP_BSD, 16384, "^Failed", "5\\.6"),
+	    "Jun 17 17:00:45 mailhost kerio: Failed IMAP login from 1.2.3.4, "
+	    "x\n");
+	assert_string_equal(convert(log, STAMP_BSD, 16384, NULL, "virus"),
+	    "Jun 17 17:00:45 mailhost kerio: Failed IMAP login from 1.2.3.4, "
+	    "x\n"
+	    "Jun 17 17:00:47 mailhost kerio: Failed POP3 login from 5.6.7.8, "
+	    "y\n");
+}
+
+static void
+test_convert_orphans_and_empty_input(void **unused)
+{
+	(void)unused;
+	assert_string_equal(convert("", STAMP_BSD, 16384, NULL, NULL), "");
+	assert_string_equal(convert("orphan\n\n", STAMP_BSD, 16384, NULL, NULL),
+	    "");
+	assert_string_equal(convert("\xef\xbb\xbforphan\r\n"
+	                            "[17/Jun/2011 17:00:45] x\r\n",
+	                        STAMP_BSD, 16384, NULL, NULL),
+	    "Jun 17 17:00:45 mailhost kerio: x\n");
+}
+
+/* A clock the test moves by hand. */
+static int64_t fake_now;
+
+static int64_t
+fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+static const struct clock pinned = {fake_clock, NULL};
+
+/* A pipeline on a memory input, stepped by hand, with the clock pinned. */
+struct rig {
+	FILE *in, *out;
+	struct output *o;
+	struct sink s;
+	struct pipeline *p;
+};
+
+static void
+rig_open_cap(struct rig *g, const char *data, size_t read_cap)
+{
+	struct pipeline_opts co = {.format = STAMP_BSD,
+	    .host = "h",
+	    .tag = "kerio",
+	    .max_entry = 16384,
+	    .flush_timeout = 1000,
+	    .read_cap = read_cap,
+	    .clock = &pinned};
+
+	fake_now = 5000;
+	g->in = file_with(data);
+	assert_non_null(g->out = tmpfile());
+	assert_non_null(g->o = output_new_fd(fileno(g->out), 0));
+	output_sink(g->o, &g->s);
+	assert_non_null(g->p = pipeline_new(&co, &g->s));
+	pipeline_input(g->p, fileno(g->in), 0, 0, 0);
+}
+
+static void
+rig_open(struct rig *g, const char *data)
+{
+	rig_open_cap(g, data, 0);
+}
+
+/* Reads all there is, takes the complete lines, flushes the sink. */
+static void
+rig_read(struct rig *g)
+{
+	const char *got;
+
+	while (pipeline_fill(g->p, &got) > 0)
+		;
+	pipeline_take(g->p, 0);
+	assert_int_equal(sink_flush(&g->s), 0);
+}
+
+static const char *
+rig_text(struct rig *g)
+{
+	assert_int_equal(sink_flush(&g->s), 0);
+	return sink_text(g->out);
+}
+
+static void
+rig_close(struct rig *g)
+{
+	pipeline_free(g->p);
+	output_free(g->o);
+	fclose(g->in);
+	fclose(g->out);
+}
+
+/*
+ * The flush rule, without sleeping: a pending entry whose line is whole
+ * is due flush_timeout ms after its last line was taken, not before.
+ */
+static void
+test_pipeline_flush_rule_pinned_clock(void **unused)
+{
+	struct rig g;
+
+	(void)unused;
+	rig_open(&g, "[17/Jun/2011 17:00:45] one\n");
+	rig_read(&g);
+	/* Pending: a next line may still continue it. */
+	assert_string_equal(rig_text(&g), "");
+	assert_int_equal(pipeline_deadline(g.p), 6000);
+	fake_now = 5999;
+	assert_false(pipeline_due(g.p, fake_now));
+	assert_int_equal(pipeline_tick(g.p, fake_now), 0);
+	assert_string_equal(rig_text(&g), "");
+	fake_now = 6000;
+	assert_true(pipeline_due(g.p, fake_now));
+	assert_int_equal(pipeline_tick(g.p, fake_now), 1);
+	assert_string_equal(rig_text(&g), "Jun 17 17:00:45 h kerio: one\n");
+	/* Nothing pending: no deadline. */
+	assert_int_equal(pipeline_deadline(g.p), INT64_MAX);
+	rig_close(&g);
+}
+
+/*
+ * A line handed out in pieces (longer than the reader's buffer) never
+ * makes its entry due while unfinished: it waits for the rest.
+ */
+static void
+test_pipeline_unfinished_line_not_due(void **unused)
+{
+	char in[256];
+	struct rig g;
+
+	(void)unused;
+	snprintf(in, sizeof(in), "[17/Jun/2011 17:00:45] one\n  %0100d", 7);
+	rig_open_cap(&g, in, 64);
+	rig_read(&g);
+	/* The position is the start of the entry, which is pending. */
+	assert_int_equal(pipeline_position(g.p), 0);
+	assert_int_equal(pipeline_deadline(g.p), INT64_MAX);
+	fake_now = 100000;
+	assert_int_equal(pipeline_tick(g.p, fake_now), 0);
+	assert_string_equal(rig_text(&g), "");
+	/* At the end of the input the last line counts without its LF. */
+	assert_int_equal(pipeline_take(g.p, 1), OUTCOME_PROGRESS);
+	pipeline_end(g.p);
+	snprintf(in, sizeof(in), "Jun 17 17:00:45 h kerio: one %0100d\n", 7);
+	assert_string_equal(rig_text(&g), in);
+	rig_close(&g);
+}
+
+/*
+ * What a commit saves: the position is the pending entry's start; the
+ * stamp is kept after the entry left, and a resume from it makes a later
+ * continuation an entry of its own under that stamp.
+ */
+static void
+test_pipeline_position_stamp_resume(void **unused)
+{
+	static const char in[] = "[17/Jun/2011 17:00:45] one\n"
+	                         "[17/Jun/2011 17:00:46] two\n";
+	struct stamp st;
+	struct rig g;
+
+	(void)unused;
+	rig_open(&g, in);
+	rig_read(&g);
+	assert_int_equal(pipeline_position(g.p), 27);
+	assert_int_equal(pipeline_taken(g.p), (off_t)strlen(in));
+	assert_int_equal(pipeline_stamp(g.p, &st), 1);
+	assert_int_equal(st.sec, 46);
+	/* A failure: the pending entry is dropped, nothing written of it. */
+	pipeline_discard(g.p);
+	assert_int_equal(pipeline_stamp(g.p, &st), 0);
+	assert_string_equal(rig_text(&g), "Jun 17 17:00:45 h kerio: one\n");
+	rig_close(&g);
+
+	/* Resumed under a kept stamp: a continuation is late, marked. */
+	rig_open(&g, "  more\n");
+	st.sec = 47;
+	pipeline_resume(g.p, &st, 0);
+	rig_read(&g);
+	pipeline_end(g.p);
+	assert_string_equal(rig_text(&g),
+	    "Jun 17 17:00:47 h kerio: [continued] more\n");
+	rig_close(&g);
+}
+
+/* A replayed write-ahead flush: the entry leaves where the record says,
+ * so a continuation after it is not joined, as in the run replayed. */
+static void
+test_pipeline_replay_flush(void **unused)
+{
+	struct rig g;
+
+	(void)unused;
+	rig_open(&g, "[17/Jun/2011 17:00:45] one\n  two\n");
+	pipeline_replay_flush(g.p, 27);
+	assert_int_equal(pipeline_flush_at(g.p), 27);
+	rig_read(&g);
+	assert_int_equal(pipeline_flush_at(g.p), -1);
+	pipeline_end(g.p);
+	assert_string_equal(rig_text(&g),
+	    "Jun 17 17:00:45 h kerio: one\n"
+	    "Jun 17 17:00:45 h kerio: [continued] two\n");
+	rig_close(&g);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_convert_bsd_lines),
+	    cmocka_unit_test(test_convert_rfc3339_lines),
+	    cmocka_unit_test(test_convert_escapes_after_cut),
+	    cmocka_unit_test(test_convert_message_longer_than_buffer),
+	    cmocka_unit_test(test_convert_selection),
+	    cmocka_unit_test(test_convert_orphans_and_empty_input),
+	    cmocka_unit_test(test_pipeline_flush_rule_pinned_clock),
+	    cmocka_unit_test(test_pipeline_unfinished_line_not_due),
+	    cmocka_unit_test(test_pipeline_position_stamp_resume),
+	    cmocka_unit_test(test_pipeline_replay_flush),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
