@@ -12,30 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/*
- * The bytes kept before the read offset: as many as a commit hashes, so
- * that they name the file as a commit would (watch_find_copy).
- */
-#define TAIL_SPAN STATE_HASH_SPAN
-
-#define DIR_EVENTS                                                             \
-	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY |     \
-	    IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF)
-#define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
 
 struct watch {
 	const char *path; /* the followed FILE */
 	int path_link;    /* the path was a symbolic link at start: followed */
 	const struct clock *clock;
-	int ino_fd;  /* inotify descriptor, -1 if unavailable */
-	int wd_dir;  /* watch on the directory, -1 if none */
-	int wd_file; /* watch on the open file, -1 if none */
-	int ino_err; /* why inotify does not work, 0 */
+	struct notify nt; /* inotify: wakes the loop, nothing more */
 	char dir[4096];
 
 	int fd; /* the file read, -1 while there is none */
@@ -54,8 +39,7 @@ struct watch {
 
 	off_t seen_size; /* size and mtime when the tail last held */
 	struct timespec seen_mtime;
-	char tail[TAIL_SPAN]; /* the bytes just before the read offset */
-	size_t tail_len;
+	struct recent tail;  /* the bytes just before the read offset */
 	int64_t last_growth; /* when the file last gave bytes */
 	int64_t moved_at;    /* when the path stopped naming it (0: not) */
 	int path_seen;       /* the path named a file at the last look */
@@ -89,7 +73,7 @@ watch_new(const char *path, int inotify, const struct clock *clock)
 	w->clock = clock;
 	w->fd = -1;
 	w->seen_size = -1;
-	w->ino_fd = w->wd_dir = w->wd_file = -1;
+	notify_init(&w->nt);
 	/* A link the user gave is followed; one planted later (the path
 	 * replaced by a link to another file) is not. */
 	w->path_link = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
@@ -98,14 +82,8 @@ watch_new(const char *path, int inotify, const struct clock *clock)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	if (!inotify)
-		return w;
-	w->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->ino_fd >= 0)
-		w->wd_dir = inotify_add_watch(w->ino_fd, w->dir, DIR_EVENTS);
-	/* A missing directory is watched once it is there. */
-	if (w->ino_fd < 0 || (w->wd_dir < 0 && errno != ENOENT))
-		w->ino_err = errno;
+	if (inotify)
+		notify_open(&w->nt, w->dir);
 	return w;
 }
 
@@ -115,8 +93,7 @@ watch_free(struct watch *w)
 	if (w == NULL)
 		return;
 	watch_close(w);
-	if (w->ino_fd >= 0)
-		close(w->ino_fd);
+	notify_close(&w->nt);
 	free(w->files);
 	free(w);
 }
@@ -124,7 +101,7 @@ watch_free(struct watch *w)
 int
 watch_inotify_error(const struct watch *w)
 {
-	return w->ino_err;
+	return notify_error(&w->nt);
 }
 
 const char *
@@ -136,42 +113,19 @@ watch_dir(const struct watch *w)
 int
 watch_pollfd(const struct watch *w)
 {
-	return w->ino_fd;
+	return notify_fd(&w->nt);
 }
 
 void
 watch_drain(struct watch *w)
 {
-	char buf[8192]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
-	if (w->ino_fd < 0)
-		return;
-	/* The events only wake us; what changed is read from the files. */
-	do {
-		n = read(w->ino_fd, buf, sizeof(buf));
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	if (w->wd_dir < 0)
-		w->wd_dir = inotify_add_watch(w->ino_fd, w->dir, DIR_EVENTS);
+	notify_drain(&w->nt);
 }
 
 void
 watch_tick(struct watch *w)
 {
-	if (w->ino_fd >= 0 && w->wd_dir < 0)
-		watch_drain(w);
-}
-
-/* Watches the file path names now instead of the previous one. */
-static void
-watch_file_events(struct watch *w, const char *path)
-{
-	if (w->ino_fd < 0)
-		return;
-	if (w->wd_file >= 0)
-		inotify_rm_watch(w->ino_fd, w->wd_file);
-	w->wd_file = inotify_add_watch(w->ino_fd, path, FILE_EVENTS);
+	notify_tick(&w->nt);
 }
 
 int
@@ -365,20 +319,11 @@ watch_close(struct watch *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
-	w->tail_len = 0;
+	recent_forget(&w->tail);
 	w->seen_size = -1;
 }
 
 /* Remembers the bytes before off, for the check that they stay. */
-static void
-load_tail(struct watch *w, off_t off)
-{
-	size_t want = off < TAIL_SPAN ? (size_t)off : TAIL_SPAN;
-	ssize_t n = pread(w->fd, w->tail, want, off - (off_t)want);
-
-	w->tail_len = n == (ssize_t)want ? want : 0;
-}
-
 off_t
 watch_open(struct watch *w, size_t at, off_t off)
 {
@@ -405,8 +350,8 @@ watch_open(struct watch *w, size_t at, off_t off)
 	memcpy(w->name, name, sizeof(name));
 	w->moved_at = 0;
 	w->last_growth = clock_now(w->clock);
-	load_tail(w, off);
-	watch_file_events(w, w->name);
+	recent_load(&w->tail, w->fd, off);
+	notify_file(&w->nt, w->name);
 	return off;
 }
 
@@ -448,10 +393,10 @@ watch_find_copy(struct watch *w, size_t n, off_t off)
 {
 	struct rotation_pick p;
 
-	if (w->tail_len == 0)
+	if (recent_len(&w->tail) == 0)
 		return -1;
-	watch_observe(w, n, w->dev, w->ino, off,
-	    state_hash(w->tail, w->tail_len), w->tail_len, 1);
+	watch_observe(w, n, w->dev, w->ino, off, recent_hash(&w->tail),
+	    recent_len(&w->tail), 1);
 	rotation_pick(w->files, n, 0, 0, &p);
 	if (p.at >= 0 && p.resume && !w->files[p.at].is_saved)
 		return p.at;
@@ -478,47 +423,26 @@ watch_switch(struct watch *w, size_t at, off_t off)
 	w->moved_at = 0;
 	w->last_growth = clock_now(w->clock);
 	w->seen_size = -1;
-	watch_file_events(w, w->name);
+	notify_file(&w->nt, w->name);
 	return 0;
 }
 
 void
 watch_note_bytes(struct watch *w, const char *p, size_t n)
 {
-	if (n >= TAIL_SPAN) {
-		memcpy(w->tail, p + n - TAIL_SPAN, TAIL_SPAN);
-		w->tail_len = TAIL_SPAN;
-		return;
-	}
-	if (w->tail_len + n > TAIL_SPAN) {
-		size_t drop = w->tail_len + n - TAIL_SPAN;
-
-		memmove(w->tail, w->tail + drop, w->tail_len - drop);
-		w->tail_len -= drop;
-	}
-	memcpy(w->tail + w->tail_len, p, n);
-	w->tail_len += n;
+	recent_note(&w->tail, p, n);
 }
 
 int
 watch_tail_changed(struct watch *w, off_t off)
 {
-	char buf[TAIL_SPAN];
-	ssize_t n;
-
-	if (w->tail_len == 0)
-		return 0;
-	do
-		n = pread(w->fd, buf, w->tail_len, off - (off_t)w->tail_len);
-	while (n < 0 && errno == EINTR);
-	return n != (ssize_t)w->tail_len ||
-	    memcmp(buf, w->tail, w->tail_len) != 0;
+	return recent_changed(&w->tail, w->fd, off);
 }
 
 void
 watch_forget_tail(struct watch *w)
 {
-	w->tail_len = 0;
+	recent_forget(&w->tail);
 	w->seen_size = -1;
 }
 

@@ -14,6 +14,8 @@
 #include <sys/types.h>
 
 #include "clock.h"
+#include "notify.h"
+#include "recent.h"
 #include "rotation.h"
 #include "state.h"
 
