@@ -43,11 +43,11 @@ check "the .rpm marks LICENSE as its licence" 1 \
     grep -c '/LICENSE l$')"
 # The files in /etc are configuration each package manager keeps.
 check "the .deb's conffiles" \
-    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
+    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog-journal.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
     "$(dpkg-deb --ctrl-tarfile "$deb" |
     tar -xOf - ./conffiles | sort | xargs)"
 check "the .rpm's %config(noreplace) files" \
-    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
+    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog-journal.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
     "$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm" |
     awk '$2 ~ /c/ && $2 ~ /n/ { print $1 }' | sort | xargs)"
 finish
