@@ -212,7 +212,7 @@ on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
 		        &quiet))
 			warnx("%s %s: %s; retrying%s", retried[i].what, detail,
 			    ev == FOLLOW_REOPEN_FAILED ? open_problem(e)
-			                                 : strerror(e),
+			                               : strerror(e),
 			    diag_quiet_text(quiet, q, sizeof(q)));
 	}
 }

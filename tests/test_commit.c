@@ -16,19 +16,12 @@
 
 #include "commit.h"
 #include "unit_files.h"
+#include "unit_clock.h"
 
 static char state_path[256];
 
 static int64_t fake_ms;
-
-static int64_t
-fake_now(void *ctx)
-{
-	(void)ctx;
-	return fake_ms;
-}
-
-static const struct clock fake = {fake_now, NULL};
+static const struct clock fake = {unit_clock_read, &fake_ms};
 
 static int
 setup(void **unused)

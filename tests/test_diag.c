@@ -8,17 +8,11 @@
 #include <string.h>
 
 #include "diag.h"
+#include "unit_clock.h"
 
 /* A clock the test moves by hand: now, in ms. */
 static int64_t now;
-
-static int64_t
-pinned_now(void *ctx)
-{
-	return *(const int64_t *)ctx;
-}
-
-static const struct clock pinned = {pinned_now, &now};
+static const struct clock pinned = {unit_clock_read, &now};
 
 static void
 test_diag_limit_burst_then_one_a_minute(void **unused)

@@ -16,25 +16,14 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "unit_files.h"
 
-static char dir[] = "/tmp/k2s-test-output-XXXXXX";
-
+/* A write to a closed pipe is an error to see (EPIPE), not a death. */
 static int
 setup(void **unused)
 {
-	(void)unused;
 	signal(SIGPIPE, SIG_IGN);
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **unused)
-{
-	char cmd[sizeof(dir) + 16];
-
-	(void)unused;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_setup(unused);
 }
 
 static char *
@@ -332,5 +321,5 @@ main(void)
 	    cmocka_unit_test(test_output_torn_tail),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, unit_teardown);
 }

@@ -15,6 +15,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "select.h"
+#include "unit_clock.h"
 
 static char text[256 * 1024];
 
@@ -193,15 +194,7 @@ test_convert_orphans_and_empty_input(void **unused)
 
 /* A clock the test moves by hand. */
 static int64_t fake_now;
-
-static int64_t
-fake_clock(void *ctx)
-{
-	(void)ctx;
-	return fake_now;
-}
-
-static const struct clock pinned = {fake_clock, NULL};
+static const struct clock pinned = {unit_clock_read, &fake_now};
 
 /* A pipeline on a memory input, stepped by hand, with the clock pinned. */
 struct rig {

@@ -16,6 +16,7 @@
 
 #include "journal_read.h"
 #include "sink_journal.h"
+#include "unit_clock.h"
 
 /* Through the table, as the pipeline and the commit call a sink (the thin
  * sink_* calls are sink.c's). */
@@ -23,15 +24,7 @@
 #define CALL0(op) (*s.ops->op)(s.impl)
 
 static int64_t wall_now;
-
-static int64_t
-wall_ms(void *ctx)
-{
-	(void)ctx;
-	return wall_now;
-}
-
-static const struct clock wall = {.now_ms = wall_ms};
+static const struct clock wall = {unit_clock_read, &wall_now};
 
 static void
 zone(const char *tz)

@@ -15,25 +15,7 @@
 #include <unistd.h>
 
 #include "state.h"
-
-static char dir[] = "/tmp/k2s-test-state-XXXXXX";
-
-static int
-setup(void **unused)
-{
-	(void)unused;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **unused)
-{
-	char cmd[sizeof(dir) + 16];
-
-	(void)unused;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "unit_files.h"
 
 static char *
 path(const char *name)
@@ -491,5 +473,5 @@ main(void)
 	    cmocka_unit_test(test_state_prev_round_trip),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }

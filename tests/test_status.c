@@ -17,25 +17,7 @@
 #include <unistd.h>
 
 #include "status.h"
-
-static char dir[] = "/tmp/k2s-test-status-XXXXXX";
-
-static int
-setup(void **unused)
-{
-	(void)unused;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **unused)
-{
-	char cmd[sizeof(dir) + 16];
-
-	(void)unused;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "unit_files.h"
 
 /* dir/name, in one of two buffers so two paths can be used at once. */
 static char *
@@ -374,5 +356,5 @@ main(void)
 	    cmocka_unit_test(test_status_text),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, unit_setup, unit_teardown);
 }
