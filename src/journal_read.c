@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <systemd/sd-journal.h>
+#include "libsd.h"
 
 /* How long one wait for the journal to change lasts at most: the
  * journal is read again after it, whatever inotify said. */
@@ -40,11 +40,11 @@ has(sd_journal *j, const char *m)
 {
 	int r;
 
-	sd_journal_flush_matches(j);
-	if ((r = sd_journal_add_match(j, m, 0)) < 0 ||
-	    (r = sd_journal_seek_tail(j)) < 0)
+	libsd.journal_flush_matches(j);
+	if ((r = libsd.journal_add_match(j, m, 0)) < 0 ||
+	    (r = libsd.journal_seek_tail(j)) < 0)
 		return r;
-	return sd_journal_previous(j);
+	return libsd.journal_previous(j);
 }
 
 /* The last sequence number (0 if none) into *seq; <0 on failure. */
@@ -56,16 +56,16 @@ last_seq(sd_journal *j, const char *const *matches, size_t n, const char *field,
 	size_t len, i;
 	int r;
 
-	sd_journal_flush_matches(j);
+	libsd.journal_flush_matches(j);
 	for (i = 0; i < n; i++)
-		if ((r = sd_journal_add_match(j, matches[i], 0)) < 0)
+		if ((r = libsd.journal_add_match(j, matches[i], 0)) < 0)
 			return r;
-	if ((r = sd_journal_seek_tail(j)) < 0)
+	if ((r = libsd.journal_seek_tail(j)) < 0)
 		return r;
 	*seq = 0;
 	/* The last record with the field: every record of ours has it. */
-	while ((r = sd_journal_previous(j)) > 0) {
-		r = sd_journal_get_data(j, field, &data, &len);
+	while ((r = libsd.journal_previous(j)) > 0) {
+		r = libsd.journal_get_data(j, field, &data, &len);
 		if (r == -ENOENT)
 			continue;
 		if (r < 0)
@@ -85,13 +85,15 @@ journal_read_count(const char *marker, const char *const *matches, size_t n,
 	int64_t end = clock_now(clock) + wait_ms, left;
 	int r;
 
-	if ((r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0) {
+	if (libsd_load() < 0)
+		return -1;
+	if ((r = libsd.journal_open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0) {
 		errno = -r;
 		return -1;
 	}
 	/* inotify watches first, so that no append after a look is
 	 * missed by the wait that follows it. */
-	if ((r = sd_journal_get_fd(j)) >= 0) {
+	if ((r = libsd.journal_get_fd(j)) >= 0) {
 		while ((r = has(j, marker)) == 0) {
 			left = end - clock_now(clock);
 			if (left <= 0) {
@@ -99,13 +101,13 @@ journal_read_count(const char *marker, const char *const *matches, size_t n,
 				break;
 			}
 			left = left * 1000 < POLL_US ? left * 1000 : POLL_US;
-			if ((r = sd_journal_wait(j, (uint64_t)left)) < 0)
+			if ((r = libsd.journal_wait(j, (uint64_t)left)) < 0)
 				break;
 		}
 	}
 	if (r > 0)
 		r = last_seq(j, matches, n, seq_field, seq);
-	sd_journal_close(j);
+	libsd.journal_close(j);
 	if (r < 0) {
 		errno = -r;
 		return -1;

@@ -61,9 +61,9 @@
 #include <unistd.h>
 
 #define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
 
 #include "journal_read.h"
+#include "libsd.h"
 
 /* The identity's device: "KJ" (0x4b4a), no real device number's shape. */
 #define JOURNAL_DEV ((dev_t)0x4b4a4b4a4b4aULL)
@@ -220,7 +220,7 @@ j_commit(void *impl, size_t n, const struct sink_entry *e)
 	} else {
 		sink_journal_record(j, j->buf + SINK_JOURNAL_ROOM, j->len, e,
 		    j->count + 1, clock_now(j->wall), &rec);
-		if ((r = sd_journal_sendv(rec.iov, rec.n)) < 0)
+		if ((r = libsd.journal_sendv(rec.iov, rec.n)) < 0)
 			j->err = -r;
 		else
 			j->count++;
@@ -384,7 +384,7 @@ sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
 	iov[3].iov_len = strlen(j->instance);
 	iov[4].iov_base = nonce;
 	iov[4].iov_len = (size_t)r;
-	if ((r = sd_journal_sendv(iov, 5)) < 0) {
+	if ((r = libsd.journal_sendv(iov, 5)) < 0) {
 		errno = -r;
 		return -1;
 	}
@@ -406,6 +406,10 @@ sink_journal_open(const struct sink_journal_opts *o)
 	if (o->wall == NULL || o->tag == NULL) {
 		free(j);
 		errno = EINVAL;
+		return NULL;
+	}
+	if (libsd_load() < 0) {
+		free(j);
 		return NULL;
 	}
 	if (j == NULL)
