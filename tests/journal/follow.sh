@@ -19,14 +19,14 @@
 # Skipped (77) while the binary has no --output journal.
 #
 # usage: follow.sh path/to/kerio2syslog [seed...]
-#   (default: seed 1 and one random seed; JD_N entries each, 1000)
+#   (default: seed 1 and one random seed; JD_N entries each, 700)
 K2S=$(realpath -e "$1") || exit 64
 shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 jd_init
 
-N=${JD_N:-1000}
+N=${JD_N:-700}
 SEEDS=("$@")
 [ "${#SEEDS[@]}" -gt 0 ] || SEEDS=(1 $(((RANDOM << 15 | RANDOM) % 1000000 + 2)))
 
@@ -122,11 +122,17 @@ kill9()
 	wait "$FOLLOWER" 2>/dev/null
 }
 
-# What is done while the follower is stopped or down.
-DISTURB=(burst rename copytruncate two)
-disturb()
+# rotate: one rotation, by rename or by copytruncate, after a burst.
+rotate()
 {
-	act "${DISTURB[RANDOM % ${#DISTURB[@]}]}"
+	append $((1 + RANDOM % 30))
+	if [ $((RANDOM % 2)) -eq 0 ]; then
+		note "  rotation by rename"
+		rotate_rename
+	else
+		note "  copytruncate"
+		copytruncate
+	fi
 }
 
 # act NAME: one step of the schedule, noted in it.
@@ -156,16 +162,27 @@ act()
 		kill9
 		follower ;;
 	down)
+		# Two rotations while down, each a rename or a copytruncate;
+		# every third time, a copytruncate then a rename.
 		note "kill -9, then while down:"
 		kill9
-		disturb
-		disturb
+		DOWNS=$((DOWNS + 1))
+		if [ $((RANDOM % 3)) -eq 0 ]; then
+			append $((1 + RANDOM % 30))
+			note "  copytruncate"
+			copytruncate
+			note "  rotation by rename"
+			rotate_rename
+		else
+			rotate
+			rotate
+		fi
 		note "restart"
 		follower ;;
 	stop)
 		note "SIGSTOP, then while stopped:"
 		kill -STOP "$FOLLOWER" && STOPS=$((STOPS + 1))
-		disturb
+		rotate
 		sleep "0.$((RANDOM % 3))"
 		if [ $((RANDOM % 4)) -eq 0 ]; then
 			note "kill -9 while stopped, restart"
@@ -201,7 +218,7 @@ run()
 	ST=$D/follow.state
 	: >"$LOG"
 	: >"$D/schedule"
-	n=1 INROT=0 KILLS=0 RENAMES=0 COPIES=0 STOPS=0
+	n=1 INROT=0 KILLS=0 RENAMES=0 COPIES=0 STOPS=0 DOWNS=0
 	CLEANUP="kill -9 \$FOLLOWER 2>/dev/null; $CLEANUP"
 	# Without a state, only the current file is read (--from-start): the
 	# torture starts once the starting position is saved.
@@ -231,9 +248,10 @@ run()
 	got=$(wc -l <"$D/got")
 	lost=$(comm -23 <(sort "$D/want") <(sort -u "$D/got") | wc -l)
 	dup=$((got - $(sort -u "$D/got" | wc -l)))
-	echo "seed $seed: entries $N, kills $KILLS, renames $RENAMES," \
-	    "copytruncates $COPIES, SIGSTOPs $STOPS, records $got, lost $lost," \
-	    "duplicated $dup ($((SECONDS - t0)) s)"
+	echo "seed $seed: entries $N, kills $KILLS ($DOWNS with two rotations" \
+	    "while down), renames $RENAMES, copytruncates $COPIES, SIGSTOPs" \
+	    "$STOPS (each with a rotation while stopped), records $got," \
+	    "lost $lost, duplicated $dup ($((SECONDS - t0)) s)"
 	if cmp -s "$D/want" "$D/got"; then
 		ok "seed $seed: $N entries in the journal, each once, in order"
 	else
