@@ -88,22 +88,21 @@ shift_rotated()
 	done
 }
 
-rotate_rename()
+# rotate_input rename|copytruncate: one rotation of the input, noted, then a
+# few entries into the new file.  copytruncate is done as logrotate does it,
+# the writer (this script) paused between the copy and the truncation, so
+# that any loss is the follower's.
+rotate_input()
 {
-	RENAMES=$((RENAMES + 1))
+	note "  $1"
 	shift_rotated
-	mv "$LOG" "$LOG.1"
-	: >"$LOG"
-	append $((1 + RANDOM % 20))
-}
-
-# copytruncate: as logrotate's, the writer (this script) paused between the
-# copy and the truncation, so that any loss is the follower's.
-copytruncate()
-{
-	COPIES=$((COPIES + 1))
-	shift_rotated
-	cp "$LOG" "$LOG.1"
+	if [ "$1" = rename ]; then
+		RENAMES=$((RENAMES + 1))
+		mv "$LOG" "$LOG.1"
+	else
+		COPIES=$((COPIES + 1))
+		cp "$LOG" "$LOG.1"
+	fi
 	: >"$LOG"
 	append $((1 + RANDOM % 20))
 }
@@ -122,17 +121,12 @@ kill9()
 	wait "$FOLLOWER" 2>/dev/null
 }
 
-# rotate: one rotation, by rename or by copytruncate, after a burst.
+# rotate: a burst, then one rotation, by rename or by copytruncate.
 rotate()
 {
+	local how=(rename copytruncate)
 	append $((1 + RANDOM % 30))
-	if [ $((RANDOM % 2)) -eq 0 ]; then
-		note "  rotation by rename"
-		rotate_rename
-	else
-		note "  copytruncate"
-		copytruncate
-	fi
+	rotate_input "${how[RANDOM % 2]}"
 }
 
 # act NAME: one step of the schedule, noted in it.
@@ -145,16 +139,12 @@ act()
 	drip)
 		note "drip"
 		drip $((3 + RANDOM % 10)) ;;
-	rename)
-		note "rotation by rename"
-		rotate_rename ;;
-	copytruncate)
-		note "copytruncate"
-		copytruncate ;;
+	rename | copytruncate)
+		rotate_input "$1" ;;
 	two)
-		note "two rotations in a row"
-		rotate_rename
-		rotate_rename ;;
+		note "two rotations in a row:"
+		rotate_input rename
+		rotate_input rename ;;
 	kill)
 		# A random moment: the follower has had 0 to 0.3 s.
 		sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
@@ -169,10 +159,8 @@ act()
 		DOWNS=$((DOWNS + 1))
 		if [ $((RANDOM % 3)) -eq 0 ]; then
 			append $((1 + RANDOM % 30))
-			note "  copytruncate"
-			copytruncate
-			note "  rotation by rename"
-			rotate_rename
+			rotate_input copytruncate
+			rotate_input rename
 		else
 			rotate
 			rotate
@@ -198,14 +186,22 @@ act()
 	esac
 }
 
-# The schedule's steps, each as often as it is named (in 100).
-STEPS=()
-for s in burst:30 drip:10 kill:14 down:8 stop:10 rename:8 copytruncate:8 \
-    two:6 pause:6; do
-	for ((i = 0; i < ${s#*:}; i++)); do
-		STEPS+=("${s%:*}")
+# The schedule's steps, each with its weight (in 100).
+WEIGHTS="burst:30 drip:10 kill:14 down:8 stop:10 rename:8 copytruncate:8
+two:6 pause:6"
+
+# pick_step: STEP, drawn by WEIGHTS.
+pick_step()
+{
+	local r=$((RANDOM % 100)) s
+	for s in $WEIGHTS; do
+		r=$((r - ${s#*:}))
+		if [ "$r" -lt 0 ]; then
+			STEP=${s%:*}
+			return
+		fi
 	done
-done
+}
 
 # run SEED: one schedule against the journal; prints its figures.
 run()
@@ -226,7 +222,8 @@ run()
 	wait_until 30 test -s "$ST" ||
 	    not_ok "seed $seed: no state file $ST within 30 s"
 	while [ "$n" -le "$N" ]; do
-		act "${STEPS[RANDOM % ${#STEPS[@]}]}"
+		pick_step
+		act "$STEP"
 		if ! kill -0 "$FOLLOWER" 2>/dev/null; then
 			note "the follower had died: restart"
 			echo "seed $seed, entry $n: the follower had died" >&2
