@@ -129,7 +129,7 @@ rotate()
 	rotate_input "${how[RANDOM % 2]}"
 }
 
-# act NAME: one step of the schedule, noted in it.
+# act NAME [copy]: one step of the schedule, noted in it.
 act()
 {
 	case $1 in
@@ -153,11 +153,12 @@ act()
 		follower ;;
 	down)
 		# Two rotations while down, each a rename or a copytruncate;
-		# every third time, a copytruncate then a rename.
+		# every third time (or with "copy"), a copytruncate then a
+		# rename.
 		note "kill -9, then while down:"
 		kill9
 		DOWNS=$((DOWNS + 1))
-		if [ $((RANDOM % 3)) -eq 0 ]; then
+		if [ "${2:-}" = copy ] || [ $((RANDOM % 3)) -eq 0 ]; then
 			append $((1 + RANDOM % 30))
 			rotate_input copytruncate
 			rotate_input rename
@@ -221,6 +222,12 @@ run()
 	follower
 	wait_until 30 test -s "$ST" ||
 	    not_ok "seed $seed: no state file $ST within 30 s"
+	# Every run has each scenario at least once, then draws its steps.
+	act burst
+	act down copy
+	act burst
+	act stop
+	act two
 	while [ "$n" -le "$N" ]; do
 		pick_step
 		act "$STEP"
