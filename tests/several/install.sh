@@ -30,8 +30,9 @@ check "the collection's tests are not installed" "" \
     "$(find "$ex" -name .tests)"
 check "nothing of CrowdSec or rsyslog enabled under etc/" \
     "fail2ban/filter.d/kerio2syslog.conf
+fail2ban/jail.d/kerio2syslog-journal.conf
 fail2ban/jail.d/kerio2syslog.conf
 logrotate.d/kerio2syslog" \
-    "$(find "$T/usr" -path '*/etc/*' -type f | sed 's|.*/etc/||' | sort)"
+    "$(find "$T/usr" -path '*/etc/*' -type f | sed 's|.*/etc/||' | LC_ALL=C sort)"
 
 f2b_finish
