@@ -110,6 +110,17 @@
  * that chain goes on where it stopped. Live, the file left is the open
  * one, found by its inode among the names.
  *
+ * An offset of 0 has no bytes before it: the saved file found by its
+ * identity may since have been copied and truncated (copytruncate, while
+ * stopped, or live before a byte of it was read). The files newer than
+ * the file read before it and older than it were made since that commit,
+ * the newest older file being the file read before when it was opened:
+ * they are such copies, holding its bytes from 0, and are read first,
+ * oldest first, from 0, as the saved file found by content would be
+ * (rotation_pick, unproven; watch_find_copy_at_zero live). This needs the
+ * file read before to be known (a version 2 state) and, live, still
+ * there.
+ *
  * What cannot be read is proven so, and told in one message naming it:
  * a compressed file passed over, or a saved file found nowhere (deleted,
  * compressed, or rewritten in place); then the files newer than it are
