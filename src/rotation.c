@@ -34,8 +34,13 @@ rotation_decide(const struct rotation_obs *o)
 		return ROTATION_READ;
 	if (o->path_exists && o->path_same)
 		return ROTATION_IDLE;
+	/* Renamed or deleted, nothing new yet: a deleted file may still be
+	 * written to by whoever holds it open, so it is left only for a newer
+	 * rotated file (two rotations before the path is made again). */
 	if (!o->path_exists)
-		return ROTATION_DRAIN; /* renamed or deleted, nothing new yet */
+		return o->newer_exists && o->still_for >= o->grace
+		    ? ROTATION_SWITCH
+		    : ROTATION_DRAIN;
 	return o->still_for >= o->grace ? ROTATION_SWITCH : ROTATION_DRAIN;
 }
 

@@ -27,6 +27,9 @@ struct rotation_obs {
 	int64_t still_for; /* ms the open file has not grown since the path
 	                      stopped naming it */
 	int64_t grace;     /* ROTATION_GRACE_MS, or another for tests */
+	int newer_exists;  /* the path missing and the open file still: a
+	                      rotated file newer than it is there (it was
+	                      rotated, not deleted) */
 };
 
 enum rotation_action {

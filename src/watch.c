@@ -42,6 +42,7 @@ struct watch {
 	struct recent tail;  /* the bytes just before the read offset */
 	int64_t last_growth; /* when the file last gave bytes */
 	int64_t moved_at;    /* when the path stopped naming it (0: not) */
+	int rotated;         /* opened under a rotated name, not the path */
 	int path_seen;       /* the path named a file at the last look */
 	int told_odd;        /* the path names a non-regular file */
 };
@@ -348,6 +349,7 @@ watch_open(struct watch *w, size_t at, off_t off)
 	w->dev = sb.st_dev;
 	w->ino = sb.st_ino;
 	memcpy(w->name, name, sizeof(name));
+	w->rotated = !x->is_path;
 	w->moved_at = 0;
 	w->last_growth = clock_now(w->clock);
 	recent_load(&w->tail, w->fd, off);
@@ -420,6 +422,7 @@ watch_switch(struct watch *w, size_t at, off_t off)
 	w->fd = fd;
 	w->dev = x->dev;
 	w->ino = x->ino;
+	w->rotated = 1;
 	w->moved_at = 0;
 	w->last_growth = clock_now(w->clock);
 	w->seen_size = -1;
@@ -457,6 +460,23 @@ static int64_t
 still_since(const struct watch *w)
 {
 	return w->moved_at > w->last_growth ? w->moved_at : w->last_growth;
+}
+
+/* 1 if the open file is among the rotated names and a readable one newer
+ * than it is there: it was rotated (twice, the path not made again yet). */
+static int
+newer_exists(struct watch *w)
+{
+	size_t n = watch_scan(w);
+	long at = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (w->files[i].dev == w->dev && w->files[i].ino == w->ino)
+			at = (long)i;
+	for (size_t i = (size_t)(at + 1); at >= 0 && i < n; i++)
+		if (!w->files[i].age.compressed)
+			return 1;
+	return 0;
 }
 
 int
@@ -501,6 +521,21 @@ watch_look(struct watch *w, off_t read_off, int64_t now,
 	if (obs->path_same)
 		w->moved_at = 0;
 	obs->still_for = now - still_since(w);
+	if (obs->have_fd && !obs->path_exists && obs->still_for >= obs->grace)
+		obs->newer_exists = newer_exists(w);
+	/* A file opened under a rotated name (catching up on a chain of
+	 * them) and last written longer ago than that is still already: its
+	 * modification time says so, without a grace spent on each. The
+	 * file read as the path keeps its grace from the rename seen, for a
+	 * writer that appends to it before it reopens. */
+	if (obs->have_fd && !obs->path_same && w->rotated) {
+		int64_t age = clock_now(&clock_wall) -
+		    ((int64_t)sb.st_mtim.tv_sec * 1000 +
+		        sb.st_mtim.tv_nsec / 1000000);
+
+		if (age > obs->still_for)
+			obs->still_for = age;
+	}
 	return 0;
 }
 

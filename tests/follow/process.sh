@@ -591,6 +591,23 @@ t_copytruncate_stopped() {
 	stop && check exactly 60 "$D/out.log"
 }
 
+# Two rotations while the path is not made again (stress seed 32045): the
+# file read is renamed twice over and the path is missing; the newer
+# rotated file is read without waiting for the path to come back.
+t_rotated_path_missing() {
+	gen 1 10 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	mv "$D/in.log" "$D/in.log.1"
+	gen 11 20 >"$D/in.log"
+	mv "$D/in.log.1" "$D/in.log.2"
+	mv "$D/in.log" "$D/in.log.1"
+	check wait_until 15 have 20 "$D/out.log" || return 1
+	gen 21 30 >"$D/in.log"
+	check wait_until 15 have 30 "$D/out.log" || return 1
+	stop && check exactly 30 "$D/out.log"
+}
+
 # A commit at offset 0 proves nothing by its bytes. A follower holding
 # the path at 0 (nothing of it read yet: stopped here, or between two
 # stat ticks) when copytruncate runs, twice, must read the copies first,
