@@ -6,6 +6,7 @@
  * known by its bytes as well as by its identity: the head of commit.c.
  */
 #include "watch.h"
+#include "watch_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,37 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-struct watch {
-	const char *path; /* the followed FILE */
-	int path_link;    /* the path was a symbolic link at start: followed */
-	const struct clock *clock;
-	struct notify nt; /* inotify: wakes the loop, nothing more */
-	char dir[4096];
-
-	int fd; /* the file read, -1 while there is none */
-	dev_t dev;
-	ino_t ino;
-	char name[4096]; /* its name when opened: the path, or a rotated one */
-	/* The file read before it (state.h). */
-	int have_prev;
-	int prev_sure; /* have_prev says it all: noted here, or a version 2
-	                  state (version 1 records no file read before) */
-	dev_t prev_dev;
-	ino_t prev_ino;
-	size_t prev_hash_len;
-	uint64_t prev_hash;
-	struct rotation_file *files; /* ROTATION_MAX_FILES + 1 */
-
-	off_t seen_size; /* size and mtime when the tail last held */
-	struct timespec seen_mtime;
-	struct recent tail;  /* the bytes just before the read offset */
-	int64_t last_growth; /* when the file last gave bytes */
-	int64_t moved_at;    /* when the path stopped naming it (0: not) */
-	int rotated;         /* opened under a rotated name, not the path */
-	int path_seen;       /* the path named a file at the last look */
-	int told_odd;        /* the path names a non-regular file */
-};
 
 int
 watch_fits(int fd, off_t size, off_t pos, uint64_t h, size_t len)
@@ -153,30 +123,9 @@ watch_name(const struct watch *w)
 	return w->name;
 }
 
-size_t
-watch_scan(struct watch *w)
-{
-	int n = rotation_scan(w->dir, w->path, w->path_link, w->files,
-	    ROTATION_MAX_FILES + 1);
-
-	return n < 0 ? 0 : (size_t)n;
-}
-
-const struct rotation_file *
-watch_file(const struct watch *w, size_t i)
-{
-	return &w->files[i];
-}
-
-long
-watch_path_index(const struct watch *w, size_t n)
-{
-	return n > 0 && w->files[n - 1].is_path ? (long)n - 1 : -1;
-}
-
 /* The name of x in the input's directory (the path for the path). */
-static int
-file_path(const struct watch *w, const struct rotation_file *x, char *buf,
+int
+watch_file_path(const struct watch *w, const struct rotation_file *x, char *buf,
     size_t cap)
 {
 	int n = x->is_path ? snprintf(buf, cap, "%s", w->path)
@@ -194,14 +143,14 @@ file_path(const struct watch *w, const struct rotation_file *x, char *buf,
  * (one planted there must not bring another file into the output) and
  * must still be the file seen; nothing but a regular file is read.
  */
-static int
-open_file(const struct watch *w, const struct rotation_file *x)
+int
+watch_open_file(const struct watch *w, const struct rotation_file *x)
 {
 	char p[4096];
 	struct stat sb;
 	int fd, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 
-	if (file_path(w, x, p, sizeof(p)) < 0)
+	if (watch_file_path(w, x, p, sizeof(p)) < 0)
 		return -1;
 	fd = open(p, x->is_path && w->path_link ? flags : flags | O_NOFOLLOW);
 	if (fd < 0)
@@ -216,102 +165,6 @@ open_file(const struct watch *w, const struct rotation_file *x)
 		return -1;
 	}
 	return fd;
-}
-
-/* 1 if x holds the bytes before pos that hash to (h, len): the rule. */
-static int
-bytes_fit(const struct watch *w, const struct rotation_file *x, off_t pos,
-    uint64_t h, size_t len)
-{
-	int fd, ok;
-
-	if (x->size < pos || (fd = open_file(w, x)) < 0)
-		return 0;
-	ok = watch_fits(fd, x->size, pos, h, len);
-	close(fd);
-	return ok;
-}
-
-void
-watch_observe(struct watch *w, size_t n, dev_t dev, ino_t ino, off_t pos,
-    uint64_t h, size_t len, int by_content)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct rotation_file *x = &w->files[i];
-
-		x->is_saved = x->dev == dev && x->ino == ino;
-		x->fits = 0;
-		if (!x->age.compressed &&
-		    (x->is_saved || (by_content && len > 0)))
-			x->fits = bytes_fit(w, x, pos, h, len);
-		x->is_prev = 0;
-		if (w->have_prev && w->prev_hash_len == 0)
-			x->is_prev =
-			    x->dev == w->prev_dev && x->ino == w->prev_ino;
-		else if (w->have_prev)
-			x->is_prev = bytes_fit(w, x, (off_t)w->prev_hash_len,
-			    w->prev_hash, w->prev_hash_len);
-	}
-}
-
-void
-watch_observe_open(struct watch *w, size_t n)
-{
-	/* Its identity is sure while it is open: at 0 as far as its bytes
-	 * go. */
-	watch_observe(w, n, w->dev, w->ino, 0, state_hash("", 0), 0, 0);
-}
-
-void
-watch_pick(const struct watch *w, size_t n, int done, int unproven,
-    struct rotation_pick *p)
-{
-	rotation_pick(w->files, n, done, unproven, p);
-}
-
-void
-watch_note_prev(struct watch *w, size_t at)
-{
-	const struct rotation_file *x;
-	off_t len;
-	int fd;
-
-	w->have_prev = at > 0;
-	w->prev_sure = 1;
-	if (at == 0)
-		return;
-	x = &w->files[at - 1];
-	w->prev_dev = x->dev;
-	w->prev_ino = x->ino;
-	w->prev_hash_len = 0;
-	len = x->size < STATE_HASH_SPAN ? x->size : STATE_HASH_SPAN;
-	if ((fd = open_file(w, x)) >= 0) {
-		if (state_hash_fd(fd, len, &w->prev_hash, &w->prev_hash_len) <
-		    0)
-			w->prev_hash_len = 0;
-		close(fd);
-	}
-}
-
-void
-watch_get_prev(const struct watch *w, struct state *s)
-{
-	s->have_prev = w->have_prev;
-	s->prev_dev = w->prev_dev;
-	s->prev_ino = w->prev_ino;
-	s->prev_hash_len = w->prev_hash_len;
-	s->prev_hash = w->prev_hash;
-}
-
-void
-watch_set_prev(struct watch *w, const struct state *s)
-{
-	w->have_prev = s->have_prev;
-	w->prev_sure = s->have_options;
-	w->prev_dev = s->prev_dev;
-	w->prev_ino = s->prev_ino;
-	w->prev_hash_len = s->prev_hash_len;
-	w->prev_hash = s->prev_hash;
 }
 
 void
@@ -333,8 +186,8 @@ watch_open(struct watch *w, size_t at, off_t off)
 	struct stat sb;
 	int fd;
 
-	if (file_path(w, x, name, sizeof(name)) < 0 ||
-	    (fd = open_file(w, x)) < 0)
+	if (watch_file_path(w, x, name, sizeof(name)) < 0 ||
+	    (fd = watch_open_file(w, x)) < 0)
 		return -1;
 	if (fstat(fd, &sb) < 0 || (off >= 0 && lseek(fd, off, SEEK_SET) < 0) ||
 	    (off < 0 && (off = lseek(fd, 0, SEEK_END)) < 0)) {
@@ -372,49 +225,16 @@ watch_open_path(struct watch *w, size_t n, off_t off)
 	return off;
 }
 
-long
-watch_find_copy_at_zero(struct watch *w, size_t n)
-{
-	struct rotation_pick p;
-	int prev_seen = 0;
-
-	if (!w->prev_sure)
-		return -1;
-	watch_observe(w, n, w->dev, w->ino, 0, state_hash("", 0), 0, 0);
-	for (size_t i = 0; i < n; i++)
-		prev_seen |= w->files[i].is_prev;
-	/* The file read before gone too: which are copies is not known. */
-	if (w->have_prev && !prev_seen)
-		return -1;
-	rotation_pick(w->files, n, 0, 1, &p);
-	return p.at >= 0 && p.content ? p.at : -1;
-}
-
-long
-watch_find_copy(struct watch *w, size_t n, off_t off)
-{
-	struct rotation_pick p;
-
-	if (recent_len(&w->tail) == 0)
-		return -1;
-	watch_observe(w, n, w->dev, w->ino, off, recent_hash(&w->tail),
-	    recent_len(&w->tail), 1);
-	rotation_pick(w->files, n, 0, 0, &p);
-	if (p.at >= 0 && p.resume && !w->files[p.at].is_saved)
-		return p.at;
-	return -1;
-}
-
 int
 watch_switch(struct watch *w, size_t at, off_t off)
 {
 	const struct rotation_file *x = &w->files[at];
-	int fd = open_file(w, x);
+	int fd = watch_open_file(w, x);
 
 	if (fd < 0)
 		return -1;
 	if (lseek(fd, off, SEEK_SET) != off ||
-	    file_path(w, x, w->name, sizeof(w->name)) < 0) {
+	    watch_file_path(w, x, w->name, sizeof(w->name)) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -462,23 +282,6 @@ still_since(const struct watch *w)
 	return w->moved_at > w->last_growth ? w->moved_at : w->last_growth;
 }
 
-/* 1 if the open file is among the rotated names and a readable one newer
- * than it is there: it was rotated (twice, the path not made again yet). */
-static int
-newer_exists(struct watch *w)
-{
-	size_t n = watch_scan(w);
-	long at = -1;
-
-	for (size_t i = 0; i < n; i++)
-		if (w->files[i].dev == w->dev && w->files[i].ino == w->ino)
-			at = (long)i;
-	for (size_t i = (size_t)(at + 1); at >= 0 && i < n; i++)
-		if (!w->files[i].age.compressed)
-			return 1;
-	return 0;
-}
-
 int
 watch_look(struct watch *w, off_t read_off, int64_t now,
     struct rotation_obs *obs, int *odd)
@@ -522,7 +325,7 @@ watch_look(struct watch *w, off_t read_off, int64_t now,
 		w->moved_at = 0;
 	obs->still_for = now - still_since(w);
 	if (obs->have_fd && !obs->path_exists && obs->still_for >= obs->grace)
-		obs->newer_exists = newer_exists(w);
+		obs->newer_exists = watch_newer_exists(w);
 	/* A file opened under a rotated name (catching up on a chain of
 	 * them) and last written longer ago than that is still already: its
 	 * modification time says so, without a grace spent on each. The

@@ -1,0 +1,180 @@
+/*
+ * watch_files: which file holds what (watch.h): the rotated files of the
+ * input's directory, the observe step that tells which holds the saved
+ * bytes, the file read before, the copies copytruncate made. Why the
+ * files are read in this order: the head of commit.c.
+ */
+#include "watch.h"
+#include "watch_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+size_t
+watch_scan(struct watch *w)
+{
+	int n = rotation_scan(w->dir, w->path, w->path_link, w->files,
+	    ROTATION_MAX_FILES + 1);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+const struct rotation_file *
+watch_file(const struct watch *w, size_t i)
+{
+	return &w->files[i];
+}
+
+long
+watch_path_index(const struct watch *w, size_t n)
+{
+	return n > 0 && w->files[n - 1].is_path ? (long)n - 1 : -1;
+}
+
+/* 1 if x holds the bytes before pos that hash to (h, len): the rule. */
+static int
+bytes_fit(const struct watch *w, const struct rotation_file *x, off_t pos,
+    uint64_t h, size_t len)
+{
+	int fd, ok;
+
+	if (x->size < pos || (fd = watch_open_file(w, x)) < 0)
+		return 0;
+	ok = watch_fits(fd, x->size, pos, h, len);
+	close(fd);
+	return ok;
+}
+
+void
+watch_observe(struct watch *w, size_t n, dev_t dev, ino_t ino, off_t pos,
+    uint64_t h, size_t len, int by_content)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rotation_file *x = &w->files[i];
+
+		x->is_saved = x->dev == dev && x->ino == ino;
+		x->fits = 0;
+		if (!x->age.compressed &&
+		    (x->is_saved || (by_content && len > 0)))
+			x->fits = bytes_fit(w, x, pos, h, len);
+		x->is_prev = 0;
+		if (w->have_prev && w->prev_hash_len == 0)
+			x->is_prev =
+			    x->dev == w->prev_dev && x->ino == w->prev_ino;
+		else if (w->have_prev)
+			x->is_prev = bytes_fit(w, x, (off_t)w->prev_hash_len,
+			    w->prev_hash, w->prev_hash_len);
+	}
+}
+
+void
+watch_observe_open(struct watch *w, size_t n)
+{
+	/* Its identity is sure while it is open: at 0 as far as its bytes
+	 * go. */
+	watch_observe(w, n, w->dev, w->ino, 0, state_hash("", 0), 0, 0);
+}
+
+void
+watch_pick(const struct watch *w, size_t n, int done, int unproven,
+    struct rotation_pick *p)
+{
+	rotation_pick(w->files, n, done, unproven, p);
+}
+
+void
+watch_note_prev(struct watch *w, size_t at)
+{
+	const struct rotation_file *x;
+	off_t len;
+	int fd;
+
+	w->have_prev = at > 0;
+	w->prev_sure = 1;
+	if (at == 0)
+		return;
+	x = &w->files[at - 1];
+	w->prev_dev = x->dev;
+	w->prev_ino = x->ino;
+	w->prev_hash_len = 0;
+	len = x->size < STATE_HASH_SPAN ? x->size : STATE_HASH_SPAN;
+	if ((fd = watch_open_file(w, x)) >= 0) {
+		if (state_hash_fd(fd, len, &w->prev_hash, &w->prev_hash_len) <
+		    0)
+			w->prev_hash_len = 0;
+		close(fd);
+	}
+}
+
+void
+watch_get_prev(const struct watch *w, struct state *s)
+{
+	s->have_prev = w->have_prev;
+	s->prev_dev = w->prev_dev;
+	s->prev_ino = w->prev_ino;
+	s->prev_hash_len = w->prev_hash_len;
+	s->prev_hash = w->prev_hash;
+}
+
+void
+watch_set_prev(struct watch *w, const struct state *s)
+{
+	w->have_prev = s->have_prev;
+	w->prev_sure = s->have_options;
+	w->prev_dev = s->prev_dev;
+	w->prev_ino = s->prev_ino;
+	w->prev_hash_len = s->prev_hash_len;
+	w->prev_hash = s->prev_hash;
+}
+
+long
+watch_find_copy_at_zero(struct watch *w, size_t n)
+{
+	struct rotation_pick p;
+	int prev_seen = 0;
+
+	if (!w->prev_sure)
+		return -1;
+	watch_observe(w, n, w->dev, w->ino, 0, state_hash("", 0), 0, 0);
+	for (size_t i = 0; i < n; i++)
+		prev_seen |= w->files[i].is_prev;
+	/* The file read before gone too: which are copies is not known. */
+	if (w->have_prev && !prev_seen)
+		return -1;
+	rotation_pick(w->files, n, 0, 1, &p);
+	return p.at >= 0 && p.content ? p.at : -1;
+}
+
+long
+watch_find_copy(struct watch *w, size_t n, off_t off)
+{
+	struct rotation_pick p;
+
+	if (recent_len(&w->tail) == 0)
+		return -1;
+	watch_observe(w, n, w->dev, w->ino, off, recent_hash(&w->tail),
+	    recent_len(&w->tail), 1);
+	rotation_pick(w->files, n, 0, 0, &p);
+	if (p.at >= 0 && p.resume && !w->files[p.at].is_saved)
+		return p.at;
+	return -1;
+}
+
+/* 1 if the open file is among the rotated names and a readable one newer
+ * than it is there: it was rotated (twice, the path not made again yet). */
+int
+watch_newer_exists(struct watch *w)
+{
+	size_t n = watch_scan(w);
+	long at = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (w->files[i].dev == w->dev && w->files[i].ino == w->ino)
+			at = (long)i;
+	for (size_t i = (size_t)(at + 1); at >= 0 && i < n; i++)
+		if (!w->files[i].age.compressed)
+			return 1;
+	return 0;
+}
