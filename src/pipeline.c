@@ -317,7 +317,7 @@ wait_input(struct pipeline *p, const struct pipeline_signals *sig)
 {
 	struct pollfd pfd = {.fd = reader_fd(&p->r), .events = POLLIN};
 	struct timespec ts;
-	int64_t wait = -1, due;
+	int64_t wait, due, now;
 	int rc;
 
 	rc = ppoll(&pfd, 1, clock_wait_time(&ts, 0), sig->mask);
@@ -328,14 +328,12 @@ wait_input(struct pipeline *p, const struct pipeline_signals *sig)
 	/* The input would block: what has been converted leaves now. */
 	if (sink_flush(p->sink) < 0)
 		return OUTCOME_WRITE_ERROR;
-	if ((due = pipeline_deadline(p)) != INT64_MAX) {
-		wait = due - clock_now(p->clock);
-		if (wait <= 0) {
-			pipeline_flush(p);
-			return sink_flush(p->sink) < 0 ? OUTCOME_WRITE_ERROR
-			                               : OUTCOME_IDLE;
-		}
-	}
+	now = clock_now(p->clock);
+	if (pipeline_tick(p, now))
+		return sink_flush(p->sink) < 0 ? OUTCOME_WRITE_ERROR
+		                               : OUTCOME_IDLE;
+	due = pipeline_deadline(p);
+	wait = due == INT64_MAX ? -1 : due - now;
 	rc = ppoll(&pfd, 1, clock_wait_time(&ts, wait), sig->mask);
 	if (rc < 0)
 		return errno == EINTR ? OUTCOME_IDLE : OUTCOME_READ_ERROR;
