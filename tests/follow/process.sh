@@ -608,26 +608,41 @@ t_rotated_path_missing() {
 	stop && check exactly 30 "$D/out.log"
 }
 
+# at_zero_of_new_file: 1..30 read, in.log renamed to in.log.1 and made
+# again empty; a follower started from that state has left in.log.1 for
+# the new in.log, where it holds offset 0 (its commit says so).
+at_zero_of_new_file() {
+	first_run 30 || return 1
+	mv "$D/in.log" "$D/in.log.1"
+	: >"$D/in.log"
+	start && started || return 1
+	check wait_until 10 grep -q 'reading the new file' "$D/stderr"
+}
+
+# copytruncate_shifted: copytruncate as logrotate does it: the rotated
+# files move one up (.1 to .2 ...), the copy is the new .1.
+copytruncate_shifted() {
+	local k=1
+	while [ -e "$D/in.log.$k" ]; do k=$((k + 1)); done
+	while [ "$k" -gt 1 ]; do
+		mv "$D/in.log.$((k - 1))" "$D/in.log.$k"
+		k=$((k - 1))
+	done
+	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+}
+
 # A commit at offset 0 proves nothing by its bytes. A follower holding
 # the path at 0 (nothing of it read yet: stopped here, or between two
 # stat ticks) when copytruncate runs, twice, must read the copies first,
 # oldest first, then the path; an older rotated file that was there
 # before (the file read before) is not read again.
 t_copytruncate_before_read() {
-	first_run 30 || return 1
-	mv "$D/in.log" "$D/in.log.1"
-	: >"$D/in.log"
-	start && started || return 1
-	check wait_until 10 grep -q 'reading the new file' "$D/stderr" ||
-	    return 1
+	at_zero_of_new_file || return 1
 	kill -STOP "$PID"
 	gen 31 40 >>"$D/in.log"
-	mv "$D/in.log.1" "$D/in.log.2"
-	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+	copytruncate_shifted
 	gen 41 50 >>"$D/in.log"
-	mv "$D/in.log.2" "$D/in.log.3"
-	mv "$D/in.log.1" "$D/in.log.2"
-	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+	copytruncate_shifted
 	gen 51 60 >>"$D/in.log"
 	kill -CONT "$PID"
 	check wait_until 15 have 60 "$D/out.log" || return 1
@@ -637,16 +652,10 @@ t_copytruncate_before_read() {
 # The same while the follower is down, its commit at offset 0 of the
 # path (stress seeds 91959, 431048): the restart reads the copies first.
 t_copytruncate_at_zero_stopped() {
-	first_run 30 || return 1
-	mv "$D/in.log" "$D/in.log.1"
-	: >"$D/in.log"
-	start && started || return 1
-	check wait_until 10 grep -q 'reading the new file' "$D/stderr" ||
-	    return 1
+	at_zero_of_new_file || return 1
 	stop || return 1
 	gen 31 40 >>"$D/in.log"
-	mv "$D/in.log.1" "$D/in.log.2"
-	cp "$D/in.log" "$D/in.log.1" && : >"$D/in.log"
+	copytruncate_shifted
 	gen 41 50 >>"$D/in.log"
 	start || return 1
 	check wait_until 15 have 50 "$D/out.log" || return 1
