@@ -14,7 +14,10 @@
 
 struct format {
 	struct stamp_renderer sr;
-	char *head; /* " HOST TAG: " */
+	struct stamp_zone zone; /* for the late rule */
+	const struct clock *wall;
+	int64_t late_ms; /* 0: never late */
+	char *head;      /* " HOST TAG: " */
 	size_t head_len;
 	/* The rendered stamp and head of the last line, rebuilt when the
 	 * stamp changes: one copy per line instead of two. */
@@ -24,7 +27,8 @@ struct format {
 };
 
 struct format *
-format_new(enum stamp_format fmt, const char *host, const char *tag)
+format_new(enum stamp_format fmt, const char *host, const char *tag,
+    const struct format_late *late)
 {
 	size_t hl = strlen(host), tl = strlen(tag);
 	struct format *f = calloc(1, sizeof(*f));
@@ -41,6 +45,11 @@ format_new(enum stamp_format fmt, const char *host, const char *tag)
 	f->line_head_key = -1;
 	snprintf(f->head, f->head_len + 1, " %s %s: ", host, tag);
 	stamp_renderer_init(&f->sr, fmt);
+	stamp_zone_init(&f->zone);
+	if (late != NULL && late->after_ms > 0) {
+		f->late_ms = late->after_ms;
+		f->wall = late->wall != NULL ? late->wall : &clock_wall;
+	}
 	return f;
 }
 
@@ -80,19 +89,23 @@ format_entry(struct format *f, const struct entry *e, dev_t dev, ino_t ino,
 	    .ino = ino,
 	    .start = e->start};
 	const char *msg = e->msg;
-	size_t hl, left = e->len, used, made, want;
+	size_t hl, mark, left = e->len, used, made, want;
 	char *q;
 
 	line_head(f, e);
 	hl = f->line_head_len;
 	se.msg_at = hl;
-	want = hl + left * ESCAPE_EXPANSION + 1;
+	se.late = f->late_ms > 0 &&
+	    stamp_late(&f->zone, &e->stamp, clock_now(f->wall), f->late_ms);
+	mark = se.late ? FORMAT_LATE_MARK_LEN : 0;
+	want = hl + mark + left * ESCAPE_EXPANSION + 1;
 	if (want <= SINK_RESERVE_MAX) {
 		/* The common case: the whole line in one reservation. */
 		if ((q = sink_reserve(s, want)) == NULL)
 			return -1;
 		memcpy(q, f->line_head, hl);
-		made = hl;
+		memcpy(q + hl, FORMAT_LATE_MARK, mark);
+		made = hl + mark;
 		if (e->plain) {
 			memcpy(q + made, msg, left);
 			made += left;
@@ -106,10 +119,11 @@ format_entry(struct format *f, const struct entry *e, dev_t dev, ino_t ino,
 	}
 	/* A long message: the head, then the message escaped a chunk at a
 	 * time, the sink told of the entry with its last piece. */
-	if ((q = sink_reserve(s, hl)) == NULL)
+	if ((q = sink_reserve(s, hl + mark)) == NULL)
 		return -1;
 	memcpy(q, f->line_head, hl);
-	sink_commit(s, hl, NULL);
+	memcpy(q + hl, FORMAT_LATE_MARK, mark);
+	sink_commit(s, hl + mark, NULL);
 	while (left > 0) {
 		want = left * ESCAPE_EXPANSION;
 		if (want > SINK_RESERVE_MAX)

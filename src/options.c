@@ -25,6 +25,7 @@ enum {
 	OPT_FROM_START,
 	OPT_NO_INOTIFY,
 	OPT_STATUS,
+	OPT_LATE_AFTER,
 };
 
 /* A leading ':' makes a missing argument ':' rather than '?'. */
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
     {"exclude", required_argument, NULL, 'x'},
     {"max-entry", required_argument, NULL, OPT_MAX_ENTRY},
     {"flush-timeout", required_argument, NULL, OPT_FLUSH_TIMEOUT},
+    {"late-after", required_argument, NULL, OPT_LATE_AFTER},
     {"follow", required_argument, NULL, OPT_FOLLOW},
     {"state", required_argument, NULL, OPT_STATE},
     {"from-start", no_argument, NULL, OPT_FROM_START},
@@ -71,6 +73,10 @@ static const char usage_text[] =
     "      --max-entry BYTES    cut longer messages (default 16384)\n"
     "      --flush-timeout MS   write a pending entry after MS ms"
     " (default 1000)\n"
+    "      --late-after SECONDS mark an entry written more than SECONDS"
+    " after its\n"
+    "                           Kerio time \"[late] \" (default 60; 0:"
+    " never)\n"
     "      --follow FILE        follow FILE by name, like tail -F\n"
     "      --state FILE         follow mode: where the position is"
     " kept\n"
@@ -263,6 +269,13 @@ option(struct options *o, int ch, char *arg, char *err, size_t errlen)
 			    arg, OPTIONS_FLUSH_TIMEOUT_LIMIT);
 		o->flush_timeout = (int)v;
 		return 0;
+	case OPT_LATE_AFTER:
+		if (number(arg, 0, OPTIONS_LATE_AFTER_LIMIT, &v) < 0)
+			return usage(err, errlen,
+			    "--late-after: '%s' is not a number from 0 to %d",
+			    arg, OPTIONS_LATE_AFTER_LIMIT);
+		o->late_after = (int)v;
+		return 0;
 	case OPT_FOLLOW:
 		o->follow = arg;
 		return 0;
@@ -326,6 +339,7 @@ parse_options(int argc, char *argv[], struct options *o, char *err,
 	    .tag = "kerio",
 	    .max_entry = PIPELINE_DEFAULT_MAX_ENTRY,
 	    .flush_timeout = 1000,
+	    .late_after = PIPELINE_DEFAULT_LATE_AFTER,
 	};
 	if (errlen > 0)
 		err[0] = '\0';
@@ -374,5 +388,12 @@ options_hash(const struct options *o, const char *host)
 	n = snprintf(num, sizeof(num), "%d %zu", (int)o->format, o->max_entry);
 	h = state_hash_more(o->sel_hash, num, n > 0 ? (size_t)n + 1 : 0);
 	h = state_hash_more(h, host, strlen(host) + 1);
-	return state_hash_more(h, o->tag, strlen(o->tag) + 1);
+	h = state_hash_more(h, o->tag, strlen(o->tag) + 1);
+	/* Only when not the default: a state saved before the option
+	 * existed keeps its hash. */
+	if (o->late_after != PIPELINE_DEFAULT_LATE_AFTER) {
+		n = snprintf(num, sizeof(num), "late %d", o->late_after);
+		h = state_hash_more(h, num, (size_t)n + 1);
+	}
+	return h;
 }

@@ -15,6 +15,7 @@ struct select;
 /* Bounds of the numeric options. */
 #define OPTIONS_MAX_ENTRY_LIMIT (16 * 1024 * 1024)
 #define OPTIONS_FLUSH_TIMEOUT_LIMIT (24 * 3600 * 1000)
+#define OPTIONS_LATE_AFTER_LIMIT (24 * 3600)
 
 /* What the command line asks for. */
 enum options_mode {
@@ -33,6 +34,7 @@ struct options {
 	const char *tag;
 	size_t max_entry;
 	int flush_timeout;  /* ms */
+	int late_after;     /* s, --late-after: 0 never late */
 	struct select *sel; /* --match and --exclude, compiled */
 	uint64_t sel_hash;  /* the patterns in order, for options_hash */
 	const char *follow; /* the followed FILE (--follow, or --status') */
@@ -62,7 +64,7 @@ const char *options_usage(void);
 
 /*
  * A hash of the options that shape the output bytes (format,
- * --max-entry, host, tag, the patterns in order), kept in the state file
+ * --max-entry, host, tag, the patterns in order, --late-after), kept in the state file
  * so that a restart can tell they changed. host: the host field in use.
  */
 uint64_t options_hash(const struct options *o, const char *host);

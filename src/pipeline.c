@@ -75,6 +75,7 @@ struct pipeline *
 pipeline_new(const struct pipeline_opts *o, const struct sink *sink)
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
+	struct format_late late = {.wall = o->wall, .after_ms = o->late_ms};
 	int e;
 
 	if (p == NULL)
@@ -87,7 +88,7 @@ pipeline_new(const struct pipeline_opts *o, const struct sink *sink)
 		errno = e;
 		goto fail;
 	}
-	if ((p->fmt = format_new(o->format, o->host, o->tag)) == NULL) {
+	if ((p->fmt = format_new(o->format, o->host, o->tag, &late)) == NULL) {
 		e = errno;
 		joiner_free(&p->j);
 		reader_free(&p->r);

@@ -23,6 +23,9 @@ struct pipeline;
 
 /* --max-entry's default: a message's cap in bytes. */
 #define PIPELINE_DEFAULT_MAX_ENTRY 16384
+/* --late-after's default, seconds: fail2ban in operation dates a line
+ * more than a minute away from now as "now". */
+#define PIPELINE_DEFAULT_LATE_AFTER 60
 
 /* Diagnostics of the input, with the line they concern. */
 enum pipeline_event {
@@ -40,6 +43,10 @@ struct pipeline_opts {
 	int flush_timeout;         /* ms a pending entry waits for a new line */
 	size_t read_cap;           /* the reader's buffer: 0 for the default */
 	const struct clock *clock; /* NULL: clock_system */
+	/* An entry written more than late_ms after its Kerio time is marked
+	 * late (format.h); 0: none is. wall: real time (NULL: clock_wall). */
+	int64_t late_ms;
+	const struct clock *wall;
 	/* Told of each diagnostic (may be NULL). */
 	void (*event)(void *ctx, enum pipeline_event ev, uint64_t line,
 	    uint64_t count);

@@ -247,7 +247,6 @@ open_journal(struct run *r, const struct options *o)
 	struct sink_journal_opts jo = {
 	    .tag = o->tag,
 	    .clock = &clock_system,
-	    .wall = &clock_wall,
 	};
 
 	if (o->follow != NULL && o->state != NULL) {
@@ -302,6 +301,8 @@ start(struct run *r, const struct options *o, const char *host,
 	    .sel = o->sel,
 	    .flush_timeout = o->flush_timeout,
 	    .clock = &clock_system,
+	    .late_ms = (int64_t)o->late_after * 1000,
+	    .wall = &clock_wall,
 	    .event = on_event,
 	    .ctx = &r->diag,
 	};

@@ -23,6 +23,7 @@ struct sink_entry {
 	dev_t dev;                 /* the input file (0, 0 for a pipe) */
 	ino_t ino;
 	off_t start; /* input offset of the entry's first line */
+	int late;    /* 1: converted late (format.h), its line marked */
 };
 
 /* The identity and size of a sink that is a file, for the commit. */

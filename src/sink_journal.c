@@ -13,8 +13,9 @@
  *   KERIO2SYSLOG_INSTANCE  the writer (follow mode: its state file)
  *   KERIO2SYSLOG_POS       DEV:INO:OFFSET of the entry's first input line
  *   KERIO2SYSLOG_SEQ       this record's number among the instance's
- *   KERIO2SYSLOG_LATE      1 if the entry's Kerio time is more than 60 s
- *                          older than the moment it is written, else 0:
+ *   KERIO2SYSLOG_LATE      1 if the entry is late (format.c's rule, the
+ *                          one of every route; its MESSAGE then starts
+ *                          with the same mark as a file's line), else 0:
  *                          fail2ban dates a journal record by its arrival
  *                          (it cannot be told another time: journald
  *                          replaces a client's _SOURCE_REALTIME_TIMESTAMP),
@@ -79,7 +80,6 @@ struct sink_journal {
 	char *input;    /* "KERIO_INPUT=..." */
 	ino_t mark;     /* identity's inode: the instance's hash */
 	struct stamp_renderer r;
-	const struct clock *wall;
 };
 
 static char *
@@ -91,36 +91,6 @@ field(const char *name, const char *value)
 	if (s != NULL)
 		snprintf(s, a + b + 1, "%s%s", name, value);
 	return s;
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-int64_t
-sink_journal_epoch(const struct stamp *st)
-{
-	long off;
-
-	stamp_utc_offset(st, &off);
-	return days_from_civil(st->year, st->mon, st->mday) * 86400 +
-	    st->hour * 3600 + st->min * 60 + st->sec - off;
-}
-
-int
-sink_journal_late(const struct stamp *st, int64_t now_ms)
-{
-	return now_ms - sink_journal_epoch(st) * 1000 > SINK_JOURNAL_LATE_MS;
 }
 
 static void
@@ -146,8 +116,7 @@ static const char msg_field[SINK_JOURNAL_ROOM] = {'M', 'E', 'S', 'S', 'A', 'G',
 
 void
 sink_journal_record(struct sink_journal *j, char *line, size_t len,
-    const struct sink_entry *e, uint64_t seq, int64_t now_ms,
-    struct sink_journal_record *rec)
+    const struct sink_entry *e, uint64_t seq, struct sink_journal_record *rec)
 {
 	size_t at = e->msg_at < len ? e->msg_at : len, tl;
 	const char *t;
@@ -177,7 +146,7 @@ sink_journal_record(struct sink_journal *j, char *line, size_t len,
 	    seq);
 	put(rec, rec->seq, (size_t)k);
 	k = snprintf(rec->late, sizeof(rec->late), "KERIO2SYSLOG_LATE=%d",
-	    sink_journal_late(e->stamp, now_ms));
+	    e->late != 0);
 	put(rec, rec->late, (size_t)k);
 }
 
@@ -219,7 +188,7 @@ j_commit(void *impl, size_t n, const struct sink_entry *e)
 		j->skip--;
 	} else {
 		sink_journal_record(j, j->buf + SINK_JOURNAL_ROOM, j->len, e,
-		    j->count + 1, clock_now(j->wall), &rec);
+		    j->count + 1, &rec);
 		if ((r = libsd.journal_sendv(rec.iov, rec.n)) < 0)
 			j->err = -r;
 		else
@@ -403,7 +372,7 @@ sink_journal_open(const struct sink_journal_opts *o)
 	struct sink_journal *j = calloc(1, sizeof(*j));
 	int e;
 
-	if (o->wall == NULL || o->tag == NULL) {
+	if (o->tag == NULL) {
 		free(j);
 		errno = EINVAL;
 		return NULL;
@@ -414,7 +383,6 @@ sink_journal_open(const struct sink_journal_opts *o)
 	}
 	if (j == NULL)
 		return NULL;
-	j->wall = o->wall;
 	stamp_renderer_init(&j->r, STAMP_RFC3339);
 	j->cap = 4096;
 	j->buf = malloc(SINK_JOURNAL_ROOM + j->cap);

@@ -17,8 +17,6 @@
 
 struct sink_journal;
 
-/* An entry whose Kerio time is older than this when written is late. */
-#define SINK_JOURNAL_LATE_MS 60000
 /* How long sink_journal_open waits for its marker by default. */
 #define SINK_JOURNAL_WAIT_MS 10000
 /* Bytes a record needs in front of the line (for "MESSAGE="). */
@@ -36,9 +34,7 @@ struct sink_journal_opts {
 	int reconcile;
 	int wait_ms;               /* bound on that (0: the default) */
 	const struct clock *clock; /* monotonic, for it (NULL: the system's) */
-	const struct clock *wall;  /* real time, Unix ms: the late rule */
-	/* (tag and wall are needed: without, sink_journal_open fails with
-	 * EINVAL) */
+	/* (tag is needed: without, sink_journal_open fails with EINVAL) */
 };
 
 /*
@@ -70,12 +66,6 @@ int sink_journal_input(struct sink_journal *j, const char *path);
 /* Records of this instance in the journal (sent, or found at open). */
 uint64_t sink_journal_count(const struct sink_journal *j);
 
-/* The rule: 1 if an entry stamped st (local time) is late at now_ms. */
-int sink_journal_late(const struct stamp *st, int64_t now_ms);
-
-/* Unix seconds of st, a local wall-clock time (TZ). */
-int64_t sink_journal_epoch(const struct stamp *st);
-
 #define SINK_JOURNAL_FIELDS 11
 /* The record of one entry, built apart from its sending, for the tests. */
 struct sink_journal_record {
@@ -89,12 +79,12 @@ struct sink_journal_record {
 
 /*
  * Fills rec for the len bytes of line (with its LF) and entry e, as the
- * record with sequence number seq written at now_ms; the message part is
+ * record with sequence number seq (KERIO2SYSLOG_LATE: e->late); the
+ * message part, a late mark included, is
  * prefixed in place, in the SINK_JOURNAL_ROOM bytes before it, which must
  * be writable. rec points into line, j and itself.
  */
 void sink_journal_record(struct sink_journal *j, char *line, size_t len,
-    const struct sink_entry *e, uint64_t seq, int64_t now_ms,
-    struct sink_journal_record *rec);
+    const struct sink_entry *e, uint64_t seq, struct sink_journal_record *rec);
 
 #endif

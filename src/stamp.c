@@ -116,7 +116,7 @@ stamp_renderer_init(struct stamp_renderer *r, enum stamp_format format)
 {
 	memset(r, 0, sizeof(*r));
 	r->format = format;
-	r->day_key = -1;
+	stamp_zone_init(&r->zone);
 }
 
 static char *
@@ -127,67 +127,129 @@ put2(char *q, int v)
 	return q + 2;
 }
 
-static void
-fill_tm(struct tm *tm, const struct stamp *st)
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
 {
-	memset(tm, 0, sizeof(*tm));
-	tm->tm_year = st->year - 1900;
-	tm->tm_mon = st->mon - 1;
-	tm->tm_mday = st->mday;
-	tm->tm_hour = st->hour;
-	tm->tm_min = st->min;
-	tm->tm_sec = st->sec;
-	tm->tm_isdst = -1;
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
 }
 
-/*
- * The offset is the difference between the wall-clock time read as UTC
- * and the instant mktime(3) takes it for, so the rendered stamp always
- * names that very instant, also in the hour a DST change skips or repeats.
- */
-void
-stamp_utc_offset(const struct stamp *st, long *off)
+/* st's wall-clock time read as if it were UTC, in seconds. */
+static int64_t
+as_utc(const struct stamp *st)
 {
-	struct tm local, utc;
-	time_t t, u;
-
-	fill_tm(&local, st);
-	fill_tm(&utc, st);
-	utc.tm_isdst = 0;
-	t = mktime(&local);
-	u = timegm(&utc);
-	*off = (long)(u - t);
+	return days_from_civil(st->year, st->mon, st->mday) * 86400 +
+	    st->hour * 3600 + st->min * 60 + st->sec;
 }
 
-/*
- * mktime(3) is far too slow to call for every second of a large log, so
- * the offset is looked up once per day: when it is the same at the first
- * and the last second of the day, no DST change happens that day (no zone
- * changes twice and back within one day), and it serves every stamp of it.
- */
+/* The offset east of UTC that TZ has at instant t. */
 static long
-rfc3339_offset(struct stamp_renderer *r, const struct stamp *st)
+offset_at(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return 0;
+	return tm.tm_gmtoff;
+}
+
+void
+stamp_zone_init(struct stamp_zone *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->day_key = -1;
+	/* localtime_r(3), unlike mktime(3), need not read TZ itself. */
+	tzset();
+}
+
+/*
+ * Without mktime(3): its answer for a repeated time with tm_isdst -1
+ * depends on the call before (glibc reuses its last guess), and a zone
+ * may change its offset without a change of tm_isdst. A local time L
+ * names the instant L - o for an offset o the zone has at that very
+ * instant; the offsets it can have there are those in force a day before
+ * L, at L and a day after (L read as UTC is within 26 hours of every
+ * instant it names), so each is tried and kept if it holds there.
+ */
+static enum stamp_local
+instants_of(const struct stamp *st, struct stamp_instants *in)
+{
+	int64_t l = as_utc(st);
+	long before = offset_at(l - 86400), after = offset_at(l + 86400);
+	long tries[3] = {before, offset_at(l), after};
+	int64_t found[3];
+	int n = 0;
+
+	for (int i = 0; i < 3; i++)
+		if (offset_at(l - tries[i]) == tries[i])
+			found[n++] = l - tries[i];
+	if (n == 0) {
+		/* Skipped: read by the offsets before and after the change. */
+		in->first = l - (before > after ? before : after);
+		in->last = l - (before > after ? after : before);
+		in->offset = before;
+		return STAMP_LOCAL_SKIPPED;
+	}
+	in->first = in->last = found[0];
+	for (int i = 1; i < n; i++) {
+		if (found[i] < in->first)
+			in->first = found[i];
+		if (found[i] > in->last)
+			in->last = found[i];
+	}
+	/* The earliest instant is the first occurrence: the offset before. */
+	in->offset = (long)(l - in->first);
+	return in->first == in->last ? STAMP_LOCAL_ONE : STAMP_LOCAL_REPEATED;
+}
+
+enum stamp_local
+stamp_instants(struct stamp_zone *z, const struct stamp *st,
+    struct stamp_instants *in)
 {
 	long key = (long)st->year * 10000 + st->mon * 100 + st->mday;
-	long off;
 
-	if (key != r->day_key) {
+	if (z == NULL)
+		return instants_of(st, in);
+	if (key != z->day_key) {
 		struct stamp first = *st, last = *st;
-		long a, b;
+		struct stamp_instants a, b;
+		enum stamp_local ka, kb;
 
 		first.hour = first.min = first.sec = 0;
 		last.hour = 23;
 		last.min = last.sec = 59;
-		stamp_utc_offset(&first, &a);
-		stamp_utc_offset(&last, &b);
-		r->day_key = key;
-		r->day_fixed = a == b;
-		r->day_offset = a;
+		ka = instants_of(&first, &a);
+		kb = instants_of(&last, &b);
+		z->day_key = key;
+		z->day_fixed = ka == STAMP_LOCAL_ONE && kb == STAMP_LOCAL_ONE &&
+		    a.offset == b.offset;
+		z->day_offset = a.offset;
 	}
-	if (r->day_fixed)
-		return r->day_offset;
-	stamp_utc_offset(st, &off);
-	return off;
+	if (!z->day_fixed)
+		return instants_of(st, in);
+	in->offset = z->day_offset;
+	in->first = in->last = as_utc(st) - z->day_offset;
+	return STAMP_LOCAL_ONE;
+}
+
+int
+stamp_late(struct stamp_zone *z, const struct stamp *st, int64_t now_ms,
+    int64_t after_ms)
+{
+	struct stamp_instants in;
+
+	if (after_ms <= 0)
+		return 0;
+	stamp_instants(z, st, &in);
+	return now_ms - in.last * 1000 > after_ms;
 }
 
 static size_t
@@ -211,10 +273,13 @@ render_bsd(char *q0, const struct stamp *st)
 static size_t
 render_rfc3339(struct stamp_renderer *r, char *q0, const struct stamp *st)
 {
-	long off = rfc3339_offset(r, st);
+	struct stamp_instants in;
+	long off;
 	char *q = q0;
 	char sign = '+';
 
+	stamp_instants(&r->zone, st, &in);
+	off = in.offset;
 	q = put2(q, st->year / 100);
 	q = put2(q, st->year % 100);
 	*q++ = '-';

@@ -29,18 +29,49 @@ struct stamp {
 };
 
 /*
+ * What a local wall-clock time (TZ) names. A change of offset backwards
+ * repeats the local times it spans (two instants each), a change forwards
+ * skips them (none): "one rule, one place" for every caller that turns a
+ * Kerio stamp into an instant.
+ */
+enum stamp_local {
+	STAMP_LOCAL_ONE,      /* one instant */
+	STAMP_LOCAL_REPEATED, /* two: the change backwards repeats it */
+	STAMP_LOCAL_SKIPPED,  /* none: the change forwards skips it */
+};
+
+struct stamp_instants {
+	int64_t first, last; /* Unix seconds, the earliest and the latest */
+	/*
+	 * The offset (seconds east of UTC) a stamp is written with: the only
+	 * one, else the one in force before the change (the first occurrence
+	 * of a repeated time; a skipped time read as if the change had not
+	 * come yet).
+	 */
+	long offset;
+};
+
+/*
+ * What the zone said of one day, so that stamp_instants does not ask the
+ * C library for every second of a large log: when the offset is the same
+ * at its first and last second, and neither is repeated, it holds for the
+ * whole day (no zone changes twice and back within one day).
+ */
+struct stamp_zone {
+	long day_key;
+	int day_fixed;
+	long day_offset;
+};
+
+/*
  * A renderer remembers the last stamp it rendered, so a run of entries
- * within one second costs one memcmp, and the local-time offset of the
- * last day it saw, so rfc3339 does not call mktime(3) per second.
+ * within one second costs one memcmp, and the zone's day for rfc3339.
  */
 struct stamp_renderer {
 	enum stamp_format format;
 	char text[STAMP_TEXT_MAX];
 	size_t text_len;
-	/* rfc3339: offset valid for the whole of day_key, if day_fixed. */
-	long day_key;
-	int day_fixed;
-	long day_offset;
+	struct stamp_zone zone;
 };
 
 /* The years a stamp may carry: what four digits write, but year 0. */
@@ -72,7 +103,24 @@ void stamp_renderer_init(struct stamp_renderer *r, enum stamp_format format);
 const char *stamp_render(struct stamp_renderer *r, const struct stamp *st,
     size_t *len);
 
-/* Sets *off to the UTC offset in seconds that local time had at st. */
-void stamp_utc_offset(const struct stamp *st, long *off);
+/* Prepares a zone's day cache (the zone is TZ, as the C library has it). */
+void stamp_zone_init(struct stamp_zone *z);
+
+/*
+ * The instants st, a local time in TZ, can name, into *in, and whether
+ * there are one, two or none (then *in holds the two it would name by the
+ * offsets before and after the change). z caches the zone's day (NULL:
+ * none). Never relies on mktime(3)'s guess for an ambiguous time.
+ */
+enum stamp_local stamp_instants(struct stamp_zone *z, const struct stamp *st,
+    struct stamp_instants *in);
+
+/*
+ * The late rule: 1 if every instant st can name (both of a repeated time,
+ * both readings of a skipped one) is more than after_ms older than now_ms
+ * (Unix milliseconds); 0 if not, and always 0 for an after_ms of 0.
+ */
+int stamp_late(struct stamp_zone *z, const struct stamp *st, int64_t now_ms,
+    int64_t after_ms);
 
 #endif

@@ -113,11 +113,37 @@ done <<'CASES'
 --match ab(c|--match: bad pattern 'ab(c' at offset 4: missing closing parenthesis
 --max-entry 0|--max-entry: '0' is not a number from 1 to 16777216
 --flush-timeout 86400001|--flush-timeout: '86400001' is not a number from 0 to 86400000
+--late-after -1|--late-after: '-1' is not a number from 0 to 86400
+--late-after 86401|--late-after: '86401' is not a number from 0 to 86400
+--late-after 1m|--late-after: '1m' is not a number from 0 to 86400
 --no-inotify|--no-inotify needs --follow
 --follow a b|--follow takes no other FILE ('b')
 --status --state s|--status needs one FILE, the followed one
 --status a|--status needs --state
 CASES
+
+# The late mark, by the real clock, from a file and from a pipe: an entry
+# more than --late-after seconds old when written gets "[late] " before
+# its message, a fresh one does not; --late-after 0 marks none, and a
+# larger bound spares the old entry.
+now=$(date +%s)
+printf '%s\n%s\n' "$entry" \
+    "$(date -d "@$now" '+[%d/%b/%Y %H:%M:%S]') Failed SMTP login" \
+    >"$tmp/late.log"
+printf '%s\n%s\n' "${want/kerio: /kerio: [late] }" \
+    "$(date -d "@$now" '+%b %e %H:%M:%S') mailhost kerio: Failed SMTP login" \
+    >"$tmp/late.want"
+run -H mailhost "$tmp/late.log"
+expect "late: the old entry marked, the fresh one not" \
+    cmp -s "$tmp/out" "$tmp/late.want"
+"$bin" -H mailhost <"$tmp/late.log" >"$tmp/out" 2>"$tmp/err"
+expect "late: the same from a pipe" cmp -s "$tmp/out" "$tmp/late.want"
+run -H mailhost --late-after 0 "$tmp/late.log"
+expect "late: --late-after 0 marks nothing" \
+    [ "$(grep -c 'kerio: \[late\] ' "$tmp/out")" -eq 0 ]
+run -H mailhost --late-after 86400 "$tmp/late.log"
+expect "late: the old entry is older than a day: marked" \
+    [ "$(grep -c 'kerio: \[late\] ' "$tmp/out")" -eq 1 ]
 
 # A bad pattern names the pattern and the offset of the error.
 run --match 'ab(c' </dev/null
@@ -199,7 +225,7 @@ expect "bad stamps: the cut said apart" \
 	printf '[17/Jun/2011 17:00:45] %s\n' "$(printf 'x%.0s' $(seq 1 100))"
 	printf 'continuation to keep\n[17/Jun/2011 17:00:46] next\n'
 } >"$tmp/long.log"
-run -H mailhost --max-entry 40 "$tmp/long.log"
+run -H mailhost --late-after 0 --max-entry 40 "$tmp/long.log"
 expect "cut entry is 40 bytes" \
     [ "$(head -1 "$tmp/out" | sed 's/^.*kerio: //' | tr -d '\n' | wc -c)" -eq 40 ]
 expect "cut entry keeps head, mark and end" \
@@ -215,7 +241,8 @@ expect "--exclude drops POP3" [ "$(grep -c POP3 "$tmp/out")" -eq 0 ]
 # The flush timeout: the last entry of a burst leaves while the pipe is
 # still open, and not before its time.
 mkfifo "$tmp/fifo"
-"$bin" -H mailhost --flush-timeout 300 -o "$tmp/t1.log" <"$tmp/fifo" &
+"$bin" -H mailhost --late-after 0 --flush-timeout 300 -o "$tmp/t1.log" \
+    <"$tmp/fifo" &
 pids+=($!)
 exec 3>"$tmp/fifo"
 printf '%s\n' "$entry" >&3
@@ -228,7 +255,8 @@ exec 3>&-
 wait "${pids[-1]}"
 expect "exit 0 at end of pipe" [ $? -eq 0 ]
 
-"$bin" -H mailhost --flush-timeout 60000 -o "$tmp/t2.log" <"$tmp/fifo" &
+"$bin" -H mailhost --late-after 0 --flush-timeout 60000 -o "$tmp/t2.log" \
+    <"$tmp/fifo" &
 pids+=($!)
 exec 3>"$tmp/fifo"
 printf '%s\n%s\n' "$entry" '[17/Jun/2011 17:00:46] second' >&3
@@ -444,7 +472,8 @@ for sig in TERM INT HUP; do
 	name="--output FIFO without a reader, SIG$sig"
 	rm -f "$tmp/out.fifo"
 	mkfifo "$tmp/out.fifo"
-	"$bin" -H mailhost -o "$tmp/out.fifo" "$tmp/a.log" 2>"$tmp/err" &
+	"$bin" -H mailhost --late-after 0 -o "$tmp/out.fifo" "$tmp/a.log" \
+	    2>"$tmp/err" &
 	p=$!
 	pids+=("$p")
 	expect "$name: waits in open(2)" wait_until 10 in_call "$p" -100

@@ -43,6 +43,10 @@ sink_text(FILE *sink)
 	return text;
 }
 
+/* The late rule of convert(): the wall clock pinned, late_ms 0: never. */
+static int64_t wall_ms, late_ms;
+static const struct clock wall = {unit_clock_read, &wall_ms};
+
 /* Runs pipeline_run over data and returns what was written. */
 static const char *
 convert(const char *data, enum stamp_format fmt, size_t max, const char *match,
@@ -53,7 +57,9 @@ convert(const char *data, enum stamp_format fmt, size_t max, const char *match,
 	    .host = "mailhost",
 	    .tag = "kerio",
 	    .max_entry = max,
-	    .flush_timeout = 1000};
+	    .flush_timeout = 1000,
+	    .late_ms = late_ms,
+	    .wall = &wall};
 	struct pipeline_signals sig = {&stop, &hup, NULL};
 	FILE *in = file_with(data), *sink = tmpfile();
 	struct pipeline *p;
@@ -115,6 +121,80 @@ test_convert_rfc3339_lines(void **unused)
 	                        STAMP_RFC3339, 16384, NULL, NULL),
 	    "2011-06-17T17:00:45+02:00 mailhost kerio: a\n"
 	    "2011-12-17T17:00:45+01:00 mailhost kerio: b\n");
+}
+
+/*
+ * The late mark: after "TAG: ", before the message (and before the
+ * "[continued] " or Kerio's own marks in it), in both formats, on the
+ * long path too; nothing is dropped; none with late_ms 0.
+ */
+static void
+test_convert_late_mark(void **unused)
+{
+	static char in[80 * 1024], want[90 * 1024];
+	const char *old = "[07/Dec/2026 10:00:00][4522610688] {smtp} Failed "
+	                  "SMTP login from 192.0.2.66 with SASL method "
+	                  "LOGIN.\n";
+	size_t n;
+
+	(void)unused;
+	setenv("TZ", "Europe/Prague", 1);
+	tzset();
+	/* 10:00:00 +01:00 is 09:00:00 UTC. */
+	wall_ms = (int64_t)1796634000 * 1000 + 60001;
+	late_ms = 60000;
+	assert_string_equal(convert("[07/Dec/2026 10:00:00] a\n"
+	                            "[07/Dec/2026 10:00:01] b\n"
+	                            "[07/Dec/2026 11:00:00] c\n",
+	                        STAMP_RFC3339, 16384, NULL, NULL),
+	    "2026-12-07T10:00:00+01:00 mailhost kerio: [late] a\n"
+	    "2026-12-07T10:00:01+01:00 mailhost kerio: b\n"
+	    "2026-12-07T11:00:00+01:00 mailhost kerio: c\n");
+	assert_string_equal(convert(old, STAMP_BSD, 16384, NULL, NULL),
+	    "Dec  7 10:00:00 mailhost kerio: [late] [4522610688] {smtp} "
+	    "Failed SMTP login from 192.0.2.66 with SASL method LOGIN.\n");
+	/* A message longer than a sink's reservation. */
+	n = sizeof(in) - 2 - 23;
+	memcpy(in, "[07/Dec/2026 10:00:00] ", 23);
+	memset(in + 23, 'x', n);
+	in[23 + n] = '\0';
+	memcpy(want, "Dec  7 10:00:00 mailhost kerio: [late] ", 39);
+	memset(want + 39, 'x', n);
+	memcpy(want + 39 + n, "\n", 2);
+	assert_string_equal(convert(in, STAMP_BSD, sizeof(in), NULL, NULL),
+	    want);
+	late_ms = 0;
+	assert_string_equal(convert("[07/Dec/2026 10:00:00] a\n", STAMP_BSD,
+	                        16384, NULL, NULL),
+	    "Dec  7 10:00:00 mailhost kerio: a\n");
+}
+
+/*
+ * Live in the repeated hour of the autumn change: an entry is late only
+ * if both instants it can name are over a minute old, whatever the
+ * entries before it were.
+ */
+static void
+test_convert_late_repeated_hour(void **unused)
+{
+	(void)unused;
+	setenv("TZ", "Europe/Prague", 1);
+	tzset();
+	/* 25 Oct 2026 02:30:30 +01:00, the second pass of 02:00-03:00. */
+	wall_ms = (int64_t)1792891830 * 1000;
+	late_ms = 60000;
+	assert_string_equal(convert("[25/Oct/2026 01:59:59] a\n"
+	                            "[25/Oct/2026 03:00:00] b\n"
+	                            "[25/Oct/2026 02:28:00] c\n"
+	                            "[25/Oct/2026 02:30:00] d\n"
+	                            "[25/Oct/2026 02:30:00] e\n",
+	                        STAMP_RFC3339, 16384, NULL, NULL),
+	    "2026-10-25T01:59:59+02:00 mailhost kerio: [late] a\n"
+	    "2026-10-25T03:00:00+01:00 mailhost kerio: b\n"
+	    "2026-10-25T02:28:00+02:00 mailhost kerio: [late] c\n"
+	    "2026-10-25T02:30:00+02:00 mailhost kerio: d\n"
+	    "2026-10-25T02:30:00+02:00 mailhost kerio: e\n");
+	late_ms = 0;
 }
 
 /* The escaping is that of the output, the cap that of the message. */
@@ -377,6 +457,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_convert_bsd_lines),
 	    cmocka_unit_test(test_convert_rfc3339_lines),
+	    cmocka_unit_test(test_convert_late_mark),
+	    cmocka_unit_test(test_convert_late_repeated_hour),
 	    cmocka_unit_test(test_convert_escapes_after_cut),
 	    cmocka_unit_test(test_convert_message_longer_than_buffer),
 	    cmocka_unit_test(test_convert_selection),

@@ -1,6 +1,6 @@
 /*
  * Unit tests for sink_journal and journal_read: a record's fields, the
- * late rule, the identity the commit sees, skip, and the sequence field
+ * identity the commit sees, skip, and the sequence field
  * read back. Nothing here talks to journald (tests/journal does).
  */
 #include <stdarg.h>
@@ -40,7 +40,6 @@ open_sink(const char *instance)
 	    .tag = "kerio",
 	    .instance = instance,
 	    .clock = &wall,
-	    .wall = &wall,
 	};
 	struct sink_journal *j = sink_journal_open(&o);
 
@@ -98,15 +97,15 @@ test_sink_journal_record_fields(void **unused)
 	j = open_sink("/var/lib/k2s/state");
 	assert_int_equal(sink_journal_input(j, "/var/log/security.log"), 0);
 	memcpy(buf + SINK_JOURNAL_ROOM, text, sizeof(text) - 1);
-	/* 17:00:45 +02:00 is 15:00:45 UTC; written 60 s later: not late. */
 	sink_journal_record(j, buf + SINK_JOURNAL_ROOM, sizeof(text) - 1, &e,
-	    42, (int64_t)1308322845 * 1000 + 60000, &rec);
+	    42, &rec);
 	assert_int_equal(rec.n, 11);
 	for (i = 0; i < rec.n; i++)
 		assert_string_equal(field(&rec, i), want[i]);
-	/* A millisecond later it is late. */
+	/* The entry's late flag (format.c's rule) is the field. */
+	e.late = 1;
 	sink_journal_record(j, buf + SINK_JOURNAL_ROOM, sizeof(text) - 1, &e,
-	    43, (int64_t)1308322845 * 1000 + 60001, &rec);
+	    43, &rec);
 	assert_string_equal(field(&rec, 9), "KERIO2SYSLOG_SEQ=43");
 	assert_string_equal(field(&rec, 10), "KERIO2SYSLOG_LATE=1");
 	sink_journal_free(j);
@@ -127,66 +126,13 @@ test_sink_journal_record_no_instance(void **unused)
 	zone("Europe/Prague");
 	j = open_sink(NULL);
 	memcpy(buf + SINK_JOURNAL_ROOM, "abc", 3);
-	sink_journal_record(j, buf + SINK_JOURNAL_ROOM, 3, &e, 1, 0, &rec);
+	sink_journal_record(j, buf + SINK_JOURNAL_ROOM, 3, &e, 1, &rec);
 	assert_int_equal(rec.n, 7);
 	assert_string_equal(field(&rec, 0), "MESSAGE=abc");
 	assert_string_equal(field(&rec, 4),
 	    "KERIO_TIME=2011-01-17T17:00:45+01:00");
 	assert_string_equal(field(&rec, 5), "KERIO_INPUT=-");
 	sink_journal_free(j);
-}
-
-static void
-test_sink_journal_epoch(void **unused)
-{
-	static const struct {
-		const char *tz;
-		struct stamp st;
-		int64_t want;
-	} cases[] = {
-	    {.tz = "UTC", .st = {1970, 1, 1, 0, 0, 0}, .want = 0},
-	    {.tz = "UTC", .st = {2000, 2, 29, 12, 0, 0}, .want = 951825600},
-	    {.tz = "Europe/Prague",
-	        .st = {2011, 6, 17, 17, 0, 45},
-	        .want = 1308322845},
-	    {.tz = "America/New_York",
-	        .st = {2024, 12, 31, 23, 59, 59},
-	        .want = 1735707599},
-	    {.tz = "UTC", .st = {1969, 12, 31, 23, 59, 59}, .want = -1},
-	};
-	size_t i;
-
-	(void)unused;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		zone(cases[i].tz);
-		assert_int_equal(sink_journal_epoch(&cases[i].st),
-		    cases[i].want);
-	}
-}
-
-static void
-test_sink_journal_late(void **unused)
-{
-	static const struct {
-		int64_t after_ms; /* now, after the stamp */
-		int late;
-	} cases[] = {
-	    {.after_ms = -3600000, .late = 0}, /* a stamp in the future */
-	    {.after_ms = 0, .late = 0},
-	    {.after_ms = 60000, .late = 0},
-	    {.after_ms = 60001, .late = 1},
-	    {.after_ms = 3600000, .late = 1},
-	};
-	struct stamp st = {2011, 6, 17, 15, 0, 45};
-	size_t i;
-
-	(void)unused;
-	zone("UTC");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(sink_journal_late(&st,
-		                     (int64_t)1308322845 * 1000 +
-		                         cases[i].after_ms),
-		    cases[i].late);
 }
 
 /* What the commit sees: a fixed mark per instance, the count as size;
@@ -284,8 +230,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sink_journal_record_fields),
 	    cmocka_unit_test(test_sink_journal_record_no_instance),
-	    cmocka_unit_test(test_sink_journal_epoch),
-	    cmocka_unit_test(test_sink_journal_late),
 	    cmocka_unit_test(test_sink_journal_identity_skip),
 	    cmocka_unit_test(test_journal_read_number),
 	};

@@ -239,6 +239,169 @@ test_stamp_render_rfc3339_cache_across_change(void **unused)
 	}
 }
 
+/*
+ * Both changes of the year in zones of both hemispheres, a change of 30
+ * minutes (Lord Howe) and a DST that tzdata gives in winter (Dublin):
+ * the instants each local time names and the offset it is written with.
+ * Expected values from Python's zoneinfo (fold 0 and 1).
+ */
+static const struct instants_case {
+	const char *tz;
+	struct stamp st;
+	enum stamp_local kind;
+	int64_t first, last;
+	long offset;
+} instants_cases[] = {
+    {"Europe/Prague", {2026, 10, 25, 2, 30, 0}, STAMP_LOCAL_REPEATED,
+        1792888200, 1792891800, 7200},
+    {"Europe/Prague", {2026, 3, 29, 2, 30, 0}, STAMP_LOCAL_SKIPPED, 1774744200,
+        1774747800, 3600},
+    {"Europe/Prague", {2026, 10, 25, 1, 59, 59}, STAMP_LOCAL_ONE, 1792886399,
+        1792886399, 7200},
+    {"Europe/Prague", {2026, 10, 25, 3, 0, 0}, STAMP_LOCAL_ONE, 1792893600,
+        1792893600, 3600},
+    {"America/New_York", {2026, 11, 1, 1, 30, 0}, STAMP_LOCAL_REPEATED,
+        1793511000, 1793514600, -14400},
+    {"America/New_York", {2026, 3, 8, 2, 30, 0}, STAMP_LOCAL_SKIPPED,
+        1772951400, 1772955000, -18000},
+    {"Australia/Sydney", {2026, 4, 5, 2, 30, 0}, STAMP_LOCAL_REPEATED,
+        1775316600, 1775320200, 39600},
+    {"Australia/Sydney", {2026, 10, 4, 2, 30, 0}, STAMP_LOCAL_SKIPPED,
+        1791041400, 1791045000, 36000},
+    {"Australia/Lord_Howe", {2026, 4, 5, 1, 45, 0}, STAMP_LOCAL_REPEATED,
+        1775313900, 1775315700, 39600},
+    {"Australia/Lord_Howe", {2026, 10, 4, 2, 15, 0}, STAMP_LOCAL_SKIPPED,
+        1791040500, 1791042300, 37800},
+    {"Europe/Dublin", {2026, 10, 25, 1, 30, 0}, STAMP_LOCAL_REPEATED,
+        1792888200, 1792891800, 3600},
+    {"Europe/Dublin", {2026, 3, 29, 1, 30, 0}, STAMP_LOCAL_SKIPPED, 1774744200,
+        1774747800, 0},
+    {"UTC", {1970, 1, 1, 0, 0, 0}, STAMP_LOCAL_ONE, 0, 0, 0},
+    {"UTC", {1969, 12, 31, 23, 59, 59}, STAMP_LOCAL_ONE, -1, -1, 0},
+    {"UTC", {2016, 12, 31, 23, 59, 60}, STAMP_LOCAL_ONE, 1483228800, 1483228800,
+        0},
+};
+
+/*
+ * With and without the day cache, and after a call for another time of
+ * the day (glibc's mktime with tm_isdst -1 answered a repeated time by
+ * the call before it).
+ */
+static void
+test_stamp_instants_zones(void **unused)
+{
+	static const struct stamp others[] = {{2026, 1, 1, 12, 0, 0},
+	    {2026, 7, 1, 12, 0, 0}};
+
+	(void)unused;
+	for (size_t i = 0;
+	     i < sizeof(instants_cases) / sizeof(instants_cases[0]); i++) {
+		const struct instants_case *c = &instants_cases[i];
+
+		set_tz(c->tz);
+		for (int k = 0; k < 4; k++) {
+			struct stamp_zone z;
+			struct stamp_instants in, x;
+
+			stamp_zone_init(&z);
+			stamp_instants(k < 2 ? &z : NULL, &others[k % 2], &x);
+			assert_int_equal(stamp_instants(k < 2 ? &z : NULL,
+			                     &c->st, &in),
+			    c->kind);
+			assert_int_equal(in.first, c->first);
+			assert_int_equal(in.last, c->last);
+			assert_int_equal(in.offset, c->offset);
+		}
+	}
+}
+
+/*
+ * rfc3339 in the repeated hour: the first occurrence's offset, whatever
+ * was rendered before (the old code gave the offset of the call before).
+ */
+static void
+test_stamp_render_rfc3339_repeated_hour(void **unused)
+{
+	static const char *const order[][2] = {
+	    {"[25/Oct/2026 03:00:00]", "2026-10-25T03:00:00+01:00"},
+	    {"[25/Oct/2026 02:30:00]", "2026-10-25T02:30:00+02:00"},
+	    {"[25/Oct/2026 01:59:59]", "2026-10-25T01:59:59+02:00"},
+	    {"[25/Oct/2026 02:00:00]", "2026-10-25T02:00:00+02:00"},
+	    {"[25/Oct/2026 02:59:59]", "2026-10-25T02:59:59+02:00"},
+	    {"[29/Mar/2026 02:30:00]", "2026-03-29T02:30:00+01:00"},
+	    {"[25/Oct/2026 02:30:00]", "2026-10-25T02:30:00+02:00"},
+	};
+	struct stamp_renderer r;
+
+	(void)unused;
+	set_tz("Europe/Prague");
+	stamp_renderer_init(&r, STAMP_RFC3339);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct stamp st;
+		const char *p;
+		size_t n;
+
+		assert_int_equal(parse(order[i][0], &st), STAMP_VALID);
+		p = stamp_render(&r, &st, &n);
+		assert_int_equal(n, strlen(order[i][1]));
+		assert_memory_equal(p, order[i][1], n);
+		assert_string_equal(render(STAMP_RFC3339, order[i][0]),
+		    order[i][1]);
+	}
+}
+
+/* The late rule at its bound, and over every instant a time names. */
+static void
+test_stamp_late(void **unused)
+{
+	static const struct {
+		const char *tz;
+		struct stamp st;
+		int64_t now_ms, after_ms;
+		int late;
+	} t[] = {
+	    {"UTC", {2011, 6, 17, 15, 0, 45}, 1308322845000 - 3600000, 60000,
+	        0},
+	    {"UTC", {2011, 6, 17, 15, 0, 45}, 1308322845000 + 60000, 60000, 0},
+	    {"UTC", {2011, 6, 17, 15, 0, 45}, 1308322845000 + 60001, 60000, 1},
+	    {"UTC", {2011, 6, 17, 15, 0, 45}, 1308322845000 + 3600000, 0, 0},
+	    {"Europe/Prague", {2011, 6, 17, 17, 0, 45}, 1308322845000 + 60001,
+	        60000, 1},
+	    /* Repeated: late only once the second occurrence is. */
+	    {"Europe/Prague", {2026, 10, 25, 2, 30, 0}, 1792891800000 + 60000,
+	        60000, 0},
+	    {"Europe/Prague", {2026, 10, 25, 2, 30, 0}, 1792891800000 + 60001,
+	        60000, 1},
+	    {"America/New_York", {2026, 11, 1, 1, 30, 0}, 1793514600000 + 30000,
+	        60000, 0},
+	    {"Australia/Lord_Howe", {2026, 4, 5, 1, 45, 0},
+	        1775315700000 + 30000, 60000, 0},
+	    {"Europe/Dublin", {2026, 10, 25, 1, 30, 0}, 1792891800000 + 30000,
+	        60000, 0},
+	    /* Skipped: by both readings. */
+	    {"Europe/Prague", {2026, 3, 29, 2, 30, 0}, 1774747800000 + 60000,
+	        60000, 0},
+	    {"Europe/Prague", {2026, 3, 29, 2, 30, 0}, 1774747800000 + 60001,
+	        60000, 1},
+	    {"Australia/Sydney", {2026, 10, 4, 2, 30, 0}, 1791045000000 + 1000,
+	        60000, 0},
+	};
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct stamp_zone z;
+
+		set_tz(t[i].tz);
+		stamp_zone_init(&z);
+		assert_int_equal(stamp_late(&z, &t[i].st, t[i].now_ms,
+		                     t[i].after_ms),
+		    t[i].late);
+		assert_int_equal(stamp_late(NULL, &t[i].st, t[i].now_ms,
+		                     t[i].after_ms),
+		    t[i].late);
+	}
+}
+
 int
 main(void)
 {
@@ -246,6 +409,9 @@ main(void)
 	    cmocka_unit_test(test_stamp_parse_table),
 	    cmocka_unit_test(test_stamp_render_table),
 	    cmocka_unit_test(test_stamp_render_rfc3339_cache_across_change),
+	    cmocka_unit_test(test_stamp_instants_zones),
+	    cmocka_unit_test(test_stamp_render_rfc3339_repeated_hour),
+	    cmocka_unit_test(test_stamp_late),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

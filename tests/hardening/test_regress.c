@@ -103,7 +103,7 @@ reap(pid_t pid)
 static void
 test_regress_output_nonblocking_full(void **unused)
 {
-	struct format *f = format_new(STAMP_BSD, "h", "kerio");
+	struct format *f = format_new(STAMP_BSD, "h", "kerio", NULL);
 	struct output *o;
 	struct sink out;
 	int written = 0, fd;

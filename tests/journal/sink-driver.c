@@ -31,20 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "sink_journal.h"
-
-/* Real time, for the late rule (host.c has only the monotonic clock). */
-static int64_t
-real(void *ctx)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const struct clock real_clock = {.now_ms = real};
 
 /* The saved commit: the next line to write and the sink's size. */
 static int
@@ -123,7 +111,6 @@ main(int argc, char **argv)
 	struct sink_journal_opts o = {
 	    .tag = "kerio",
 	    .clock = &clock_system,
-	    .wall = &real_clock,
 	};
 	const char *state = NULL, *path;
 	struct sink_journal *j;
@@ -192,6 +179,10 @@ main(int argc, char **argv)
 		if (parse(line, (size_t)len, &st, &e.msg_at) < 0)
 			errx(1, "%s:%ld: not a converted line", path, n);
 		e.stamp = &st;
+		/* Late as kerio2syslog judged it: its mark (format.h). */
+		e.late = (size_t)len - e.msg_at >= FORMAT_LATE_MARK_LEN &&
+		    memcmp(line + e.msg_at, FORMAT_LATE_MARK,
+		        FORMAT_LATE_MARK_LEN) == 0;
 		e.dev = sb.st_dev;
 		e.ino = sb.st_ino;
 		/* Every third line in two pieces, as a cut entry arrives. */
