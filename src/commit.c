@@ -47,6 +47,11 @@
  *    restart, the follower says so and drops nothing: what was written
  *    after the last save, if anything, is written again in the new form
  *    (after a clean stop there is nothing).
+ * One input of the conversion is not recorded: the wall clock, by which
+ * format.c marks an entry late. An entry whose age passes --late-after
+ * between its write and the replay is marked in the replay only, and the
+ * count dropped then ends inside a line (the manual's BUGS); with
+ * --late-after 0 the conversion is exact again.
  *
  * A failed save. The commit in memory moves all the same (a recovery
  * without restart starts from it); the state on disk keeps an older

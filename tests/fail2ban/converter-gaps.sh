@@ -14,7 +14,8 @@
 # with "[continued] ". This test keeps them closed, and checks that a cut
 # still counts the real client, whose address Kerio writes at the end of
 # many messages: a user name or recipient longer than the cap must not
-# make a failure invisible.
+# make a failure invisible. A third mark is meant to count nothing: the
+# "[late] " of an entry converted over a minute after its time (3).
 #
 # usage: converter-gaps.sh path/to/kerio2syslog
 K2S=$1
@@ -64,7 +65,8 @@ check "20 KB entries: real hosts counted, once each, foreign not" \
 # 2. The late continuation, through a FIFO as in follow mode.
 mkfifo "$T/fifo"
 TZ=$KERIO_TZ "$K2S" --hostname "$HOSTNAME_OPT" --format rfc3339 \
-    --flush-timeout 100 --output "$T/late.out" <"$T/fifo" 2>"$T/late.err" &
+    --late-after 0 --flush-timeout 100 --output "$T/late.out" <"$T/fifo" \
+    2>"$T/late.err" &
 k2s_pid=$!
 CLEANUP='exec 3>&-; kill $k2s_pid 2>/dev/null; wait $k2s_pid 2>/dev/null'
 exec 3>"$T/fifo"
@@ -81,5 +83,42 @@ if wait_until 10 written; then
 else
 	not_ok "kerio2syslog wrote nothing within 10 s of a 100 ms flush timeout"
 fi
+
+# 3. The late mark: the same old entries, converted with the mark (every
+# one is more than a minute old) and without (--late-after 0), in both
+# formats and as journal records; and before Kerio's own thread and
+# service marks, and before a "[continued] " mark.
+{
+	printf '[01/Jul/2020 11:00:%02d] Failed SMTP login from 203.0.113.%d with SASL method LOGIN.\n' \
+	    10 210 11 211
+	printf '[01/Jul/2020 11:00:12][4522610688] {smtps} Failed SMTP login from 203.0.113.212 with SASL method LOGIN.\n'
+	printf '[01/Jul/2020 11:00:13] SMTP: Invalid password for user a. Attempt from IP address 203.0.113.213.\n'
+} >"$T/old.log"
+for fmt in bsd rfc3339; do
+	TZ=$KERIO_TZ "$K2S" --hostname "$HOSTNAME_OPT" --format "$fmt" \
+	    "$T/old.log" >"$T/old-$fmt.late" 2>"$T/old-$fmt.err"
+	convert "$KERIO_TZ" "$fmt" "$T/old.log" "$T/old-$fmt.out"
+	check "late mark, $fmt: every line marked, after the tag" 4 \
+	    "$(grep -c "^.* $HOSTNAME_OPT kerio: \[late\] " "$T/old-$fmt.late")"
+	regex "$KERIO_TZ" "$T/old-$fmt.late" "$T/old-$fmt.got.late"
+	check "late mark, $fmt: late lines count nothing" "" \
+	    "$(cut -d' ' -f1 "$T/old-$fmt.got.late" | paste -sd' ')"
+	regex "$KERIO_TZ" "$T/old-$fmt.out" "$T/old-$fmt.got"
+	check "late mark, $fmt: the same lines unmarked count" \
+	    "203.0.113.210 203.0.113.211 203.0.113.212 203.0.113.213" \
+	    "$(cut -d' ' -f1 "$T/old-$fmt.got" | paste -sd' ')"
+done
+# Journal records as fail2ban renders them: "HOST TAG[PID]: MESSAGE".
+for kind in late out; do
+	sed 's/^[^ ]* \([^ ]*\) kerio: /\1 kerio[42]: /' "$T/old-rfc3339.$kind" \
+	    >"$T/old-journal.$kind"
+	fail2ban-regex -r "$T/old-journal.$kind" "$FILTER[logformat=journal]" \
+	    2>/dev/null | sed -n 's/^Lines: .*, \([0-9]*\) matched,.*/\1/p' \
+	    >"$T/old-journal.$kind.n"
+done
+check "late mark, journal records: late ones count nothing" 0 \
+    "$(cat "$T/old-journal.late.n")"
+check "late mark, journal records: the same unmarked count" 4 \
+    "$(cat "$T/old-journal.out.n")"
 
 f2b_finish

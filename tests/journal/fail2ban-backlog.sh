@@ -23,13 +23,17 @@
 #   stamped  the same with Kerio's RFC 3339 stamp at the head of MESSAGE
 #            and a jail whose date pattern finds it: fail2ban never asks
 #            the date pattern of a journal record, and bans;
-#   file     the spread converted to a file that the shipped file jail
-#            polls: fail2ban dates a line that is more than 60 s old as
-#            now, and bans as well.
+#   file     the spread converted without the late mark (--late-after 0)
+#            to a file that the shipped file jail polls: fail2ban dates a
+#            line that is more than 60 s old as now, and bans as well;
+# and what the mark does there:
+#   marked   the same converted with the mark: the four lines over 60 s
+#            old count nothing, nobody is banned.
 #
 # The spread and the burst are written by the journal sink itself
-# (sink-driver) where it is built, else by sink-records.py's copy of its
-# rule.
+# (sink-driver) where it is built, else by sink-records.py; either takes
+# kerio2syslog's decision, its late mark; naive and stamped are converted
+# without it.
 #
 # usage: fail2ban-backlog.sh path/to/kerio2syslog [path/to/sink-driver]
 K2S=$1
@@ -49,6 +53,7 @@ BURST=192.0.2.13
 NAIVE=192.0.2.14
 FILE=192.0.2.15
 STAMPED=192.0.2.16
+MARKED=192.0.2.17
 
 if ! jd_start; then
 	not_ok "journald did not start"
@@ -142,9 +147,12 @@ burst() { kerio "$(fail 40 "$1")" "$(fail 30 "$1")" "$(fail 20 "$1")" \
 # kerio2syslog instance MODE-PID.
 send()
 {
+	local late=60
+	[ "$1" = sink ] || late=0
 	cp "$T/kerio.log" "$T/input.log"
 	if ! TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail \
-	    "$T/input.log" >"$T/converted" 2>"$T/converted.err"; then
+	    --late-after "$late" "$T/input.log" >"$T/converted" \
+	    2>"$T/converted.err"; then
 		not_ok "kerio2syslog failed: $(cat "$T/converted.err")"
 		return
 	fi
@@ -162,10 +170,13 @@ send()
 spread "$SPREAD"
 send sink
 msg() { fail 0 "$1" | cut -d' ' -f2-; }
-wait_until 30 jd_has 5 MESSAGE="$(msg "$SPREAD")" ||
+wait_until 30 jd_has 5 KERIO2SYSLOG_INSTANCE="sink-$$" ||
     not_ok "spread: the records did not come back"
 check "spread: late marks (four over 60 s old)" "1 1 1 1 0" \
-    "$(jd_field KERIO2SYSLOG_LATE MESSAGE="$(msg "$SPREAD")" | xargs)"
+    "$(jd_field KERIO2SYSLOG_LATE KERIO2SYSLOG_INSTANCE="sink-$$" | xargs)"
+check "spread: the mark in MESSAGE of the late ones" 4 \
+    "$(jd_field MESSAGE KERIO2SYSLOG_INSTANCE="sink-$$" |
+    grep -c "^\[late\] $(msg "$SPREAD")\$")"
 burst "$FORGED"
 while IFS= read -r line; do
 	printf '%s\n' "MESSAGE=${line#*] }" SYSLOG_IDENTIFIER=kerio \
@@ -178,6 +189,10 @@ send naive
 spread "$STAMPED"
 send stamped
 spread "$FILE"
+TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail --late-after 0 \
+    "$T/kerio.log" >>"$etc/keriosecurity.log" ||
+    not_ok "kerio2syslog on the file failed"
+spread "$MARKED"
 TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail "$T/kerio.log" \
     >>"$etc/keriosecurity.log" || not_ok "kerio2syslog on the file failed"
 burst "$BURST"
@@ -259,6 +274,15 @@ else
 	    "late lines as now?"
 fi
 check "file: failures counted" 5 "$(found kerio2syslog "$FILE")"
+# MARKED's last line, the one under 60 s old, is the file's last: once
+# the jail found it, it has read the others.
+marked_read() { [ "$(found kerio2syslog "$MARKED")" -ge 1 ]; }
+wait_until "$BAN_WAIT" marked_read ||
+    not_ok "marked: the jail did not read $MARKED's lines"
+check "marked: failures counted (the one under 60 s old)" 1 \
+    "$(found kerio2syslog "$MARKED")"
+banned "$MARKED" && not_ok "marked: $MARKED banned" ||
+    ok "marked: five failures over an hour, marked late, ban nobody"
 grep -q '\[kerio2syslog\] .*Treating such entries as if they just happened' \
     "$etc/fail2ban.log" &&
     ok "file: fail2ban says it treats late lines as just happened" ||

@@ -31,10 +31,11 @@ KERIO2SYSLOG_POS is the offset of the entry's first line):
                          (journalctl KERIO2SYSLOG_INSTANCE=ID -n 1)
   KERIO2SYSLOG_POS       DEV:INO:OFFSET, the input file and the offset after
                          the entry: the position to resume from
-  KERIO2SYSLOG_LATE      1 when the entry's Kerio time is more than 60 s
-                         older than the moment it is written, else 0: the
-                         journal jail skips late entries, because fail2ban
-                         would count them as new (see fail2ban-backlog.sh)
+  KERIO2SYSLOG_LATE      1 when kerio2syslog marked the entry late
+                         ("[late] " before the message, which MESSAGE
+                         keeps), else 0: the journal jail skips late
+                         entries, because fail2ban would count them as new
+                         (see fail2ban-backlog.sh)
 """
 import datetime
 import os
@@ -43,9 +44,8 @@ import sys
 
 from systemd import journal
 
-# fail2ban 1.0.2 takes a line's date only while it is within 60 s of now
-# (filter.py, processLine); older is "late".
-LATE_AFTER = 60
+# kerio2syslog's late mark (src/format.h): its rule decides, not a copy.
+LATE_MARK = b"[late] "
 
 STAMP = re.compile(rb"\[\d\d/[A-Z][a-z][a-z]/\d{4} \d\d:\d\d:\d\d\]")
 
@@ -72,8 +72,7 @@ for offset, line in zip(entry_ends(path), sys.stdin.buffer):
     tag, message = rest.split(b": ", 1)
     stamp = stamp.decode("ascii")
     when = datetime.datetime.fromisoformat(stamp)
-    age = datetime.datetime.now(datetime.timezone.utc) - when
-    late = mode == "sink" and age.total_seconds() > LATE_AFTER
+    late = mode == "sink" and message.startswith(LATE_MARK)
     fields = [
         b"MESSAGE=" + message,
         b"SYSLOG_IDENTIFIER=" + tag,
