@@ -279,7 +279,10 @@ test_options_hash_changes(void **unused)
 	    {"-x", "a"},
 	    {"-m", "a", "-x", "b"},
 	    {"-x", "b", "-m", "a"},
+	    {"--late-after", "0"},
+	    {"--late-after", "120"},
 	};
+	static const char *const late_default[6] = {"--late-after", "60"};
 	uint64_t seen[sizeof(variants) / sizeof(variants[0])];
 	struct row r;
 	struct options o;
@@ -298,6 +301,12 @@ test_options_hash_changes(void **unused)
 	assert_int_equal(parse_row(&rows[0], &o, err, sizeof(err)), 0);
 	assert_true(options_hash(&o, "h") == seen[0]);
 	assert_true(options_hash(&o, "g") != seen[0]);
+	options_free(&o);
+	/* The default late bound hashes as a state saved before it did. */
+	memset(&r, 0, sizeof(r));
+	memcpy(r.args, late_default, sizeof(late_default));
+	assert_int_equal(parse_row(&r, &o, err, sizeof(err)), 0);
+	assert_true(options_hash(&o, "h") == seen[0]);
 	options_free(&o);
 }
 

@@ -202,13 +202,38 @@ test_stamp_render_table(void **unused)
 	}
 }
 
+/* A Kerio stamp and its rfc3339 rendering. */
+struct in_want {
+	const char *in, *want;
+};
+
+/* One renderer through t in order, in zone tz: each as wanted. */
+static void
+render_in_order(const char *tz, const struct in_want *t, size_t len)
+{
+	struct stamp_renderer r;
+
+	set_tz(tz);
+	stamp_renderer_init(&r, STAMP_RFC3339);
+	for (size_t i = 0; i < len; i++) {
+		struct stamp st;
+		const char *p;
+		size_t n;
+
+		assert_int_equal(parse(t[i].in, &st), STAMP_VALID);
+		p = stamp_render(&r, &st, &n);
+		assert_int_equal(n, strlen(t[i].want));
+		assert_memory_equal(p, t[i].want, n);
+		/* And alone, by a renderer of its own. */
+		assert_string_equal(render(STAMP_RFC3339, t[i].in), t[i].want);
+	}
+}
+
 /* One renderer across a DST change must not keep the old day's offset. */
 static void
 test_stamp_render_rfc3339_cache_across_change(void **unused)
 {
-	static const struct {
-		const char *in, *want;
-	} t[] = {
+	static const struct in_want t[] = {
 	    {.in = "[26/Mar/2011 23:59:59]",
 	        .want = "2011-03-26T23:59:59+01:00"},
 	    {.in = "[27/Mar/2011 00:00:00]",
@@ -222,21 +247,9 @@ test_stamp_render_rfc3339_cache_across_change(void **unused)
 	    {.in = "[28/Mar/2011 00:00:00]",
 	        .want = "2011-03-28T00:00:00+02:00"},
 	};
-	struct stamp_renderer r;
 
 	(void)unused;
-	set_tz("Europe/Prague");
-	stamp_renderer_init(&r, STAMP_RFC3339);
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct stamp st;
-		const char *p;
-		size_t n;
-
-		assert_int_equal(parse(t[i].in, &st), STAMP_VALID);
-		p = stamp_render(&r, &st, &n);
-		assert_int_equal(n, strlen(t[i].want));
-		assert_memory_equal(p, t[i].want, n);
-	}
+	render_in_order("Europe/Prague", t, sizeof(t) / sizeof(t[0]));
 }
 
 /*
@@ -322,7 +335,7 @@ test_stamp_instants_zones(void **unused)
 static void
 test_stamp_render_rfc3339_repeated_hour(void **unused)
 {
-	static const char *const order[][2] = {
+	static const struct in_want t[] = {
 	    {"[25/Oct/2026 03:00:00]", "2026-10-25T03:00:00+01:00"},
 	    {"[25/Oct/2026 02:30:00]", "2026-10-25T02:30:00+02:00"},
 	    {"[25/Oct/2026 01:59:59]", "2026-10-25T01:59:59+02:00"},
@@ -331,23 +344,9 @@ test_stamp_render_rfc3339_repeated_hour(void **unused)
 	    {"[29/Mar/2026 02:30:00]", "2026-03-29T02:30:00+01:00"},
 	    {"[25/Oct/2026 02:30:00]", "2026-10-25T02:30:00+02:00"},
 	};
-	struct stamp_renderer r;
 
 	(void)unused;
-	set_tz("Europe/Prague");
-	stamp_renderer_init(&r, STAMP_RFC3339);
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		struct stamp st;
-		const char *p;
-		size_t n;
-
-		assert_int_equal(parse(order[i][0], &st), STAMP_VALID);
-		p = stamp_render(&r, &st, &n);
-		assert_int_equal(n, strlen(order[i][1]));
-		assert_memory_equal(p, order[i][1], n);
-		assert_string_equal(render(STAMP_RFC3339, order[i][0]),
-		    order[i][1]);
-	}
+	render_in_order("Europe/Prague", t, sizeof(t) / sizeof(t[0]));
 }
 
 /* The late rule at its bound, and over every instant a time names. */
