@@ -2,7 +2,8 @@
 # fail2ban's systemd backend reading it.  Root only: exit 77 (skipped, and
 # said loudly) where the machine cannot run a private journald.
 # Included from tests/CMakeLists.txt.
-foreach(t harness fail2ban-backlog fail2ban-corpus fail2ban-catchup)
+foreach(t harness fail2ban-backlog fail2ban-corpus fail2ban-catchup
+		repeated-hour)
 	string(REPLACE "-" "_" name journal_${t})
 	if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh)
 		add_test(NAME ${name}
