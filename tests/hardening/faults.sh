@@ -27,9 +27,10 @@ B='Jun 17 17:00:46 h kerio: second entry'
 printf '%s\n' "$A" >"$T/out.a"
 
 # k2s ARGS...: runs the program (bounded), stdout to $T/out, stderr to
-# $T/err, status in $rc.
+# $T/err, status in $rc. Here, as in every run below, the late mark is
+# off (--late-after 0): the stamps are old, the lines written out.
 k2s() {
-	timeout 30 "$BIN" -H h "$@" >"$T/out" 2>"$T/err"
+	timeout 30 "$BIN" -H h --late-after 0 "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 }
 
@@ -43,7 +44,7 @@ out_is() {
 
 # --- output faults ---------------------------------------------------
 
-timeout 30 "$BIN" -H h "$T/a.log" >/dev/full 2>"$T/err"
+timeout 30 "$BIN" -H h --late-after 0 "$T/a.log" >/dev/full 2>"$T/err"
 rc=$?
 check "stdout on a full disk: exit 74" [ "$rc" -eq 74 ]
 check "stdout on a full disk: says so" \
@@ -61,7 +62,7 @@ check "output directory missing: names it" \
 
 mkdir "$T/ro"
 chmod 0555 "$T/ro"
-as_plain_user "$BIN" -H h -o "$T/ro/out.log" "$T/a.log" >"$T/out" 2>"$T/err"
+as_plain_user "$BIN" -H h --late-after 0 -o "$T/ro/out.log" "$T/a.log" >"$T/out" 2>"$T/err"
 rc=$?
 if [ "$rc" -eq 200 ]; then
 	echo "# skipped: read-only directory as root needs setpriv(1)"
@@ -73,7 +74,7 @@ fi
 
 mkdir "$T/rofs"
 if unshare -rm true 2>/dev/null; then
-	unshare -rm sh -c 'mount --bind -o ro "$1" "$1" && exec "$2" -H h \
+	unshare -rm sh -c 'mount --bind -o ro "$1" "$1" && exec "$2" -H h --late-after 0 \
 	    -o "$1/out.log" "$3"' sh "$T/rofs" "$BIN" "$T/a.log" \
 	    >"$T/out" 2>"$T/err"
 	rc=$?
@@ -87,7 +88,7 @@ fi
 
 # A reader that goes away is no error: the program ends quietly.
 yes '[17/Jun/2011 17:00:45] an entry for a reader that leaves' |
-    head -n 200000 | timeout 30 "$BIN" -H h 2>"$T/err" | head -n 1 >"$T/out"
+    head -n 200000 | timeout 30 "$BIN" -H h --late-after 0 2>"$T/err" | head -n 1 >"$T/out"
 rc=${PIPESTATUS[2]}
 check "closed output pipe: exit 0" [ "$rc" -eq 0 ]
 check "closed output pipe: no message" [ ! -s "$T/err" ]
@@ -112,7 +113,7 @@ check "input missing: the others converted" out_is "$A" "$B"
 
 cp "$T/a.log" "$T/secret.log"
 chmod 0000 "$T/secret.log"
-as_plain_user "$BIN" -H h "$T/secret.log" "$T/b.log" >"$T/out" 2>"$T/err"
+as_plain_user "$BIN" -H h --late-after 0 "$T/secret.log" "$T/b.log" >"$T/out" 2>"$T/err"
 rc=$?
 if [ "$rc" -eq 200 ]; then
 	echo "# skipped: unreadable input as root needs setpriv(1)"
@@ -152,12 +153,12 @@ check "input pipe writer killed mid-line: the partial line kept" \
 # Started with stderr closed, the output file must not become descriptor
 # 2 and take the diagnostics (here: an orphan line) among its lines.
 printf 'an orphan\n[17/Jun/2011 17:00:45] first entry\n' >"$T/orphan.log"
-timeout 30 "$BIN" -H h -o "$T/o2.log" "$T/orphan.log" 2>&-
+timeout 30 "$BIN" -H h --late-after 0 -o "$T/o2.log" "$T/orphan.log" 2>&-
 rc=$?
 check "stderr closed: exit 0" [ "$rc" -eq 0 ]
 check "stderr closed: the output holds only the entry" \
     cmp -s "$T/o2.log" "$T/out.a"
-timeout 30 "$BIN" -H h -o "$T/o0.log" <&- 2>"$T/err"
+timeout 30 "$BIN" -H h --late-after 0 -o "$T/o0.log" <&- 2>"$T/err"
 rc=$?
 check "stdin closed: exit 74" [ "$rc" -eq 74 ]
 check "stdin closed: says so" \
@@ -184,7 +185,7 @@ for i in $(seq 1 40); do
 	head -c 990 /dev/zero | tr '\0' '\001'
 	printf '\n'
 done >"$T/ctl.log"
-"$BIN" -H h <"$T/ctl.log" >"$T/expected" 2>/dev/null
+"$BIN" -H h --late-after 0 <"$T/ctl.log" >"$T/expected" 2>/dev/null
 mkfifo "$T/in" "$T/outfifo"
 {
 	cat "$T/ctl.log"
@@ -192,7 +193,7 @@ mkfifo "$T/in" "$T/outfifo"
 } >"$T/in" &
 writer=$!
 started="$started $writer"
-"$BIN" -H h --flush-timeout 600000 <"$T/in" >"$T/outfifo" 2>"$T/err" &
+"$BIN" -H h --late-after 0 --flush-timeout 600000 <"$T/in" >"$T/outfifo" 2>"$T/err" &
 prog=$!
 started="$started $prog"
 exec 8<"$T/outfifo"

@@ -28,11 +28,12 @@ fi
 
 # run NAME GENERATOR [OPTIONS...]: GENERATOR's output piped into the
 # program; its stdout lands in $T/out, stderr in $T/err, the exit status
-# in $rc and the peak RSS (KiB) in $rss.
+# in $rc and the peak RSS (KiB) in $rss. The late mark is off (old stamps,
+# lines written out).
 run() {
 	local name=$1 gen=$2
 	shift 2
-	"$gen" | timeout 120 "$GNU_TIME" -f %M -o "$T/rss" "$BIN" -H h "$@" \
+	"$gen" | timeout 120 "$GNU_TIME" -f %M -o "$T/rss" "$BIN" -H h --late-after 0 "$@" \
 	    >"$T/out" 2>"$T/err"
 	rc=$?
 	rss=$(tail -n 1 "$T/rss" 2>/dev/null)
