@@ -166,8 +166,6 @@ stamp_zone_init(struct stamp_zone *z)
 {
 	memset(z, 0, sizeof(*z));
 	z->day_key = -1;
-	/* localtime_r(3), unlike mktime(3), need not read TZ itself. */
-	tzset();
 }
 
 /*
@@ -183,10 +181,19 @@ static enum stamp_local
 instants_of(const struct stamp *st, struct stamp_instants *in)
 {
 	int64_t l = as_utc(st);
-	long before = offset_at(l - 86400), after = offset_at(l + 86400);
-	long tries[3] = {before, offset_at(l), after};
+	long before, after, tries[3];
 	int64_t found[3];
 	int n = 0;
+
+	/* localtime_r(3), unlike mktime(3), need not read TZ itself; read
+	 * here, not before, so that a run that never asks keeps the zone
+	 * file out of memory. */
+	tzset();
+	before = offset_at(l - 86400);
+	after = offset_at(l + 86400);
+	tries[0] = before;
+	tries[1] = offset_at(l);
+	tries[2] = after;
 
 	for (int i = 0; i < 3; i++)
 		if (offset_at(l - tries[i]) == tries[i])
