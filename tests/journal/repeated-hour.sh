@@ -57,7 +57,8 @@ FILE_PID=$!
     --from-start --state "$T/journal.state" --format rfc3339 \
     --hostname mail --output journal) 2>"$T/journal.err" &
 JOURNAL_PID=$!
-CLEANUP="kill $FILE_PID $JOURNAL_PID 2>/dev/null; wait; $CLEANUP"
+CLEANUP="kill $FILE_PID $JOURNAL_PID 2>/dev/null;
+    wait $FILE_PID $JOURNAL_PID 2>/dev/null; $CLEANUP"
 
 echo "$(kerio_now 5100) Failed SMTP login from 192.0.2.40 with SASL method PRE." >>"$LOG"
 echo "$(kerio_now 300) Failed SMTP login from 192.0.2.40 with SASL method OLD." >>"$LOG"
