@@ -313,6 +313,7 @@ central_conf()
 	mkdir -p "$dir/work" "$dir/remote"
 	sed -e "s|port=\"2514\"|port=\"$port\"|" \
 	    -e "s|/var/log/remote/|$dir/remote/|" \
+	    -e "s|/var/spool/rsyslog/|$dir/work/|" \
 	    "$CONTRIB/rsyslog/kerio2syslog-central.conf" >"$dir/snippet.conf"
 	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
 	    "$dir" "$dir" >"$dir/rsyslog.conf"
