@@ -145,6 +145,8 @@ cs_config()
 	    "$dir/etc/parsers/s00-raw/"
 	cp "$CS_HUB/parsers/s02-enrich/crowdsecurity/dateparse-enrich.yaml" \
 	    "$dir/etc/parsers/s02-enrich/"
+	cp "$CONTRIB/crowdsec/parsers/s00-raw/kerio2syslog/kerio-security-logs.yaml" \
+	    "$dir/etc/parsers/s00-raw/"
 	cp "$CONTRIB/crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml" \
 	    "$dir/etc/parsers/s01-parse/"
 	cp "$CONTRIB"/crowdsec/scenarios/kerio2syslog/*.yaml "$dir/etc/scenarios/"
