@@ -10,9 +10,10 @@
 #   3. written at once; once the central host has the whole burst in its
 #      disk queue or its files, its rsyslogd is stopped (TERM) and started
 #      again.
-# Every entry then arrives in the central per-host file exactly once,
-# byte for byte as kerio2syslog wrote it: the central disk queue keeps
-# what imrelp acknowledged.  (A full log disk is not tested: rsyslog's
+# Every entry then arrives in the central per-host file, byte for byte as
+# kerio2syslog wrote it and in order: the central disk queue keeps what
+# imrelp acknowledged.  A line the central host was writing when killed
+# may arrive twice (seen: 1 of 600); duplicates are counted and printed.  (A full log disk is not tested: rsyslog's
 # omfile drops what it cannot write, see the central snippet.)
 #
 # usage: outage.sh path/to/kerio2syslog cache-dir
@@ -117,18 +118,27 @@ drained()
 wait_until "$DEADLINE" drained ||
     not_ok "the central queue did not drain: $(ls "$T/central/work")"
 
+total_dup=0
+total_unique=0
 for h in a b; do
 	got=$REMOTE/server-$h/kerio.log
 	seqs "$h" "$got" >"$T/$h.seqs"
-	check "server $h: sent $N, received distinct" "$N" \
-	    "$(sort -u "$T/$h.seqs" | wc -l)"
-	check "server $h: lines in the central file (none twice, none torn)" \
-	    "$N" "$(wc -l <"$got")"
-	if cmp -s "$T/$h/keriosecurity.log" "$got"; then
-		ok "server $h: the central file holds kerio2syslog's lines byte for byte"
+	lines=$(wc -l <"$got")
+	unique=$(sort -u "$T/$h.seqs" | wc -l)
+	total_dup=$((total_dup + lines - unique))
+	total_unique=$((total_unique + unique))
+	check "server $h: sent $N, received distinct (lines $lines)" "$N" "$unique"
+	# Whole lines, each a first copy in order, byte for byte.
+	awk '!seen[$0]++' "$got" >"$T/$h.dedup"
+	if cmp -s "$T/$h/keriosecurity.log" "$T/$h.dedup"; then
+		ok "server $h: the central file holds kerio2syslog's lines byte for byte, in order"
 	else
-		not_ok "server $h: the central file differs from kerio2syslog's output: $(diff "$T/$h/keriosecurity.log" "$got" | head -4)"
+		not_ok "server $h: the central file differs from kerio2syslog's output: $(diff "$T/$h/keriosecurity.log" "$T/$h.dedup" | head -4)"
 	fi
 done
+# A line the central host wrote but had not acknowledged, or had not yet
+# marked done in its queue, when it was killed comes again: RELP and the
+# disk queue resend rather than lose.
+echo "note: central killed and stopped: sent $((2 * N)), received $total_unique distinct, $total_dup twice"
 
 f2b_finish
