@@ -13,7 +13,8 @@ if ! cmake --install "$BUILD" --prefix "$T/usr" >"$T/install.out" 2>&1; then
 	f2b_finish
 fi
 ex=$T/usr/share/doc/kerio2syslog/examples
-for f in crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml \
+for f in crowdsec/parsers/s00-raw/kerio2syslog/kerio-security-logs.yaml \
+    crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml \
     crowdsec/scenarios/kerio2syslog/kerio-bf.yaml \
     crowdsec/scenarios/kerio2syslog/kerio-smtp-abuse.yaml \
     crowdsec/collections/kerio2syslog/kerio.yaml \
@@ -26,8 +27,8 @@ for f in crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml \
 		not_ok "not installed, or not as in contrib/: examples/$f"
 	fi
 done
-check "the collection's tests are not installed" "" \
-    "$(find "$ex" -name .tests)"
+check "the collection's tests, hub copy and generator are not installed" "" \
+    "$(find "$ex" -name .tests -o -name hub -o -name make-1.4.6)"
 check "nothing of CrowdSec or rsyslog enabled under etc/" \
     "fail2ban/filter.d/kerio2syslog.conf
 fail2ban/jail.d/kerio2syslog-journal.conf

@@ -145,6 +145,8 @@ cs_config()
 	    "$dir/etc/parsers/s00-raw/"
 	cp "$CS_HUB/parsers/s02-enrich/crowdsecurity/dateparse-enrich.yaml" \
 	    "$dir/etc/parsers/s02-enrich/"
+	cp "$CONTRIB/crowdsec/parsers/s00-raw/kerio2syslog/kerio-security-logs.yaml" \
+	    "$dir/etc/parsers/s00-raw/"
 	cp "$CONTRIB/crowdsec/parsers/s01-parse/kerio2syslog/kerio-logs.yaml" \
 	    "$dir/etc/parsers/s01-parse/"
 	cp "$CONTRIB"/crowdsec/scenarios/kerio2syslog/*.yaml "$dir/etc/scenarios/"
@@ -313,6 +315,7 @@ central_conf()
 	mkdir -p "$dir/work" "$dir/remote"
 	sed -e "s|port=\"2514\"|port=\"$port\"|" \
 	    -e "s|/var/log/remote/|$dir/remote/|" \
+	    -e "s|/var/spool/rsyslog/|$dir/work/|" \
 	    "$CONTRIB/rsyslog/kerio2syslog-central.conf" >"$dir/snippet.conf"
 	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
 	    "$dir" "$dir" >"$dir/rsyslog.conf"

@@ -4,7 +4,7 @@
 # several/lib.sh), rsyslogd with omrelp/imrelp, fail2ban-regex.  Loopback
 # ports 20500-20599 only.  Included from tests/CMakeLists.txt.
 set(SEVERAL_CACHE ${CMAKE_BINARY_DIR}/several-cache)
-foreach(t agreement hubtest relp shared central)
+foreach(t agreement hubtest hubready relp shared central late long outage)
 	add_test(NAME several_${t}
 		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/several/${t}.sh
 			$<TARGET_FILE:kerio2syslog> ${SEVERAL_CACHE})

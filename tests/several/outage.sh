@@ -1,0 +1,144 @@
+#!/bin/bash
+# The central rsyslog (contrib/rsyslog) killed (-9) and stopped while the
+# senders send: what each sender sent is counted at the central host.  As
+# relp.sh runs it (two senders, one central, loopback port 20570).
+#
+# A burst of N numbered entries per server, in three parts:
+#   1. written while all is well: every line reaches the central files;
+#   2. written slowly (20 a second); once half the burst is at the central
+#      host, its rsyslogd is killed (-9) and started again;
+#   3. written at once; once the central host has the whole burst in its
+#      disk queue or its files, its rsyslogd is stopped (TERM) and started
+#      again.
+# Every entry then arrives in the central per-host file, byte for byte as
+# kerio2syslog wrote it and in order: the central disk queue keeps what
+# imrelp acknowledged.  A line the central host was writing when killed
+# may arrive twice (seen: 1 of 600); duplicates are counted and printed.  (A full log disk is not tested: rsyslog's
+# omfile drops what it cannot write, see the central snippet.)
+#
+# usage: outage.sh path/to/kerio2syslog cache-dir
+. "$(dirname "$0")/lib.sh"
+several_init "$@"
+rsyslog_init
+
+PORT=20570
+N=${SEVERAL_OUTAGE_N:-300}   # entries per server
+DEADLINE=60                  # seconds for every step
+
+REMOTE=$T/central/remote
+
+relp_start "$PORT"
+
+# writer HOST: N numbered entries, a third at a time: the second third,
+# 20 a second, waits for $T/two, the last for $T/three.
+writer()
+{
+	local h=$1 i stamp
+	stamp=$(date '+%d/%b/%Y %H:%M:%S')
+	for ((i = 1; i <= N; i++)); do
+		if ((i == N / 3 + 1)); then
+			wait_until 120 test -e "$T/two" || return 1
+		elif ((i == 2 * N / 3 + 1)); then
+			wait_until 120 test -e "$T/three" || return 1
+		fi
+		printf '[%s] SMTP: User seq-%s-%06d doesn'"'"'t exist. Attempt from IP address 203.0.113.8.\n' \
+		    "$stamp" "$h" "$i"
+		if ((i > N / 3 && i <= 2 * N / 3 && i % 10 == 0)); then
+			sleep 0.5
+		fi
+	done >>"$T/$h/security.log"
+}
+bg_start writer_a "$T/a/writer.out" writer a
+bg_start writer_b "$T/b/writer.out" writer b
+
+# seqs HOST FILE: the entries' numbers in FILE, in its order.
+seqs()
+{
+	sed -n "s/.* User seq-$1-\([0-9]*\) doesn't exist.*/\1/p" "$2"
+}
+# at_central I: entry I of both servers is in the central files.
+at_central()
+{
+	local h
+	for h in a b; do
+		grep -q "seq-$h-$(printf %06d "$1") " \
+		    "$REMOTE/server-$h/kerio.log" 2>/dev/null || return 1
+	done
+}
+# queued I: entry I of both servers is in the central host's disk queue
+# or its files.
+queued()
+{
+	local h
+	for h in a b; do
+		cat "$T"/central/work/kerio2syslog-remote.0* \
+		    "$REMOTE/server-$h/kerio.log" 2>/dev/null |
+		    grep -q "seq-$h-$(printf %06d "$1") " || return 1
+	done
+}
+step()
+{
+	local what=$1
+	shift
+	wait_until "$DEADLINE" "$@" && return 0
+	not_ok "$what: not within $DEADLINE s"
+	local h
+	for h in a b; do
+		echo "# server $h: $(wc -l <"$T/$h/keriosecurity.log") written, $(cat "$REMOTE/server-$h/kerio.log" 2>/dev/null | wc -l) at the central host"
+	done
+	ls -l "$T/central/work" | sed 's/^/# /'
+	grep -v "session broken" "$T/central/rsyslogd.out" | sort | uniq -c | sort -rn | head -8 | sed 's/^/# /'
+	f2b_finish
+}
+
+step "part 1 at the central host" at_central $((N / 3))
+touch "$T/two"
+step "half of part 2 at the central host" at_central $((N / 2))
+kill -KILL "$central"
+wait "$central" 2>/dev/null
+PIDS=${PIDS/ $central/}
+rsyslog_start central "$T/central" "$T/central/rsyslog.conf"
+wait_until 20 port_open "$PORT" ||
+    { not_ok "central rsyslogd does not listen after kill -9"; f2b_finish; }
+ok "central rsyslogd killed (-9) at entry $N / 2 and started again"
+touch "$T/three"
+step "the burst in the central host's queue" queued "$N"
+bg_stop "$central"
+rsyslog_start central "$T/central" "$T/central/rsyslog.conf"
+wait_until 20 port_open "$PORT" ||
+    { not_ok "central rsyslogd does not listen after a stop"; f2b_finish; }
+ok "central rsyslogd stopped with the burst queued and started again"
+step "every entry at the central host" at_central "$N"
+wait "$writer_a" "$writer_b"
+# The queue drained: nothing more will be written.
+drained()
+{
+	! ls "$T"/central/work/kerio2syslog-remote.0* >/dev/null 2>&1
+}
+wait_until "$DEADLINE" drained ||
+    not_ok "the central queue did not drain: $(ls "$T/central/work")"
+
+total_dup=0
+total_unique=0
+for h in a b; do
+	got=$REMOTE/server-$h/kerio.log
+	seqs "$h" "$got" >"$T/$h.seqs"
+	lines=$(wc -l <"$got")
+	unique=$(sort -u "$T/$h.seqs" | wc -l)
+	total_dup=$((total_dup + lines - unique))
+	total_unique=$((total_unique + unique))
+	check "server $h: sent $N, received distinct (lines $lines)" "$N" "$unique"
+	# Whole lines, each a first copy in order, byte for byte.
+	awk '!seen[$0]++' "$got" >"$T/$h.dedup"
+	if cmp -s "$T/$h/keriosecurity.log" "$T/$h.dedup"; then
+		ok "server $h: the central file holds kerio2syslog's lines byte for byte, in order"
+	else
+		not_ok "server $h: the central file differs from kerio2syslog's output: $(diff "$T/$h/keriosecurity.log" "$T/$h.dedup" | head -4)"
+	fi
+done
+# A line the central host wrote but had not acknowledged, or had not yet
+# marked done in its queue, when it was killed comes again: RELP and the
+# disk queue resend rather than lose.
+echo "note: central killed and stopped: sent $((2 * N)), received $total_unique distinct, $total_dup twice"
+
+f2b_finish
