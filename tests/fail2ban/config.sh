@@ -65,10 +65,12 @@ check "maxretry" 5 "$(setting maxretry)"
 check "findtime" "'10m'" "$(setting findtime)"
 check "bantime" "'1h'" "$(setting bantime)"
 check "logencoding" "'utf-8'" "$(setting logencoding)"
-check "failregex rules" 14 "$(grep "^\['multi-set', 'kerio2syslog', 'addfailregex'" "$T/dump" |
-    grep -oE "['\"]\(\?a\)\^" | wc -l)"
+rules=$(grep "^\['multi-set', 'kerio2syslog', 'addfailregex'" "$T/dump")
+check "failregex rules" 14 "$(grep -oE "['\"]\^" <<<"$rules" | wc -l)"
+check "rules taking an address in ASCII digits only" 14 \
+    "$(grep -oF '(?a:<ADDR>)' <<<"$rules" | wc -l)"
 # (kerio2syslog's output: bsd, rfc3339, and the one that takes a line
-# without a stamp whole; Kerio's own stamp is for logformat=kerio only.)
+# without a stamp whole; Kerio's own stamp is for the default logtype.)
 check "date patterns" 3 $(($(setting datepattern | grep -o '\\n' | wc -l) + 1))
 check "ban action (nftables, as Debian 12 ships)" \
     "['set', 'kerio2syslog', 'addaction', 'nftables-multiport']" \
@@ -159,13 +161,18 @@ else
 	not_ok "corpus data/kerio.log is malformed"
 fi
 
-# By its installed name, the filter reads kerio2syslog's output, and the
-# stock filter of the package is still the stock one.
+# By its installed name, the filter reads Kerio's own log, and with
+# logtype=syslog kerio2syslog's output; the stock filter of the package is
+# still the stock one.
 printf '%s\n' '[18/May/2017 07:25:15] Failed SMTP login from 203.0.113.9 with SASL method CRAM-MD5.' \
     >"$T/kerio.log"
 convert "$KERIO_TZ" rfc3339 "$T/kerio.log" "$T/out.log"
-check "fail2ban-regex -c ... kerio2syslog" "203.0.113.9 $(epoch "$KERIO_TZ" 2017-05-18T07:25:15)" \
-    "$(TZ=$KERIO_TZ fail2ban-regex -c "$etc" -r -o '<ip> <time>' "$T/out.log" kerio2syslog 2>/dev/null)"
+want="203.0.113.9 $(epoch "$KERIO_TZ" 2017-05-18T07:25:15)"
+check "fail2ban-regex -c ... kerio2syslog on Kerio's log" "$want" \
+    "$(TZ=$KERIO_TZ fail2ban-regex -c "$etc" -r -o '<ip> <time>' "$T/kerio.log" kerio2syslog 2>/dev/null |
+    sed 's/\.0$//')"
+check "fail2ban-regex -c ... 'kerio2syslog[logtype=syslog]'" "$want" \
+    "$(TZ=$KERIO_TZ fail2ban-regex -c "$etc" -r -o '<ip> <time>' "$T/out.log" 'kerio2syslog[logtype=syslog]' 2>/dev/null)"
 check "fail2ban-regex -c ... kerio (the stock filter)" "" \
     "$(fail2ban-regex -c "$etc" -r -o '<ip>' "$T/out.log" kerio 2>/dev/null)"
 

@@ -69,33 +69,32 @@ fi
 # same: the filter with <HOST> instead of <ADDR> takes every one of them.
 grep '^\[10/May/2022 09:30:' "$d/raw.log" >"$d/names.log"
 sed 's/<ADDR>/<HOST>/g' "$FILTER" >"$d/filter-host.conf"
-regex "$KERIO_TZ" "$d/names.log" "$d/names.got" \
-    "$d/filter-host.conf[logformat=kerio]"
+regex "$KERIO_TZ" "$d/names.log" "$d/names.got" "$d/filter-host.conf"
 n=$(wc -l <"$d/names.log")
 check "lines with a name are rules' messages (<HOST> takes them)" \
     "$n lines, 0 ignored, $n matched, 0 missed" "$(cat "$d/names.got.stats")"
 
-# Each logformat reads its own kind of line only (in Kerio's log, a line in
+# Each logtype reads its own kind of line only (in Kerio's log, a line in
 # the shape of kerio2syslog's output is a continuation line, the client's):
-# the default reads none of Kerio's lines, logformat=kerio none of
+# logtype=syslog reads none of Kerio's lines, the default (file) none of
 # kerio2syslog's.
 lines=$(wc -l <"$d/native.log")
 regex "$KERIO_TZ" "$d/native.log" "$d/got.native-as-syslog"
-verify "Kerio's lines read by the default filter" /dev/null \
+verify "Kerio's lines read with logtype=syslog" /dev/null \
     "$d/got.native-as-syslog" "$lines" 0
 entries=$(wc -l <"$d/entries")
 for fmt in bsd rfc3339; do
 	convert "$KERIO_TZ" "$fmt" "$d/raw.log" "$d/$fmt-as-kerio.log"
 	regex "$KERIO_TZ" "$d/$fmt-as-kerio.log" "$d/got.$fmt-as-kerio" \
 	    "$FILTER_KERIO"
-	verify "kerio2syslog --format $fmt read with logformat=kerio" \
+	verify "kerio2syslog --format $fmt read by the default filter" \
 	    /dev/null "$d/got.$fmt-as-kerio" "$entries" 0
 done
 
 # The tag: kerio2syslog --tag k2s is read with filter[tag=k2s], and the
-# default filter (tag kerio) reads none of it.
+# default tag (kerio) reads none of it.
 convert "$KERIO_TZ" rfc3339 "$d/raw.log" "$d/tag.log" --tag k2s
-regex "$KERIO_TZ" "$d/tag.log" "$d/got.tag" "${FILTER}[tag=k2s]"
+regex "$KERIO_TZ" "$d/tag.log" "$d/got.tag" "$FILTER[logtype=syslog,tag=k2s]"
 verify "--tag k2s read with filter[tag=k2s]" "$d/want.rfc" "$d/got.tag" \
     "$entries" "$(wc -l <"$d/want.rfc")"
 regex "$KERIO_TZ" "$d/tag.log" "$d/got.notag"

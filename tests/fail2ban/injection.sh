@@ -31,7 +31,7 @@ fi
 # with a last entry for a sentinel, appended to the jail's log once the
 # jail runs; once fail2ban has found the sentinel it has read every line
 # before it.  The failures it found are exactly the expected hosts, each
-# once.  Kerio's own lines go to a jail with logformat=kerio.
+# once.  Kerio's own lines go to a jail with the filter's default logtype.
 need fail2ban-server fail2ban-client
 SENTINEL=203.0.113.254
 
@@ -60,7 +60,7 @@ restamp()
 }
 
 # server NAME LOG WANT [FILTER]: fail2ban-server's jail (with FILTER, e.g.
-# "kerio2syslog[logformat=kerio]") reads LOG; the hosts it found are WANT
+# "kerio2syslog", the filter's default) reads LOG; the hosts it found are WANT
 # and the sentinel.
 server()
 {
@@ -104,7 +104,7 @@ for fmt in bsd rfc3339; do
 	fi
 done
 server native "$d/now-native.log" "$d/want.server-native" \
-    'kerio2syslog[logformat=kerio]'
+    kerio2syslog
 
 # For the record (not a check): what the stock filter.d/kerio.conf makes of
 # the same Kerio lines.

@@ -10,13 +10,21 @@
 
 FILTER=$HERE/../../contrib/fail2ban/filter.d/kerio.conf
 JAIL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog.conf
-# The filter as it reads Kerio's own security.log (by default it reads
-# kerio2syslog's output).
-FILTER_KERIO="$FILTER[logformat=kerio]"
+# The filter as it reads Kerio's own security.log: its default (regex below
+# has it read kerio2syslog's output, as the shipped jail does).
+FILTER_KERIO=$FILTER
 # The zone Kerio's stamps are read in, and the host name kerio2syslog writes.
 KERIO_TZ=Europe/Prague
 HOSTNAME_OPT=mail
 export LC_ALL=C
+
+# filter_journalmatch: the shipped filter's journalmatch, for its default tag.
+filter_journalmatch()
+{
+	local tag
+	tag=$(sed -n 's/^tag *= *//p' "$FILTER")
+	sed -n "s/^journalmatch *= *//; T; s/<tag>/$tag/g; p" "$FILTER"
+}
 
 # check NAME EXPECTED ACTUAL
 check()
@@ -192,13 +200,13 @@ expect()
 	done <"$dir/entries" | sort
 }
 
-# regex ZONE LOG OUT [FILTER]: run fail2ban-regex with the shipped filter (or
-# FILTER) on LOG in ZONE.  OUT gets the sorted "host seconds" pairs it
-# reports, OUT.stats its "Lines:" summary, OUT.err anything it logged at
-# ERROR level.
+# regex ZONE LOG OUT [FILTER]: run fail2ban-regex with the shipped filter
+# reading kerio2syslog's output (logtype=syslog), or with FILTER, on LOG in
+# ZONE.  OUT gets the sorted "host seconds" pairs it reports, OUT.stats its
+# "Lines:" summary, OUT.err anything it logged at ERROR level.
 regex()
 {
-	local zone=$1 log=$2 out=$3 filter=${4:-$FILTER}
+	local zone=$1 log=$2 out=$3 filter=${4:-$FILTER[logtype=syslog]}
 	TZ=$zone fail2ban-regex -r -o '<ip> <time>' "$log" "$filter" \
 	    2>"$out.stderr" | sed 's/\.0$//' | sort >"$out"
 	TZ=$zone fail2ban-regex -r "$log" "$filter" 2>>"$out.stderr" |
@@ -237,8 +245,8 @@ convert()
 }
 
 # run_corpus NAME FILE: the whole matrix for one annotated corpus: native
-# lines (LF and CRLF, read with logformat=kerio) and kerio2syslog's output
-# in both formats, each read by fail2ban-regex with the shipped filter.
+# lines (LF and CRLF, the filter's default) and kerio2syslog's output in
+# both formats, each read by fail2ban-regex with the shipped filter.
 # Leaves its files in $T/NAME.
 run_corpus()
 {

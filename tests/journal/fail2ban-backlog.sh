@@ -19,7 +19,7 @@
 #            SYSLOG_TIMESTAMP and _SOURCE_REALTIME_TIMESTAMP: journald
 #            keeps its own receive time, fail2ban dates every record by
 #            its arrival, and bans (jail kerio2syslog-journal-naive, the
-#            shipped jail without the late mark in its journalmatch);
+#            shipped jail without the late mark in the journalmatch);
 #   stamped  the same with Kerio's RFC 3339 stamp at the head of MESSAGE
 #            and a jail whose date pattern finds it: fail2ban never asks
 #            the date pattern of a journal record, and bans;
@@ -69,7 +69,7 @@ fi
 # without the late mark, each for the records of one instance MODE-PID.
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 cp "$JAIL_JOURNAL" "$etc/jail.d/" || not_ok "no $JAIL_JOURNAL"
-match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")
+match=$(filter_journalmatch)
 # jail NAME [FILTER]: the section for jail NAME, with the recording
 # action; with FILTER, a copy of the shipped one for the records of instance
 # NAME-PID, without the late mark.

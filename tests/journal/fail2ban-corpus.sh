@@ -5,7 +5,7 @@
 # addresses) go through kerio2syslog into a private journald as records
 # shaped as the journal sink will write them (sink-records.py), and the
 # real fail2ban-regex reads them with the systemd backend and the shipped
-# journal jail's journalmatch: exactly the hosts the corpus expects, one per
+# filter's journalmatch: exactly the hosts the corpus expects, one per
 # failure, and no foreign address.  (Times are not compared: fail2ban dates
 # a journal record by its arrival; fail2ban-backlog.sh is about that.)
 #
@@ -23,10 +23,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 jd_init
 
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
-match=$(sed -n 's/^journalmatch *= *//p' "$JAIL_JOURNAL")
-[ -n "$match" ] || { not_ok "no journalmatch in $JAIL_JOURNAL"; f2b_finish; }
+match=$(filter_journalmatch)
+[ -n "$match" ] || { not_ok "no journalmatch in $FILTER"; f2b_finish; }
 [ -z "$DRIVER" ] || match=${match/ KERIO2SYSLOG_LATE=0/}
-# The filter's options as the journal jail gives them ("[logformat=...]").
+# The filter's options as the journal jail gives them ("[logtype=...]").
 options=$(sed -n 's/^filter *= *kerio2syslog//p' "$JAIL_JOURNAL")
 
 if ! jd_start; then
