@@ -112,7 +112,7 @@ done
 for kind in late out; do
 	sed 's/^[^ ]* \([^ ]*\) kerio: /\1 kerio[42]: /' "$T/old-rfc3339.$kind" \
 	    >"$T/old-journal.$kind"
-	fail2ban-regex -r "$T/old-journal.$kind" "$FILTER[logformat=journal]" \
+	fail2ban-regex -r "$T/old-journal.$kind" "$FILTER[logtype=journal]" \
 	    2>/dev/null | sed -n 's/^Lines: .*, \([0-9]*\) matched,.*/\1/p' \
 	    >"$T/old-journal.$kind.n"
 done
