@@ -298,7 +298,11 @@ earliest(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* Blocks until an event, a signal or the nearest deadline. */
+/*
+ * Blocks until an event that concerns the input, a signal or the nearest
+ * deadline. Events for other files of the directory are read and the
+ * wait goes on: no round for them.
+ */
 static void
 wait_events(struct fl *f, int64_t now)
 {
@@ -313,12 +317,16 @@ wait_events(struct fl *f, int64_t now)
 		until = earliest(until, commit_deadline(f->cm));
 		until = earliest(until, watch_deadline(f->w));
 	}
-	ms = until - now;
-	if (ms < 0)
-		ms = 0;
-	if (ppoll(pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
-	        clock_wait_time(&ts, ms), f->o->sig->mask) > 0)
-		watch_drain(f->w);
+	for (;;) {
+		ms = until - now;
+		if (ms < 0)
+			ms = 0;
+		if (ppoll(pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
+		        clock_wait_time(&ts, ms), f->o->sig->mask) <= 0 ||
+		    watch_drain(f->w))
+			return;
+		now = clock_now(f->clock);
+	}
 }
 
 /* SIGTERM/SIGINT: the pending entry and the state, then return. */

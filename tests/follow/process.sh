@@ -1413,6 +1413,89 @@ t_hup_storm() {
 	    "$D/out.log.3" "$D/out.log"
 }
 
+# neighbour RATE SECS: another program's log beside the input
+# ($D/mail.log), written RATE times a second for SECS seconds, as Kerio
+# writes mail.log and debug.log beside security.log; in the background,
+# its id in NEIGHBOUR.
+neighbour() {
+	python3 -c '
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+rate, end = float(sys.argv[2]), time.monotonic() + float(sys.argv[3])
+t0, n = time.monotonic(), 0
+while time.monotonic() < end:
+	while n < (time.monotonic() - t0) * rate:
+		os.write(fd, b"[26/Nov/2026 10:00:00] neighbour line\n")
+		n += 1
+	time.sleep(0.0005)
+' "$D/mail.log" "$1" "$2" &
+	NEIGHBOUR=$!
+	PIDS+=("$NEIGHBOUR")
+}
+
+# cost: the follower's CPU time (utime + stime, clock ticks) and times
+# it went to sleep (voluntary context switches): "TICKS SWITCHES".
+cost() {
+	local stat f
+	stat=$(cat "/proc/$PID/stat") || return 1
+	read -r -a f <<<"${stat##*) }"
+	echo "$((f[11] + f[12]))" \
+	    "$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$PID/status")"
+}
+
+# A neighbour written 10,000 times a second wakes the follower for
+# nothing: it sleeps through it (a wake-up is a voluntary context
+# switch: a few a second for the stat tick and the entries, where every
+# write woke it before: thousands a second), its CPU stays near zero,
+# and entries appended meanwhile arrive within the flush timeout (with
+# the stat tick's second without inotify) and a margin.
+t_busy_neighbour() {
+	local secs=60 i c0 c1 t0 t1 ticks hz switches cpu wakes bound=2
+	[ "${#FOLLOW_ARGS[@]}" -gt 0 ] && bound=3
+	gen 1 10 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	neighbour 10000 "$secs"
+	check wait_until 5 test -s "$D/mail.log" || return 1
+	read -r -a c0 <<<"$(cost)" || return 1
+	t0=$(date +%s%N)
+	for i in 11 12 13 14 15; do
+		gen "$i" "$i" >>"$D/in.log"
+		check wait_until "$bound" have "$i" "$D/out.log" || return 1
+		sleep 0.5 # entries apart, the neighbour busy between them
+	done
+	read -r -a c1 <<<"$(cost)"
+	t1=$(date +%s%N)
+	kill "$NEIGHBOUR" 2>/dev/null ||
+	    { echo "  the neighbour stopped before the end"; return 1; }
+	wait "$NEIGHBOUR" 2>/dev/null
+	forget "$NEIGHBOUR"
+	hz=$(getconf CLK_TCK)
+	ticks=$((c1[0] - c0[0]))
+	switches=$((c1[1] - c0[1]))
+	# Per second of the run: CPU in per cent of one core, wake-ups.
+	cpu=$((ticks * 100 * 1000000000 / hz / (t1 - t0)))
+	wakes=$((switches * 1000000000 / (t1 - t0)))
+	echo "  follower: $cpu% CPU, $wakes wake-ups a second;" \
+	    "neighbour: $(wc -l <"$D/mail.log") lines"
+	check test "$cpu" -lt 20 && check test "$wakes" -lt 50 || return 1
+	stop && check exactly 15 "$D/out.log"
+}
+
+# A program that writes a line to the input's directory for each system
+# call of the follower (strace -o, here) must not hold it in a loop that
+# reads the events its own reads cause: entries still arrive.
+t_traced_into_dir() {
+	gen 1 10 >"$D/in.log"
+	STRACE_LOG=$D/trace start_traced -- --from-start || return 1
+	check wait_until 10 have 10 "$D/out.log" || return 1
+	gen 11 18 >>"$D/in.log"
+	check wait_until 10 have 18 "$D/out.log" || return 1
+	kill -TERM "$PID"
+	{ wait "$TRACER"; } 2>/dev/null
+	check exactly 18 "$D/out.log"
+}
+
 for s in $SCENARIOS; do
 	D=$TOP/$s
 	mkdir -p "$D"
