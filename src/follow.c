@@ -354,19 +354,22 @@ hangup(struct fl *f, int64_t now)
 	}
 }
 
-/* After a round with nothing new: flush, commit, tick. */
+/*
+ * After a round with nothing new, begun at now: flush, commit, tick. The
+ * pending entry is judged at the round's start, not later: the round
+ * found no new line, so none was written before now; had the clock been
+ * read after it (the follower held there on a busy machine), a line
+ * written meanwhile, within the flush timeout, would be split off.
+ */
 static void
-idle(struct fl *f)
+idle(struct fl *f, int64_t now)
 {
-	int64_t now;
-
 	if (f->recovering) {
 		/* Caught up with everything written: working. */
 		f->recovering = 0;
 		f->backoff = FOLLOW_BACKOFF_MIN_MS;
 		fl_report(f, FOLLOW_RECOVERED, 0, f->o->path);
 	}
-	now = clock_now(f->clock);
 	if (pipeline_due(f->p, now))
 		flush_pending(f);
 	if (!f->fault && commit_due(f->cm, now))
@@ -413,7 +416,7 @@ loop(struct fl *f)
 		}
 		if (f->fault || fl_flush_out(f) < 0)
 			continue;
-		idle(f);
+		idle(f, now);
 		if (f->fault)
 			continue;
 		wait_events(f, clock_now(f->clock));
