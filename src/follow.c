@@ -187,6 +187,7 @@ round_once(struct fl *f, int64_t now)
 	enum outcome r;
 	int odd;
 
+	f->caught_up = 0;
 	if (watch_look(f->w, pipeline_read_offset(f->p), now, &obs, &odd) < 0) {
 		fl_fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
 		return 0;
@@ -404,7 +405,10 @@ loop(struct fl *f)
 				continue;
 			}
 		}
-		if (round_once(f, now) && !f->fault) {
+		/* Read to the end with inotify on: a round more would only
+		 * find the end again; whatever changes now wakes the wait. */
+		if (round_once(f, now) && !f->fault &&
+		    !(f->caught_up && watch_pollfd(f->w) >= 0)) {
 			/* A long burst still commits about once a second. */
 			if (commit_interval_passed(f->cm, now) &&
 			    fl_flush_out(f) == 0)
