@@ -14,6 +14,10 @@
 #include "options.h"
 #include "pipeline.h"
 #include "select.h"
+
+/* A number macro as a string, for the --help text. */
+#define OPTIONS_STR(x) OPTIONS_STR_(x)
+#define OPTIONS_STR_(x) #x
 #include "state.h"
 
 enum {
@@ -70,29 +74,30 @@ static const char usage_text[] =
     " repeatable)\n"
     "      --max-entry BYTES    cut longer messages (default 16384)\n"
     "      --flush-timeout MS   write a pending entry after MS ms"
-    " (default 1000)\n"
-    "      --follow FILE        follow FILE by name, like tail -F\n"
-    "      --state FILE         follow mode: where the position is"
-    " kept\n"
-    "      --from-start         follow mode without state: read FILE"
-    " from its start\n"
-    "      --no-inotify         follow mode: look at FILE once a"
-    " second only\n"
-    "      --status             report follow mode's state: input,"
-    " position, bytes\n"
-    "                           behind, last entry, output\n"
-    "  -v, --verbose            print counters on exit\n"
-    "  -h, --help               print this help\n"
-    "  -V, --version            print the version\n"
-    "\n"
-    "Exit status: 0 done; 64 usage; 66 an input missing; 73 output not"
-    " created;\n"
-    "74 read or write error; 75 the state file is in use; 78 bad host"
-    " name or TZ.\n"
-    "--status: 0 the state fits the files, 1 they moved on (rotated,"
-    " truncated,\n"
-    "missing), 65 bad state file, 66 none.\n"
-    "The manual says all of it: man kerio2syslog.\n";
+    " (default " OPTIONS_STR(
+        OPTIONS_FLUSH_TIMEOUT) ")\n"
+                               "      --follow FILE        follow FILE by name, like tail -F\n"
+                               "      --state FILE         follow mode: where the position is"
+                               " kept\n"
+                               "      --from-start         follow mode without state: read FILE"
+                               " from its start\n"
+                               "      --no-inotify         follow mode: look at FILE once a"
+                               " second only\n"
+                               "      --status             report follow mode's state: input,"
+                               " position, bytes\n"
+                               "                           behind, last entry, output\n"
+                               "  -v, --verbose            print counters on exit\n"
+                               "  -h, --help               print this help\n"
+                               "  -V, --version            print the version\n"
+                               "\n"
+                               "Exit status: 0 done; 64 usage; 66 an input missing; 73 output not"
+                               " created;\n"
+                               "74 read or write error; 75 the state file is in use; 78 bad host"
+                               " name or TZ.\n"
+                               "--status: 0 the state fits the files, 1 they moved on (rotated,"
+                               " truncated,\n"
+                               "missing), 65 bad state file, 66 none.\n"
+                               "The manual says all of it: man kerio2syslog.\n";
 
 const char *
 options_usage(void)
@@ -325,7 +330,7 @@ parse_options(int argc, char *argv[], struct options *o, char *err,
 	    .format = STAMP_BSD,
 	    .tag = "kerio",
 	    .max_entry = PIPELINE_DEFAULT_MAX_ENTRY,
-	    .flush_timeout = 1000,
+	    .flush_timeout = OPTIONS_FLUSH_TIMEOUT,
 	};
 	if (errlen > 0)
 		err[0] = '\0';

@@ -15,6 +15,9 @@ struct select;
 /* Bounds of the numeric options. */
 #define OPTIONS_MAX_ENTRY_LIMIT (16 * 1024 * 1024)
 #define OPTIONS_FLUSH_TIMEOUT_LIMIT (24 * 3600 * 1000)
+/* --flush-timeout's default, ms: the rule it keeps, and the evidence, are
+ * in the manual (Joining lines); a plain number, for the --help text. */
+#define OPTIONS_FLUSH_TIMEOUT 100
 
 /* What the command line asks for. */
 enum options_mode {
