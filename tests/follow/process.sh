@@ -1413,34 +1413,12 @@ t_hup_storm() {
 	    "$D/out.log.3" "$D/out.log"
 }
 
-# neighbour RATE SECS: another program's log beside the input
-# ($D/mail.log), written RATE times a second for SECS seconds, as Kerio
-# writes mail.log and debug.log beside security.log; in the background,
-# its id in NEIGHBOUR.
+# neighbour RATE SECS: $D/mail.log written beside the input (the
+# script NEIGHBOUR) in the background, its id in NEIGHBOUR_PID.
 neighbour() {
-	python3 -c '
-import os, sys, time
-fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-rate, end = float(sys.argv[2]), time.monotonic() + float(sys.argv[3])
-t0, n = time.monotonic(), 0
-while time.monotonic() < end:
-	while n < (time.monotonic() - t0) * rate:
-		os.write(fd, b"[26/Nov/2026 10:00:00] neighbour line\n")
-		n += 1
-	time.sleep(0.0005)
-' "$D/mail.log" "$1" "$2" &
-	NEIGHBOUR=$!
-	PIDS+=("$NEIGHBOUR")
-}
-
-# cost: the follower's CPU time (utime + stime, clock ticks) and times
-# it went to sleep (voluntary context switches): "TICKS SWITCHES".
-cost() {
-	local stat f
-	stat=$(cat "/proc/$PID/stat") || return 1
-	read -r -a f <<<"${stat##*) }"
-	echo "$((f[11] + f[12]))" \
-	    "$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$PID/status")"
+	"$NEIGHBOUR" "$D/mail.log" "$1" "$2" &
+	NEIGHBOUR_PID=$!
+	PIDS+=("$NEIGHBOUR_PID")
 }
 
 # A neighbour written 10,000 times a second wakes the follower for
@@ -1456,20 +1434,20 @@ t_busy_neighbour() {
 	start --from-start && started || return 1
 	check wait_until 10 have 10 "$D/out.log" || return 1
 	neighbour 10000 "$secs"
-	check wait_until 5 test -s "$D/mail.log" || return 1
-	read -r -a c0 <<<"$(cost)" || return 1
+	check wait_until 10 test -s "$D/mail.log" || return 1
+	read -r -a c0 <<<"$(proc_cost "$PID")" || return 1
 	t0=$(date +%s%N)
 	for i in 11 12 13 14 15; do
 		gen "$i" "$i" >>"$D/in.log"
 		check wait_until "$bound" have "$i" "$D/out.log" || return 1
 		sleep 0.5 # entries apart, the neighbour busy between them
 	done
-	read -r -a c1 <<<"$(cost)"
+	read -r -a c1 <<<"$(proc_cost "$PID")"
 	t1=$(date +%s%N)
-	kill "$NEIGHBOUR" 2>/dev/null ||
+	kill "$NEIGHBOUR_PID" 2>/dev/null ||
 	    { echo "  the neighbour stopped before the end"; return 1; }
-	wait "$NEIGHBOUR" 2>/dev/null
-	forget "$NEIGHBOUR"
+	wait "$NEIGHBOUR_PID" 2>/dev/null
+	forget "$NEIGHBOUR_PID"
 	hz=$(getconf CLK_TCK)
 	ticks=$((c1[0] - c0[0]))
 	switches=$((c1[1] - c0[1]))
@@ -1501,7 +1479,7 @@ t_traced_into_dir() {
 # a pause between entries longer than the default flush timeout, so that
 # each entry's end leaves by it.
 write_gapped() {
-	python3 -c '
+	/usr/bin/python3 -c '
 import os, sys, time
 fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
 gap, a, b = float(sys.argv[2]) / 1000, int(sys.argv[3]), int(sys.argv[4])
