@@ -41,7 +41,7 @@ notify_init(struct notify *n)
 
 /* The directory's watch, with its writes too while the file has none. */
 static void
-watch_dir(struct notify *n)
+add_dir_watch(struct notify *n)
 {
 	n->wd_dir = inotify_add_watch(n->fd, n->dir,
 	    n->dir_writes ? DIR_EVENTS | IN_MODIFY : DIR_EVENTS);
@@ -56,7 +56,7 @@ notify_open(struct notify *n, const char *dir, const char *path)
 	n->base = slash != NULL ? slash + 1 : path;
 	n->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (n->fd >= 0)
-		watch_dir(n);
+		add_dir_watch(n);
 	/* A missing directory is watched once it is there. */
 	if (n->fd < 0 || (n->wd_dir < 0 && errno != ENOENT))
 		n->err = errno;
@@ -132,7 +132,7 @@ notify_drain(struct notify *n)
 		}
 	}
 	if (n->wd_dir < 0) {
-		watch_dir(n);
+		add_dir_watch(n);
 		wake |= n->wd_dir >= 0;
 	}
 	return wake;
@@ -161,6 +161,6 @@ notify_file(struct notify *n, const char *path)
 	if (writes != n->dir_writes) {
 		n->dir_writes = writes;
 		if (n->wd_dir >= 0)
-			watch_dir(n);
+			add_dir_watch(n);
 	}
 }
