@@ -187,6 +187,7 @@ round_once(struct fl *f, int64_t now)
 	enum outcome r;
 	int odd;
 
+	f->caught_up = 0;
 	if (watch_look(f->w, pipeline_read_offset(f->p), now, &obs, &odd) < 0) {
 		fl_fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
 		return 0;
@@ -298,7 +299,11 @@ earliest(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* Blocks until an event, a signal or the nearest deadline. */
+/*
+ * Blocks until an event that concerns the input, a signal or the nearest
+ * deadline. Events for other files of the directory are read and the
+ * wait goes on: no round for them.
+ */
 static void
 wait_events(struct fl *f, int64_t now)
 {
@@ -313,12 +318,16 @@ wait_events(struct fl *f, int64_t now)
 		until = earliest(until, commit_deadline(f->cm));
 		until = earliest(until, watch_deadline(f->w));
 	}
-	ms = until - now;
-	if (ms < 0)
-		ms = 0;
-	if (ppoll(pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
-	        clock_wait_time(&ts, ms), f->o->sig->mask) > 0)
-		watch_drain(f->w);
+	for (;;) {
+		ms = until - now;
+		if (ms < 0)
+			ms = 0;
+		if (ppoll(pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
+		        clock_wait_time(&ts, ms), f->o->sig->mask) <= 0 ||
+		    watch_drain(f->w))
+			return;
+		now = clock_now(f->clock);
+	}
 }
 
 /* SIGTERM/SIGINT: the pending entry and the state, then return. */
@@ -346,19 +355,22 @@ hangup(struct fl *f, int64_t now)
 	}
 }
 
-/* After a round with nothing new: flush, commit, tick. */
+/*
+ * After a round with nothing new, begun at now: flush, commit, tick. The
+ * pending entry is judged at the round's start, not later: the round
+ * found no new line, so none was written before now; had the clock been
+ * read after it (the follower held there on a busy machine), a line
+ * written meanwhile, within the flush timeout, would be split off.
+ */
 static void
-idle(struct fl *f)
+idle(struct fl *f, int64_t now)
 {
-	int64_t now;
-
 	if (f->recovering) {
 		/* Caught up with everything written: working. */
 		f->recovering = 0;
 		f->backoff = FOLLOW_BACKOFF_MIN_MS;
 		fl_report(f, FOLLOW_RECOVERED, 0, f->o->path);
 	}
-	now = clock_now(f->clock);
 	if (pipeline_due(f->p, now))
 		flush_pending(f);
 	if (!f->fault && commit_due(f->cm, now))
@@ -393,7 +405,10 @@ loop(struct fl *f)
 				continue;
 			}
 		}
-		if (round_once(f, now) && !f->fault) {
+		/* Read to the end with inotify on: a round more would only
+		 * find the end again; whatever changes now wakes the wait. */
+		if (round_once(f, now) && !f->fault &&
+		    !(f->caught_up && watch_pollfd(f->w) >= 0)) {
 			/* A long burst still commits about once a second. */
 			if (commit_interval_passed(f->cm, now) &&
 			    fl_flush_out(f) == 0)
@@ -405,7 +420,7 @@ loop(struct fl *f)
 		}
 		if (f->fault || fl_flush_out(f) < 0)
 			continue;
-		idle(f);
+		idle(f, now);
 		if (f->fault)
 			continue;
 		wait_events(f, clock_now(f->clock));

@@ -35,6 +35,7 @@ struct fl {
 	int64_t backoff;
 	int told_waiting;
 	int64_t next_tick;
+	int caught_up; /* this round's read reached the input's end */
 };
 
 /* follow.c: telling, holding, committing, flushing. */
@@ -64,8 +65,8 @@ void fl_start(struct fl *f, const struct state *s, int quiet);
 /* Opens the path (among the n files scanned) from off (-1: its end) as
  * a new input. 0, or -1 with errno (ENOENT: not there). */
 int fl_open_path(struct fl *f, size_t n, off_t off);
-/* Reads on: OUTCOME_PROGRESS if bytes came, _IDLE, _READ_ERROR or
- * _WRITE_ERROR. */
+/* Reads on: OUTCOME_PROGRESS if bytes came (caught_up set if it read
+ * to the input's end), _IDLE, _READ_ERROR or _WRITE_ERROR. */
 enum outcome fl_read(struct fl *f);
 /* Leaves the input, read to its end, for the next file. */
 void fl_switch(struct fl *f);

@@ -212,8 +212,10 @@ fl_read(struct fl *f)
 			continue;
 		if (n < 0)
 			return OUTCOME_READ_ERROR;
-		if (n == 0)
+		if (n == 0) {
+			f->caught_up = got;
 			return got ? OUTCOME_PROGRESS : OUTCOME_IDLE;
+		}
 		/* Truncated (and regrown) since the bytes before were read:
 		 * these are not the bytes after them. Unread, the next round
 		 * sees the truncation. */

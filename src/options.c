@@ -16,6 +16,9 @@
 #include "select.h"
 #include "state.h"
 
+/* --help names the default flush timeout as a number. */
+_Static_assert(OPTIONS_FLUSH_TIMEOUT == 100, "--help says the default is 100");
+
 enum {
 	OPT_FORMAT = 256,
 	OPT_MAX_ENTRY,
@@ -72,7 +75,7 @@ static const char usage_text[] =
     " repeatable)\n"
     "      --max-entry BYTES    cut longer messages (default 16384)\n"
     "      --flush-timeout MS   write a pending entry after MS ms"
-    " (default 1000)\n"
+    " (default 100)\n"
     "      --late-after SECONDS mark an entry written more than SECONDS"
     " after its\n"
     "                           Kerio time \"[late] \" (default 60; 0:"
@@ -338,7 +341,7 @@ parse_options(int argc, char *argv[], struct options *o, char *err,
 	    .format = STAMP_BSD,
 	    .tag = "kerio",
 	    .max_entry = PIPELINE_DEFAULT_MAX_ENTRY,
-	    .flush_timeout = 1000,
+	    .flush_timeout = OPTIONS_FLUSH_TIMEOUT,
 	    .late_after = PIPELINE_DEFAULT_LATE_AFTER,
 	};
 	if (errlen > 0)

@@ -16,6 +16,9 @@ struct select;
 #define OPTIONS_MAX_ENTRY_LIMIT (16 * 1024 * 1024)
 #define OPTIONS_FLUSH_TIMEOUT_LIMIT (24 * 3600 * 1000)
 #define OPTIONS_LATE_AFTER_LIMIT (24 * 3600)
+/* --flush-timeout's default, ms: the rule it keeps, and the evidence, are
+ * in the manual (Joining lines); a plain number, for the --help text. */
+#define OPTIONS_FLUSH_TIMEOUT 100
 
 /* What the command line asks for. */
 enum options_mode {

@@ -321,6 +321,9 @@ wait_input(struct pipeline *p, const struct pipeline_signals *sig)
 	int64_t wait, due, now;
 	int rc;
 
+	/* The time before the look: a line that comes after it, however
+	 * late the deadline is judged, came after now (the flush rule). */
+	now = clock_now(p->clock);
 	rc = ppoll(&pfd, 1, clock_wait_time(&ts, 0), sig->mask);
 	if (rc != 0)
 		return rc > 0        ? OUTCOME_PROGRESS
@@ -329,7 +332,6 @@ wait_input(struct pipeline *p, const struct pipeline_signals *sig)
 	/* The input would block: what has been converted leaves now. */
 	if (sink_flush(p->sink) < 0)
 		return OUTCOME_WRITE_ERROR;
-	now = clock_now(p->clock);
 	if (pipeline_tick(p, now))
 		return sink_flush(p->sink) < 0 ? OUTCOME_WRITE_ERROR
 		                               : OUTCOME_IDLE;

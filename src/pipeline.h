@@ -116,7 +116,9 @@ off_t pipeline_taken(const struct pipeline *p);
  * The flush rule. pipeline_deadline: when the pending entry is due
  * (INT64_MAX if none is, or its line is unfinished). pipeline_due: 1 if
  * it is due at now. pipeline_flush: the pending entry leaves now.
- * pipeline_tick: pipeline_flush if due at now; 1 if it did.
+ * pipeline_tick: pipeline_flush if due at now; 1 if it did. now is the
+ * time a look at the input that found no new line began, never a later
+ * one: a line written after the look but within the timeout joins.
  */
 int64_t pipeline_deadline(const struct pipeline *p);
 int pipeline_due(const struct pipeline *p, int64_t now);

@@ -54,7 +54,7 @@ watch_new(const char *path, int inotify, const struct clock *clock)
 		return NULL;
 	}
 	if (inotify)
-		notify_open(&w->nt, w->dir);
+		notify_open(&w->nt, w->dir, w->path);
 	return w;
 }
 
@@ -87,10 +87,10 @@ watch_pollfd(const struct watch *w)
 	return notify_fd(&w->nt);
 }
 
-void
+int
 watch_drain(struct watch *w)
 {
-	notify_drain(&w->nt);
+	return notify_drain(&w->nt);
 }
 
 void

@@ -29,8 +29,9 @@ struct watch;
 int watch_fits(int fd, off_t size, off_t pos, uint64_t h, size_t len);
 
 /*
- * Watches path (inotify on its directory unless inotify is 0: the stat
- * ticks alone). NULL with errno (no memory, a path too long).
+ * Watches path (inotify on the open file and its directory unless
+ * inotify is 0: the stat ticks alone). NULL with errno (no memory, a
+ * path too long).
  */
 struct watch *watch_new(const char *path, int inotify,
     const struct clock *clock);
@@ -43,8 +44,9 @@ const char *watch_dir(const struct watch *w);
 
 /* The inotify descriptor to poll for POLLIN, or -1. */
 int watch_pollfd(const struct watch *w);
-/* Reads and forgets pending events; retries the directory watch. */
-void watch_drain(struct watch *w);
+/* Reads and forgets pending events; retries the directory watch. 1 if
+ * a round is due, 0 if they were all for other files (notify.c). */
+int watch_drain(struct watch *w);
 /* The stat tick: a directory that was missing may be there now. */
 void watch_tick(struct watch *w);
 

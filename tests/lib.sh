@@ -75,6 +75,21 @@ kill_tree() {
 	kill -KILL "$1" 2>/dev/null
 }
 
+# proc_cost ID: the CPU time process ID has used (utime + stime, clock
+# ticks: getconf CLK_TCK a second) and how often it went to sleep
+# (voluntary context switches: its wake-ups), as "TICKS SWITCHES".
+proc_cost() {
+	local stat f
+	stat=$(cat "/proc/$1/stat") || return 1
+	read -r -a f <<<"${stat##*) }"
+	echo "$((f[11] + f[12]))" \
+	    "$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status")"
+}
+
+# NEIGHBOUR: another program's log written beside a followed file
+# (NEIGHBOUR FILE RATE SECS; see the script).
+NEIGHBOUR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/follow/neighbour.py
+
 LOGROTATE_FILE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." &&
     pwd)/contrib/logrotate.d/kerio2syslog
 

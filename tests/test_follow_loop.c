@@ -157,12 +157,122 @@ test_follow_flush_rule_pinned_clock(void **unused)
 		    at);
 }
 
+/*
+ * A clock at which a writer appends the continuation of the pending
+ * entry at its read number at (at once after the entry, 1 ms a read),
+ * and the follower is then held 10 s (preempted on a busy machine)
+ * before the next read returns.
+ */
+#define HELD_READS 12
+
+struct held {
+	int64_t now;
+	int reads, at, stop_after;
+	const char *in;
+	volatile sig_atomic_t *stop;
+};
+
+static int64_t
+held_now(void *ctx)
+{
+	struct held *k = ctx;
+
+	if (++k->reads == k->at) {
+		int fd = open(k->in, O_WRONLY | O_APPEND);
+
+		if (fd >= 0) {
+			if (write(fd, "    and its continuation\n", 25) != 25)
+				k->reads = -1000000;
+			close(fd);
+		}
+		k->now += 10000;
+	}
+	if (k->reads >= k->stop_after)
+		*k->stop = 1;
+	/* Past the hold every deadline passes at once: no wait is real. */
+	k->now += k->reads >= k->at ? 1000 : 1;
+	return k->now;
+}
+
+/*
+ * A line written before the flush timeout passed joins its entry
+ * however late the follower looks: the pending entry leaves only when a
+ * look that began after the timeout found nothing new. Wherever the
+ * follower is held between reading the entry and judging its deadline,
+ * the continuation (written 0 ms after the entry) is never split off as
+ * an entry of its own.
+ */
+static void
+test_follow_flush_judged_at_the_look(void **unused)
+{
+	static volatile sig_atomic_t stop;
+	char in[300], out[300], buf[512];
+	int split = 0, first = 0;
+
+	(void)unused;
+	snprintf(in, sizeof(in), "%s/security.log", dir);
+	snprintf(out, sizeof(out), "%s/out.log", dir);
+	for (int at = 1; at <= HELD_READS; at++) {
+		struct held k = {.now = 1000000,
+		    .at = at,
+		    .stop_after = at + 20,
+		    .in = in,
+		    .stop = &stop};
+		struct clock clk = {held_now, &k};
+		struct pipeline_opts po = {.format = STAMP_BSD,
+		    .host = "h",
+		    .tag = "t",
+		    .max_entry = 1024,
+		    .flush_timeout = 100,
+		    .clock = &clk};
+		struct pipeline_signals sig = {.stop = &stop};
+		struct follow_opts fo = {.path = in,
+		    .from_start = 1,
+		    .no_inotify = 1,
+		    .sig = &sig,
+		    .clock = &clk};
+		struct pipeline *p;
+		struct output *o;
+		struct sink sink;
+		sigset_t mask;
+		ssize_t n;
+		int fd;
+
+		unit_put(in, "[27/Nov/2026 10:00:00] an entry\n");
+		unlink(out);
+		stop = 0;
+		sigemptyset(&mask);
+		sig.mask = &mask;
+		assert_non_null(o = output_new(out, 4096));
+		output_sink(o, &sink);
+		assert_non_null(p = pipeline_new(&po, &sink));
+		assert_int_equal(follow_run(p, &sink, &fo), 0);
+		assert_int_equal(sink_close(&sink), 0);
+		output_free(o);
+		pipeline_free(p);
+		assert_true(k.reads >= 0);
+		fd = open(out, O_RDONLY);
+		assert_true(fd >= 0);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		assert_true(n > 0);
+		buf[n] = '\0';
+		if (strstr(buf, "[continued]") != NULL && split++ == 0)
+			first = at;
+	}
+	if (split > 0)
+		fail_msg("the continuation was split off in %d of %d runs"
+		         " (first: held at clock read %d)",
+		    split, HELD_READS, first);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_follow_backoff_pinned_clock),
 	    cmocka_unit_test(test_follow_flush_rule_pinned_clock),
+	    cmocka_unit_test(test_follow_flush_judged_at_the_look),
 	};
 
 	return cmocka_run_group_tests(tests, unit_setup, unit_teardown);

@@ -21,7 +21,7 @@
 
 #define DEFAULTS                                                               \
 	.mode = OPTIONS_FILES, .format = STAMP_BSD, .tag = "kerio",            \
-	.max_entry = 16384, .flush_timeout = 1000
+	.max_entry = 16384, .flush_timeout = 100
 
 struct row {
 	const char *args[12]; /* after the program's name, NULL ended */

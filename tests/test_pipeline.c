@@ -451,6 +451,86 @@ test_pipeline_replay_flush(void **unused)
 	rig_close(&g);
 }
 
+/*
+ * A clock at which a writer puts the continuation of the pending entry
+ * into the pipe at its read number at, and the reader is then held 10 s
+ * before the read returns; at the next read the writer closes the pipe.
+ */
+struct held {
+	int64_t now;
+	int reads, at, fd;
+};
+
+static int64_t
+held_now(void *ctx)
+{
+	struct held *k = ctx;
+
+	if (++k->reads == k->at) {
+		assert_int_equal(write(k->fd, "  and its continuation\n", 23),
+		    23);
+		k->now += 10000;
+	} else if (k->reads > k->at && k->fd >= 0) {
+		close(k->fd);
+		k->fd = -1;
+	}
+	return ++k->now;
+}
+
+/*
+ * Pipe mode: a line written before the flush timeout passed joins its
+ * entry however late the reader judges the deadline; only a look at the
+ * input begun after the timeout that finds nothing lets the entry leave.
+ */
+static void
+test_pipeline_flush_judged_at_the_look(void **unused)
+{
+	static volatile sig_atomic_t stop;
+	struct pipeline_signals sig = {&stop, NULL, NULL};
+	sigset_t mask;
+
+	(void)unused;
+	sigemptyset(&mask);
+	sig.mask = &mask;
+	for (int at = 1; at <= 6; at++) {
+		struct held k = {.now = 5000, .at = at};
+		struct clock clk = {held_now, &k};
+		struct pipeline_opts co = {.format = STAMP_BSD,
+		    .host = "h",
+		    .tag = "t",
+		    .max_entry = 1024,
+		    .flush_timeout = 100,
+		    .clock = &clk};
+		FILE *sink = tmpfile();
+		struct pipeline *p;
+		struct output *o;
+		struct sink out;
+		int fds[2];
+
+		assert_non_null(sink);
+		assert_int_equal(pipe(fds), 0);
+		k.fd = fds[1];
+		assert_int_equal(write(fds[1],
+		                     "[17/Jun/2011 17:00:45] an entry\n", 32),
+		    32);
+		assert_non_null(o = output_new_fd(fileno(sink), 0));
+		output_sink(o, &out);
+		assert_non_null(p = pipeline_new(&co, &out));
+		pipeline_input(p, fds[0], 0, 0, 0);
+		assert_int_equal(pipeline_run(p, &sig), OUTCOME_EOF);
+		pipeline_free(p);
+		output_free(o);
+		if (k.fd >= 0)
+			close(k.fd);
+		close(fds[0]);
+		if (strcmp(sink_text(sink),
+		        "Jun 17 17:00:45 h t: an entry and its continuation\n") !=
+		    0)
+			fail_msg("held at clock read %d: %s", at, text);
+		fclose(sink);
+	}
+}
+
 int
 main(void)
 {
@@ -464,6 +544,7 @@ main(void)
 	    cmocka_unit_test(test_convert_selection),
 	    cmocka_unit_test(test_convert_orphans_and_empty_input),
 	    cmocka_unit_test(test_pipeline_flush_rule_pinned_clock),
+	    cmocka_unit_test(test_pipeline_flush_judged_at_the_look),
 	    cmocka_unit_test(test_pipeline_unfinished_line_not_due),
 	    cmocka_unit_test(test_pipeline_position_stamp_resume),
 	    cmocka_unit_test(test_pipeline_replay_flush),

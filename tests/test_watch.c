@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,11 +269,78 @@ test_watch_not_regular(void **unused)
 	watch_free(w);
 }
 
+/* 1 if the watch's inotify descriptor has events to read. */
+static int
+readable(const struct watch *w)
+{
+	struct pollfd pfd = {.fd = watch_pollfd(w), .events = POLLIN};
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+/* Appends text to the file at p (made if missing). */
+static void
+append(const char *p, const char *text)
+{
+	int fd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/*
+ * Only the input wakes the loop: writes to another file of the
+ * directory queue no event, its creation and removal are read and
+ * dropped (0); the open file's writes, a rotated name and the path
+ * coming back wake it (1).
+ */
+static void
+test_watch_wakes_for_the_input_only(void **unused)
+{
+	char other[300], rotated[300];
+	struct watch *w;
+	size_t files;
+
+	(void)unused;
+	snprintf(other, sizeof(other), "%s/mail.log", dir);
+	snprintf(rotated, sizeof(rotated), "%s.1", path);
+	unit_put(path, "[27/Nov/2026 10:00:00] one\n");
+	w = watch_new(path, 1, &fake);
+	assert_non_null(w);
+	assert_int_equal(watch_inotify_error(w), 0);
+	files = watch_scan(w);
+	assert_true(watch_open_path(w, files, -1) > 0);
+
+	append(other, "mail\n");
+	watch_drain(w); /* its creation */
+	for (int i = 0; i < 100; i++)
+		append(other, "mail\n");
+	if (readable(w))
+		fail_msg("a neighbour's writes queued events");
+	unlink(other);
+	append(other, "mail\n");
+	assert_true(readable(w));
+	assert_int_equal(watch_drain(w), 0);
+
+	append(path, "[27/Nov/2026 10:00:01] two\n");
+	assert_int_equal(watch_drain(w), 1);
+	assert_int_equal(rename(path, rotated), 0);
+	assert_int_equal(watch_drain(w), 1);
+	append(path, "[27/Nov/2026 10:00:02] three\n");
+	assert_int_equal(watch_drain(w), 1);
+	assert_int_equal(watch_drain(w), 0); /* nothing left */
+	watch_free(w);
+	unlink(rotated);
+	unlink(other);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_watch_fits),
+	    cmocka_unit_test(test_watch_wakes_for_the_input_only),
 	    cmocka_unit_test(test_watch_open_and_tail),
 	    cmocka_unit_test(test_watch_grace_pinned_clock),
 	    cmocka_unit_test(test_watch_copy_after_truncation),

@@ -1,64 +1,92 @@
 #!/bin/bash
 #
-# bench-ban-latency.sh - attack line appended -> ban, from the journal and
-# from the file, side by side in one run
+# bench-ban-latency.sh - attack line appended -> ban, from the file and
+# from the journal, with the shipped defaults beside the old ones in one
+# run; and the follower's CPU while a neighbour file is busy
 #
-# usage: bench-ban-latency.sh KERIO2SYSLOG-BINARY [SINK-DRIVER]
+# usage: bench-ban-latency.sh KERIO2SYSLOG [OLD-KERIO2SYSLOG]
 #
 # Root only (it runs its own systemd-journald in a private mount namespace,
 # tests/journal/lib.sh, and a real fail2ban-server in it). One Kerio
-# security.log is followed twice:
-#   file     kerio2syslog --follow ... --output FILE, read by the shipped
-#            file jail (backend polling);
-#   journal  kerio2syslog --follow ... --output journal, read by the shipped
-#            journal jail (backend systemd). Until --output journal is
-#            wired, the follower's standard output is piped into
-#            SINK-DRIVER (the build's tests/sink-driver), which writes each
-#            line through the journal sink as it comes: the same
-#            conversion, the same flush timeout, the same records.
+# security.log is followed four times, each read by its own jail:
+#   file     kerio2syslog --follow ... --output FILE, defaults, read by the
+#            shipped file jail (backend auto: pyinotify where installed);
+#   journal  kerio2syslog --follow ... --output journal, defaults, read by
+#            the shipped journal jail (backend systemd);
+#   and the same two the old way: OLD-KERIO2SYSLOG (a build from before,
+#   e.g. main: its own defaults), or without it KERIO2SYSLOG with the old
+#   default --flush-timeout 1000; the old file jail on backend polling,
+#   as it was shipped. The old ones write under the tag kerioold.
 # Each round appends maxretry failures of a new address at once and
 # takes the time from the append until each jail has banned it (a
 # recording action; polled every 5 ms), and until it found the last
-# failure (fail2ban.log's time). The last failure of a burst
-# leaves on the flush timeout (no next stamp closes it), so both include
-# that (1 s by default). Median, minimum and maximum of ROUNDS rounds.
+# failure (fail2ban.log's time). The last failure of a burst leaves on
+# the flush timeout (no next stamp closes it), so both include it.
+# Median, minimum and maximum of ROUNDS rounds.
+#
+# Then the follower's CPU (utime + stime from /proc/PID/stat) and its
+# wake-ups (voluntary context switches) while a neighbour file in the
+# followed file's directory is written 100, 1000 and 10,000 times a
+# second for NEIGHBOUR_SECS seconds each, for each binary.
+#
 # A benchmark that prints figures, not a test.
 #
-# Environment: ROUNDS (default 10).
+# Environment: ROUNDS (default 10), NEIGHBOUR_SECS (default 10).
 HERE=$(cd "$(dirname "$0")" && pwd)
 K2S=$(realpath -e "$1") || exit 64
-DRIVER=${2:+$(realpath -e "$2")}
+OLD=${2:+$(realpath -e "$2")}
+OLD_ARGS=()
+if [ -z "$OLD" ]; then
+	OLD=$K2S
+	OLD_ARGS=(--flush-timeout 1000)
+fi
 ROUNDS=${ROUNDS:-10}
+NEIGHBOUR_SECS=${NEIGHBOUR_SECS:-10}
 HERE_TESTS=$HERE/../../tests/journal
 # lib.sh wants HERE to be its own directory.
 HERE=$HERE_TESTS
 . "$HERE/lib.sh"
 jd_init
-need fail2ban-server fail2ban-client mkfifo
+need fail2ban-server fail2ban-client
 jail_maxretry
 
 if ! jd_start; then
 	echo "journald did not start" >&2
 	exit 1
 fi
-# --output journal, or a file named "journal" (not wired yet)?
-mkdir -p "$T/probe"
-# (cd in the namespace: entering it sets the directory to its root.)
-jd_run sh -c 'cd "$1" && exec "$2" --output journal /dev/null' sh \
-    "$T/probe" "$K2S" >/dev/null 2>&1
-if [ ! -e "$T/probe/journal" ]; then
-	DRIVER=
-elif [ ! -x "$DRIVER" ]; then
-	echo "$K2S has no --output journal: give SINK-DRIVER" >&2
-	exit 64
-fi
 
 etc=$T/etc
 f2b_setup_record "$etc" "$FILTER" "$JAIL" || { echo "setup failed" >&2; exit 1; }
 JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 cp "$JAIL_JOURNAL" "$etc/jail.d/"
-printf '\n[kerio2syslog-journal]\nenabled = true\n%s\n%s\n' \
-    'action = record' 'ignoreself = false' >>"$etc/jail.d/zz-test.local"
+same='port = %(kerio2syslog/port)s
+maxretry = %(kerio2syslog/maxretry)s
+findtime = %(kerio2syslog/findtime)s
+bantime = %(kerio2syslog/bantime)s
+usedns = no
+action = record
+ignoreself = false'
+cat >>"$etc/jail.d/zz-test.local" <<EOT
+
+[kerio2syslog-journal]
+enabled = true
+action = record
+ignoreself = false
+
+[kerio2syslog-old]
+enabled = true
+filter = kerio2syslog[tag=kerioold]
+backend = polling
+logpath = $etc/keriosecurity-old.log
+$same
+
+[kerio2syslog-journal-old]
+enabled = true
+filter = kerio2syslog[logformat=journal, tag=kerioold]
+backend = systemd
+journalmatch = _UID=0 SYSLOG_IDENTIFIER=kerioold KERIO2SYSLOG=1 KERIO2SYSLOG_LATE=0
+$same
+EOT
 # Which jail banned, too.
 cat >"$etc/action.d/record.conf" <<EOT
 [Definition]
@@ -73,57 +101,59 @@ LOG=$T/security.log
 kerio() { TZ=$KERIO_TZ date '+[%d/%b/%Y %H:%M:%S]'; }
 echo "$(kerio) Found virus in mail from <a@example.com> to <b@example.com>: EICAR" \
     >"$LOG"
-TZ=$KERIO_TZ "$K2S" --format rfc3339 --hostname mail "$LOG" \
-    >"$etc/keriosecurity.log"
+: >"$etc/keriosecurity.log"
+: >"$etc/keriosecurity-old.log"
 
-# The two followers, both from the end of the log as it is now.
-TZ=$KERIO_TZ "$K2S" --follow "$LOG" --state "$T/file.state" \
-    --format rfc3339 --hostname mail --output "$etc/keriosecurity.log" \
-    2>"$T/file.err" &
-FILE_PID=$!
-if [ -z "$DRIVER" ]; then
-	(TZ=$KERIO_TZ exec nsenter -t "$JD_PID" -m -- "$K2S" --follow "$LOG" \
-	    --state "$T/journal.state" --format rfc3339 --hostname mail \
-	    --output journal) 2>"$T/journal.err" &
-	JOURNAL_PIDS=$!
-else
-	mkfifo "$T/pipe"
-	(TZ=$KERIO_TZ exec nsenter -t "$JD_PID" -m -- "$DRIVER" -i bench-$$ - \
-	    <"$T/pipe") 2>"$T/driver.err" &
-	JOURNAL_PIDS=$!
-	(TZ=$KERIO_TZ exec "$K2S" --follow "$LOG" --format rfc3339 \
-	    --hostname mail >"$T/pipe") 2>"$T/journal.err" &
-	JOURNAL_PIDS="$JOURNAL_PIDS $!"
-fi
-CLEANUP="kill $FILE_PID $JOURNAL_PIDS 2>/dev/null; $CLEANUP"
+# follow NAME BINARY TAG OUTPUT ARGS...: a follower from the end of the
+# log as it is now, in journald's namespace.
+PIDS=
+follow()
+{
+	local name=$1 bin=$2 tag=$3 out=$4
+	shift 4
+	(TZ=$KERIO_TZ exec nsenter -t "$JD_PID" -m -- "$bin" --follow "$LOG" \
+	    --state "$T/$name.state" --format rfc3339 --hostname mail \
+	    --tag "$tag" --output "$out" "$@") 2>"$T/$name.err" &
+	PIDS="$PIDS $!"
+}
+follow file "$K2S" kerio "$etc/keriosecurity.log"
+follow journal "$K2S" kerio journal
+follow file-old "$OLD" kerioold "$etc/keriosecurity-old.log" "${OLD_ARGS[@]}"
+follow journal-old "$OLD" kerioold journal "${OLD_ARGS[@]}"
+CLEANUP="kill $PIDS 2>/dev/null; $CLEANUP"
 
 if ! f2b_start "$etc" nsenter -t "$JD_PID" -m --; then
 	echo "fail2ban-server did not come up" >&2
 	exit 1
 fi
 CLEANUP="f2b_stop; $CLEANUP"
+grep -o "Jail '[^']*' uses [a-z]*\|Initiated '[a-z]*' backend" \
+    "$etc/fail2ban.log" | sort | uniq -c | sed 's/^/  fail2ban: /'
 
+JAILS="kerio2syslog kerio2syslog-journal kerio2syslog-old kerio2syslog-journal-old"
 fail() { echo "$(kerio) Failed SMTP login from $1 with SASL method PLAIN."; }
-found() { [ "$(grep -c "\] Found $1 " "$etc/fail2ban.log")" -ge 2 ]; }
-# Warm-up: one failure, until both jails have found it (both paths live).
+found() { [ "$(grep -c "\] Found $1 " "$etc/fail2ban.log")" -ge 4 ]; }
+# Warm-up: one failure, until every jail has found it (every path live).
 fail 203.0.113.250 >>"$LOG"
 if ! wait_until 60 found 203.0.113.250; then
-	echo "the warm-up failure was not found by both jails within 60 s:" >&2
+	echo "the warm-up failure was not found by every jail within 60 s:" >&2
 	grep 'Found' "$etc/fail2ban.log" >&2
 	cat "$T"/*.err >&2
 	exit 1
 fi
 
-# One round: append the burst, then poll the bans until both jails have
-# banned (at most 30 s): "file MS journal MS" ("-" if one did not).
-# found: when each jail found the burst's last failure (fail2ban.log).
+# One round: append the burst, then poll the bans until every jail has
+# banned (at most 30 s): "BAN-MS... FOUND-MS..." in the order of JAILS
+# ("-" if one did not). found: when each jail found the burst's last
+# failure (fail2ban.log).
 poll()
 {
-	"$JD_PY" - "$etc/bans" "$etc/fail2ban.log" "$1" "$2" "$maxretry" <<'EOT'
+	"$JD_PY" - "$etc/bans" "$etc/fail2ban.log" "$1" "$2" "$maxretry" \
+	    $JAILS <<'EOT'
 import datetime, re, sys, time
 bans, log, ip, t0, n = sys.argv[1], sys.argv[2], sys.argv[3], \
     int(sys.argv[4]), int(sys.argv[5])
-jails = ("kerio2syslog", "kerio2syslog-journal")
+jails = sys.argv[6:]
 ban = dict.fromkeys(jails, "-")
 end = time.time() + 30
 while time.time() < end and "-" in ban.values():
@@ -133,22 +163,22 @@ while time.time() < end and "-" in ban.values():
 			if got == ip and ban.get(name) == "-":
 				ban[name] = "%d" % ((time.time_ns() - t0) // 1000000)
 	time.sleep(0.005)
-found = dict.fromkeys(jails, [])
+found = {j: [] for j in jails}
 pat = re.compile(r"^(\S+ \S+) .*\[(\S+)\] Found " + re.escape(ip) + " ")
 with open(log) as f:
 	for line in f:
 		m = pat.match(line)
 		if m and m.group(2) in found:
 			t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f")
-			found[m.group(2)] = found[m.group(2)] + [t.timestamp()]
+			found[m.group(2)].append(t.timestamp())
 def ms(v):
 	return "%d" % (v[n - 1] * 1000 - t0 / 1e6) if len(v) >= n else "-"
-print(ban[jails[0]], ban[jails[1]], ms(found[jails[0]]), ms(found[jails[1]]))
+print(*[ban[j] for j in jails], *[ms(found[j]) for j in jails])
 EOT
 }
 
-printf '%-6s %-14s %8s %8s %10s %10s\n' round address file_ban \
-    journal_ban file_found journal_found
+printf '%-5s %-14s %s\n' round address \
+    "ban ms (file journal file-old journal-old), then found ms"
 : >"$T/results"
 for r in $(seq 1 "$ROUNDS"); do
 	ip=203.0.113.$r
@@ -158,10 +188,9 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 	t0=$(date +%s%N)
 	printf '%s' "$burst" >>"$LOG"
-	# shellcheck disable=SC2046 # four words
-	set -- $(poll "$ip" "$t0")
-	printf '%-6s %-14s %8s %8s %10s %10s\n' "$r" "$ip" "$@"
-	echo "$*" >>"$T/results"
+	res=$(poll "$ip" "$t0")
+	printf '%-5s %-14s %s\n' "$r" "$ip" "$res"
+	echo "$res" >>"$T/results"
 done
 
 stats()
@@ -173,12 +202,52 @@ stats()
 		printf "median %d ms, min %d ms, max %d ms (%d of '"$ROUNDS"')\n", m, v[0], v[n - 1], n
 	}'
 }
-echo "append -> ban, ms:"
-echo "  file    (polling):  $(cut -d' ' -f1 "$T/results" | stats)"
-echo "  journal (systemd):  $(cut -d' ' -f2 "$T/results" | stats)"
-echo "append -> the last failure found, ms:"
-echo "  file    (polling):  $(cut -d' ' -f3 "$T/results" | stats)"
-echo "  journal (systemd):  $(cut -d' ' -f4 "$T/results" | stats)"
-[ -n "$DRIVER" ] && echo "(journal records written by $(basename "$DRIVER")" \
-    "from the follower's standard output)"
+if [ "$OLD" = "$K2S" ]; then
+	old="$(basename "$K2S") --flush-timeout 1000"
+else
+	old=$OLD
+fi
+echo "append -> ban:"
+echo "  file,    shipped (defaults, backend auto):   $(cut -d' ' -f1 "$T/results" | stats)"
+echo "  journal, shipped (defaults, backend systemd): $(cut -d' ' -f2 "$T/results" | stats)"
+echo "  file,    old ($old, backend polling): $(cut -d' ' -f3 "$T/results" | stats)"
+echo "  journal, old ($old, backend systemd): $(cut -d' ' -f4 "$T/results" | stats)"
+echo "append -> the last failure found:"
+echo "  file,    shipped: $(cut -d' ' -f5 "$T/results" | stats)"
+echo "  journal, shipped: $(cut -d' ' -f6 "$T/results" | stats)"
+echo "  file,    old:     $(cut -d' ' -f7 "$T/results" | stats)"
+echo "  journal, old:     $(cut -d' ' -f8 "$T/results" | stats)"
+f2b_stop
+eval "kill $PIDS 2>/dev/null"
+
+# The follower's CPU and wake-ups with a busy neighbour: per binary, a
+# follower of an idle file, another file of its directory written RATE
+# times a second.
+neighbour_cpu()
+{
+	local bin=$1 rate=$2 d pid c0 c1 hz
+	d=$(mktemp -d "$T/cpu.XXXXXX")
+	echo "$(kerio) Found virus in mail from <a@example.com> to <b@example.com>: EICAR" \
+	    >"$d/security.log"
+	"$bin" --follow "$d/security.log" --output "$d/out.log" \
+	    --state "$d/state" -H mail 2>/dev/null &
+	pid=$!
+	wait_until 10 test -s "$d/state"
+	read -r -a c0 <<<"$(proc_cost "$pid")"
+	"$NEIGHBOUR" "$d/mail.log" "$rate" "$NEIGHBOUR_SECS"
+	read -r -a c1 <<<"$(proc_cost "$pid")"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	hz=$(getconf CLK_TCK)
+	awk -v t=$((c1[0] - c0[0])) -v w=$((c1[1] - c0[1])) -v hz="$hz" \
+	    -v s="$NEIGHBOUR_SECS" -v l="$(wc -l <"$d/mail.log")" \
+	    'BEGIN { printf "%5.1f%% CPU, %6d wake-ups/s (neighbour %d lines/s)\n", 100 * t / hz / s, w / s, l / s }'
+	rm -rf "$d"
+}
+echo "follower with a busy neighbour, $NEIGHBOUR_SECS s each:"
+for rate in 100 1000 10000; do
+	echo "  $rate writes/s, shipped: $(neighbour_cpu "$K2S" "$rate")"
+	[ "$OLD" != "$K2S" ] &&
+	    echo "  $rate writes/s, old:     $(neighbour_cpu "$OLD" "$rate")"
+done
 exit 0

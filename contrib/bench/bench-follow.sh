@@ -20,13 +20,13 @@
 # 30 s. This is a benchmark that prints figures, not a test.
 #
 # Environment:
-#	FLUSH_TIMEOUT	--flush-timeout in ms (default 1000)
+#	FLUSH_TIMEOUT	--flush-timeout in ms (default 100, the program's)
 #	APPENDS		appends timed (default 100, at least 100 advised)
 #	IDLE		seconds of idleness measured (default 30)
 set -eu
 
 BIN=${1:?usage: bench-follow.sh KERIO2SYSLOG-BINARY}
-FLUSH_TIMEOUT=${FLUSH_TIMEOUT:-1000}
+FLUSH_TIMEOUT=${FLUSH_TIMEOUT:-100}
 APPENDS=${APPENDS:-100}
 IDLE=${IDLE:-30}
 command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 1; }

@@ -58,7 +58,7 @@ setting()
 {
 	sed -n "s/^\['set', 'kerio2syslog', '$1', \(.*\)\]$/\1/p" "$T/dump"
 }
-check "jail kerio2syslog added with backend" "['add', 'kerio2syslog', 'polling']" \
+check "jail kerio2syslog added with backend" "['add', 'kerio2syslog', 'auto']" \
     "$(grep "^\['add', 'kerio2syslog'" "$T/dump")"
 check "usedns (never resolve a name)" "'no'" "$(setting usedns)"
 check "maxretry" 5 "$(setting maxretry)"

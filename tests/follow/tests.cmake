@@ -39,6 +39,12 @@ endfunction()
 
 k2s_follow_test(follow_process 150 follow process.sh)
 
+# Issue 21: only the input wakes the follower (a neighbour written 10,000
+# times a second; a tracer writing into the directory per system call);
+# the default flush timeout against an entry's lines written apart.
+k2s_follow_test(follow_latency 120 follow process.sh
+	busy_neighbour traced_into_dir wrapped_gaps)
+
 # Issue 8, holes 6-13: the commit and the output side of exactly once.
 # Without inotify, the fault_sweep scenario kills at write(2) only.
 k2s_follow_test(follow_commit_holes 200 follow process.sh
