@@ -35,6 +35,8 @@ struct fl {
 	int64_t backoff;
 	int told_waiting;
 	int64_t next_tick;
+	int64_t lock_at; /* when the state file's lock is looked at next */
+	int lock_lost;   /* another process took it: stop, write nothing */
 };
 
 /* follow.c: telling, holding, committing, flushing. */

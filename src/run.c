@@ -44,6 +44,7 @@ static const struct {
 
 struct follow_diag {
 	const char *path, *out; /* what is followed, and into what */
+	const char *state;      /* --state, or NULL */
 	const struct clock *clock;
 	struct diag_limit retry[sizeof(retried) / sizeof(retried[0])];
 };
@@ -189,6 +190,11 @@ on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
 		return;
 	case FOLLOW_LOST:
 		warnx("%s", detail);
+		return;
+	case FOLLOW_LOCK_LOST:
+		warnx("state file %s is now in use by process %s (its lock"
+		      " file was deleted and made again); stopping",
+		    fd->state, detail);
 		return;
 	case FOLLOW_NO_INOTIFY:
 		errno = e;
@@ -441,7 +447,7 @@ run_files(const struct options *o, const char *host)
  */
 static int
 follow(struct run *r, const struct options *o, const char *host,
-    struct follow_diag *fd)
+    struct follow_diag *fd, int *lock_fd)
 {
 	struct follow_opts fo = {
 	    .path = o->follow,
@@ -452,6 +458,7 @@ follow(struct run *r, const struct options *o, const char *host,
 	    .sig = &r->sig,
 	    .report = on_follow,
 	    .ctx = fd,
+	    .lock_fd = o->state != NULL ? lock_fd : NULL,
 	};
 
 	return follow_run(r->p, &r->sink, &fo);
@@ -460,32 +467,44 @@ follow(struct run *r, const struct options *o, const char *host,
 void
 run_follow(const struct options *o, const char *host)
 {
-	struct follow_diag fd = {.path = o->follow, .clock = &clock_system};
+	struct follow_diag fd = {.path = o->follow,
+	    .state = o->state,
+	    .clock = &clock_system};
+	char lock[PATH_MAX + 8];
 	struct run r;
 	long holder;
-	int rc;
+	int rc, lock_fd = -1;
 
 	for (size_t i = 0; i < sizeof(fd.retry) / sizeof(fd.retry[0]); i++)
 		diag_limit_init(&fd.retry[i]);
 	start(&r, o, host, o->follow);
 	/* One follower per state file, for its whole life: two would both
 	 * write every entry. The lock is released by the exit. */
-	if (o->state != NULL && state_lock(o->state, &holder) < 0) {
+	if (o->state != NULL &&
+	    (lock_fd = state_lock(o->state, FOLLOW_LOCK_WAIT_MS, &holder)) <
+	        0) {
+		int e = errno;
+
+		if (state_lock_name(o->state, lock, sizeof(lock)) < 0)
+			snprintf(lock, sizeof(lock), "%s.lock", o->state);
+		errno = e;
 		if (errno == EWOULDBLOCK && holder > 0)
 			errx(EX_TEMPFAIL,
-			    "state file %s is in use by process %ld (%s.lock)",
-			    o->state, holder, o->state);
+			    "state file %s is in use by process %ld (%s)",
+			    o->state, holder, lock);
 		if (errno == EWOULDBLOCK)
-			errx(EX_TEMPFAIL, "state file %s is in use (%s.lock)",
-			    o->state, o->state);
-		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
+			errx(EX_TEMPFAIL, "state file %s is in use (%s)",
+			    o->state, lock);
+		err(EX_CANTCREAT, "cannot lock state file: %s", lock);
 	}
 	reconcile_journal(&r);
 	name_input(&r, o->follow);
 	fd.out = sink_name(&r.sink);
-	rc = follow(&r, o, host, &fd);
+	rc = follow(&r, o, host, &fd, &lock_fd);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", o->follow);
+	if (rc == 2)
+		exit(EX_TEMPFAIL); /* another follower took the state file */
 	if (o->verbose)
 		summary(r.p);
 	if (sink_error(&r.sink) == EINTR)

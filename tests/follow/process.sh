@@ -1017,6 +1017,63 @@ t_two_instances() {
 	stop && check exactly 40 "$D/out.log"
 }
 
+# second_refused STATE N: a second follower, started as start with the
+# state file named STATE, is refused (exit 75, saying which process holds
+# the state file), and the first one ($PID), which has written entries 1
+# to N, goes on alone: no entry is written twice.
+second_refused() {
+	local first=$PID second rc state=$1 n=$2
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$state" --flush-timeout 100 -H testhost -v \
+	    2>>"$D/stderr" &
+	second=$!
+	PIDS+=("$second")
+	if ! wait_until 10 eval "! kill -0 $second 2>/dev/null"; then
+		echo "  the second follower runs beside the first"
+		kill -TERM "$second"
+		wait "$second"
+		return 1
+	fi
+	wait "$second"
+	rc=$?
+	check test "$rc" -eq 75 || { echo "  second exit status $rc"; return 1; }
+	check grep -q "state file .* is in use by process $first" \
+	    "$D/stderr" || return 1
+	gen $((n + 1)) $((n + 20)) >>"$D/in.log"
+	check wait_until 10 have $((n + 20)) "$D/out.log" || return 1
+	stop && check exactly $((n + 20)) "$D/out.log"
+}
+
+# Issue 18: a second follower given a symbolic link to the running one's
+# state file is refused: the lock is the state file's, not its name's.
+t_two_instances_symlink() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	ln -s state "$D/link"
+	second_refused "$D/link" 20
+}
+
+# Issue 18: the lock survives its file deleted while a follower runs: a
+# second follower started at once, and another a while later, are
+# refused.
+t_lock_deleted() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	rm "$D/state.lock"
+	second_refused "$D/state" 20 || return 1
+	# Deleted a while before the second starts: the first makes it again.
+	local k
+	k=$(grep -c "resuming at the saved position" "$D/stderr")
+	start || return 1
+	check wait_until 10 eval '[ "$(grep -c "resuming at the saved position" \
+	    "$D/stderr")" -gt "$k" ]' || return 1
+	rm "$D/state.lock"
+	check wait_until 10 test -e "$D/state.lock" || return 1
+	second_refused "$D/state" 40
+}
+
 # Hole 6: the state's temporary file is never followed through a link
 # planted beside the state: the file it names stays as it was.
 t_state_tmp_symlink() {
