@@ -49,3 +49,11 @@ if(K2S_JOURNAL)
 	set_tests_properties(journal_follow PROPERTIES LABELS journal
 		TIMEOUT 300 SKIP_RETURN_CODE 77)
 endif()
+# journald's socket away (missing, then refusing) while a follower writes.
+if(K2S_JOURNAL)
+	add_test(NAME journal_away
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/away.sh
+			$<TARGET_FILE:kerio2syslog>)
+	set_tests_properties(journal_away PROPERTIES LABELS journal
+		TIMEOUT 200 SKIP_RETURN_CODE 77)
+endif()
