@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -516,18 +517,64 @@ run_follow(const struct options *o, const char *host)
 	signals_die(signals_stop);
 }
 
+/* The journal's identity and size for the follower of o->state, as its
+ * commit reads them back. */
+static void
+status_journal(const struct options *o, struct status_obs *obs)
+{
+#ifdef K2S_JOURNAL
+	char instance[PATH_MAX + 1];
+	struct sink_id id;
+
+	if (host_absolute_path(o->state, instance, sizeof(instance)) < 0 ||
+	    sink_journal_identity_of(instance, &id) < 0)
+		status_observe_journal(obs, NULL, errno);
+	else
+		status_observe_journal(obs, &id, 0);
+#else
+	(void)o;
+	status_observe_journal(obs, NULL, ENOTSUP);
+#endif
+}
+
+/* One look at the state, its lock, FILE and the output, decided. */
+static void
+status_look(const struct options *o, const char *out, int journal,
+    const struct status_obs *first, struct status_obs *obs,
+    struct status_report *rep)
+{
+	status_observe(o->state, o->follow, out, journal, &clock_wall, obs);
+	if (journal)
+		status_journal(o, obs);
+	if (first != NULL)
+		status_first_look(obs, first);
+	status_decide(obs, status_stall_ms(o->flush_timeout), rep);
+}
+
 int
 run_status(const struct options *o)
 {
+	int journal = o->output != NULL && strcmp(o->output, RUN_JOURNAL) == 0;
 	const char *out =
 	    o->output != NULL && strcmp(o->output, "-") != 0 ? o->output : NULL;
-	struct status_obs obs;
+	static struct status_obs obs, again;
 	struct status_report rep;
 	char text[8192];
 	size_t n;
 
-	status_observe(o->state, o->follow, out, &obs);
-	status_decide(&obs, &rep);
+	status_look(o, journal ? NULL : out, journal, NULL, &obs, &rep);
+	if (rep.again_ms > 0) {
+		/* Bytes wait and the position is old, but the bytes may be
+		 * new: a follower that runs has read them a bound later. */
+		struct timespec ts = {(time_t)(rep.again_ms / 1000),
+		    (long)(rep.again_ms % 1000) * 1000000};
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		status_look(o, journal ? NULL : out, journal, &obs, &again,
+		    &rep);
+		obs = again;
+	}
 	n = status_format(&obs, &rep, o->state, o->follow, out, text,
 	    sizeof(text));
 	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)

@@ -357,13 +357,49 @@ hash(const char *s)
 	return (ino_t)h;
 }
 
+/* The last record's count of instance field inst, of our own _UID, once
+ * marker is read back (NULL: what is there now). */
+static int
+read_count(const char *inst, const char *marker, const struct clock *clock,
+    int wait_ms, uint64_t *count)
+{
+	const char *matches[3];
+	char uid[32];
+
+	snprintf(uid, sizeof(uid), "_UID=%ju", (uintmax_t)geteuid());
+	matches[0] = inst;
+	matches[1] = "KERIO2SYSLOG=1";
+	matches[2] = uid;
+	return journal_read_count(marker, matches, 3, "KERIO2SYSLOG_SEQ",
+	    clock != NULL ? clock : &clock_system,
+	    wait_ms > 0 ? wait_ms : SINK_JOURNAL_WAIT_MS, count);
+}
+
+int
+sink_journal_identity_of(const char *instance, struct sink_id *id)
+{
+	uint64_t count;
+	char *inst = field("KERIO2SYSLOG_INSTANCE=", instance);
+	int r;
+
+	if (inst == NULL)
+		return -1;
+	r = read_count(inst, NULL, NULL, 0, &count);
+	free(inst);
+	if (r < 0)
+		return -1;
+	id->dev = JOURNAL_DEV;
+	id->ino = hash(instance);
+	id->size = (off_t)count;
+	return 0;
+}
+
 int
 sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
     int wait_ms)
 {
 	unsigned char rnd[12];
-	char nonce[64], uid[32];
-	const char *matches[3];
+	char nonce[64];
 	struct iovec iov[5];
 	size_t i;
 	int r;
@@ -391,13 +427,7 @@ sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
 	iov[4].iov_len = (size_t)r;
 	if (journal_send(&j->sock, iov, 5) < 0)
 		return -1;
-	snprintf(uid, sizeof(uid), "_UID=%ju", (uintmax_t)geteuid());
-	matches[0] = j->instance;
-	matches[1] = "KERIO2SYSLOG=1";
-	matches[2] = uid;
-	return journal_read_count(nonce, matches, 3, "KERIO2SYSLOG_SEQ",
-	    clock != NULL ? clock : &clock_system,
-	    wait_ms > 0 ? wait_ms : SINK_JOURNAL_WAIT_MS, &j->count);
+	return read_count(j->instance, nonce, clock, wait_ms, &j->count);
 }
 
 struct sink_journal *

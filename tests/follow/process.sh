@@ -1074,6 +1074,49 @@ t_lock_deleted() {
 	second_refused "$D/state" 40
 }
 
+# status_is RC WORD: --status exits RC and its verdict starts with WORD.
+status_is() {
+	"$BIN" --status --state "$D/state" -o "$D/out.log" "$D/in.log" \
+	    >"$D/status.out" 2>&1
+	local rc=$?
+	[ "$rc" -eq "$1" ] && grep -q "^status: *$2" "$D/status.out"
+}
+
+# state_older SECONDS: the state file was last saved more than SECONDS ago.
+state_older() {
+	[ $(($(date +%s) - $(stat -c %Y "$D/state"))) -gt "$1" ]
+}
+
+# Issue 18: --status tells a running follower (ok, 0) from a stopped one
+# with bytes unread (stalled, 2, once the bound has passed) and from none
+# (not running, 3); bytes just written to a follower idle for long are
+# not "stalled": it reads them within the bound.
+t_status_truth() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	check status_is 0 ok || { cat "$D/status.out"; return 1; }
+	# Idle past the bound (8 s: --status's flush timeout, 1 s, a tick,
+	# a commit interval and 5 s), then new bytes: still ok.
+	check wait_until 20 state_older 9 || return 1
+	gen 21 40 >>"$D/in.log"
+	check status_is 0 ok || { cat "$D/status.out"; return 1; }
+	check have 40 "$D/out.log" || return 1
+	kill -STOP "$PID"
+	gen 41 2000 >>"$D/in.log"
+	check wait_until 30 status_is 2 stalled || {
+		cat "$D/status.out"
+		kill -CONT "$PID"
+		return 1
+	}
+	kill -CONT "$PID"
+	check wait_until 20 have 2000 "$D/out.log" || return 1
+	check status_is 0 ok || { cat "$D/status.out"; return 1; }
+	stop || return 1
+	check status_is 3 "not running" || { cat "$D/status.out"; return 1; }
+	check exactly 2000 "$D/out.log"
+}
+
 # Hole 6: the state's temporary file is never followed through a link
 # planted beside the state: the file it names stays as it was.
 t_state_tmp_symlink() {

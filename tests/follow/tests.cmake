@@ -42,7 +42,8 @@ k2s_follow_test(follow_process 150 follow process.sh)
 # Issue 8, holes 6-13: the commit and the output side of exactly once.
 # Without inotify, the fault_sweep scenario kills at write(2) only.
 k2s_follow_test(follow_commit_holes 200 follow process.sh
-	two_instances two_instances_symlink lock_deleted state_tmp_symlink
+	two_instances two_instances_symlink lock_deleted status_truth
+	state_tmp_symlink
 	save_failed_then_rotate
 	negative_out_size hup_while_skipping flush_at_two_crashes
 	year_range stdout_epipe options_changed enospc_half_line hup_storm

@@ -6,7 +6,9 @@
 # the journal cannot be written, holds, and once journald is back the
 # journal holds every entry once, in order (KERIO2SYSLOG_SEQ 1..N).  Before
 # the sink owned its socket, sd_journal_sendv dropped the records sent
-# while the socket was missing and said nothing.
+# while the socket was missing and said nothing.  Then --status -o journal
+# reads the journal's count back as the commit does: ok while the follower
+# runs, not running once it stopped.
 #
 # usage: away.sh path/to/kerio2syslog
 K2S=$(realpath -e "$1") || exit 64
@@ -115,8 +117,27 @@ if wait_until 30 has_ours 31 &&
 else
 	not_ok "a record of 5 MB: $(ours) records"
 fi
+# --status -o journal: the journal as the commit reads it back.
+jd_run "$K2S" --status --state "$ST" -o journal "$LOG" >"$T/status" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^status: *ok' "$T/status" &&
+    grep -q '^output: *journal (.*), 31 records committed, 31 now$' \
+        "$T/status"; then
+	ok "--status -o journal: ok, 31 records"
+else
+	not_ok "--status -o journal: exit $rc"
+	sed 's/^/#   /' "$T/status" >&2
+fi
 kill "$FOLLOWER"
 wait "$FOLLOWER"
+jd_run "$K2S" --status --state "$ST" -o journal "$LOG" >"$T/status" 2>&1
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q '^status: *not running' "$T/status"; then
+	ok "--status -o journal, the follower stopped: not running"
+else
+	not_ok "--status -o journal, the follower stopped: exit $rc"
+	sed 's/^/#   /' "$T/status" >&2
+fi
 echo "# the follower said:" >&2
 sed 's/^/#   /' "$ERR" >&2
 f2b_finish
