@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 /*
- * The process holding the flock(2) of fd's file, from the kernel's list
+ * The process holding the flock(2) of file sb, from the kernel's list
  * (/proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE ..."); 0 if
  * none is listed, -1 if the list cannot be read. Nothing is written to
  * the lock file: a write there would come before the start's mark
@@ -32,17 +32,14 @@
  * for.
  */
 static long
-lock_holder(int fd)
+lock_holder(const struct stat *sb)
 {
 	char line[256], want[64];
-	struct stat sb;
 	long pid = 0;
 	FILE *fp;
 
-	if (fstat(fd, &sb) < 0)
-		return -1;
-	snprintf(want, sizeof(want), "%02x:%02x:%ju", major(sb.st_dev),
-	    minor(sb.st_dev), (uintmax_t)sb.st_ino);
+	snprintf(want, sizeof(want), "%02x:%02x:%ju", major(sb->st_dev),
+	    minor(sb->st_dev), (uintmax_t)sb->st_ino);
 	fp = fopen("/proc/locks", "re");
 	if (fp == NULL)
 		return -1;
@@ -167,7 +164,8 @@ take(int fd)
 static int
 held_by_other(int fd, long *holder)
 {
-	long pid = lock_holder(fd);
+	struct stat sb;
+	long pid = fstat(fd, &sb) == 0 ? lock_holder(&sb) : 0;
 
 	*holder = pid > 0 ? pid : 0;
 	close(fd);
@@ -254,23 +252,24 @@ int
 state_lock_held(const char *path, long *holder)
 {
 	char lock[PATH_MAX + 8];
+	struct stat sb;
 	long pid;
 	int fd, r;
 
 	*holder = 0;
 	if (state_lock_name(path, lock, sizeof(lock)) < 0)
 		return -1;
-	fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	if (lstat(lock, &sb) < 0)
 		return errno == ENOENT ? 0 : -1;
-	pid = lock_holder(fd);
-	if (pid >= 0) {
-		close(fd);
+	if ((pid = lock_holder(&sb)) >= 0) {
 		*holder = pid;
 		return pid > 0;
 	}
 	/* The kernel's list unreadable: a shared lock taken and dropped at
 	 * once tells (a follower starting in that instant is refused). */
+	fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
 	while ((r = flock(fd, LOCK_SH | LOCK_NB)) < 0 && errno == EINTR)
 		;
 	if (r < 0) {

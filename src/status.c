@@ -347,7 +347,7 @@ follower_line(struct text *t, const struct status_obs *o)
 }
 
 static void
-position_line(struct text *t, const struct status_obs *o, const char *path)
+position_line(struct text *t, const struct status_obs *o)
 {
 	const struct state *s = &o->s;
 	const struct rotation_file *x =
@@ -370,7 +370,6 @@ position_line(struct text *t, const struct status_obs *o, const char *path)
 		put(t, "%-11s %jd in the saved file (device %ju, inode %ju)\n",
 		    "position:", (intmax_t)s->pos, (uintmax_t)s->in_dev,
 		    (uintmax_t)s->in_ino);
-	(void)path;
 }
 
 static void
@@ -438,7 +437,7 @@ status_format(const struct status_obs *o, const struct status_report *r,
 	put(&t, "\n");
 	file_line(&t, "input:", path, p != NULL, p != NULL ? p->dev : 0,
 	    p != NULL ? p->ino : 0);
-	position_line(&t, o, path);
+	position_line(&t, o);
 	start_line(&t, o, path);
 	if (r->behind >= 0)
 		put(&t, "%-11s %jd bytes\n", "behind:", (intmax_t)r->behind);
