@@ -42,13 +42,17 @@ k2s_follow_test(follow_process 150 follow process.sh)
 # Issue 8, holes 6-13: the commit and the output side of exactly once.
 # Without inotify, the fault_sweep scenario kills at write(2) only.
 k2s_follow_test(follow_commit_holes 200 follow process.sh
-	two_instances two_instances_symlink lock_deleted status_truth
-	state_tmp_symlink
-	save_failed_then_rotate
+	two_instances state_tmp_symlink save_failed_then_rotate
 	negative_out_size hup_while_skipping flush_at_two_crashes
 	year_range stdout_epipe options_changed enospc_half_line hup_storm
 	fault_sweep
 	NOINOTIFY_ENV SWEEP_CALLS=write)
+
+# Issue 18: one follower per state file, whatever its name (a link to it,
+# its lock file deleted), and a --status that tells a follower that runs
+# from a stalled one and from none.
+k2s_follow_test(follow_lock_status 150 follow process.sh
+	two_instances_symlink lock_deleted status_truth)
 
 # Issue 8, the input side of exactly-once: one scenario per hole.
 k2s_follow_test(follow_input_holes 240 follow process.sh
