@@ -1074,6 +1074,34 @@ t_lock_deleted() {
 	second_refused "$D/state" 40
 }
 
+# Issue 18: the lock file deleted while its follower is stopped, and taken
+# by a second one: the first, continued, sees it and stops at once (exit
+# 75, naming the second) without writing; the second goes on alone.
+t_lock_taken() {
+	local first second rc
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	first=$PID
+	kill -STOP "$first"
+	rm "$D/state.lock"
+	start || return 1
+	second=$PID
+	# It waits 2.5 s before taking the lock file it made, then runs.
+	check wait_until 10 eval '[ "$(grep -c "resuming at the saved position" \
+	    "$D/stderr")" -ge 1 ]' || { kill -CONT "$first"; return 1; }
+	kill -CONT "$first"
+	check wait_until 10 eval "! kill -0 $first 2>/dev/null" || return 1
+	wait "$first"
+	rc=$?
+	check test "$rc" -eq 75 || { echo "  first exit status $rc"; return 1; }
+	check grep -q "state file .* is now in use by process $second" \
+	    "$D/stderr" || return 1
+	gen 21 40 >>"$D/in.log"
+	check wait_until 10 have 40 "$D/out.log" || return 1
+	stop && check exactly 40 "$D/out.log"
+}
+
 # status_is RC WORD: --status exits RC and its verdict starts with WORD.
 status_is() {
 	"$BIN" --status --state "$D/state" -o "$D/out.log" "$D/in.log" \

@@ -52,7 +52,7 @@ k2s_follow_test(follow_commit_holes 200 follow process.sh
 # its lock file deleted), and a --status that tells a follower that runs
 # from a stalled one and from none.
 k2s_follow_test(follow_lock_status 150 follow process.sh
-	two_instances_symlink lock_deleted status_truth)
+	two_instances_symlink lock_deleted lock_taken status_truth)
 
 # Issue 8, the input side of exactly-once: one scenario per hole.
 k2s_follow_test(follow_input_holes 240 follow process.sh
