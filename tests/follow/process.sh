@@ -998,23 +998,10 @@ gen_year() {
 # Hole 6: a second follower of the same state file is refused at once
 # with a clear message (exit 75), and the first goes on alone.
 t_two_instances() {
-	local rc
 	gen 1 20 >"$D/in.log"
 	start --from-start && started || return 1
 	check wait_until 10 have 20 "$D/out.log" || return 1
-	local first=$PID
-	start
-	local second=$PID
-	check wait_until 10 eval "! kill -0 $second 2>/dev/null" || return 1
-	wait "$second"
-	rc=$?
-	PID=$first
-	check test "$rc" -eq 75 || { echo "  second exit status $rc"; return 1; }
-	check grep -q "state file .*state is in use by process $first" \
-	    "$D/stderr" || return 1
-	gen 21 40 >>"$D/in.log"
-	check wait_until 10 have 40 "$D/out.log" || return 1
-	stop && check exactly 40 "$D/out.log"
+	second_refused "$D/state" 20
 }
 
 # second_refused STATE N: a second follower, started as start with the
