@@ -311,6 +311,8 @@ wait_events(struct fl *f, int64_t now)
 	int64_t until = f->next_tick, ms;
 	struct timespec ts;
 
+	if (f->o->lock_fd != NULL)
+		until = earliest(until, f->lock_at);
 	if (f->fault)
 		until = earliest(until, f->retry_at);
 	else {
@@ -330,11 +332,33 @@ wait_events(struct fl *f, int64_t now)
 	}
 }
 
+/*
+ * The state file's lock, looked at every FOLLOW_LOCK_LOOK_MS: its file
+ * deleted, it is made again; taken by another process (its file deleted
+ * and made by a newcomer while this one was stopped), this one stops at
+ * once, writing and saving nothing more: the other goes on from the last
+ * commit, as after a crash. -1 then.
+ */
+static int
+keep_lock(struct fl *f, int64_t now)
+{
+	char pid[32];
+	long holder;
+
+	f->lock_at = now + FOLLOW_LOCK_LOOK_MS;
+	if (state_lock_keep(f->o->lock_fd, f->o->state_path, &holder) == 0)
+		return 0;
+	snprintf(pid, sizeof(pid), "%ld", holder);
+	fl_report(f, FOLLOW_LOCK_LOST, 0, pid);
+	f->lock_lost = 1;
+	return -1;
+}
+
 /* SIGTERM/SIGINT: the pending entry and the state, then return. */
 static void
 finish(struct fl *f)
 {
-	if (f->fault || fl_flush_out(f) < 0)
+	if (f->lock_lost || f->fault || fl_flush_out(f) < 0)
 		return; /* the last commit stands */
 	flush_pending(f);
 	if (!f->fault)
@@ -392,6 +416,9 @@ loop(struct fl *f)
 		int64_t now = clock_now(f->clock);
 
 		if (*sig->stop || f->out_gone)
+			break;
+		if (f->o->lock_fd != NULL && now >= f->lock_at &&
+		    keep_lock(f, now) < 0)
 			break;
 		if (sig->hup != NULL && *sig->hup) {
 			*sig->hup = 0;
@@ -463,5 +490,5 @@ follow_run(struct pipeline *p, const struct sink *out,
 	sink_guard(out, 0);
 	watch_free(f.w);
 	commit_free(f.cm);
-	return f.out_gone ? 1 : 0;
+	return f.lock_lost ? 2 : f.out_gone ? 1 : 0;
 }

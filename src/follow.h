@@ -33,6 +33,9 @@ enum follow_event {
 	FOLLOW_OPTIONS_CHANGED, /* detail: what the change costs */
 	FOLLOW_LOST,            /* detail: entries that cannot be read
 	                             (a saved file gone, a compressed one) */
+	FOLLOW_LOCK_LOST,       /* detail: the process id (0: unknown)
+	                             that holds the state file's lock now:
+	                             this follower stops */
 };
 
 struct follow_opts {
@@ -48,7 +51,16 @@ struct follow_opts {
 	void (*report)(void *ctx, enum follow_event ev, int err,
 	    const char *detail);
 	void *ctx;
+	/* The state file's lock (state_lock), looked at every
+	 * FOLLOW_LOCK_LOOK_MS and kept (state_lock_keep); NULL: none. */
+	int *lock_fd;
 };
+
+/* How often a follower makes sure it still holds the state file's lock,
+ * ms, and how long a newcomer that had to make the lock file waits before
+ * taking it (state_lock): longer than a look, and a margin. */
+#define FOLLOW_LOCK_LOOK_MS 1000
+#define FOLLOW_LOCK_WAIT_MS (2 * FOLLOW_LOCK_LOOK_MS + 500)
 
 /* The first wait after a failure, and the longest, ms. */
 #define FOLLOW_BACKOFF_MIN_MS 1000
@@ -65,7 +77,9 @@ int64_t follow_backoff(const struct clock *clock, int64_t *delay);
  * Follows o->path through p into out until *o->sig->stop is set,
  * then writes the pending entry, saves the state and returns 0. Returns
  * 1 when the reader of the output went away (EPIPE; the last commit
- * stands), -1 with errno only if it cannot start at all (no memory).
+ * stands), 2 when another process took the state file's lock (the last
+ * commit stands; FOLLOW_LOCK_LOST told), -1 with errno only if it cannot
+ * start at all (no memory).
  * Other failures while running are reported and retried, never fatal.
  */
 int follow_run(struct pipeline *p, const struct sink *out,

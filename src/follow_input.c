@@ -37,22 +37,6 @@ fl_open_path(struct fl *f, size_t n, off_t off)
 	return 0;
 }
 
-static const char *
-start_text(enum rotation_start d)
-{
-	switch (d) {
-	case ROTATION_START_WAIT:
-		return "missing, waiting for it";
-	case ROTATION_START_END:
-		return "no state, starting at its end";
-	case ROTATION_START_BEGIN:
-		return "starting at its beginning";
-	case ROTATION_START_PICK:
-		return "resuming at the saved position";
-	}
-	return "";
-}
-
 /* From the saved state s, at its position: the output's skip, the
  * write-ahead record and the stamp a continuation line goes under. */
 static void
@@ -110,12 +94,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		 * analyzer, which cannot see into rotation_start_decide(). */
 		if (s == NULL)
 			break;
-		watch_set_prev(f->w, s);
-		watch_observe(f->w, n, s->in_dev, s->in_ino, s->pos, s->hash,
-		    s->hash_len, 1);
-		/* A version 2 state (with options) records the file read
-		 * before: at offset 0 it tells the copies made since. */
-		watch_pick(f->w, n, 0, s->hash_len == 0 && s->have_options, &p);
+		watch_pick_start(f->w, n, s, &p);
 		if (p.at < 0)
 			watch_close(f->w);
 		else if (p.resume) {
@@ -153,7 +132,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 			fl_hold(f);
 	}
 	if (d != ROTATION_START_PICK)
-		snprintf(msg, sizeof(msg), "%s", start_text(d));
+		snprintf(msg, sizeof(msg), "%s", rotation_start_text(d));
 	if (d == ROTATION_START_BEGIN && commit_unsaved_start(f->cm))
 		snprintf(msg, sizeof(msg),
 		    "an earlier start was not saved (killed before its first"

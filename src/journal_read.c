@@ -94,7 +94,7 @@ journal_read_count(const char *marker, const char *const *matches, size_t n,
 	/* inotify watches first, so that no append after a look is
 	 * missed by the wait that follows it. */
 	if ((r = libsd.journal_get_fd(j)) >= 0) {
-		while ((r = has(j, marker)) == 0) {
+		while (marker != NULL && (r = has(j, marker)) == 0) {
 			left = end - clock_now(clock);
 			if (left <= 0) {
 				r = -ETIMEDOUT;

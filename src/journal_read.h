@@ -11,7 +11,8 @@
 #include "clock.h"
 
 /*
- * Waits until a record matching marker ("FIELD=value") can be read from
+ * Waits until a record matching marker ("FIELD=value"; NULL: none, no
+ * wait) can be read from
  * the local journal, at most wait_ms by clock; then *seq gets the value of
  * field seq_field ("KERIO2SYSLOG_SEQ") in the last record matching every
  * one of the n matches, or 0 if none has one. 0, or -1 with errno

@@ -11,7 +11,6 @@ struct libsd libsd;
 
 /* The name of each call, in the order of struct libsd's pointers. */
 static const char *const names[] = {
-    "sd_journal_sendv",
     "sd_journal_open",
     "sd_journal_close",
     "sd_journal_add_match",

@@ -14,7 +14,6 @@
 #include <systemd/sd-journal.h>
 
 struct libsd {
-	int (*journal_sendv)(const struct iovec *iov, int n);
 	int (*journal_open)(sd_journal **ret, int flags);
 	void (*journal_close)(sd_journal *j);
 	int (*journal_add_match)(sd_journal *j, const void *data, size_t size);

@@ -98,9 +98,10 @@ static const char usage_text[] =
     " created;\n"
     "74 read or write error; 75 the state file is in use; 78 bad host"
     " name or TZ.\n"
-    "--status: 0 the state fits the files, 1 they moved on (rotated,"
-    " truncated,\n"
-    "missing), 65 bad state file, 66 none.\n"
+    "--status: 0 running, the state fits the files; 1 they moved on"
+    " (rotated,\n"
+    "truncated, missing); 2 stalled; 3 not running; 65 bad state file;"
+    " 66 none.\n"
     "The manual says all of it: man kerio2syslog.\n";
 
 const char *

@@ -344,6 +344,22 @@ append(char *buf, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+rotation_start_text(enum rotation_start d)
+{
+	switch (d) {
+	case ROTATION_START_WAIT:
+		return "missing, waiting for it";
+	case ROTATION_START_END:
+		return "no state, starting at its end";
+	case ROTATION_START_BEGIN:
+		return "starting at its beginning";
+	case ROTATION_START_PICK:
+		return "resuming at the saved position";
+	}
+	return "";
+}
+
 int
 rotation_pick_text(const struct rotation_file *v, const struct rotation_pick *p,
     const char *path, const char *dir, off_t pos, char *msg, size_t cap)

@@ -61,6 +61,9 @@ enum rotation_start {
 /* Decides where reading starts. */
 enum rotation_start rotation_start_decide(const struct rotation_start_obs *o);
 
+/* What a start decision means, in a few words ("starting at its end"). */
+const char *rotation_start_text(enum rotation_start d);
+
 /*
  * The input over time: the path and its rotated files beside it, named
  * as logrotate names them: NAME.1, NAME.2 ... (the higher, the older) or

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -44,6 +45,7 @@ static const struct {
 
 struct follow_diag {
 	const char *path, *out; /* what is followed, and into what */
+	const char *state;      /* --state, or NULL */
 	const struct clock *clock;
 	struct diag_limit retry[sizeof(retried) / sizeof(retried[0])];
 };
@@ -189,6 +191,11 @@ on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
 		return;
 	case FOLLOW_LOST:
 		warnx("%s", detail);
+		return;
+	case FOLLOW_LOCK_LOST:
+		warnx("state file %s is now in use by process %s (its lock"
+		      " file was deleted and made again); stopping",
+		    fd->state, detail);
 		return;
 	case FOLLOW_NO_INOTIFY:
 		errno = e;
@@ -442,7 +449,7 @@ run_files(const struct options *o, const char *host)
  */
 static int
 follow(struct run *r, const struct options *o, const char *host,
-    struct follow_diag *fd)
+    struct follow_diag *fd, int *lock_fd)
 {
 	struct follow_opts fo = {
 	    .path = o->follow,
@@ -453,6 +460,7 @@ follow(struct run *r, const struct options *o, const char *host,
 	    .sig = &r->sig,
 	    .report = on_follow,
 	    .ctx = fd,
+	    .lock_fd = o->state != NULL ? lock_fd : NULL,
 	};
 
 	return follow_run(r->p, &r->sink, &fo);
@@ -461,32 +469,44 @@ follow(struct run *r, const struct options *o, const char *host,
 void
 run_follow(const struct options *o, const char *host)
 {
-	struct follow_diag fd = {.path = o->follow, .clock = &clock_system};
+	struct follow_diag fd = {.path = o->follow,
+	    .state = o->state,
+	    .clock = &clock_system};
+	char lock[PATH_MAX + 8];
 	struct run r;
 	long holder;
-	int rc;
+	int rc, lock_fd = -1;
 
 	for (size_t i = 0; i < sizeof(fd.retry) / sizeof(fd.retry[0]); i++)
 		diag_limit_init(&fd.retry[i]);
 	start(&r, o, host, o->follow);
 	/* One follower per state file, for its whole life: two would both
 	 * write every entry. The lock is released by the exit. */
-	if (o->state != NULL && state_lock(o->state, &holder) < 0) {
+	if (o->state != NULL &&
+	    (lock_fd = state_lock(o->state, FOLLOW_LOCK_WAIT_MS, &holder)) <
+	        0) {
+		int e = errno;
+
+		if (state_lock_name(o->state, lock, sizeof(lock)) < 0)
+			snprintf(lock, sizeof(lock), "%s.lock", o->state);
+		errno = e;
 		if (errno == EWOULDBLOCK && holder > 0)
 			errx(EX_TEMPFAIL,
-			    "state file %s is in use by process %ld (%s.lock)",
-			    o->state, holder, o->state);
+			    "state file %s is in use by process %ld (%s)",
+			    o->state, holder, lock);
 		if (errno == EWOULDBLOCK)
-			errx(EX_TEMPFAIL, "state file %s is in use (%s.lock)",
-			    o->state, o->state);
-		err(EX_CANTCREAT, "cannot lock state file: %s.lock", o->state);
+			errx(EX_TEMPFAIL, "state file %s is in use (%s)",
+			    o->state, lock);
+		err(EX_CANTCREAT, "cannot lock state file: %s", lock);
 	}
 	reconcile_journal(&r);
 	name_input(&r, o->follow);
 	fd.out = sink_name(&r.sink);
-	rc = follow(&r, o, host, &fd);
+	rc = follow(&r, o, host, &fd, &lock_fd);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", o->follow);
+	if (rc == 2)
+		exit(EX_TEMPFAIL); /* another follower took the state file */
 	if (o->verbose)
 		summary(r.p);
 	if (sink_error(&r.sink) == EINTR)
@@ -498,18 +518,64 @@ run_follow(const struct options *o, const char *host)
 	signals_die(signals_stop);
 }
 
+/* The journal's identity and size for the follower of o->state, as its
+ * commit reads them back. */
+static void
+status_journal(const struct options *o, struct status_obs *obs)
+{
+#ifdef K2S_JOURNAL
+	char instance[PATH_MAX + 1];
+	struct sink_id id;
+
+	if (host_absolute_path(o->state, instance, sizeof(instance)) < 0 ||
+	    sink_journal_identity_of(instance, &id) < 0)
+		status_observe_journal(obs, NULL, errno);
+	else
+		status_observe_journal(obs, &id, 0);
+#else
+	(void)o;
+	status_observe_journal(obs, NULL, ENOTSUP);
+#endif
+}
+
+/* One look at the state, its lock, FILE and the output, decided. */
+static void
+status_look(const struct options *o, const char *out, int journal,
+    const struct status_obs *first, struct status_obs *obs,
+    struct status_report *rep)
+{
+	status_observe(o->state, o->follow, out, journal, &clock_wall, obs);
+	if (journal)
+		status_journal(o, obs);
+	if (first != NULL)
+		status_first_look(obs, first);
+	status_decide(obs, status_stall_ms(o->flush_timeout), rep);
+}
+
 int
 run_status(const struct options *o)
 {
+	int journal = o->output != NULL && strcmp(o->output, RUN_JOURNAL) == 0;
 	const char *out =
 	    o->output != NULL && strcmp(o->output, "-") != 0 ? o->output : NULL;
-	struct status_obs obs;
+	static struct status_obs obs, again;
 	struct status_report rep;
 	char text[8192];
 	size_t n;
 
-	status_observe(o->state, o->follow, out, &obs);
-	status_decide(&obs, &rep);
+	status_look(o, journal ? NULL : out, journal, NULL, &obs, &rep);
+	if (rep.again_ms > 0) {
+		/* Bytes wait and the position is old, but the bytes may be
+		 * new: a follower that runs has read them a bound later. */
+		struct timespec ts = {(time_t)(rep.again_ms / 1000),
+		    (long)(rep.again_ms % 1000) * 1000000};
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		status_look(o, journal ? NULL : out, journal, &obs, &again,
+		    &rep);
+		obs = again;
+	}
 	n = status_format(&obs, &rep, o->state, o->follow, out, text,
 	    sizeof(text));
 	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)

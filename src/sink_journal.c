@@ -1,8 +1,12 @@
 /*
  * sink_journal: the systemd journal as a sink.
  *
- * One record per entry, sent with sd_journal_sendv (one datagram to
- * journald's native socket, whole or not at all). Its fields:
+ * One record per entry, sent on a socket of the sink's own, connected to
+ * journald's native socket (journal_send.c: one datagram, whole or not
+ * at all). A record journald's socket did not take (the socket missing,
+ * nobody listening on it) is an error: it is not counted, the sink fails
+ * as a file that cannot be written fails, and follow mode holds and
+ * starts again from its last commit (follow.c). Its fields:
  *   MESSAGE                the line's message part (escaped as in a file)
  *   SYSLOG_IDENTIFIER      the tag
  *   SYSLOG_FACILITY=10     authpriv: a security log
@@ -64,6 +68,7 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 
 #include "journal_read.h"
+#include "journal_send.h"
 #include "libsd.h"
 
 /* The identity's device: "KJ" (0x4b4a), no real device number's shape. */
@@ -75,6 +80,7 @@ struct sink_journal {
 	uint64_t count;  /* records of the instance in the journal */
 	off_t skip;      /* records still to drop */
 	int err;
+	int sock;       /* connected to journald (journal_send), or -1 */
 	char *ident;    /* "SYSLOG_IDENTIFIER=tag" */
 	char *instance; /* "KERIO2SYSLOG_INSTANCE=..." or NULL */
 	char *input;    /* "KERIO_INPUT=..." */
@@ -96,7 +102,7 @@ field(const char *name, const char *value)
 static void
 put(struct sink_journal_record *rec, const char *s, size_t len)
 {
-	/* sd_journal_sendv only reads the fields: iov_base is not const. */
+	/* journal_send only reads the fields: iov_base is not const. */
 	rec->iov[rec->n].iov_base = (void *)s;
 	rec->iov[rec->n].iov_len = len;
 	rec->n++;
@@ -179,7 +185,6 @@ j_commit(void *impl, size_t n, const struct sink_entry *e)
 {
 	struct sink_journal *j = impl;
 	struct sink_journal_record rec;
-	int r;
 
 	j->len += n;
 	if (e == NULL || j->err != 0)
@@ -189,8 +194,8 @@ j_commit(void *impl, size_t n, const struct sink_entry *e)
 	} else {
 		sink_journal_record(j, j->buf + SINK_JOURNAL_ROOM, j->len, e,
 		    j->count + 1, &rec);
-		if ((r = libsd.journal_sendv(rec.iov, rec.n)) < 0)
-			j->err = -r;
+		if (journal_send(&j->sock, rec.iov, rec.n) < 0)
+			j->err = errno;
 		else
 			j->count++;
 	}
@@ -321,13 +326,49 @@ hash(const char *s)
 	return (ino_t)h;
 }
 
+/* The last record's count of instance field inst, of our own _UID, once
+ * marker is read back (NULL: what is there now). */
+static int
+read_count(const char *inst, const char *marker, const struct clock *clock,
+    int wait_ms, uint64_t *count)
+{
+	const char *matches[3];
+	char uid[32];
+
+	snprintf(uid, sizeof(uid), "_UID=%ju", (uintmax_t)geteuid());
+	matches[0] = inst;
+	matches[1] = "KERIO2SYSLOG=1";
+	matches[2] = uid;
+	return journal_read_count(marker, matches, 3, "KERIO2SYSLOG_SEQ",
+	    clock != NULL ? clock : &clock_system,
+	    wait_ms > 0 ? wait_ms : SINK_JOURNAL_WAIT_MS, count);
+}
+
+int
+sink_journal_identity_of(const char *instance, struct sink_id *id)
+{
+	uint64_t count;
+	char *inst = field("KERIO2SYSLOG_INSTANCE=", instance);
+	int r;
+
+	if (inst == NULL)
+		return -1;
+	r = read_count(inst, NULL, NULL, 0, &count);
+	free(inst);
+	if (r < 0)
+		return -1;
+	id->dev = JOURNAL_DEV;
+	id->ino = hash(instance);
+	id->size = (off_t)count;
+	return 0;
+}
+
 int
 sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
     int wait_ms)
 {
 	unsigned char rnd[12];
-	char nonce[64], uid[32];
-	const char *matches[3];
+	char nonce[64];
 	struct iovec iov[5];
 	size_t i;
 	int r;
@@ -353,17 +394,9 @@ sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
 	iov[3].iov_len = strlen(j->instance);
 	iov[4].iov_base = nonce;
 	iov[4].iov_len = (size_t)r;
-	if ((r = libsd.journal_sendv(iov, 5)) < 0) {
-		errno = -r;
+	if (journal_send(&j->sock, iov, 5) < 0)
 		return -1;
-	}
-	snprintf(uid, sizeof(uid), "_UID=%ju", (uintmax_t)geteuid());
-	matches[0] = j->instance;
-	matches[1] = "KERIO2SYSLOG=1";
-	matches[2] = uid;
-	return journal_read_count(nonce, matches, 3, "KERIO2SYSLOG_SEQ",
-	    clock != NULL ? clock : &clock_system,
-	    wait_ms > 0 ? wait_ms : SINK_JOURNAL_WAIT_MS, &j->count);
+	return read_count(j->instance, nonce, clock, wait_ms, &j->count);
 }
 
 struct sink_journal *
@@ -383,6 +416,7 @@ sink_journal_open(const struct sink_journal_opts *o)
 	}
 	if (j == NULL)
 		return NULL;
+	j->sock = -1;
 	stamp_renderer_init(&j->r, STAMP_RFC3339);
 	j->cap = 4096;
 	j->buf = malloc(SINK_JOURNAL_ROOM + j->cap);
@@ -410,6 +444,7 @@ sink_journal_free(struct sink_journal *j)
 {
 	if (j == NULL)
 		return;
+	journal_send_close(&j->sock);
 	free(j->buf);
 	free(j->ident);
 	free(j->instance);

@@ -63,6 +63,14 @@ void sink_journal_sink(struct sink_journal *j, struct sink *s);
 /* The input path the records name (KERIO_INPUT) from now on; copied. */
 int sink_journal_input(struct sink_journal *j, const char *path);
 
+/*
+ * The identity and size the sink of a follower with instance (its state
+ * file's absolute path) has for its commit, read back from the journal
+ * as its open does, without sending its marker: the records journald has
+ * taken so far (--status). 0, or -1 with errno.
+ */
+int sink_journal_identity_of(const char *instance, struct sink_id *id);
+
 /* Records of this instance in the journal (sent, or found at open). */
 uint64_t sink_journal_count(const struct sink_journal *j);
 

@@ -70,14 +70,43 @@ enum state_status {
 enum state_status state_load(const char *path, struct state *s);
 
 /*
- * Takes the lock of the state file path: path".lock" beside it, locked
- * with flock(2) for as long as the returned descriptor is open; nothing
- * is written to it. Returns the descriptor, or -1 with errno: EWOULDBLOCK
- * if another process holds it (*holder is then its process id, as the
- * kernel lists it, or 0 if unknown), else why the lock file cannot be
- * opened.
+ * The lock of the state file path is a file beside what path names (the
+ * file a symbolic link leads to, in its directory with links resolved):
+ * its resolved name with ".lock", locked with flock(2) for as long as a
+ * descriptor is open; nothing is written to it. A lock file deleted while
+ * a follower holds it is made again by that follower (state_lock_keep);
+ * a lock file made anew beside an existing state file (deleted while one
+ * ran) is locked only after wait_ms, time for the follower that runs to
+ * make it its own first.
+ *
+ * state_lock_name: the lock file's name into buf (cap bytes); 0, or -1
+ * with errno (ENAMETOOLONG, ELOOP, or why the directory cannot be
+ * resolved).
  */
-int state_lock(const char *path, long *holder);
+int state_lock_name(const char *path, char *buf, size_t cap);
+
+/*
+ * Takes the lock of the state file path. Returns the descriptor, or -1
+ * with errno: EWOULDBLOCK if another process holds it (*holder is then
+ * its process id, as the kernel lists it, or 0 if unknown), else why the
+ * lock file cannot be opened.
+ */
+int state_lock(const char *path, int wait_ms, long *holder);
+
+/*
+ * Keeps the lock *fd of path: if the lock file no longer names *fd
+ * (deleted, or replaced), a lock file at its name is locked instead (made
+ * if missing) and *fd becomes its descriptor. 0 while the lock is ours;
+ * -1 with EWOULDBLOCK when another process holds the file at its name
+ * now (*holder as for state_lock): this one must stop.
+ */
+int state_lock_keep(int *fd, const char *path, long *holder);
+
+/*
+ * Whether a process holds the lock of path: 1 (*holder its process id,
+ * or 0 if unknown), 0 if none does, -1 with errno if it cannot be told.
+ */
+int state_lock_held(const char *path, long *holder);
 
 /*
  * Reads the temporary file a save to path left behind when it was cut

@@ -1,103 +1,115 @@
 /*
  * status: what --status tells an administrator about follow mode from its
- * state file and the files as they are now: the input, the position, how
- * far behind the input's end, the last entry's stamp, the output, and a
- * verdict with an exit status for scripts. The observing is separate from
- * the deciding, which is a pure function, and from the text.
+ * state file, its lock and the files as they are now: whether a follower
+ * runs, where it would start (decided by follow mode's own rule), how far
+ * behind the input's end it is, the last entry's stamp, the output, and
+ * a verdict with an exit status for scripts. The observing is separate
+ * from the deciding, which is a pure function, and from the text.
  */
 #ifndef KERIO2SYSLOG_STATUS_H
 #define KERIO2SYSLOG_STATUS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
-#include <time.h>
 
+#include "clock.h"
 #include "rotation.h"
+#include "sink.h"
 #include "state.h"
 
 /*
- * Where follow mode would go on, as status sees it: the saved file at the
- * path, or under a rotated name (found by device and inode), each with
- * the saved bytes before the position; else the input moved on. This is a
- * summary: the follower itself (rotation_pick) also finds the saved bytes
- * under another identity (a restore, a copytruncate copy) and reads every
- * rotated file in between, so a "moved" here may still resume exactly.
+ * A running follower is stalled when bytes wait unread and its position
+ * has not moved for longer than the time it needs to read, flush and
+ * commit them: the flush timeout, a stat tick (ROTATION_TICK_MS), a
+ * commit interval (COMMIT_INTERVAL_MS), and this margin, ms.
  */
-struct status_start_obs {
-	int have_state;    /* a state file that names an input was loaded */
-	int from_start;    /* a state saved while waiting: from 0 */
-	int path_exists;   /* the path names a regular file */
-	int path_is_saved; /* ... the saved device and inode */
-	int path_fits;     /* ... its size >= saved offset and the bytes
-	                      before the offset hash as saved */
-	int found_rotated; /* the saved inode is another name in the dir */
-	int rotated_fits;  /* ... and fits the saved offset and hash */
-};
+#define STATUS_STALL_MARGIN_MS 5000
 
-enum status_start {
-	STATUS_START_WAIT,      /* no path: waits for it */
-	STATUS_START_END,       /* no state: from the end of the path */
-	STATUS_START_BEGIN,     /* the path from 0 */
-	STATUS_START_RESUME,    /* the path from the saved offset */
-	STATUS_START_ROTATED,   /* the saved file under a rotated name first */
-	STATUS_START_TRUNCATED, /* the saved file, shorter or changed */
-};
+/* The bound for a flush timeout of flush_timeout ms (the sum above). */
+int64_t status_stall_ms(int flush_timeout);
 
-/* Decides status_start from what was seen (a pure function). */
-enum status_start status_start_decide(const struct status_start_obs *o);
-
-/* What was seen: the state file, the followed FILE and the output. */
+/* What was seen: the state file, its lock, the followed FILE, the output. */
 struct status_obs {
 	enum state_status loaded; /* state_load's answer */
 	int load_errno;           /* with STATE_ERROR */
 	struct state s;           /* valid with STATE_OK */
-	time_t saved_at;          /* the state file's mtime */
-	/* The input, as follow mode's start would see it. */
-	struct status_start_obs start;
-	dev_t path_dev;
-	ino_t path_ino;
-	off_t path_size;    /* FILE's size, if it exists */
-	off_t rotated_size; /* the saved file's size under its new name */
-	char rotated[4096]; /* ... and that name */
-	/* The output, if a path was given. */
+	int64_t now_ms;           /* the wall clock at the look */
+	int64_t saved_ms;         /* the state file's modification time */
+	int running;              /* a process holds the lock: 1, 0, or -1
+	                             (cannot be told) */
+	long holder;              /* ... its process id, 0 if unknown */
+	char lock[4096 + 8];      /* the lock file's name */
+	/* FILE and its rotated files as follow mode's start sees them, and
+	 * its decision (rotation_start_decide, then watch_pick_start). */
+	int have_path;
+	enum rotation_start start;
+	struct rotation_pick pick; /* with ROTATION_START_PICK */
+	struct rotation_file files[ROTATION_MAX_FILES + 1];
+	size_t n;         /* oldest first, FILE itself last */
+	char dir[4096];   /* FILE's directory */
+	int64_t input_ms; /* the newest modification time of them */
+	/* A look before this one (status_first_look), or 0. */
+	int64_t first_ms, first_saved_ms;
+	/* The output, if named: a file, or the journal (its identity and
+	 * size as the commit reads them back). */
 	int have_out_path;
+	int out_journal;
 	int out_exists;
-	dev_t out_dev;
-	ino_t out_ino;
-	off_t out_size;
+	int out_errno; /* the journal could not be read: why */
+	struct sink_id out;
 };
 
 enum status_verdict {
-	STATUS_RESUMES,  /* the state fits FILE and the output: 0 */
-	STATUS_MOVED,    /* FILE or the output moved on since the state was
-	                    saved (rotated, truncated, missing): 1 */
-	STATUS_WAITING,  /* the state was saved waiting for FILE: 1 */
-	STATUS_NO_STATE, /* no state file: EX_NOINPUT */
-	STATUS_BAD,      /* damaged or foreign state file: EX_DATAERR */
-	STATUS_ERROR,    /* the state file cannot be read: EX_IOERR */
+	STATUS_RESUMES,     /* the state fits FILE and the output: 0 */
+	STATUS_MOVED,       /* FILE or the output moved on since the state
+	                       was saved (rotated, truncated, missing): 1 */
+	STATUS_WAITING,     /* the state was saved waiting for FILE: 1 */
+	STATUS_STALLED,     /* a follower runs, bytes wait unread and its
+	                       position stood still past the bound: 2 */
+	STATUS_NOT_RUNNING, /* no process holds the state file's lock: 3 */
+	STATUS_NO_STATE,    /* no state file: EX_NOINPUT */
+	STATUS_BAD,         /* damaged or foreign state file: EX_DATAERR */
+	STATUS_ERROR,       /* the state file cannot be read: EX_IOERR */
 };
 
 struct status_report {
 	enum status_verdict verdict;
-	enum status_start start; /* where follow mode would go on */
-	off_t behind;            /* bytes of input past the position, or -1
-	                            when unknown */
-	int out_moved;           /* the output is not the saved one, or is
-	                            shorter than the committed size */
+	off_t behind;     /* bytes of input past the position, or -1 when
+	                     unknown */
+	int out_moved;    /* the output is not the saved one, or is
+	                     shorter than the committed size */
+	int64_t stall_ms; /* the bound applied */
+	int64_t still_ms; /* how long the position has stood still */
+	/* Not yet decided between running and stalled: bytes wait, the
+	 * position is old, but the bytes may be younger than the bound.
+	 * Look again (status_first_look) after this many ms; 0: decided. */
+	int64_t again_ms;
 };
 
 /*
- * Observes state file state_path, followed file path (NULL: not given)
- * and output out_path (NULL: not given) into *o. Never fails: what cannot
- * be seen is recorded as missing.
+ * Observes state file state_path, its lock, followed file path (NULL: not
+ * given) and output out_path (NULL: not given; out_journal: the journal,
+ * whose identity the caller puts in with status_observe_journal) into *o,
+ * at wall's now. Never fails: what cannot be seen is recorded as missing.
  */
 void status_observe(const char *state_path, const char *path,
-    const char *out_path, struct status_obs *o);
+    const char *out_path, int out_journal, const struct clock *wall,
+    struct status_obs *o);
 
-/* Decides the verdict from what was observed. */
-void status_decide(const struct status_obs *o, struct status_report *r);
+/* The journal's identity and size for the commit (sink_journal), or err
+ * if it could not be read (0 with id). */
+void status_observe_journal(struct status_obs *o, const struct sink_id *id,
+    int err);
 
-/* The exit status for a verdict (0, 1 or a sysexits(3) value). */
+/* o, a second look, records what the first one saw of the position. */
+void status_first_look(struct status_obs *o, const struct status_obs *first);
+
+/* Decides the verdict from what was observed, with the bound stall_ms. */
+void status_decide(const struct status_obs *o, int64_t stall_ms,
+    struct status_report *r);
+
+/* The exit status for a verdict (0 to 3, or a sysexits(3) value). */
 int status_exit(enum status_verdict v);
 
 /*

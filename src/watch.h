@@ -80,6 +80,15 @@ void watch_pick(const struct watch *w, size_t n, int done, int unproven,
     struct rotation_pick *p);
 
 /*
+ * Where a start from the saved state s reads first, among the n files of
+ * the last scan: they are observed against s (the file read before, the
+ * saved bytes) and picked from (rotation_pick). Follow mode's start and
+ * --status both decide by it.
+ */
+void watch_pick_start(struct watch *w, size_t n, const struct state *s,
+    struct rotation_pick *p);
+
+/*
  * Opens file at (of the last scan) at off, -1: at its end, as the input;
  * the file open before is closed. The offset, or -1 with errno.
  * watch_open_path: the path (-1 with ENOENT if the scan found none), as

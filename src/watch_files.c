@@ -85,6 +85,18 @@ watch_pick(const struct watch *w, size_t n, int done, int unproven,
 }
 
 void
+watch_pick_start(struct watch *w, size_t n, const struct state *s,
+    struct rotation_pick *p)
+{
+	watch_set_prev(w, s);
+	watch_observe(w, n, s->in_dev, s->in_ino, s->pos, s->hash, s->hash_len,
+	    1);
+	/* A version 2 state (with options) records the file read before:
+	 * at offset 0 it tells the copies made since. */
+	watch_pick(w, n, 0, s->hash_len == 0 && s->have_options, p);
+}
+
+void
 watch_note_prev(struct watch *w, size_t at)
 {
 	const struct rotation_file *x;

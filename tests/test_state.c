@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -250,17 +251,70 @@ test_state_lock_once(void **unused)
 	int a, b;
 
 	(void)unused;
-	a = state_lock(path("locked"), &holder);
+	a = state_lock(path("locked"), 0, &holder);
 	assert_true(a >= 0);
 	assert_int_equal(holder, 0);
-	b = state_lock(path("locked"), &holder);
+	b = state_lock(path("locked"), 0, &holder);
 	assert_int_equal(b, -1);
 	assert_int_equal(errno, EWOULDBLOCK);
 	assert_int_equal(holder, (long)getpid());
 	close(a);
-	b = state_lock(path("locked"), &holder);
+	b = state_lock(path("locked"), 0, &holder);
 	assert_true(b >= 0);
 	close(b);
+}
+
+/* A symbolic link to a state file names its lock, not another. */
+static void
+test_state_lock_through_link(void **unused)
+{
+	char name[512];
+	long holder = -1;
+	int a, b;
+
+	(void)unused;
+	assert_int_equal(symlink("linked", path("link")), 0);
+	a = state_lock(path("linked"), 0, &holder);
+	assert_true(a >= 0);
+	b = state_lock(path("link"), 0, &holder);
+	assert_int_equal(b, -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	assert_int_equal(state_lock_name(path("link"), name, sizeof(name)), 0);
+	assert_string_equal(strrchr(name, '/'), "/linked.lock");
+	close(a);
+}
+
+/*
+ * The holder makes its deleted lock file again; one that another process
+ * took is lost; state_lock_held tells who holds it.
+ */
+static void
+test_state_lock_kept(void **unused)
+{
+	long holder = -1;
+	int a, b, fd;
+
+	(void)unused;
+	a = state_lock(path("kept"), 0, &holder);
+	assert_true(a >= 0);
+	assert_int_equal(state_lock_held(path("kept"), &holder), 1);
+	assert_int_equal(holder, (long)getpid());
+	assert_int_equal(unlink(path("kept.lock")), 0);
+	assert_int_equal(state_lock_held(path("kept"), &holder), 0);
+	assert_int_equal(state_lock_keep(&a, path("kept"), &holder), 0);
+	assert_int_equal(access(path("kept.lock"), F_OK), 0);
+	assert_int_equal(state_lock_held(path("kept"), &holder), 1);
+	/* Taken by another (another descriptor, as another process). */
+	assert_int_equal(unlink(path("kept.lock")), 0);
+	fd = open(path("kept.lock"), O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	b = a;
+	assert_int_equal(state_lock_keep(&b, path("kept"), &holder), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	close(fd);
+	close(a);
+	assert_int_equal(state_lock_held(path("kept"), &holder), 0);
 }
 
 /*
@@ -464,6 +518,8 @@ main(void)
 	    cmocka_unit_test(test_state_checksum_right_values_wrong),
 	    cmocka_unit_test(test_state_year_range_as_stamp),
 	    cmocka_unit_test(test_state_lock_once),
+	    cmocka_unit_test(test_state_lock_through_link),
+	    cmocka_unit_test(test_state_lock_kept),
 	    cmocka_unit_test(test_state_save_tmp_never_followed),
 	    cmocka_unit_test(test_state_version_1_read),
 	    cmocka_unit_test(test_state_hash_more),

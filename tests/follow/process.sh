@@ -998,23 +998,138 @@ gen_year() {
 # Hole 6: a second follower of the same state file is refused at once
 # with a clear message (exit 75), and the first goes on alone.
 t_two_instances() {
-	local rc
 	gen 1 20 >"$D/in.log"
 	start --from-start && started || return 1
 	check wait_until 10 have 20 "$D/out.log" || return 1
-	local first=$PID
-	start
-	local second=$PID
-	check wait_until 10 eval "! kill -0 $second 2>/dev/null" || return 1
+	second_refused "$D/state" 20
+}
+
+# second_refused STATE N: a second follower, started as start with the
+# state file named STATE, is refused (exit 75, saying which process holds
+# the state file), and the first one ($PID), which has written entries 1
+# to N, goes on alone: no entry is written twice.
+second_refused() {
+	local first=$PID second rc state=$1 n=$2
+	"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --output "$D/out.log" \
+	    --state "$state" --flush-timeout 100 -H testhost -v \
+	    2>>"$D/stderr" &
+	second=$!
+	PIDS+=("$second")
+	if ! wait_until 10 eval "! kill -0 $second 2>/dev/null"; then
+		echo "  the second follower runs beside the first"
+		kill -TERM "$second"
+		wait "$second"
+		return 1
+	fi
 	wait "$second"
 	rc=$?
-	PID=$first
 	check test "$rc" -eq 75 || { echo "  second exit status $rc"; return 1; }
-	check grep -q "state file .*state is in use by process $first" \
+	check grep -q "state file .* is in use by process $first" \
+	    "$D/stderr" || return 1
+	gen $((n + 1)) $((n + 20)) >>"$D/in.log"
+	check wait_until 10 have $((n + 20)) "$D/out.log" || return 1
+	stop && check exactly $((n + 20)) "$D/out.log"
+}
+
+# Issue 18: a second follower given a symbolic link to the running one's
+# state file is refused: the lock is the state file's, not its name's.
+t_two_instances_symlink() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	ln -s state "$D/link"
+	second_refused "$D/link" 20
+}
+
+# Issue 18: the lock survives its file deleted while a follower runs: a
+# second follower started at once, and another a while later, are
+# refused.
+t_lock_deleted() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	rm "$D/state.lock"
+	second_refused "$D/state" 20 || return 1
+	# Deleted a while before the second starts: the first makes it again.
+	local k
+	k=$(grep -c "resuming at the saved position" "$D/stderr")
+	start || return 1
+	check wait_until 10 eval '[ "$(grep -c "resuming at the saved position" \
+	    "$D/stderr")" -gt "$k" ]' || return 1
+	rm "$D/state.lock"
+	check wait_until 10 test -e "$D/state.lock" || return 1
+	second_refused "$D/state" 40
+}
+
+# Issue 18: the lock file deleted while its follower is stopped, and taken
+# by a second one: the first, continued, sees it and stops at once (exit
+# 75, naming the second) without writing; the second goes on alone.
+t_lock_taken() {
+	local first second rc
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	first=$PID
+	kill -STOP "$first"
+	rm "$D/state.lock"
+	start || return 1
+	second=$PID
+	# It waits 2.5 s before taking the lock file it made, then runs.
+	check wait_until 10 eval '[ "$(grep -c "resuming at the saved position" \
+	    "$D/stderr")" -ge 1 ]' || { kill -CONT "$first"; return 1; }
+	kill -CONT "$first"
+	check wait_until 10 eval "! kill -0 $first 2>/dev/null" || return 1
+	wait "$first"
+	rc=$?
+	check test "$rc" -eq 75 || { echo "  first exit status $rc"; return 1; }
+	check grep -q "state file .* is now in use by process $second" \
 	    "$D/stderr" || return 1
 	gen 21 40 >>"$D/in.log"
 	check wait_until 10 have 24 "$D/out.log" || return 1
 	stop && check exactly 40 "$D/out.log"
+}
+
+# status_is RC WORD: --status exits RC and its verdict starts with WORD.
+status_is() {
+	"$BIN" --status --state "$D/state" -o "$D/out.log" "$D/in.log" \
+	    >"$D/status.out" 2>&1
+	local rc=$?
+	[ "$rc" -eq "$1" ] && grep -q "^status: *$2" "$D/status.out"
+}
+
+# state_older SECONDS: the state file was last saved more than SECONDS ago.
+state_older() {
+	[ $(($(date +%s) - $(stat -c %Y "$D/state"))) -gt "$1" ]
+}
+
+# Issue 18: --status tells a running follower (ok, 0) from a stopped one
+# with bytes unread (stalled, 2, once the bound has passed) and from none
+# (not running, 3); bytes just written to a follower idle for long are
+# not "stalled": it reads them within the bound.
+t_status_truth() {
+	gen 1 20 >"$D/in.log"
+	start --from-start && started || return 1
+	check wait_until 10 have 20 "$D/out.log" || return 1
+	check status_is 0 ok || { cat "$D/status.out"; return 1; }
+	# Idle past the bound (8 s: --status's flush timeout, 1 s, a tick,
+	# a commit interval and 5 s), then new bytes: still ok.
+	check wait_until 20 state_older 9 || return 1
+	gen 21 40 >>"$D/in.log"
+	check status_is 0 ok || { cat "$D/status.out"; return 1; }
+	check have 40 "$D/out.log" || return 1
+	kill -STOP "$PID"
+	gen 41 2000 >>"$D/in.log"
+	check wait_until 30 status_is 2 stalled || {
+		cat "$D/status.out"
+		kill -CONT "$PID"
+		return 1
+	}
+	kill -CONT "$PID"
+	check wait_until 20 have 2000 "$D/out.log" || return 1
+	check status_is 0 ok || { cat "$D/status.out"; return 1; }
+	stop || return 1
+	check status_is 3 "not running" || { cat "$D/status.out"; return 1; }
+	check exactly 2000 "$D/out.log"
 }
 
 # Hole 6: the state's temporary file is never followed through a link

@@ -54,6 +54,12 @@ k2s_follow_test(follow_commit_holes 200 follow process.sh
 	fault_sweep
 	NOINOTIFY_ENV SWEEP_CALLS=write)
 
+# Issue 18: one follower per state file, whatever its name (a link to it,
+# its lock file deleted), and a --status that tells a follower that runs
+# from a stalled one and from none.
+k2s_follow_test(follow_lock_status 150 follow process.sh
+	two_instances_symlink lock_deleted lock_taken status_truth)
+
 # Issue 8, the input side of exactly-once: one scenario per hole.
 k2s_follow_test(follow_input_holes 240 follow process.sh
 	two_rotations_stopped two_rotations_paused copytruncate_stopped

@@ -56,12 +56,15 @@ PID=
 check "entries 1 and 2, each once" "seq=1 seq=2" \
     "$(grep -o 'seq=[0-9]*' "$out" | xargs)"
 
-# Stopped at the end of the file: resumes there, nothing behind.
+# Stopped at the end of the file: not running; would resume there, nothing
+# behind.
 status "$in"
-check "--status after a clean stop: exit 0" 0 $?
+check "--status after a clean stop: exit 3" 3 $?
 size=$(stat -c %s "$in")
-check "status line" "ok: the state fits the input and the output" \
+check "status line" "not running: no process holds the state file's lock $st.lock" \
     "$(field status)"
+check "follower line" "not running" "$(field follower)"
+check "start line" "resuming at the saved position" "$(field start)"
 check "input line" \
     "$in (device $(stat -c %d "$in"), inode $(stat -c %i "$in"))" \
     "$(field input)"
@@ -79,15 +82,16 @@ check "state line names the file and when it was saved" 1 \
 # Kerio wrote on while the service was stopped.
 entry 3 >>"$in"
 status --follow "$in"
-check "--status --follow FILE, 1 entry behind: exit 0" 0 $?
+check "--status --follow FILE, 1 entry behind: exit 3" 3 $?
 check "behind by one entry" "$(entry 3 | wc -c) bytes" "$(field behind)"
 
-# Rotated while stopped: exit 1, and the saved file under its new name.
+# Rotated while stopped: the saved file under its new name, finished
+# first.
 mv "$in" "$in.2"
 entry 4 >"$in"
 status "$in"
-check "--status after a rotation while stopped: exit 1" 1 $?
-check "status says rotated" 1 "$(field status | grep -c '^moved: the input was rotated')"
+check "--status after a rotation while stopped: exit 3" 3 $?
+check "start says rotated" 1 "$(field start | grep -c '^rotated while stopped, finishing security.log.2 ')"
 check "position names the rotated file" 1 "$(field position | grep -c " of $in.2, the saved file")"
 
 # Missing and damaged state files, usage errors.
