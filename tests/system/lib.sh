@@ -102,14 +102,7 @@ halt() {
 	NSPAWN=
 }
 
-# readme_block NAME [FILE]: the fenced block after "<!-- NAME -->" in
-# README.md (or FILE).
-readme_block() {
-	awk -v m="<!-- $1 -->" '$0 == m { want = 1; next }
-		want && /^```/ { if (inside) exit; inside = 1; next }
-		want && inside { print }' "${2:-$TOP/README.md}"
-}
-
+# The README's blocks: readme_block (tests/lib.sh).
 # manual_block NAME: the literal display after the comment '.\" NAME' in
 # the manual, with mdoc's escape of the backslash undone.
 manual_block() {
