@@ -1,10 +1,11 @@
 # shellcheck shell=bash
 # The helpers every shell test shares, written once: a bounded wait, the
-# tally of checks, the tools a test needs, the end of a process tree, and
-# the shipped logrotate file adapted to a test's output. Sourced by bash,
-# not run. What only one group of tests needs is in that group's lib.sh
-# (tests/follow, tests/fail2ban, tests/hardening, tests/package), which
-# sources this one; tests/several and tests/journal source fail2ban's.
+# tally of checks, the tools a test needs, the end of a process tree, the
+# README's code blocks, and the shipped logrotate file adapted to a test's
+# output. Sourced by bash, not run. What only one group of tests needs is
+# in that group's lib.sh (tests/follow, tests/fail2ban, tests/hardening,
+# tests/package), which sources this one; tests/several and tests/journal
+# source fail2ban's.
 
 # The checks passed and failed so far (see ok, not_ok and tally).
 passed=0
@@ -89,6 +90,15 @@ proc_cost() {
 # NEIGHBOUR: another program's log written beside a followed file
 # (NEIGHBOUR FILE RATE SECS; see the script).
 NEIGHBOUR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/follow/neighbour.py
+
+# readme_block MARK: the code block that follows the line <!-- MARK --> in
+# the README, as written there.
+readme_block() {
+	awk -v mark="<!-- $1 -->" '$0 == mark { want = 1; next }
+		want && /^```/ { if (inside) exit; inside = 1; next }
+		want && inside { print }' \
+	    "$(dirname "${BASH_SOURCE[0]}")/../README.md"
+}
 
 LOGROTATE_FILE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." &&
     pwd)/contrib/logrotate.d/kerio2syslog

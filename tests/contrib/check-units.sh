@@ -1,5 +1,6 @@
 #!/bin/sh
-# Checks what contrib/ installs beside the binary: the systemd unit must pass
+# Checks what contrib/ installs beside the binary: the systemd unit (and the
+# path unit that starts it) must pass
 # "systemd-analyze verify" without a word and keep its offline security
 # exposure at or below MAX_EXPOSURE, alone and with the drop-in example for a
 # Kerio store elsewhere, whose sandbox paths must follow its --follow file; the
@@ -33,6 +34,7 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 1
 top=$(cd "$here/../.." && pwd) || exit 1
 unit_src=$top/contrib/systemd/kerio2syslog.service.in
 dropin_src=$top/contrib/systemd/kerio-store.conf.example
+path_src=$top/contrib/systemd/kerio2syslog.path
 lr_src=$top/contrib/logrotate.d/kerio2syslog
 
 pass=0
@@ -124,6 +126,14 @@ if [ $unit_ready -eq 1 ]; then
 		ko "unit: --follow directory '$dir', the condition and the" \
 		    "read-only mount disagree"
 	fi
+	if [ "$(values "$path_src" PathExists)" = "$KERIO_LOGS" ] &&
+	    [ "$(values "$path_src" Unit)" = kerio2syslog.service ]; then
+		ok "path unit: starts the service when $KERIO_LOGS appears"
+	else
+		ko "path unit: PathExists= is not $KERIO_LOGS, or Unit= not" \
+		    "kerio2syslog.service"
+	fi
+	cp "$path_src" "$unit_dir/"
 fi
 
 # The drop-in example: resets what it moves, and moves all of it, so that
@@ -179,7 +189,8 @@ fi
 # unit in directory $1, with the drop-ins there; $2 names the case.
 analyze_unit() {
 	out=$(SYSTEMD_UNIT_PATH=$1: MANPATH=$tmp/man SYSTEMD_LOG_COLOR=0 \
-	    systemd-analyze verify "$man_opt" "$1/kerio2syslog.service" 2>&1)
+	    systemd-analyze verify "$man_opt" "$1/kerio2syslog.service" \
+	    $(ls "$1/kerio2syslog.path" 2>/dev/null) 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && [ -z "$out" ]; then
 		ok "verify: systemd-analyze verify is silent$2"

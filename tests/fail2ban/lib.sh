@@ -311,15 +311,6 @@ readme_install_commands()
 		in_f2b && /^install / { print }' "$README"
 }
 
-# readme_block MARK: the code block that follows the line <!-- MARK --> in
-# the README, as written there.
-readme_block()
-{
-	awk -v mark="<!-- $1 -->" '$0 == mark { want = 1; next }
-		want && /^```/ { if (inside) exit; inside = 1; next }
-		want && inside { print }' "$README"
-}
-
 # f2b_setup DIR FILTER JAIL: a copy of the distribution's configuration in
 # DIR (without its jail.d: Debian enables sshd there), into which the
 # README's install commands put FILTER and JAIL as the shipped files; then

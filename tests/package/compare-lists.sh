@@ -7,7 +7,8 @@
 #    manual (".gz" is dropped before comparing);
 #  - the licence: Debian's /usr/share/doc/PKG/copyright (with
 #    changelog.gz beside it) and RPM's %license under /usr/share/licenses;
-#  - Debian's lintian overrides, RPM's /usr/lib/.build-id links.
+#  - Debian's lintian overrides, RPM's /usr/lib/.build-id links;
+#  - Debian's drop-in for its own fail2ban sshd jail (debian/fail2ban-sshd.conf).
 # Directories are not compared: each package manager owns them its own way.
 #
 # usage: compare-lists.sh DEB RPM
@@ -24,7 +25,8 @@ normal() {
 	    grep -v -e '^/usr/share/doc/kerio2syslog/copyright$' \
 	    -e '^/usr/share/doc/kerio2syslog/changelog$' \
 	    -e '^/usr/share/licenses/' -e '^/usr/lib/\.build-id' \
-	    -e '^/usr/share/lintian/overrides/kerio2syslog$' | sort
+	    -e '^/usr/share/lintian/overrides/kerio2syslog$' \
+	    -e '^/etc/fail2ban/jail.d/kerio2syslog-debian-sshd.conf$' | sort
 }
 # Files and links only (the listing's first letter is the type).
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print substr($6, 2) }' | normal \
@@ -43,7 +45,7 @@ check "the .rpm marks LICENSE as its licence" 1 \
     grep -c '/LICENSE l$')"
 # The files in /etc are configuration each package manager keeps.
 check "the .deb's conffiles" \
-    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog-journal.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
+    "/etc/fail2ban/filter.d/kerio2syslog.conf /etc/fail2ban/jail.d/kerio2syslog-debian-sshd.conf /etc/fail2ban/jail.d/kerio2syslog-journal.conf /etc/fail2ban/jail.d/kerio2syslog.conf /etc/logrotate.d/kerio2syslog" \
     "$(dpkg-deb --ctrl-tarfile "$deb" |
     tar -xOf - ./conffiles | sort | xargs)"
 check "the .rpm's %config(noreplace) files" \

@@ -46,6 +46,7 @@ $prefix/share/doc/kerio2syslog/LICENSE
 $prefix/share/doc/kerio2syslog/README.md
 $prefix/share/doc/kerio2syslog/kerio-store.conf.example
 $prefix/share/man/man1/kerio2syslog.1
+$unitdir/kerio2syslog.path
 $unitdir/kerio2syslog.service
 $etc/fail2ban/filter.d/kerio2syslog.conf
 $etc/fail2ban/jail.d/kerio2syslog-journal.conf
@@ -83,7 +84,7 @@ check "the installed program runs" "kerio2syslog $(project_version)" \
     "$("$stage$prefix/bin/kerio2syslog" --version 2>&1)"
 modes=$(cd "$stage" && find . -type f ! -path '*/doc/kerio2syslog/examples/*' \
     -printf '%m\n' | sort | uniq -c | awk '{ print $2 "x" $1 }' | xargs)
-check "modes: the program 0755, every other file 0644" "644x9 755x1" "$modes"
+check "modes: the program 0755, every other file 0644" "644x10 755x1" "$modes"
 
 if [ "$prefix" != /usr ]; then
 	# Staged too (DESTDIR), so that a file that would land outside DIR

@@ -77,7 +77,7 @@ check "the output log is created root:adm 0640" "640 root adm" \
 check "the unit is enabled (multi-user.target.wants)" \
     /lib/systemd/system/kerio2syslog.service \
     "$(readlink /etc/systemd/system/multi-user.target.wants/kerio2syslog.service)"
-check "the conffiles are registered" 4 \
+check "the conffiles are registered" 5 \
     "$(dpkg-query -W -f '${Conffiles}\n' kerio2syslog | grep -c '^ /etc/')"
 
 bash "$(dirname "$0")/smoke.sh" | sed 's/^/smoke: /'
@@ -142,11 +142,12 @@ left=0
 for f in /etc/fail2ban/filter.d/kerio2syslog.conf \
     /etc/fail2ban/jail.d/kerio2syslog.conf \
     /etc/fail2ban/jail.d/kerio2syslog-journal.conf \
+    /etc/fail2ban/jail.d/kerio2syslog-debian-sshd.conf \
     /etc/logrotate.d/kerio2syslog \
     /etc/fail2ban/jail.d/kerio2syslog.local "$LOG"; do
 	[ -e "$f" ] && left=$((left + 1))
 done
-check "remove keeps the four conffiles, the override and the log" 6 "$left"
+check "remove keeps the five conffiles, the override and the log" 7 "$left"
 
 # Purge: the configuration and the state go; the output log stays.
 mkdir -p /var/lib/kerio2syslog
