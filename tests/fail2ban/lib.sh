@@ -311,8 +311,18 @@ readme_block()
 		want && inside { print }' "$README"
 }
 
-# f2b_setup DIR FILTER JAIL: a copy of the distribution's configuration in
-# DIR (without its jail.d: Debian enables sshd there), into which the
+# f2b_stock DIR: a copy of the distribution's configuration in DIR as the
+# fail2ban package ships it, whatever this machine added to it: without
+# kerio2syslog's files (the package may be installed here) and without
+# the administrator's *.local files.
+f2b_stock()
+{
+	cp -a "$DISTRO" "$1" || return 1
+	find "$1" \( -name 'kerio2syslog*' -o -name '*.local' \) -delete
+}
+
+# f2b_setup DIR FILTER JAIL: f2b_stock in DIR (without its jail.d: Debian
+# enables sshd there), into which the
 # README's install commands put FILTER and JAIL as the shipped files; then
 # fail2ban's log, socket, pid file and database in DIR (fail2ban.local),
 # and DIR/jail.d/zz-test.local pointing the jail at DIR/keriosecurity.log
@@ -320,7 +330,7 @@ readme_block()
 f2b_setup()
 {
 	local etc=$1 src=$1/src/contrib/fail2ban
-	cp -a "$DISTRO" "$etc" || return 1
+	f2b_stock "$etc" || return 1
 	rm -f "$etc"/jail.d/*
 	mkdir -p "$src/filter.d" "$src/jail.d"
 	cp "$2" "$src/filter.d/kerio.conf"
