@@ -3,8 +3,8 @@
 # into a copy of the distribution's configuration: the package's files
 # stay as they were, the dumped jail has the shipped settings, the README's
 # check of this jail alone passes where a plain fail2ban-client --test
-# fails (a stock Debian 12: Debian's sshd jail has no log file), the
-# README's dry run finds every attack in the corpus, and the filter answers
+# fails (a stock Debian 12: Debian's sshd jail has no log file), with the
+# file jail or the journal jail enabled, the README's dry run finds every attack in the corpus, and the filter answers
 # by its installed name.
 #
 # usage: config.sh path/to/kerio2syslog
@@ -135,6 +135,24 @@ check_jail
 check "the README's check without the jail's log file" \
     "failed on kerio2syslog" "$(failed_on kerio2syslog "$out" "$T/check.err")"
 : >"$T/keriosecurity.log"
+
+# The journal jail, as the packages install it, enabled instead of the
+# file jail as its head comment says: the README's check passes too.
+cp "$JAIL_JOURNAL" "$etc/jail.d/" &&
+    cp "$etc/jail.local" "$T/jail.local.file" &&
+    printf '[kerio2syslog]\nlogpath = %s\nenabled = false\n[kerio2syslog-journal]\nenabled = true\n' \
+    "$T/keriosecurity.log" >"$etc/jail.local"
+check "jails enabled for the journal" "kerio2syslog-journal systemd" \
+    "$(fail2ban-client -c "$etc" -d 2>/dev/null |
+    sed -n "s/^\['add', '\(kerio2syslog[^']*\)', '\([a-z]*\)'\]$/\1 \2/p" | xargs)"
+check_jail
+check "the README's check, the journal jail enabled" \
+    "0 OK: configuration test is successful" "$rc $out"
+if grep -q ERROR "$T/check.err"; then
+	not_ok "the README's check logged errors: $(grep ERROR "$T/check.err")"
+fi
+cp "$T/jail.local.file" "$etc/jail.local"
+rm "$etc/jail.d/kerio2syslog-journal.conf"
 
 # The README's dry run, as written, on the annotated corpus as Kerio's log:
 # every attack is found, wrapped ones too (fail2ban-regex on Kerio's own

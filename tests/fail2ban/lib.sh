@@ -10,6 +10,7 @@
 
 FILTER=$HERE/../../contrib/fail2ban/filter.d/kerio.conf
 JAIL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog.conf
+JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 # The filter as it reads Kerio's own security.log (by default it reads
 # kerio2syslog's output).
 FILTER_KERIO="$FILTER[logformat=kerio]"
