@@ -82,6 +82,18 @@ check "ban action (nftables, as Debian 12 ships)" \
 check "ports in the ban action" "25,465,587,143,993,110,995,80,443,4040,5222,5223,389,636,119,563" \
     "$(grep "^\['multi-set', 'kerio2syslog', 'action'" "$T/dump" |
     grep -o "\['port', '[^']*'\]" | sed "s/.*, '\(.*\)'\]/\1/")"
+# firewalld: one setting, the same wherever a document gives it, naming
+# ban actions fail2ban has.
+top=$HERE/../..
+fw=$(grep -ohE 'banaction(_allports)? = firewallcmd-[a-z-]*[a-z]' \
+    "$top"/README.md "$top"/contrib/*/README.md "$JAIL" "$JAIL_JOURNAL" \
+    "$top"/man/kerio2syslog.1 | sort -u)
+check "the documents' firewalld setting" \
+    "banaction = firewallcmd-rich-rules banaction_allports = firewallcmd-allports" \
+    "$(echo $fw)"
+for a in $(printf '%s\n' "$fw" | sed 's/.* = //'); do
+	[ -f "$etc/action.d/$a.conf" ] || not_ok "no fail2ban action $a"
+done
 check "log file (missing) reported" 1 \
     "$(grep -c 'Have not found any log file for kerio2syslog jail' "$T/dump.err")"
 
