@@ -21,7 +21,6 @@ add_test(NAME fail2ban_fuzz
 		$<TARGET_FILE:kerio2syslog>)
 set_tests_properties(fail2ban_fuzz PROPERTIES LABELS fail2ban TIMEOUT 120)
 set_tests_properties(fail2ban_e2e PROPERTIES TIMEOUT 120)
-set_tests_properties(fail2ban_config PROPERTIES TIMEOUT 60)
 # Exit 77: not root, so no namespaces; reported as skipped, not passed.
 set_tests_properties(fail2ban_dns fail2ban_nftables PROPERTIES TIMEOUT 180
 	SKIP_RETURN_CODE 77)
