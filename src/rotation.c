@@ -382,8 +382,8 @@ rotation_pick_text(const struct rotation_file *v, const struct rotation_pick *p,
 	else
 		append(msg, cap,
 		    "%s: the saved position (offset %jd) is in no file of %s"
-		    " any more (deleted, compressed or rewritten): what followed"
-		    " it there is lost; %s%s",
+		    " any more (deleted, compressed, rewritten or moved away):"
+		    " what followed it in that file is not read here; %s%s",
 		    path, (intmax_t)pos, dir,
 		    x != NULL ? "reading from the start of " : "waiting for ",
 		    x != NULL ? x->name : "the file");

@@ -369,7 +369,10 @@ test_rotation_pick_text(void **unused)
 	    {.what = "lost, compressed ones passed over",
 	        .p = {.at = 2, .lost = 1, .skip_from = 0, .skip_to = 2},
 	        .want = "/var/log/kerio/security.log: the saved position"
-	                " (offset 42) is in no file of /var/log/kerio",
+	                " (offset 42) is in no file of /var/log/kerio any more"
+	                " (deleted, compressed, rewritten or moved away): what"
+	                " followed it in that file is not read here; reading"
+	                " from the start of ",
 	        .names = "; not read, compressed: security.log.3.gz,"
 	                 " security.log.2.gz",
 	        .loses = 1},

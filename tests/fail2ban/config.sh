@@ -3,8 +3,8 @@
 # into a copy of the distribution's configuration: the package's files
 # stay as they were, the dumped jail has the shipped settings, the README's
 # check of this jail alone passes where a plain fail2ban-client --test
-# fails (a stock Debian 12: Debian's sshd jail has no log file), the
-# README's dry run finds every attack in the corpus, and the filter answers
+# fails (a stock Debian 12: Debian's sshd jail has no log file), with the
+# file jail or the journal jail enabled, the README's dry run finds every attack in the corpus, and the filter answers
 # by its installed name.
 #
 # usage: config.sh path/to/kerio2syslog
@@ -23,7 +23,7 @@ fi
 # no log file (made so here, whatever this machine has, by a jail.d file
 # that is a symbolic link, as files put there by other tools may be).
 etc=$T/etc
-cp -a "$DISTRO" "$etc"
+f2b_stock "$etc"
 printf '[sshd]\nenabled = true\nbackend = polling\nlogpath = %s\n' \
     "$T/no-auth.log" >"$T/stock-sshd.local"
 ln -s "$T/stock-sshd.local" "$etc/jail.d/zz-stock-sshd.local"
@@ -47,6 +47,12 @@ check "package files overwritten or removed by the install" "" \
 cmp -s "$FILTER" "$etc/filter.d/kerio2syslog.conf" &&
     cmp -s "$JAIL" "$etc/jail.d/kerio2syslog.conf"
 check "installed files are the shipped ones" 0 $?
+
+check "the shipped jail's log file" /var/log/keriosecurity.log \
+    "$(sed -n 's/^logpath *= *//p' "$JAIL")"
+# The log file the jail reads, set where the README says settings go, and
+# missing for now whatever this machine has in /var/log.
+printf '[kerio2syslog]\nlogpath = %s\n' "$T/keriosecurity.log" >>"$etc/jail.local"
 
 # The jail as fail2ban understands it (the dump does not need the log file).
 if fail2ban-client -c "$etc" -d >"$T/dump" 2>"$T/dump.err"; then
@@ -78,12 +84,22 @@ check "ban action (nftables, as Debian 12 ships)" \
 check "ports in the ban action" "25,465,587,143,993,110,995,80,443,4040,5222,5223,389,636,119,563" \
     "$(grep "^\['multi-set', 'kerio2syslog', 'action'" "$T/dump" |
     grep -o "\['port', '[^']*'\]" | sed "s/.*, '\(.*\)'\]/\1/")"
-check "log file (missing here) reported" 1 \
+# firewalld: one setting, the same wherever a document gives it, naming
+# ban actions fail2ban has.
+top=$HERE/../..
+fw=$(grep -ohE 'banaction(_allports)? = firewallcmd-[a-z-]*[a-z]' \
+    "$top"/README.md "$top"/contrib/*/README.md "$JAIL" "$JAIL_JOURNAL" \
+    "$top"/man/kerio2syslog.1 | sort -u)
+check "the documents' firewalld setting" \
+    "banaction = firewallcmd-rich-rules banaction_allports = firewallcmd-allports" \
+    "$(echo $fw)"
+for a in $(printf '%s\n' "$fw" | sed 's/.* = //'); do
+	[ -f "$etc/action.d/$a.conf" ] || not_ok "no fail2ban action $a"
+done
+check "log file (missing) reported" 1 \
     "$(grep -c 'Have not found any log file for kerio2syslog jail' "$T/dump.err")"
 
-# The log file the jail reads, set where the README says settings go.
 : >"$T/keriosecurity.log"
-printf '[kerio2syslog]\nlogpath = %s\n' "$T/keriosecurity.log" >>"$etc/jail.local"
 
 # A plain fail2ban-client --test fails here, on the sshd jail.
 # failed_on JAIL OUTPUT ERRFILE: whether a configuration test failed (no OK
@@ -133,6 +149,24 @@ check_jail
 check "the README's check without the jail's log file" \
     "failed on kerio2syslog" "$(failed_on kerio2syslog "$out" "$T/check.err")"
 : >"$T/keriosecurity.log"
+
+# The journal jail, as the packages install it, enabled instead of the
+# file jail as its head comment says: the README's check passes too.
+cp "$JAIL_JOURNAL" "$etc/jail.d/" &&
+    cp "$etc/jail.local" "$T/jail.local.file" &&
+    printf '[kerio2syslog]\nlogpath = %s\nenabled = false\n[kerio2syslog-journal]\nenabled = true\n' \
+    "$T/keriosecurity.log" >"$etc/jail.local"
+check "jails enabled for the journal" "kerio2syslog-journal systemd" \
+    "$(fail2ban-client -c "$etc" -d 2>/dev/null |
+    sed -n "s/^\['add', '\(kerio2syslog[^']*\)', '\([a-z]*\)'\]$/\1 \2/p" | xargs)"
+check_jail
+check "the README's check, the journal jail enabled" \
+    "0 OK: configuration test is successful" "$rc $out"
+if grep -q ERROR "$T/check.err"; then
+	not_ok "the README's check logged errors: $(grep ERROR "$T/check.err")"
+fi
+cp "$T/jail.local.file" "$etc/jail.local"
+rm "$etc/jail.d/kerio2syslog-journal.conf"
 
 # The README's dry run, as written, on the annotated corpus as Kerio's log:
 # every attack is found, wrapped ones too (fail2ban-regex on Kerio's own

@@ -10,6 +10,7 @@
 
 FILTER=$HERE/../../contrib/fail2ban/filter.d/kerio.conf
 JAIL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog.conf
+JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 # The filter as it reads Kerio's own security.log: its default (regex below
 # has it read kerio2syslog's output, as the shipped jail does).
 FILTER_KERIO=$FILTER
@@ -311,8 +312,18 @@ readme_install_commands()
 		in_f2b && /^install / { print }' "$README"
 }
 
-# f2b_setup DIR FILTER JAIL: a copy of the distribution's configuration in
-# DIR (without its jail.d: Debian enables sshd there), into which the
+# f2b_stock DIR: a copy of the distribution's configuration in DIR as the
+# fail2ban package ships it, whatever this machine added to it: without
+# kerio2syslog's files (the package may be installed here) and without
+# the administrator's *.local files.
+f2b_stock()
+{
+	cp -a "$DISTRO" "$1" || return 1
+	find "$1" \( -name 'kerio2syslog*' -o -name '*.local' \) -delete
+}
+
+# f2b_setup DIR FILTER JAIL: f2b_stock in DIR (without its jail.d: Debian
+# enables sshd there), into which the
 # README's install commands put FILTER and JAIL as the shipped files; then
 # fail2ban's log, socket, pid file and database in DIR (fail2ban.local),
 # and DIR/jail.d/zz-test.local pointing the jail at DIR/keriosecurity.log
@@ -320,7 +331,7 @@ readme_install_commands()
 f2b_setup()
 {
 	local etc=$1 src=$1/src/contrib/fail2ban
-	cp -a "$DISTRO" "$etc" || return 1
+	f2b_stock "$etc" || return 1
 	rm -f "$etc"/jail.d/*
 	mkdir -p "$src/filter.d" "$src/jail.d"
 	cp "$2" "$src/filter.d/kerio.conf"

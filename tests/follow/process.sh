@@ -561,7 +561,7 @@ t_two_rotations_stopped() {
 	start || return 1
 	check wait_until 15 has 80 "$D/out.log" || return 1
 	stop || return 1
-	check grep -q 'lost.*compressed: in.log.1.gz' "$D/stderr" &&
+	check grep -q 'not read here.*compressed: in.log.1.gz' "$D/stderr" &&
 	    two_runs 1 60 71 80 "$D/out.log"
 }
 

@@ -67,7 +67,6 @@ if ! f2b_setup_record "$etc" "$FILTER" "$JAIL"; then
 fi
 # The shipped journal jail as it is, beside the file jail; and copies
 # without the late mark, each for the records of one instance MODE-PID.
-JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 cp "$JAIL_JOURNAL" "$etc/jail.d/" || not_ok "no $JAIL_JOURNAL"
 match=$(filter_journalmatch)
 # jail NAME [FILTER]: the section for jail NAME, with the recording

@@ -22,7 +22,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 jd_init
 
-JAIL_JOURNAL=$HERE/../../contrib/fail2ban/jail.d/kerio2syslog-journal.conf
 match=$(filter_journalmatch)
 [ -n "$match" ] || { not_ok "no journalmatch in $FILTER"; f2b_finish; }
 [ -z "$DRIVER" ] || match=${match/ KERIO2SYSLOG_LATE=0/}

@@ -9,7 +9,7 @@ foreach(t harness fail2ban-backlog fail2ban-corpus fail2ban-catchup
 		add_test(NAME ${name}
 			COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh
 				$<TARGET_FILE:kerio2syslog>
-				$<$<BOOL:${K2S_JOURNAL}>:$<TARGET_FILE:sink-driver>>)
+				$<$<BOOL:${k2s_journal}>:$<TARGET_FILE:sink-driver>>)
 		set_tests_properties(${name} PROPERTIES
 			LABELS journal
 			TIMEOUT 300
@@ -17,10 +17,10 @@ foreach(t harness fail2ban-backlog fail2ban-corpus fail2ban-catchup
 	endif()
 endforeach()
 
-# The journal sink's own tests, where it is built (K2S_JOURNAL): its unit
+# The journal sink's own tests, where it is built (k2s_journal): its unit
 # test, and the driver that the process tests run (it writes through the
 # sink's struct sink_ops, with a commit as follow mode's).
-if(K2S_JOURNAL)
+if(k2s_journal)
 	add_executable(test_sink_journal test_sink_journal.c)
 	target_link_libraries(test_sink_journal PRIVATE k2s_core
 		PkgConfig::CMOCKA)
@@ -28,7 +28,7 @@ if(K2S_JOURNAL)
 	set_tests_properties(unit_sink_journal PROPERTIES LABELS unit
 		TIMEOUT 60)
 endif()
-if(K2S_JOURNAL)
+if(k2s_journal)
 	add_executable(sink-driver journal/sink-driver.c)
 	target_link_libraries(sink-driver PRIVATE k2s_core)
 	foreach(t sink torture)
@@ -45,7 +45,7 @@ endif()
 # kerio2syslog --follow --output journal itself (skipped until wired):
 # under the follow-mode torture (follow.sh), and with journald away, its
 # socket missing then refusing (away.sh).
-if(K2S_JOURNAL)
+if(k2s_journal)
 	foreach(t follow away)
 		add_test(NAME journal_${t}
 			COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh

@@ -7,7 +7,8 @@
 # usage: build.sh OUTDIR [deb] [rpm]   (both when neither is named)
 #
 # Debian's rpmbuild has no RPM database of build dependencies (--nodeps)
-# and no find-debuginfo (no debuginfo package here; RHEL builds one).
+# and no find-debuginfo (no debuginfo package here, RHEL builds one; so
+# the spec strips the program itself, k2s_strip_all).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 out=${1:?usage: $0 OUTDIR [deb] [rpm]}
@@ -41,7 +42,7 @@ case " $want " in
 	tar -C "$work" --exclude="kerio2syslog-$ver/debian" -czf \
 	    "$work/rpm/SOURCES/kerio2syslog-$ver.tar.gz" "kerio2syslog-$ver"
 	rpmbuild -bb --nodeps --define "_topdir $work/rpm" \
-	    --define 'debug_package %{nil}' \
+	    --define 'debug_package %{nil}' --define 'k2s_strip_all 1' \
 	    "$src/contrib/rpm/kerio2syslog.spec" >"$work/rpm.log" 2>&1 || {
 		tail -n 60 "$work/rpm.log"
 		exit 1

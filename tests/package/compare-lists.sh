@@ -9,6 +9,8 @@
 #    changelog.gz beside it) and RPM's %license under /usr/share/licenses;
 #  - Debian's lintian overrides, RPM's /usr/lib/.build-id links;
 #  - Debian's drop-in for its own fail2ban sshd jail (debian/fail2ban-sshd.conf).
+# Then what is in them: the documents' links, the program stripped, and
+# the recommendations the README names.
 # Directories are not compared: each package manager owns them its own way.
 #
 # usage: compare-lists.sh DEB RPM
@@ -33,6 +35,25 @@ dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print substr($6, 2) }' | normal \
     >"$T/deb"
 rpm -qlvp "$rpm" | awk '$1 !~ /^d/ { print $9 }' | normal >"$T/rpm"
 check_diff "the .deb's files and the .rpm's, path for path" "$T/deb" "$T/rpm"
+
+# Unpacked: the links in the documents resolve in each package (Debian
+# would gzip a large Markdown file), and the .rpm's program is stripped as
+# the .deb's is (RHEL strips when it splits the debug information out; a
+# build without that does not).
+mkdir "$T/deb-root" "$T/rpm-root"
+dpkg-deb -x "$deb" "$T/deb-root"
+rpm2archive - <"$rpm" | tar -C "$T/rpm-root" -xzf -
+for root in deb-root rpm-root; do
+	doc_links "$T/$root/usr/share/doc/kerio2syslog"
+	check "the ${root%-root}'s program is stripped (no .symtab)" 0 \
+	    "$({ readelf -S "$T/$root/usr/bin/kerio2syslog" || echo none; } |
+	    grep -c -e '\.symtab' -e '^none$')"
+done
+# The README says what the .deb recommends.
+check "the README names the .deb's recommendations" \
+    "$(dpkg-deb -f "$deb" Recommends | tr -d ' ' | tr , '\n' | sort | xargs)" \
+    "$(sed -n '/^The \.deb recommends/,/^$/p' "$TOP/README.md" |
+    tr '\n' ' ' | sed 's/ so .*//' | grep -o '`[^`]*`' | tr -d '`' | sort | xargs)"
 check "the .deb holds the program, its manual and the unit" 3 \
     "$(grep -c -e /usr/bin/kerio2syslog -e man1/kerio2syslog.1 \
     -e /kerio2syslog.service "$T/deb")"

@@ -2,8 +2,10 @@
 # "cmake --install" into a staging DESTDIR puts every file a user needs in
 # place: the program, the manual, the systemd unit (in the directory systemd
 # reads, its ExecStart= the installed program), the logrotate file, the
-# fail2ban filter and jail under their installed names, README and licence
-# as documentation; nothing else, and each file the shipped one.  The
+# fail2ban filter and jails under their installed names, README, the
+# guides it links to and licence as documentation; nothing else, and each
+# file the shipped one.  The manual's FILES names what is installed, and
+# the links in the installed documents resolve among them.  The
 # examples under the documentation directory are tests/several/install.sh's.
 # "cmake --install --prefix DIR" writes nothing outside DIR when the
 # configured prefix is not /usr (whose /etc and unit directory are outside).
@@ -44,6 +46,9 @@ sort >"$T/want" <<LIST
 $prefix/bin/kerio2syslog
 $prefix/share/doc/kerio2syslog/LICENSE
 $prefix/share/doc/kerio2syslog/README.md
+$prefix/share/doc/kerio2syslog/contrib/fail2ban/README.md
+$prefix/share/doc/kerio2syslog/contrib/several/README.md
+$prefix/share/doc/kerio2syslog/contrib/systemd/README.md
 $prefix/share/doc/kerio2syslog/kerio-store.conf.example
 $prefix/share/man/man1/kerio2syslog.1
 $unitdir/kerio2syslog.path
@@ -84,7 +89,29 @@ check "the installed program runs" "kerio2syslog $(project_version)" \
     "$("$stage$prefix/bin/kerio2syslog" --version 2>&1)"
 modes=$(cd "$stage" && find . -type f ! -path '*/doc/kerio2syslog/examples/*' \
     -printf '%m\n' | sort | uniq -c | awk '{ print $2 "x" $1 }' | xargs)
-check "modes: the program 0755, every other file 0644" "644x10 755x1" "$modes"
+check "modes: the program 0755, every other file 0644" "644x13 755x1" "$modes"
+
+# The manual's FILES names every configuration file and the unit as the
+# packages install them (/etc, Debian's unit directory), and no other; the
+# files it names in the documentation directory are there.
+man=$TOP/man/kerio2syslog.1
+awk '/^\.Sh FILES/ { on = 1; next } /^\.Sh / { on = 0 }
+	on && /^\.It Pa / { print $3 }' "$man" |
+    grep -E '^/(etc|lib/systemd/system)/.*[^/]$' | sort >"$T/man-files"
+(cd "$stage" && find ".$etc" ".$unitdir" -type f) |
+    sed "s|^\.$etc/|/etc/|; s|^\.$unitdir/|/lib/systemd/system/|" |
+    sort >"$T/etc-files"
+check_diff "the manual's FILES: the configuration files and the unit" \
+    "$T/man-files" "$T/etc-files"
+for f in $(grep -o '/usr/share/doc/kerio2syslog/[^ ]*[^ /.,]' "$man" | sort -u); do
+	if [ -e "$stage$prefix${f#/usr}" ]; then
+		ok "the manual's $f is installed"
+	else
+		not_ok "the manual names $f, which is not installed"
+	fi
+done
+
+doc_links "$stage$prefix/share/doc/kerio2syslog"
 
 if [ "$prefix" != /usr ]; then
 	# Staged too (DESTDIR), so that a file that would land outside DIR

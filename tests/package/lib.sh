@@ -35,6 +35,26 @@ finish() {
 	exit
 }
 
+# doc_links DOCDIR: every relative link in the Markdown documents under
+# DOCDIR (README.md links to the guides) resolves among the files there.
+doc_links() {
+	local md l links=0 lost=0
+	while IFS= read -r md; do
+		for l in $(grep -oE '\]\([^)#]+' "$md" | sed 's/^](//' |
+		    grep -vE '^[a-z]+:'); do
+			links=$((links + 1))
+			[ -e "$(dirname "$md")/$l" ] && continue
+			lost=$((lost + 1))
+			not_ok "${md#"$1"/} links to $l, not installed"
+		done
+	done < <(find "$1" -name '*.md')
+	if [ "$links" -eq 0 ]; then
+		not_ok "no link in the installed documents (README.md has some)"
+	elif [ "$lost" -eq 0 ]; then
+		ok "the $links links in the installed documents resolve there"
+	fi
+}
+
 # The project's version, from CMakeLists.txt's project(VERSION).
 project_version() {
 	sed -n 's/^project(kerio2syslog VERSION \([0-9.]*\).*/\1/p' \

@@ -110,17 +110,19 @@ EOF
 
 run="cd '$hub' && '$CSCLI' -c '$T/cscli.yaml' hubtest --hub . \
     --crowdsec '$CROWDSEC' --cscli '$CSCLI' run --all --clean"
+# hubtest reads the grok patterns from /etc/crowdsec/patterns only: the
+# unpacked package's go there in a private mount namespace, also over the
+# machine's own where crowdsec is installed (its version's patterns).
 if [ -d /etc/crowdsec/patterns ]; then
-	bash -c "$run" >"$T/hubtest.out" 2>&1
+	mnt="mount --bind '$CS_ROOT/etc/crowdsec/patterns' /etc/crowdsec/patterns"
 else
 	mkdir -p "$T/etc-up/crowdsec" "$T/etc-work"
 	cp -r "$CS_ROOT/etc/crowdsec/patterns" "$T/etc-up/crowdsec/"
-	unshare --mount --propagation private bash -c "
-	    mount -t overlay overlay \
-		-o lowerdir=/etc,upperdir='$T/etc-up',workdir='$T/etc-work' /etc ||
-		{ echo 'cannot overlay /etc: run as root'; exit 77; }
-	    $run" >"$T/hubtest.out" 2>&1
+	mnt="mount -t overlay overlay -o lowerdir=/etc,upperdir='$T/etc-up',workdir='$T/etc-work' /etc"
 fi
+unshare --mount --propagation private bash -c "
+    $mnt || { echo 'cannot mount over /etc: run as root'; exit 77; }
+    $run" >"$T/hubtest.out" 2>&1
 rc=$?
 if [ "$rc" -eq 77 ]; then
 	not_ok "hubtest: $(cat "$T/hubtest.out")"

@@ -14,7 +14,8 @@
 # tests run its crowdsec and cscli binaries with their own configuration in
 # a temporary directory (local API on loopback, no central API).
 #
-# Ports: loopback 20500-20599 only; each test script takes its own block.
+# Ports: loopback 20500-20599 only; each test script takes its own block,
+# and as root its own network namespace (several_own_loopback).
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../fail2ban/lib.sh
@@ -33,8 +34,25 @@ several_init()
 		exit 64
 	fi
 	mkdir -p "$CACHE" || exit 73
+	several_own_loopback "$@"
 	f2b_init
 	CLEANUP='several_stop_all'
+}
+
+# several_own_loopback ARG...: as root, runs the test again with its ARGs
+# in a network namespace of its own, with a loopback alone, so that its
+# fixed ports meet no other run on this machine (another build tree's
+# tests, a CrowdSec installed here). The crowdsec package is unpacked
+# first: that needs the network. Not root: the machine's loopback.
+several_own_loopback()
+{
+	if [ "$(id -u)" -ne 0 ] || [ -n "${K2S_SEVERAL_NETNS:-}" ] ||
+	    ! command -v ip >/dev/null; then
+		return 0
+	fi
+	cs_package || exit 69
+	K2S_SEVERAL_NETNS=1 exec unshare -n -- bash -c \
+	    'ip link set lo up && exec "$@"' sh "$0" "$@"
 }
 
 # Processes started with bg_start, stopped at exit (by pid, never by name).
