@@ -187,10 +187,11 @@ struct commit {
 	int have_disk;
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
-	int unsaved_start; /* an earlier start left only its mark */
-	int durable;       /* a commit to read on from is on disk (or there
+	int unsaved_start;         /* an earlier start left only its mark */
+	struct timespec mark_time; /* ... made then */
+	int durable;     /* a commit to read on from is on disk (or there
 	                    is no state): until then, nothing is read */
-	off_t skip_here;   /* of the output's skip, the bytes past the commit's
+	off_t skip_here; /* of the output's skip, the bytes past the commit's
 	                    size in the open output (the rest: an older one) */
 	int64_t last_save;
 	int dirty; /* read or written since the last commit */
@@ -236,6 +237,9 @@ commit_load(struct commit *cm, char *why, size_t cap)
 			unsaved = 1;
 		else if (u != STATE_ABSENT)
 			cm->unsaved_start = 1;
+		if (cm->unsaved_start &&
+		    state_mark_time(path, &cm->mark_time) < 0)
+			memset(&cm->mark_time, 0, sizeof(cm->mark_time));
 	}
 	cm->have_loaded = st == STATE_OK || unsaved;
 	/* A start found in the temporary file is not durable: the next
@@ -269,8 +273,10 @@ commit_last(const struct commit *cm)
 }
 
 int
-commit_unsaved_start(const struct commit *cm)
+commit_unsaved_start(const struct commit *cm, struct timespec *when)
 {
+	if (when != NULL)
+		*when = cm->mark_time;
 	return cm->unsaved_start;
 }
 
@@ -342,6 +348,9 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 		s.prev_ino = pt->prev.prev_ino;
 		s.prev_hash_len = pt->prev.prev_hash_len;
 		s.prev_hash = pt->prev.prev_hash;
+		s.have_seen = pt->prev.have_seen;
+		s.n_seen = pt->prev.n_seen;
+		memcpy(s.seen, pt->prev.seen, s.n_seen * sizeof(s.seen[0]));
 	}
 	if (pt->out.have) {
 		/* The skip still owed is dropped from the front: first the

@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "recent.h"
 #include "rotation.h"
+#include "state.h"
 
 struct watch {
 	const char *path; /* the followed FILE */
@@ -32,6 +33,10 @@ struct watch {
 	ino_t prev_ino;
 	size_t prev_hash_len;
 	uint64_t prev_hash;
+	/* The files older than it when it was opened (state.h seen). */
+	int have_seen;
+	size_t n_seen;
+	struct state_file seen[STATE_SEEN_MAX];
 	struct rotation_file *files; /* ROTATION_MAX_FILES + 1 */
 
 	off_t seen_size; /* size and mtime when the tail last held */

@@ -197,7 +197,7 @@ test_watch_grace_pinned_clock(void **unused)
 		watch_pick(w, files, 1, 0, &p);
 		assert_int_equal(p.at, 1);
 		assert_int_equal(watch_open(w, (size_t)p.at, 0), 0);
-		watch_note_prev(w, (size_t)p.at);
+		watch_note_prev(w, (size_t)p.at, p.prev_at);
 		memset(&s, 0, sizeof(s));
 		watch_get_prev(w, &s);
 		assert_int_equal(s.have_prev, 1);
