@@ -124,7 +124,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 			if ((rc = open_input(f, (size_t)p.at, s->pos)) == 0)
 				resume(f, s);
 		} else if ((rc = open_input(f, (size_t)p.at, 0)) == 0)
-			watch_note_prev(f->w, (size_t)p.at, p.prev_at);
+			watch_note_prev(f->w, n, (size_t)p.at, p.prev_at);
 		loses = rotation_pick_text(watch_file(f->w, 0), &p, f->o->path,
 		    watch_dir(f->w), s->pos, msg, sizeof(msg));
 		break;
@@ -134,7 +134,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		if (commit_unsaved_start(f->cm, &marked))
 			at = rotation_since(watch_file(f->w, 0), n, &marked);
 		if (at >= 0 && open_input(f, (size_t)at, 0) == 0) {
-			watch_note_prev(f->w, (size_t)at, at - 1);
+			watch_note_prev(f->w, n, (size_t)at, at - 1);
 			break;
 		}
 		at = -1;
@@ -303,7 +303,7 @@ fl_switch(struct fl *f)
 		f->retry_at = clock_now(f->clock);
 		return;
 	} else {
-		watch_note_prev(f->w, (size_t)p.at, p.prev_at);
+		watch_note_prev(f->w, n, (size_t)p.at, p.prev_at);
 		fl_report(f, FOLLOW_ROTATED, 0, watch_name(f->w));
 	}
 	fl_save(f, -1);

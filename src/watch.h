@@ -86,11 +86,12 @@ void watch_pick(const struct watch *w, size_t n, int done, int unproven,
 off_t watch_open(struct watch *w, size_t at, off_t off);
 off_t watch_open_path(struct watch *w, size_t n, off_t off);
 /*
- * File at (of the last scan) is opened, after file prev_at (-1: none; the
- * newest older one, or rotation_pick's prev_at): noted for the commit,
- * with the files older than at as those seen (state.h).
+ * File at (of the last n scanned) is opened, after file prev_at (-1:
+ * none; the newest older one, or rotation_pick's prev_at): noted for the
+ * commit, with the files older than at and those seen before as the
+ * files seen (state.h).
  */
-void watch_note_prev(struct watch *w, size_t at, long prev_at);
+void watch_note_prev(struct watch *w, size_t n, size_t at, long prev_at);
 /* The file read before and the files seen, as the commit saves them
  * (into s's prev and seen fields), and as a saved state gives them back
  * at start. */

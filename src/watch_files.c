@@ -127,9 +127,10 @@ watch_pick(const struct watch *w, size_t n, int done, int unproven,
 }
 
 void
-watch_note_prev(struct watch *w, size_t at, long prev_at)
+watch_note_prev(struct watch *w, size_t n, size_t at, long prev_at)
 {
-	struct state_file f;
+	struct state_file f, seen[STATE_SEEN_MAX];
+	size_t m = 0;
 
 	w->have_prev = prev_at >= 0;
 	w->prev_sure = 1;
@@ -140,12 +141,16 @@ watch_note_prev(struct watch *w, size_t at, long prev_at)
 		w->prev_hash_len = f.hash_len;
 		w->prev_hash = f.hash;
 	}
-	/* Those named older were read or passed over (rotation_pick); a
-	 * file made later is not among them. */
+	/* Those named older were read or passed over (rotation_pick), and
+	 * so were those seen before (a copy named older is read before
+	 * them); a file made later is not among them. */
+	for (size_t i = 0; i < n && m < STATE_SEEN_MAX; i++)
+		if (i < at ||
+		    (i > at && w->have_seen && was_seen(w, &w->files[i])))
+			file_id(w, &w->files[i], &seen[m++]);
 	w->have_seen = 1;
-	w->n_seen = 0;
-	for (size_t i = 0; i < at && w->n_seen < STATE_SEEN_MAX; i++)
-		file_id(w, &w->files[i], &w->seen[w->n_seen++]);
+	w->n_seen = m;
+	memcpy(w->seen, seen, m * sizeof(seen[0]));
 }
 
 void
