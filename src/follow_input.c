@@ -115,8 +115,9 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		watch_set_prev(f->w, s);
 		watch_observe(f->w, n, s->in_dev, s->in_ino, s->pos, s->hash,
 		    s->hash_len, 1);
-		/* A version 2 state (with options) records the file read
-		 * before: at offset 0 it tells the copies made since. */
+		/* A state of version 2 or later (with options) records the
+		 * file read before, version 3 the files seen: at offset 0
+		 * they tell the copies made since. */
 		watch_pick(f->w, n, 0, s->hash_len == 0 && s->have_options, &p);
 		if (p.at < 0)
 			watch_close(f->w);

@@ -27,8 +27,9 @@ struct watch {
 	char name[4096]; /* its name when opened: the path, or a rotated one */
 	/* The file read before it (state.h). */
 	int have_prev;
-	int prev_sure; /* have_prev says it all: noted here, or a version 2
-	                  state (version 1 records no file read before) */
+	int prev_sure; /* have_prev says it all: noted here, or a state of
+	                  version 2 or later (version 1 records no file
+	                  read before) */
 	dev_t prev_dev;
 	ino_t prev_ino;
 	size_t prev_hash_len;
