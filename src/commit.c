@@ -115,16 +115,29 @@
  * that chain goes on where it stopped. Live, the file left is the open
  * one, found by its inode among the names.
  *
+ * A name alone does not place a copy: copytruncate may copy the path to
+ * a name older than the file read (by hand, or a rotation while
+ * stopped). So the commit also records the files seen (a version 3
+ * state): those older than the input when it was opened, and those the
+ * commit it was opened after had seen (watch_note_prev). A file that is not
+ * among them, other than the saved one, was made since: a copy of the
+ * saved file or of a newer one, holding bytes no commit covers. Once the
+ * saved file is done, such a copy named older than it and the file read
+ * before it is read first, oldest first, from 0, the file read before it
+ * recorded as the file just left, and then the files newer than that
+ * one (rotation_pick). An older state does not say: names alone, as
+ * before.
+ *
  * An offset of 0 has no bytes before it: the saved file found by its
  * identity may since have been copied and truncated (copytruncate, while
- * stopped, or live before a byte of it was read). The files newer than
- * the file read before it and older than it were made since that commit,
- * the newest older file being the file read before when it was opened:
- * they are such copies, holding its bytes from 0, and are read first,
- * oldest first, from 0, as the saved file found by content would be
- * (rotation_pick, unproven; watch_find_copy_at_zero live). This needs the
- * file read before to be known (a version 2 state) and, live, still
- * there.
+ * stopped, or live before a byte of it was read). The files older than
+ * it made since that commit (not among the files seen; in a version 2
+ * state, those newer than the file read before it, the newest older file
+ * when it was opened) are such copies, holding its bytes from 0, and are
+ * read first, oldest first, from 0, as the saved file found by content
+ * would be (rotation_pick, unproven; watch_find_copy_at_zero live). This
+ * needs the files seen or the file read before to be known (a version 2
+ * state) and, live, the latter still there.
  *
  * What cannot be read is proven so, and told in one message naming it:
  * a compressed file passed over, or a saved file found nowhere (deleted,
@@ -152,18 +165,25 @@
  * made before anything else is written) is on disk, before the input is
  * looked at; nothing is read before the starting position is saved, and
  * a failed first save is reported and retried. A first run killed within
- * its first save leaves the mark, whole (its position) or not (then the
- * next start reads from the beginning: nothing since the start is lost,
- * what came before may be read). A whole start found there is read on
- * from only once a save of it is whole, since a save empties that file
- * before it writes the new state.
+ * its first save leaves the mark, whole (its position) or not. Not
+ * whole, its modification time is the start's: a save empties it but
+ * keeps that time (state_mark_time), and a later start leaves it as it
+ * is. The next start then reads from 0 the oldest file written since,
+ * wherever it was rotated to, then the newer ones (rotation_since):
+ * nothing appended since the start is lost, what came before may be
+ * read, and nothing was written yet. A whole start found there is read
+ * on from only once a save of it is whole, since a save empties that
+ * file before it writes the new state.
  *
  * Assumptions. One follower per state file (state_lock, held for the
  * process's life: a second one exits). Nothing else writes to the output
  * files. A rotated output file keeps its inode and stays in the output's
  * directory until the commit after the reopen is on disk (at once,
  * normally; logrotate's delaycompress). Rotated input files stay in the
- * input's directory, under the names above. A rename between the check
+ * input's directory, under the names above; a file made there under a
+ * rotated name is a copy of the path (copytruncate's). The input's
+ * files and the state's temporary file take their times from one clock
+ * (one machine). A rename between the check
  * of a batch and its write(2) puts that batch in the renamed file. A
  * copytruncate'd input loses what was written between the copy and the
  * truncation, as with any reader, and a copy compressed at once loses
@@ -192,10 +212,11 @@ struct commit {
 	int have_disk;
 	struct state loaded; /* the state file as found at start */
 	int have_loaded;
-	int unsaved_start; /* an earlier start left only its mark */
-	int durable;       /* a commit to read on from is on disk (or there
+	int unsaved_start;         /* an earlier start left only its mark */
+	struct timespec mark_time; /* ... made then */
+	int durable;     /* a commit to read on from is on disk (or there
 	                    is no state): until then, nothing is read */
-	off_t skip_here;   /* of the output's skip, the bytes past the commit's
+	off_t skip_here; /* of the output's skip, the bytes past the commit's
 	                    size in the open output (the rest: an older one) */
 	int64_t last_save;
 	int dirty; /* read or written since the last commit */
@@ -241,6 +262,9 @@ commit_load(struct commit *cm, char *why, size_t cap)
 			unsaved = 1;
 		else if (u != STATE_ABSENT)
 			cm->unsaved_start = 1;
+		if (cm->unsaved_start &&
+		    state_mark_time(path, &cm->mark_time) < 0)
+			memset(&cm->mark_time, 0, sizeof(cm->mark_time));
 	}
 	cm->have_loaded = st == STATE_OK || unsaved;
 	/* A start found in the temporary file is not durable: the next
@@ -274,8 +298,10 @@ commit_last(const struct commit *cm)
 }
 
 int
-commit_unsaved_start(const struct commit *cm)
+commit_unsaved_start(const struct commit *cm, struct timespec *when)
 {
+	if (when != NULL)
+		*when = cm->mark_time;
 	return cm->unsaved_start;
 }
 
@@ -347,6 +373,9 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 		s.prev_ino = pt->prev.prev_ino;
 		s.prev_hash_len = pt->prev.prev_hash_len;
 		s.prev_hash = pt->prev.prev_hash;
+		s.have_seen = pt->prev.have_seen;
+		s.n_seen = pt->prev.n_seen;
+		memcpy(s.seen, pt->prev.seen, s.n_seen * sizeof(s.seen[0]));
 	}
 	if (pt->out.have) {
 		/* The skip still owed is dropped from the front: first the

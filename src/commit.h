@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "clock.h"
 #include "state.h"
@@ -65,8 +66,12 @@ int commit_load(struct commit *cm, char *why, size_t cap);
  * or not), else the one found at start, else NULL. */
 const struct state *commit_loaded(const struct commit *cm);
 const struct state *commit_last(const struct commit *cm);
-/* 1 if an earlier start left only its mark: read from the beginning. */
-int commit_unsaved_start(const struct commit *cm);
+/*
+ * 1 if an earlier start left only its mark: read from the beginning of
+ * the files written since it was made; *when (if not NULL) is then that
+ * moment (state_mark_time), or zero if it cannot be read.
+ */
+int commit_unsaved_start(const struct commit *cm, struct timespec *when);
 
 /*
  * 1 once a commit to read on from is on disk (or nothing is saved):

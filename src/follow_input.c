@@ -68,6 +68,8 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 	enum rotation_start d;
 	char msg[1536];
 	int rc = 0, loses = 0, plain;
+	struct timespec marked;
+	long at = -1;
 	size_t n, len;
 
 	if (commit_mark(f->cm) < 0) {
@@ -80,7 +82,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 	/* A state without input was waiting for the file: from 0; so is a
 	 * start whose position was never saved. */
 	obs.from_start = f->o->from_start || (s != NULL && !s->have_input) ||
-	    commit_unsaved_start(f->cm);
+	    commit_unsaved_start(f->cm, NULL);
 	obs.path_exists = watch_path_index(f->w, n) >= 0;
 	d = rotation_start_decide(&obs);
 	sink_skip(f->out, 0);
@@ -101,13 +103,24 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 			if ((rc = open_input(f, (size_t)p.at, s->pos)) == 0)
 				resume(f, s);
 		} else if ((rc = open_input(f, (size_t)p.at, 0)) == 0)
-			watch_note_prev(f->w, (size_t)p.at);
+			watch_note_prev(f->w, n, (size_t)p.at, p.prev_at);
 		loses = rotation_pick_text(watch_file(f->w, 0), &p, f->o->path,
 		    watch_dir(f->w), s->pos, msg, sizeof(msg));
 		break;
-	case ROTATION_START_END:
 	case ROTATION_START_BEGIN:
-		rc = fl_open_path(f, n, d == ROTATION_START_END ? -1 : 0);
+		/* Never saved: from the oldest file written since the
+		 * start's mark, wherever it was rotated to. */
+		if (commit_unsaved_start(f->cm, &marked))
+			at = rotation_since(watch_file(f->w, 0), n, &marked);
+		if (at >= 0 && open_input(f, (size_t)at, 0) == 0) {
+			watch_note_prev(f->w, n, (size_t)at, at - 1);
+			break;
+		}
+		at = -1;
+		rc = fl_open_path(f, n, 0);
+		break;
+	case ROTATION_START_END:
+		rc = fl_open_path(f, n, -1);
 		break;
 	case ROTATION_START_WAIT:
 		watch_close(f->w);
@@ -133,10 +146,13 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 	}
 	if (d != ROTATION_START_PICK)
 		snprintf(msg, sizeof(msg), "%s", rotation_start_text(d));
-	if (d == ROTATION_START_BEGIN && commit_unsaved_start(f->cm))
+	if (d == ROTATION_START_BEGIN && commit_unsaved_start(f->cm, NULL))
 		snprintf(msg, sizeof(msg),
 		    "an earlier start was not saved (killed before its first"
-		    " save), starting at its beginning");
+		    " save), starting at the beginning of %s",
+		    at >= 0 && !watch_file(f->w, (size_t)at)->is_path
+		        ? watch_file(f->w, (size_t)at)->name
+		        : "it");
 	if (sink_skipping(f->out) > 0) {
 		len = strlen(msg);
 		snprintf(msg + len, sizeof(msg) - len,
@@ -268,7 +284,7 @@ fl_switch(struct fl *f)
 		f->retry_at = clock_now(f->clock);
 		return;
 	} else {
-		watch_note_prev(f->w, (size_t)p.at);
+		watch_note_prev(f->w, n, (size_t)p.at, p.prev_at);
 		fl_report(f, FOLLOW_ROTATED, 0, watch_name(f->w));
 	}
 	fl_save(f, -1);

@@ -151,13 +151,25 @@ rotation_order(struct rotation_file *v, size_t n)
 	return k;
 }
 
+/* The oldest readable file made since the commit, named older than
+ * file below and not the saved one: a copy (rotation.h), or -1. */
+static long
+oldest_copy(const struct rotation_file *v, long below, long saved)
+{
+	for (long i = 0; i < below; i++)
+		if (v[i].made_since && !v[i].age.compressed && i != saved)
+			return i;
+	return -1;
+}
+
 void
 rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
-    struct rotation_pick *p)
+    int seen_known, struct rotation_pick *p)
 {
-	long saved = -1, ref = -1, i;
+	long saved = -1, ref = -1, i, k;
 
 	memset(p, 0, sizeof(*p));
+	p->prev_at = -1;
 	for (i = 0; i < (long)n; i++)
 		if (v[i].is_saved && v[i].fits && !v[i].age.compressed)
 			saved = i;
@@ -168,15 +180,27 @@ rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
 				p->content = 1;
 			}
 	if (saved >= 0 && !done && unproven && !p->content) {
-		/* Copies made since the commit come first (see rotation.h). */
-		for (i = 0; i < saved; i++)
-			if (v[i].is_prev)
-				ref = i;
-		for (i = ref + 1; i < saved; i++)
-			if (!v[i].age.compressed)
-				break;
+		/* Copies made since the commit come first (see rotation.h):
+		 * the files it had not seen, or, if it does not say, those
+		 * newer than the file read before. */
+		if (seen_known) {
+			i = oldest_copy(v, saved, saved);
+			i = i < 0 ? saved : i;
+			for (k = i; k > 0 && v[k - 1].made_since &&
+			     v[k - 1].age.compressed;
+			     k--)
+				;
+		} else {
+			for (i = 0; i < saved; i++)
+				if (v[i].is_prev)
+					ref = i;
+			for (i = ref + 1; i < saved; i++)
+				if (!v[i].age.compressed)
+					break;
+			k = ref + 1;
+		}
 		/* Compressed ones among them are passed over: told. */
-		p->skip_from = ref + 1;
+		p->skip_from = k;
 		p->skip_to = i;
 		p->at = i;
 		p->resume = 1;
@@ -199,14 +223,36 @@ rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
 	for (i = 0; i < (long)n; i++)
 		if (v[i].is_prev && i > ref)
 			ref = i;
+	/* ... but a copy made since that is named older still holds newer
+	 * bytes: it comes first, and after it the files newer than ref. */
+	if (seen_known && (i = oldest_copy(v, ref, saved)) >= 0) {
+		p->at = i;
+		p->prev_at = ref;
+		p->skip_from = p->skip_to = i;
+		return;
+	}
 	p->at = -1;
 	for (i = ref + 1; i < (long)n; i++)
 		if (!v[i].age.compressed) {
 			p->at = i;
 			break;
 		}
+	p->prev_at = p->at >= 0 ? p->at - 1 : -1;
 	p->skip_from = ref + 1;
 	p->skip_to = p->at >= 0 ? p->at : (long)n;
+}
+
+long
+rotation_since(const struct rotation_file *v, size_t n,
+    const struct timespec *t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].age.compressed &&
+		    (v[i].mtime.tv_sec > t->tv_sec ||
+		        (v[i].mtime.tv_sec == t->tv_sec &&
+		            v[i].mtime.tv_nsec >= t->tv_nsec)))
+			return (long)i;
+	return -1;
 }
 
 int
@@ -300,6 +346,7 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 		v[i].dev = sb.st_dev;
 		v[i].ino = sb.st_ino;
 		v[i].size = sb.st_size;
+		v[i].mtime = sb.st_mtim;
 	}
 	closedir(d);
 	if ((link_ok ? stat(path, &sb) : lstat(path, &sb)) == 0 &&
@@ -310,6 +357,7 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 		v[n].dev = sb.st_dev;
 		v[n].ino = sb.st_ino;
 		v[n].size = sb.st_size;
+		v[n].mtime = sb.st_mtim;
 		n++;
 	}
 	return (int)rotation_order(v, n);

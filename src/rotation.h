@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* How long a renamed file must stay still before we leave it, ms. */
 #define ROTATION_GRACE_MS 500
@@ -101,12 +102,15 @@ struct rotation_file {
 	dev_t dev;
 	ino_t ino;
 	off_t size;
+	struct timespec mtime; /* its modification time */
 	/* Facts for rotation_pick(), filled in by the caller: */
-	int is_saved; /* the saved (or open) file, by device and inode */
-	int fits;     /* its bytes before the saved offset are the saved
+	int is_saved;   /* the saved (or open) file, by device and inode */
+	int fits;       /* its bytes before the saved offset are the saved
 	                 ones (and it is that long) */
-	int is_prev;  /* the file read before the saved one (by its first
+	int is_prev;    /* the file read before the saved one (by its first
 	                 bytes, or its device and inode if it had none) */
+	int made_since; /* not among the files the commit had seen (state.h
+	                   seen): made since the file it names was opened */
 };
 
 /*
@@ -131,6 +135,8 @@ struct rotation_pick {
 	int content; /* ... found by its bytes, not device and inode */
 	int lost;    /* the saved file is in none of them: its rest lost */
 	long skip_from, skip_to; /* compressed files passed over [from, to) */
+	long prev_at; /* not resumed: the file read before the one at, as
+	                 the commit is to record it (-1: none) */
 };
 
 /*
@@ -151,9 +157,28 @@ struct rotation_pick {
  * offset 0 on. The oldest such is read first, from 0, as the saved file
  * found by content. (A state file of version 1 records no file read
  * before: the caller passes 0 then.)
+ *
+ * seen_known: the commit records the files it had seen (made_since is
+ * then filled in). A file made since, not the saved one, and named older
+ * than the files read (the saved one and the file read before it) is a
+ * copy copytruncate made of the saved file or of a newer one, which a
+ * name alone would have passed over: those are read first, oldest
+ * first, from 0, once the saved file is done; at offset 0, they are the
+ * copies read first (instead of those between the file read before and
+ * the saved one).
  */
 void rotation_pick(const struct rotation_file *v, size_t n, int done,
-    int unproven, struct rotation_pick *p);
+    int unproven, int seen_known, struct rotation_pick *p);
+
+/*
+ * A start whose position was never saved, made at *t (its mark): the
+ * oldest readable file of v (oldest first, the path last) written at or
+ * after it, which is read from 0, then the newer ones: nothing appended
+ * since is passed over, even if the file was rotated meanwhile. -1 if
+ * none.
+ */
+long rotation_since(const struct rotation_file *v, size_t n,
+    const struct timespec *t);
 
 /*
  * Looks in dir for a regular file with device dev and inode ino; on 1

@@ -17,10 +17,11 @@
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
-/* Version 2 adds the lines skip, options and (optional) prev; version 1
- * files, which have none of them, are read. */
-#define STATE_VERSION 2
-#define STATE_MAX 1024
+/* Version 2 adds the lines skip, options and (optional) prev; version 3
+ * the files seen (optional: seen N, then N lines file); files of versions
+ * 1 and 2, which have less, are read. */
+#define STATE_VERSION 3
+#define STATE_MAX 8192
 
 uint64_t
 state_hash_more(uint64_t h, const void *p, size_t n)
@@ -103,6 +104,22 @@ state_format(const struct state *s, char *buf, size_t cap)
 			return 0;
 		n += m;
 	}
+	if (s->have_seen) {
+		m = snprintf(buf + n, cap - (size_t)n, "seen %zu\n", s->n_seen);
+		if (m < 0 || (size_t)m >= cap - (size_t)n)
+			return 0;
+		n += m;
+	}
+	for (size_t i = 0; s->have_seen && i < s->n_seen; i++) {
+		const struct state_file *x = &s->seen[i];
+
+		m = snprintf(buf + n, cap - (size_t)n,
+		    "file %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)x->dev,
+		    (uintmax_t)x->ino, x->hash_len, x->hash);
+		if (m < 0 || (size_t)m >= cap - (size_t)n)
+			return 0;
+		n += m;
+	}
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -155,7 +172,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	if (sscanf(line, STATE_MAGIC " %d%n", &ver, &used) != 1 ||
 	    line[used] != '\0')
 		return STATE_TORN;
-	if (ver != 1 && ver != STATE_VERSION)
+	if (ver < 1 || ver > STATE_VERSION)
 		return STATE_FOREIGN;
 	/* The checksum line covers every byte before it. */
 	if (n < 2 || end[-1] != '\n')
@@ -213,7 +230,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	/* The input's predecessor (version 2): a line of its own, absent if
 	 * none. */
 	used = -1;
-	if (ver >= 2 && q != sum_at) {
+	if (ver >= 2 && q != sum_at && strncmp(q, "prev ", 5) == 0) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
 		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
@@ -222,6 +239,27 @@ state_parse(const char *p, size_t n, struct state *s)
 		s->have_prev = 1;
 		s->prev_dev = (dev_t)pdev;
 		s->prev_ino = (ino_t)pino;
+	}
+	/* The files seen (version 3): absent if not known. */
+	used = -1;
+	if (ver >= 3 && q != sum_at) {
+		if (!next_line(&q, end, line, sizeof(line)) ||
+		    sscanf(line, "seen %zu%n", &s->n_seen, &used) != 1 ||
+		    line[used] != '\0' || s->n_seen > STATE_SEEN_MAX)
+			goto torn;
+		s->have_seen = 1;
+	}
+	for (size_t i = 0; s->have_seen && i < s->n_seen; i++) {
+		struct state_file *x = &s->seen[i];
+
+		used = -1;
+		if (!next_line(&q, end, line, sizeof(line)) ||
+		    sscanf(line, "file %ju %ju %zu %16" SCNx64 "%n", &pdev,
+		        &pino, &x->hash_len, &x->hash, &used) != 4 ||
+		    line[used] != '\0' || x->hash_len > STATE_HASH_SPAN)
+			goto torn;
+		x->dev = (dev_t)pdev;
+		x->ino = (ino_t)pino;
 	}
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)
@@ -350,6 +388,19 @@ state_mark(const char *path)
 	return sync_dir(path);
 }
 
+int
+state_mark_time(const char *path, struct timespec *when)
+{
+	char tmp[4096];
+	struct stat sb;
+
+	if (tmp_name(path, tmp, sizeof(tmp)) < 0 ||
+	    fstatat(AT_FDCWD, tmp, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	*when = sb.st_mtim;
+	return 0;
+}
+
 static int
 write_all(int fd, const char *p, size_t n)
 {
@@ -414,10 +465,16 @@ open_tmp(const char *tmp)
 	    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
 	if (fd >= 0) {
+		/* Its time stays that of the start it marks (state_mark_time). */
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    sb.st_nlink == 1 && sb.st_uid == geteuid() &&
-		    ftruncate(fd, 0) == 0)
-			return fd;
+		    (sb.st_size == 0 || ftruncate(fd, 0) == 0)) {
+			const struct timespec t[2] = {{.tv_nsec = UTIME_OMIT},
+			    sb.st_mtim};
+
+			if (sb.st_size == 0 || futimens(fd, t) == 0)
+				return fd;
+		}
 		close(fd);
 	}
 	if (unlink(tmp) < 0 && errno != ENOENT)

@@ -8,11 +8,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "stamp.h"
 
 /* Bytes before the position that are hashed to recognise the file. */
 #define STATE_HASH_SPAN 256
+/* Files of the input's directory a commit records as seen, at most (the
+ * rotated files looked at and the path: rotation.h ROTATION_MAX_FILES). */
+#define STATE_SEEN_MAX 65
+
+/* A file by its identity and the hash of its first hash_len bytes. */
+struct state_file {
+	dev_t dev;
+	ino_t ino;
+	size_t hash_len;
+	uint64_t hash;
+};
 
 struct state {
 	/* The input, and the offset of its first byte not yet written out. */
@@ -53,6 +65,14 @@ struct state {
 	ino_t prev_ino;
 	size_t prev_hash_len;
 	uint64_t prev_hash;
+	/* The files of the input's directory known read or passed over
+	 * (version 3): those older than the input when it was opened, and
+	 * those the commit it was opened from had seen. A file not among
+	 * them, beside an input left, was made since (a copy). have_seen 0:
+	 * not known (an older state). */
+	int have_seen;
+	size_t n_seen;
+	struct state_file seen[STATE_SEEN_MAX];
 };
 
 enum state_status {
@@ -124,6 +144,13 @@ enum state_status state_load_unsaved(const char *path, struct state *s);
  * the mark. 0, or -1 with errno.
  */
 int state_mark(const char *path);
+
+/*
+ * The modification time of the mark (or of a cut save) beside path, into
+ * *when: the moment the start it marks was made, which no later save
+ * changes until one is whole. 0, or -1 with errno.
+ */
+int state_mark_time(const char *path, struct timespec *when);
 
 /*
  * Writes s to path atomically: a temporary file path".tmp" beside it,

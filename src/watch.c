@@ -221,7 +221,7 @@ watch_open_path(struct watch *w, size_t n, off_t off)
 	}
 	if ((off = watch_open(w, (size_t)at, off)) < 0)
 		return -1;
-	watch_note_prev(w, (size_t)at);
+	watch_note_prev(w, n, (size_t)at, at - 1);
 	return off;
 }
 

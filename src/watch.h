@@ -96,10 +96,16 @@ void watch_pick_start(struct watch *w, size_t n, const struct state *s,
  */
 off_t watch_open(struct watch *w, size_t at, off_t off);
 off_t watch_open_path(struct watch *w, size_t n, off_t off);
-/* The file read before file at is file at - 1: noted for the commit. */
-void watch_note_prev(struct watch *w, size_t at);
-/* The file read before, as the commit saves it (into s's prev fields),
- * and as a saved state gives it back at start. */
+/*
+ * File at (of the last n scanned) is opened, after file prev_at (-1:
+ * none; the newest older one, or rotation_pick's prev_at): noted for the
+ * commit, with the files older than at and those seen before as the
+ * files seen (state.h).
+ */
+void watch_note_prev(struct watch *w, size_t n, size_t at, long prev_at);
+/* The file read before and the files seen, as the commit saves them
+ * (into s's prev and seen fields), and as a saved state gives them back
+ * at start. */
 void watch_get_prev(const struct watch *w, struct state *s);
 void watch_set_prev(struct watch *w, const struct state *s);
 void watch_close(struct watch *w);

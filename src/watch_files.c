@@ -47,6 +47,47 @@ bytes_fit(const struct watch *w, const struct rotation_file *x, off_t pos,
 	return ok;
 }
 
+/* 1 if x is the file f: its identity, and its first bytes if it had any. */
+static int
+same_file(const struct watch *w, const struct rotation_file *x,
+    const struct state_file *f)
+{
+	if (x->dev != f->dev || x->ino != f->ino)
+		return 0;
+	return f->hash_len == 0 ||
+	    bytes_fit(w, x, (off_t)f->hash_len, f->hash, f->hash_len);
+}
+
+/* 1 if x is among the files the commit had seen. */
+static int
+was_seen(const struct watch *w, const struct rotation_file *x)
+{
+	for (size_t k = 0; k < w->n_seen; k++)
+		if (same_file(w, x, &w->seen[k]))
+			return 1;
+	return 0;
+}
+
+/* x as a commit records it: its identity and the hash of its first bytes
+ * (none if it cannot be read: then its identity alone). */
+static void
+file_id(const struct watch *w, const struct rotation_file *x,
+    struct state_file *f)
+{
+	off_t len = x->size < STATE_HASH_SPAN ? x->size : STATE_HASH_SPAN;
+	int fd;
+
+	f->dev = x->dev;
+	f->ino = x->ino;
+	f->hash_len = 0;
+	f->hash = 0;
+	if ((fd = watch_open_file(w, x)) >= 0) {
+		if (state_hash_fd(fd, len, &f->hash, &f->hash_len) < 0)
+			f->hash_len = 0;
+		close(fd);
+	}
+}
+
 void
 watch_observe(struct watch *w, size_t n, dev_t dev, ino_t ino, off_t pos,
     uint64_t h, size_t len, int by_content)
@@ -66,6 +107,7 @@ watch_observe(struct watch *w, size_t n, dev_t dev, ino_t ino, off_t pos,
 		else if (w->have_prev)
 			x->is_prev = bytes_fit(w, x, (off_t)w->prev_hash_len,
 			    w->prev_hash, w->prev_hash_len);
+		x->made_since = w->have_seen && !was_seen(w, x);
 	}
 }
 
@@ -81,7 +123,7 @@ void
 watch_pick(const struct watch *w, size_t n, int done, int unproven,
     struct rotation_pick *p)
 {
-	rotation_pick(w->files, n, done, unproven, p);
+	rotation_pick(w->files, n, done, unproven, w->have_seen, p);
 }
 
 void
@@ -91,33 +133,37 @@ watch_pick_start(struct watch *w, size_t n, const struct state *s,
 	watch_set_prev(w, s);
 	watch_observe(w, n, s->in_dev, s->in_ino, s->pos, s->hash, s->hash_len,
 	    1);
-	/* A version 2 state (with options) records the file read before:
-	 * at offset 0 it tells the copies made since. */
+	/* A state of version 2 or later (with options) records the file
+	 * read before, version 3 the files seen: at offset 0 they tell the
+	 * copies made since. */
 	watch_pick(w, n, 0, s->hash_len == 0 && s->have_options, p);
 }
 
 void
-watch_note_prev(struct watch *w, size_t at)
+watch_note_prev(struct watch *w, size_t n, size_t at, long prev_at)
 {
-	const struct rotation_file *x;
-	off_t len;
-	int fd;
+	struct state_file f, seen[STATE_SEEN_MAX];
+	size_t m = 0;
 
-	w->have_prev = at > 0;
+	w->have_prev = prev_at >= 0;
 	w->prev_sure = 1;
-	if (at == 0)
-		return;
-	x = &w->files[at - 1];
-	w->prev_dev = x->dev;
-	w->prev_ino = x->ino;
-	w->prev_hash_len = 0;
-	len = x->size < STATE_HASH_SPAN ? x->size : STATE_HASH_SPAN;
-	if ((fd = watch_open_file(w, x)) >= 0) {
-		if (state_hash_fd(fd, len, &w->prev_hash, &w->prev_hash_len) <
-		    0)
-			w->prev_hash_len = 0;
-		close(fd);
+	if (prev_at >= 0) {
+		file_id(w, &w->files[prev_at], &f);
+		w->prev_dev = f.dev;
+		w->prev_ino = f.ino;
+		w->prev_hash_len = f.hash_len;
+		w->prev_hash = f.hash;
 	}
+	/* Those named older were read or passed over (rotation_pick), and
+	 * so were those seen before (a copy named older is read before
+	 * them); a file made later is not among them. */
+	for (size_t i = 0; i < n && m < STATE_SEEN_MAX; i++)
+		if (i < at ||
+		    (i > at && w->have_seen && was_seen(w, &w->files[i])))
+			file_id(w, &w->files[i], &seen[m++]);
+	w->have_seen = 1;
+	w->n_seen = m;
+	memcpy(w->seen, seen, m * sizeof(seen[0]));
 }
 
 void
@@ -128,6 +174,9 @@ watch_get_prev(const struct watch *w, struct state *s)
 	s->prev_ino = w->prev_ino;
 	s->prev_hash_len = w->prev_hash_len;
 	s->prev_hash = w->prev_hash;
+	s->have_seen = w->have_seen;
+	s->n_seen = w->n_seen;
+	memcpy(s->seen, w->seen, w->n_seen * sizeof(w->seen[0]));
 }
 
 void
@@ -139,6 +188,9 @@ watch_set_prev(struct watch *w, const struct state *s)
 	w->prev_ino = s->prev_ino;
 	w->prev_hash_len = s->prev_hash_len;
 	w->prev_hash = s->prev_hash;
+	w->have_seen = s->have_seen;
+	w->n_seen = s->have_seen ? s->n_seen : 0;
+	memcpy(w->seen, s->seen, w->n_seen * sizeof(w->seen[0]));
 }
 
 long
@@ -152,10 +204,11 @@ watch_find_copy_at_zero(struct watch *w, size_t n)
 	watch_observe(w, n, w->dev, w->ino, 0, state_hash("", 0), 0, 0);
 	for (size_t i = 0; i < n; i++)
 		prev_seen |= w->files[i].is_prev;
-	/* The file read before gone too: which are copies is not known. */
-	if (w->have_prev && !prev_seen)
+	/* The file read before gone too: which are copies is not known,
+	 * unless the files seen say. */
+	if (w->have_prev && !prev_seen && !w->have_seen)
 		return -1;
-	rotation_pick(w->files, n, 0, 1, &p);
+	rotation_pick(w->files, n, 0, 1, w->have_seen, &p);
 	return p.at >= 0 && p.content ? p.at : -1;
 }
 
@@ -168,7 +221,7 @@ watch_find_copy(struct watch *w, size_t n, off_t off)
 		return -1;
 	watch_observe(w, n, w->dev, w->ino, off, recent_hash(&w->tail),
 	    recent_len(&w->tail), 1);
-	rotation_pick(w->files, n, 0, 0, &p);
+	rotation_pick(w->files, n, 0, 0, w->have_seen, &p);
 	if (p.at >= 0 && p.resume && !w->files[p.at].is_saved)
 		return p.at;
 	return -1;

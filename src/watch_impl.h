@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "recent.h"
 #include "rotation.h"
+#include "state.h"
 
 struct watch {
 	const char *path; /* the followed FILE */
@@ -26,12 +27,17 @@ struct watch {
 	char name[4096]; /* its name when opened: the path, or a rotated one */
 	/* The file read before it (state.h). */
 	int have_prev;
-	int prev_sure; /* have_prev says it all: noted here, or a version 2
-	                  state (version 1 records no file read before) */
+	int prev_sure; /* have_prev says it all: noted here, or a state of
+	                  version 2 or later (version 1 records no file
+	                  read before) */
 	dev_t prev_dev;
 	ino_t prev_ino;
 	size_t prev_hash_len;
 	uint64_t prev_hash;
+	/* The files older than it when it was opened (state.h seen). */
+	int have_seen;
+	size_t n_seen;
+	struct state_file seen[STATE_SEEN_MAX];
 	struct rotation_file *files; /* ROTATION_MAX_FILES + 1 */
 
 	off_t seen_size; /* size and mtime when the tail last held */

@@ -286,7 +286,7 @@ test_commit_load(void **unused)
 	commit_free(cm);
 	cm = new_commit(state_path, 0);
 	assert_int_equal(commit_load(cm, why, sizeof(why)), 0);
-	assert_int_equal(commit_unsaved_start(cm), 1);
+	assert_int_equal(commit_unsaved_start(cm, NULL), 1);
 	assert_int_equal(commit_durable(cm), 0);
 	commit_free(cm);
 	unlink(tmp);

@@ -424,16 +424,19 @@ test_rotation_order(void **unused)
 /*
  * The pick over a directory like this one, oldest first:
  *   0 .4.gz  1 .3  2 .2.gz  3 .1  4 the path
- * Facts per file as flags: S is_saved, F fits, P is_prev.
+ * Facts per file as flags: S is_saved, F fits, P is_prev, N made_since
+ * (the commit records the files it had seen: seen_known).
  */
 struct pick_case {
 	const char *what;
 	const char *facts[5];
 	int done;
 	int unproven; /* the saved offset is 0 */
+	int seen;     /* seen_known */
 	long at;
 	int resume, content, lost;
 	long skip_from, skip_to;
+	long prev_at; /* checked if not 0: the value + 1 */
 };
 
 static void
@@ -628,6 +631,71 @@ test_rotation_pick(void **unused)
 	        .skip_from = 0,
 	        .skip_to = 1},
 	    {.what =
+	            "left the saved file: a copy made since, named older, next",
+	        .facts = {"", "N", "", "SF", ""},
+	        .done = 1,
+	        .seen = 1,
+	        .at = 1,
+	        .skip_from = 1,
+	        .skip_to = 1,
+	        .prev_at = 3 + 1},
+	    {.what = "... not known without the files seen: by name",
+	        .facts = {"", "N", "", "SF", ""},
+	        .done = 1,
+	        .at = 4,
+	        .skip_from = 4,
+	        .skip_to = 4,
+	        .prev_at = 3 + 1},
+	    {.what = "that copy read: after the file read before it",
+	        .facts = {"", "SFN", "", "P", "N"},
+	        .done = 1,
+	        .seen = 1,
+	        .at = 4,
+	        .skip_from = 4,
+	        .skip_to = 4,
+	        .prev_at = 3 + 1},
+	    {.what = "a copy made since, compressed: not read",
+	        .facts = {"N", "", "", "SF", ""},
+	        .done = 1,
+	        .seen = 1,
+	        .at = 4,
+	        .skip_from = 4,
+	        .skip_to = 4,
+	        .prev_at = 3 + 1},
+	    {.what = "saved file gone, a copy named older: read",
+	        .facts = {"", "N", "", "P", ""},
+	        .seen = 1,
+	        .at = 1,
+	        .lost = 1,
+	        .skip_from = 1,
+	        .skip_to = 1,
+	        .prev_at = 3 + 1},
+	    {.what = "at 0: a copy named older than the file read before",
+	        .facts = {"", "N", "", "P", "SF"},
+	        .unproven = 1,
+	        .seen = 1,
+	        .at = 1,
+	        .resume = 1,
+	        .content = 1,
+	        .skip_from = 1,
+	        .skip_to = 1},
+	    {.what = "at 0: files seen, none made since: the saved file",
+	        .facts = {"", "", "", "", "SF"},
+	        .unproven = 1,
+	        .seen = 1,
+	        .at = 4,
+	        .resume = 1,
+	        .skip_from = 4,
+	        .skip_to = 4},
+	    {.what = "at 0: a copy made since compressed: told",
+	        .facts = {"", "", "N", "", "SF"},
+	        .unproven = 1,
+	        .seen = 1,
+	        .at = 4,
+	        .resume = 1,
+	        .skip_from = 4,
+	        .skip_to = 4},
+	    {.what =
 	            "left a copy named older than the file read before: after that",
 	        .facts = {"", "SF", "", "P", ""},
 	        .done = 1,
@@ -650,15 +718,50 @@ test_rotation_pick(void **unused)
 			v[k].is_saved = strchr(c->facts[k], 'S') != NULL;
 			v[k].fits = strchr(c->facts[k], 'F') != NULL;
 			v[k].is_prev = strchr(c->facts[k], 'P') != NULL;
+			v[k].made_since = strchr(c->facts[k], 'N') != NULL;
 		}
-		rotation_pick(v, 5, c->done, c->unproven, &p);
+		rotation_pick(v, 5, c->done, c->unproven, c->seen, &p);
 		if (p.at != c->at || p.resume != c->resume ||
 		    p.content != c->content || p.lost != c->lost ||
-		    p.skip_from != c->skip_from || p.skip_to != c->skip_to)
+		    p.skip_from != c->skip_from || p.skip_to != c->skip_to ||
+		    (c->prev_at != 0 && p.prev_at != c->prev_at - 1))
 			fail_msg("%s: at %ld resume %d content %d lost %d"
-			         " skip [%ld, %ld)",
+			         " skip [%ld, %ld) prev_at %ld",
 			    c->what, p.at, p.resume, p.content, p.lost,
-			    p.skip_from, p.skip_to);
+			    p.skip_from, p.skip_to, p.prev_at);
+	}
+}
+
+/* A start never saved, its mark made at a pinned time: the oldest file
+ * written since, compressed ones never; the path; none. */
+static void
+test_rotation_since(void **unused)
+{
+	static const char *const names[] = {"security.log.3",
+	    "security.log.2.gz", "security.log.1", "security.log"};
+	static const struct {
+		const char *what;
+		long mtime[4]; /* seconds (100: 100.4); the mark is at 100.5 */
+		long at;
+	} cases[] = {
+	    {"rotated while down: the file rotated", {50, 150, 120, 130}, 2},
+	    {"in the mark's second, before it: not", {50, 60, 100, 130}, 3},
+	    {"in the next second", {50, 60, 101, 130}, 2},
+	    {"only the path", {50, 60, 70, 130}, 3},
+	    {"nothing written since", {50, 60, 70, 80}, -1},
+	};
+	const struct timespec mark = {100, 500000000};
+	struct rotation_file v[4];
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		files(v, names, 4);
+		for (size_t k = 0; k < 4; k++)
+			v[k].mtime = (struct timespec){cases[i].mtime[k],
+			    cases[i].mtime[k] == 100 ? 400000000 : 0};
+		if (rotation_since(v, 4, &mark) != cases[i].at)
+			fail_msg("%s: %ld, want %ld", cases[i].what,
+			    rotation_since(v, 4, &mark), cases[i].at);
 	}
 }
 
@@ -767,6 +870,7 @@ main(void)
 	    cmocka_unit_test(test_rotation_order),
 	    cmocka_unit_test(test_rotation_pick),
 	    cmocka_unit_test(test_rotation_pick_text),
+	    cmocka_unit_test(test_rotation_since),
 	    cmocka_unit_test(test_rotation_scan),
 	    cmocka_unit_test(test_rotation_find_rotated),
 	    cmocka_unit_test(test_rotation_dirname),

@@ -170,7 +170,7 @@ test_state_foreign_rejected(void **unused)
 	    "",
 	    "{\"pos\": 12}\n",
 	    "kerio2syslog-statefile 1\n",
-	    "kerio2syslog-state 3\ninput 0 0 0 0 0 0\nsum 0\n",
+	    "kerio2syslog-state 4\ninput 0 0 0 0 0 0\nsum 0\n",
 	    "\177ELF\002\001\001",
 	};
 	struct state b;
@@ -394,6 +394,90 @@ test_state_version_1_read(void **unused)
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
 }
 
+/* A version 2 file (before the files seen) is still taken: what it does
+ * not say is not known (have_seen 0), and the seen lines are refused in
+ * it. */
+static void
+test_state_version_2_read(void **unused)
+{
+	char text[2048];
+	struct state b;
+
+	(void)unused;
+	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip 0\noptions 1 0000000000000009\n"
+	         "prev 1 5 3 0000000000000007\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_OK);
+	assert_int_equal(b.pos, 10);
+	assert_int_equal(b.have_prev, 1);
+	assert_int_equal(b.prev_ino, 5);
+	assert_int_equal(b.have_options, 1);
+	assert_int_equal(b.have_seen, 0);
+	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip 0\noptions 1 0000000000000009\nseen 0\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+}
+
+/* The files seen, as many as a commit records, with and without the file
+ * read before; more than that, or fewer lines than said, is refused. */
+static void
+test_state_seen_round_trip(void **unused)
+{
+	char text[2048];
+	struct state a, b;
+
+	(void)unused;
+	sample(&a);
+	a.have_seen = 1;
+	a.n_seen = STATE_SEEN_MAX;
+	for (size_t i = 0; i < a.n_seen; i++)
+		a.seen[i] = (struct state_file){(dev_t)-1, (ino_t)-1 - i,
+		    STATE_HASH_SPAN, ~(uint64_t)0};
+	assert_int_equal(state_save(path("seen"), &a), 0);
+	assert_int_equal(state_load(path("seen"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	a.have_prev = 1;
+	a.prev_ino = 3;
+	a.n_seen = 0;
+	memset(a.seen, 0, sizeof(a.seen));
+	assert_int_equal(state_save(path("seen"), &a), 0);
+	assert_int_equal(state_load(path("seen"), &b), STATE_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	with_sum("kerio2syslog-state 3\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip 0\noptions 1 0000000000000009\nseen 66\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+	with_sum("kerio2syslog-state 3\ninput 1 1 2 10 10 0000000000000001\n"
+	         "flush -1\nstamp 1 2024 12 1 0 0 0\noutput 1 3 4 77\n"
+	         "skip 0\noptions 1 0000000000000009\nseen 2\n"
+	         "file 1 2 0 0000000000000000\n",
+	    text, sizeof(text));
+	assert_int_equal(state_parse(text, strlen(text), &b), STATE_TORN);
+}
+
+/* The mark keeps the time it was made: marking again does not touch it,
+ * and state_mark_time reads it. */
+static void
+test_state_mark_time(void **unused)
+{
+	const struct timespec then[2] = {{1000, 0}, {1000, 5}};
+	struct timespec t;
+
+	(void)unused;
+	assert_int_equal(state_mark_time(path("mk"), &t), -1);
+	assert_int_equal(state_mark(path("mk")), 0);
+	assert_int_equal(utimensat(AT_FDCWD, path("mk.tmp"), then, 0), 0);
+	assert_int_equal(state_mark(path("mk")), 0);
+	assert_int_equal(state_mark_time(path("mk"), &t), 0);
+	assert_int_equal(t.tv_sec, 1000);
+	assert_int_equal(t.tv_nsec, 5);
+}
+
 /* The hash continued is the hash of the whole. */
 static void
 test_state_hash_more(void **unused)
@@ -527,6 +611,9 @@ main(void)
 	    cmocka_unit_test(test_state_save_fails_cleanly),
 	    cmocka_unit_test(test_state_unsaved),
 	    cmocka_unit_test(test_state_prev_round_trip),
+	    cmocka_unit_test(test_state_version_2_read),
+	    cmocka_unit_test(test_state_seen_round_trip),
+	    cmocka_unit_test(test_state_mark_time),
 	};
 
 	return cmocka_run_group_tests(tests, unit_setup, unit_teardown);

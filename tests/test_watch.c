@@ -198,7 +198,7 @@ test_watch_grace_pinned_clock(void **unused)
 		watch_pick(w, files, 1, 0, &p);
 		assert_int_equal(p.at, 1);
 		assert_int_equal(watch_open(w, (size_t)p.at, 0), 0);
-		watch_note_prev(w, (size_t)p.at);
+		watch_note_prev(w, files, (size_t)p.at, p.prev_at);
 		memset(&s, 0, sizeof(s));
 		watch_get_prev(w, &s);
 		assert_int_equal(s.have_prev, 1);
@@ -242,6 +242,68 @@ test_watch_copy_after_truncation(void **unused)
 	assert_string_equal(watch_name(w), copy);
 	assert_int_equal(lseek(watch_fd(w), 0, SEEK_CUR), 53);
 	unlink(copy);
+	watch_free(w);
+}
+
+/*
+ * The files seen when a file is opened, carried in its commit: the file
+ * read renamed to .1, the new file then copied to .2 and truncated (a copy
+ * named older). Left, .1 is followed by the copy, not by the path; the
+ * copy by the path; an older file seen before is not read again.
+ */
+static void
+test_watch_copy_named_older(void **unused)
+{
+	char one[300], two[300], three[300];
+	struct rotation_pick p;
+	struct state s;
+	struct watch *w;
+	size_t files;
+
+	(void)unused;
+	snprintf(one, sizeof(one), "%s.1", path);
+	snprintf(two, sizeof(two), "%s.2", path);
+	snprintf(three, sizeof(three), "%s.3", path);
+	unit_put(one, "[27/Nov/2026 09:00:00] old\n");
+	unit_put(path, "[27/Nov/2026 10:00:00] one\n");
+	w = watch_new(path, 0, &fake);
+	assert_non_null(w);
+	files = watch_scan(w);
+	assert_int_equal(watch_open_path(w, files, -1), 27);
+	memset(&s, 0, sizeof(s));
+	watch_get_prev(w, &s);
+	assert_int_equal(s.have_seen, 1);
+	assert_int_equal(s.n_seen, 1); /* the old .1 */
+
+	/* While no follower runs: rotated twice over, then a copy. */
+	assert_int_equal(rename(one, three), 0);
+	assert_int_equal(rename(path, one), 0);
+	unit_put(path, "[27/Nov/2026 10:00:01] two\n");
+	unit_put(two, "[27/Nov/2026 10:00:01] two\n");
+	unit_put(path, "");
+	watch_free(w);
+
+	/* A restart from the commit: the file read is .1, read to its end. */
+	w = watch_new(path, 0, &fake);
+	assert_non_null(w);
+	watch_set_prev(w, &s);
+	files = watch_scan(w); /* .3 .2 .1 path */
+	assert_int_equal(files, 4);
+	watch_observe(w, files, watch_file(w, 2)->dev, watch_file(w, 2)->ino,
+	    27, state_hash("[27/Nov/2026 10:00:00] one\n", 27), 27, 0);
+	watch_pick(w, files, 1, 0, &p);
+	assert_int_equal(p.at, 1);
+	assert_int_equal(p.prev_at, 2);
+	assert_int_equal(watch_open(w, (size_t)p.at, 0), 0);
+	watch_note_prev(w, files, (size_t)p.at, p.prev_at);
+
+	/* The copy left: the path, neither .3 (seen) nor .1 again. */
+	watch_observe_open(w, files);
+	watch_pick(w, files, 1, 0, &p);
+	assert_int_equal(p.at, 3);
+	unlink(one);
+	unlink(two);
+	unlink(three);
 	watch_free(w);
 }
 
@@ -344,6 +406,7 @@ main(void)
 	    cmocka_unit_test(test_watch_open_and_tail),
 	    cmocka_unit_test(test_watch_grace_pinned_clock),
 	    cmocka_unit_test(test_watch_copy_after_truncation),
+	    cmocka_unit_test(test_watch_copy_named_older),
 	    cmocka_unit_test(test_watch_not_regular),
 	};
 

@@ -662,6 +662,51 @@ t_copytruncate_at_zero_stopped() {
 	stop && check exactly 50 "$D/out.log"
 }
 
+# A copy made since the commit, named older than the file it names: that
+# file renamed to in.log.1 while the follower is down, then the new file
+# copied to in.log.2 and truncated (copytruncate by hand; the fault sweep
+# does it so). Its entries come after in.log.1's and before the path's,
+# whatever its name says.
+t_copy_named_older_stopped() {
+	first_run 30 || return 1
+	gen 31 40 >>"$D/in.log"
+	mv "$D/in.log" "$D/in.log.1"
+	gen 41 50 >"$D/in.log"
+	cp "$D/in.log" "$D/in.log.2"
+	: >"$D/in.log"
+	gen 51 60 >>"$D/in.log"
+	start || return 1
+	check wait_until 15 have 60 "$D/out.log" || return 1
+	stop && check exactly 60 "$D/out.log"
+}
+
+# A first run killed before its first save (at its first write(2), the
+# save's, or its first fsync(2), the mark's), then the input rotated
+# while it is down: the restart reads the file rotated from its
+# beginning, then the new one; nothing appended since the start is lost.
+t_first_start_killed_then_rotated() {
+	traceable
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	local sc base=$D
+	for sc in write fsync; do
+		D=$base/$sc
+		mkdir -p "$D"
+		gen 1 20 >"$D/in.log"
+		dies_by_strace "$sc" 1 || { D=$base; return 1; }
+		gen 21 40 >>"$D/in.log"
+		mv "$D/in.log" "$D/in.log.1"
+		gen 41 60 >"$D/in.log"
+		start || { D=$base; return 1; }
+		check wait_until 15 has 60 "$D/out.log" || { D=$base; return 1; }
+		stop || { D=$base; return 1; }
+		cat "$D/stderr" >>"$base/stderr"
+		check run_from 1 60 "$D/out.log" &&
+		    check grep -q 'not saved.*beginning of in.log.1' \
+		        "$D/stderr" || { D=$base; return 1; }
+	done
+	D=$base
+}
+
 # Hole 3: the same bytes under a new identity (restore, rsync, cp + mv; a
 # device renumbered at boot looks the same): recognised by content, the
 # rotated file too. Simulated with cp + mv, which gives a new inode.

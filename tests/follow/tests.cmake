@@ -64,7 +64,8 @@ k2s_follow_test(follow_lock_status 150 follow process.sh
 k2s_follow_test(follow_input_holes 240 follow process.sh
 	two_rotations_stopped two_rotations_paused copytruncate_stopped
 	copytruncate_before_read copytruncate_at_zero_stopped
-	rotated_path_missing
+	rotated_path_missing copy_named_older_stopped
+	first_start_killed_then_rotated
 	renumbered_identity truncate_unfinished truncate_regrow_round
 	crash_before_first_save planted_link dated_rotations
 	deleted_not_rotated renumbered_device)
