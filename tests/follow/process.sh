@@ -1161,7 +1161,7 @@ t_status_truth() {
 	check wait_until 20 state_older 9 || return 1
 	gen 21 40 >>"$D/in.log"
 	check status_is 0 ok || { cat "$D/status.out"; return 1; }
-	check have 40 "$D/out.log" || return 1
+	check wait_until 10 have 40 "$D/out.log" || return 1
 	kill -STOP "$PID"
 	gen 41 2000 >>"$D/in.log"
 	check wait_until 30 status_is 2 stalled || {
