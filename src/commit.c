@@ -198,7 +198,9 @@ struct commit {
 	off_t skip_here;   /* of the output's skip, the bytes past the commit's
 	                    size in the open output (the rest: an older one) */
 	int64_t last_save;
-	int dirty; /* read or written since the last commit */
+	int dirty;     /* read or written since the last commit */
+	int have_wall; /* W: that of the commit on disk (rule 5) */
+	int64_t wall;
 };
 
 struct commit *
@@ -257,6 +259,8 @@ commit_load(struct commit *cm, char *why, size_t cap)
 	if (cm->have_loaded) {
 		cm->disk = cm->loaded;
 		cm->have_disk = 1;
+		cm->have_wall = cm->loaded.have_wall;
+		cm->wall = cm->loaded.wall;
 	}
 	return rejected;
 }
@@ -302,16 +306,37 @@ commit_mark(struct commit *cm)
 	return state_mark(cm->o.state_path);
 }
 
-/* Makes the last commit the state on disk. 0, or -1 with errno. */
+/*
+ * Makes the last commit the state on disk. 0, or -1 with errno. W
+ * becomes the last commit's once it is on disk (rule 5); if the save
+ * failed, it is that of the state file as a restart would read it (the
+ * rename may have been done), and so is the last commit's, which a
+ * recovery without restart replays from.
+ */
 static int
 write_last(struct commit *cm)
 {
+	struct state d;
+	int e;
+
+	if (cm->o.state_path != NULL &&
+	    state_save(cm->o.state_path, &cm->last) < 0) {
+		e = errno;
+		if (state_load(cm->o.state_path, &d) == STATE_OK) {
+			cm->have_wall = d.have_wall;
+			cm->wall = d.wall;
+		}
+		cm->last.have_wall = cm->have_wall;
+		cm->last.wall = cm->wall;
+		errno = e;
+		return -1;
+	}
 	if (cm->o.state_path != NULL) {
-		if (state_save(cm->o.state_path, &cm->last) < 0)
-			return -1;
 		cm->disk = cm->last;
 		cm->have_disk = 1;
 	}
+	cm->have_wall = cm->last.have_wall;
+	cm->wall = cm->last.wall;
 	cm->last_saved = 1;
 	cm->durable = 1;
 	return 0;
@@ -362,6 +387,14 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 	}
 	s.have_options = 1;
 	s.options = cm->o.options;
+	/* W moves only where nothing is left to skip: a replay from here
+	 * makes the skipped bytes again, judged as they were (rule 5). */
+	s.have_wall = cm->have_wall;
+	s.wall = cm->wall;
+	if (cm->o.judge && pt->out.skip == 0) {
+		s.have_wall = 1;
+		s.wall = pt->wall_now;
+	}
 	cm->last = s;
 	cm->have_last = 1;
 	cm->last_saved = 0;
@@ -375,6 +408,24 @@ commit_write(struct commit *cm)
 	if (!cm->have_last || cm->last_saved)
 		return 0;
 	return write_last(cm);
+}
+
+int
+commit_wall(const struct commit *cm, int64_t *ms)
+{
+	*ms = cm->wall;
+	return cm->have_wall;
+}
+
+int
+commit_wall_due(const struct commit *cm, int64_t wall_now, int64_t now)
+{
+	if (!cm->o.judge)
+		return 0;
+	if (cm->have_wall && wall_now >= cm->wall &&
+	    wall_now - cm->wall <= COMMIT_WALL_AGE_MS)
+		return 0;
+	return cm->last_saved || commit_interval_passed(cm, now);
 }
 
 int

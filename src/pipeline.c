@@ -184,14 +184,18 @@ take_line(struct pipeline *p, const struct line *l)
 enum outcome
 pipeline_take(struct pipeline *p, int at_end)
 {
+	int owed = sink_skip_owed(p->sink) > 0, took = 0;
 	struct line l;
-	int took = 0;
 
 	if (at_end)
 		reader_end(&p->r);
 	while (reader_next(&p->r, &l, at_end)) {
 		take_line(p, &l);
 		took = 1;
+		/* The surplus ends here: the caller acts before anything new
+		 * is converted (follow mode: a fresh time to judge by). */
+		if (owed && sink_skip_owed(p->sink) == 0)
+			break;
 	}
 	if (took)
 		p->last_line = clock_now(p->clock);
@@ -258,6 +262,12 @@ pipeline_tick(struct pipeline *p, int64_t now)
 		return 0;
 	pipeline_flush(p);
 	return 1;
+}
+
+void
+pipeline_judge_at(struct pipeline *p, int have, int64_t wall_ms)
+{
+	format_judge_at(p->fmt, have, wall_ms);
 }
 
 void

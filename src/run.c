@@ -451,6 +451,8 @@ follow(struct run *r, const struct options *o, const char *host,
 	    .no_inotify = o->no_inotify,
 	    .options = options_hash(o, host),
 	    .sig = &r->sig,
+	    .judge = o->late_after > 0,
+	    .wall = &clock_wall,
 	    .report = on_follow,
 	    .ctx = fd,
 	};

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #define STATE_MAGIC "kerio2syslog-state"
-/* Version 2 adds the lines skip, options and (optional) prev; version 1
- * files, which have none of them, are read. */
+/* Version 2 adds the lines skip, options and (optional) prev and wall;
+ * version 1 files, which have none of them, are read. */
 #define STATE_VERSION 2
 #define STATE_MAX 1024
 
@@ -103,6 +103,13 @@ state_format(const struct state *s, char *buf, size_t cap)
 			return 0;
 		n += m;
 	}
+	if (s->have_wall) {
+		m = snprintf(buf + n, cap - (size_t)n, "wall %jd\n",
+		    (intmax_t)s->wall);
+		if (m < 0 || (size_t)m >= cap - (size_t)n)
+			return 0;
+		n += m;
+	}
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -134,7 +141,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
 	uintmax_t dev, ino, odev, oino, pdev, pino;
-	intmax_t pos, flush, osize, oskip = 0;
+	intmax_t pos, flush, osize, oskip = 0, wall;
 	uint64_t sum;
 	int ver, used = -1;
 
@@ -213,7 +220,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	/* The input's predecessor (version 2): a line of its own, absent if
 	 * none. */
 	used = -1;
-	if (ver >= 2 && q != sum_at) {
+	if (ver >= 2 && sum_at - q > 5 && memcmp(q, "prev ", 5) == 0) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
 		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
@@ -222,6 +229,17 @@ state_parse(const char *p, size_t n, struct state *s)
 		s->have_prev = 1;
 		s->prev_dev = (dev_t)pdev;
 		s->prev_ino = (ino_t)pino;
+	}
+	/* The time lateness is judged by (version 2): a line of its own,
+	 * absent if none. */
+	used = -1;
+	if (ver >= 2 && q != sum_at) {
+		if (!next_line(&q, end, line, sizeof(line)) ||
+		    sscanf(line, "wall %jd%n", &wall, &used) != 1 ||
+		    line[used] != '\0' || wall < 0)
+			goto torn;
+		s->have_wall = 1;
+		s->wall = (int64_t)wall;
 	}
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)

@@ -53,6 +53,11 @@ struct state {
 	ino_t prev_ino;
 	size_t prev_hash_len;
 	uint64_t prev_hash;
+	/* The wall time (Unix ms) entries are judged late by in the bytes
+	 * converted after this commit (commit.c), if have_wall: absent in a
+	 * state of a version that marked nothing. */
+	int have_wall;
+	int64_t wall;
 };
 
 enum state_status {

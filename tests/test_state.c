@@ -423,6 +423,39 @@ test_state_prev_round_trip(void **unused)
 	assert_int_equal(state_parse(text, n, &b), STATE_TORN);
 }
 
+/* W, the time entries are judged late by: its own line, with or without
+ * prev, absent when there is none; a negative one is torn. */
+static void
+test_state_wall_round_trip(void **unused)
+{
+	struct state a, b;
+	char text[1024];
+	size_t n;
+
+	(void)unused;
+	for (int prev = 0; prev <= 1; prev++) {
+		sample(&a);
+		a.have_prev = prev;
+		a.prev_ino = prev ? 99 : 0;
+		a.have_wall = 1;
+		a.wall = 1796634012345;
+		n = state_format(&a, text, sizeof(text));
+		assert_non_null(memmem(text, n, "wall 1796634012345\n", 19));
+		assert_int_equal(state_parse(text, n, &b), STATE_OK);
+		assert_memory_equal(&a, &b, sizeof(a));
+		a.have_wall = 0;
+		a.wall = 0;
+		n = state_format(&a, text, sizeof(text));
+		assert_null(memmem(text, n, "wall", 4));
+		assert_int_equal(state_parse(text, n, &b), STATE_OK);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+	a.have_wall = 1;
+	a.wall = -1;
+	n = state_format(&a, text, sizeof(text));
+	assert_int_equal(state_parse(text, n, &b), STATE_TORN);
+}
+
 /* A first save cut short: its mark, then its whole temporary file, are
  * found; the mark never clears a whole one. */
 static void
@@ -455,6 +488,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_state_round_trip),
+	    cmocka_unit_test(test_state_wall_round_trip),
 	    cmocka_unit_test(test_state_round_trip_empty),
 	    cmocka_unit_test(test_state_save_replaces_whole),
 	    cmocka_unit_test(test_state_absent),

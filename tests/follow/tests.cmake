@@ -45,7 +45,7 @@ k2s_follow_test(follow_commit_holes 200 follow process.sh
 	two_instances state_tmp_symlink save_failed_then_rotate
 	negative_out_size hup_while_skipping flush_at_two_crashes
 	year_range stdout_epipe options_changed enospc_half_line hup_storm
-	fault_sweep
+	fault_sweep late_replay
 	NOINOTIFY_ENV SWEEP_CALLS=write)
 
 # Issue 8, the input side of exactly-once: one scenario per hole.
