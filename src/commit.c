@@ -43,15 +43,36 @@
  *  - where an input ended (rotation, truncation), which a replay meets as
  *    the live run did (see "The input over time");
  *  - the options that shape the bytes (format, host name, tag,
- *    --max-entry, --match, --exclude), as a hash. When they differ at a
- *    restart, the follower says so and drops nothing: what was written
- *    after the last save, if anything, is written again in the new form
- *    (after a clean stop there is nothing).
- * One input of the conversion is not recorded: the wall clock, by which
- * format.c marks an entry late. An entry whose age passes --late-after
- * between its write and the replay is marked in the replay only, and the
- * count dropped then ends inside a line (the manual's BUGS); with
- * --late-after 0 the conversion is exact again.
+ *    --max-entry, --match, --exclude, --late-after), as a hash. When
+ *    they differ at a restart, the follower says so and drops nothing:
+ *    what was written after the last save, if anything, is written again
+ *    in the new form (after a clean stop there is nothing);
+ *  - W, the wall time by which format.c judges an entry late (see "The
+ *    time judged by"): the wall clock is read at the commits only.
+ *
+ * The time judged by. W is the commit's key "wall", Unix ms, absent in a
+ * state of a version that marked nothing (then nothing is late until a
+ * W is saved). The rules:
+ *  1. every entry converted after the commit on disk is judged by its W
+ *     (follow.c: judge_by_commit, after every save and at start), so a
+ *     replay from it, which reads that W, makes the same bytes;
+ *  2. a commit records the W in force, but now when nothing is left to
+ *     skip (commit_take); it is in force once on disk (write_last): a
+ *     replay's surplus is made again with the W it was made with;
+ *  3. after a failed save W is the state file's as a restart reads it
+ *     (the rename may be done), and so is the last commit's, from which
+ *     a recovery without restart starts;
+ *  4. before entries are converted (follow_input.c: take) W is renewed
+ *     by a save once it is more than COMMIT_WALL_AGE_MS old, or ahead of
+ *     the clock (commit_wall_due): an entry is judged at most about a
+ *     second early. Also where a replay's surplus ends (pipeline_take
+ *     stops there), so that nothing past it is judged by the W of the
+ *     run replayed. While saves fail, a try is made once a second, and
+ *     entries are judged by the W of the last whole save.
+ * The journal's size is a count of records, one per entry whatever its
+ * MESSAGE: a MESSAGE judged otherwise would not move its replay's count.
+ * Tests: late_replay (tests/follow/process.sh), and unit tests of the
+ * state's key (test_state_wall_round_trip).
  *
  * A failed save. The commit in memory moves all the same (a recovery
  * without restart starts from it); the state on disk keeps an older
@@ -199,7 +220,7 @@ struct commit {
 	                    size in the open output (the rest: an older one) */
 	int64_t last_save;
 	int dirty;     /* read or written since the last commit */
-	int have_wall; /* W: that of the commit on disk (rule 5) */
+	int have_wall; /* W: the commit on disk's (the time judged by) */
 	int64_t wall;
 };
 
@@ -308,10 +329,9 @@ commit_mark(struct commit *cm)
 
 /*
  * Makes the last commit the state on disk. 0, or -1 with errno. W
- * becomes the last commit's once it is on disk (rule 5); if the save
- * failed, it is that of the state file as a restart would read it (the
- * rename may have been done), and so is the last commit's, which a
- * recovery without restart replays from.
+ * becomes the last commit's once it is on disk; if the save failed, it
+ * is that of the state file as a restart would read it, and so is the
+ * last commit's (the time judged by, rules 2 and 3).
  */
 static int
 write_last(struct commit *cm)
@@ -388,7 +408,8 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 	s.have_options = 1;
 	s.options = cm->o.options;
 	/* W moves only where nothing is left to skip: a replay from here
-	 * makes the skipped bytes again, judged as they were (rule 5). */
+	 * makes the skipped bytes again, judged as they were (the time
+	 * judged by, rule 2). */
 	s.have_wall = cm->have_wall;
 	s.wall = cm->wall;
 	if (cm->o.judge && pt->out.skip == 0) {

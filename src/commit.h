@@ -95,8 +95,8 @@ int commit_write(struct commit *cm);
 
 /*
  * W, the wall time (Unix ms) the bytes converted now are judged late by:
- * that of the commit on disk (rule 5 of commit.c). 1 with *ms, or 0 if
- * there is none (nothing is late).
+ * that of the commit on disk (commit.c: the time judged by). 1 with *ms,
+ * or 0 if there is none (nothing is late).
  */
 int commit_wall(const struct commit *cm, int64_t *ms);
 /* 1 if W is to be renewed before more is converted at wall_now (it is

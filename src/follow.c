@@ -67,7 +67,7 @@ fl_fault(struct fl *f, enum follow_event ev, int err, const char *detail)
 }
 
 /* What is converted from now on is judged by the W of the commit on
- * disk (commit.c, rule 5). */
+ * disk (commit.c: the time judged by, rule 1). */
 static void
 judge_by_commit(struct fl *f)
 {

@@ -181,8 +181,9 @@ fl_start(struct fl *f, const struct state *s, int quiet)
  * Takes the lines read (at_end: the last one without LF too), each batch
  * judged by a W renewed first if due: also where a replay's surplus ends
  * (pipeline_take stops there), so that nothing past it is judged by the
- * W of the run replayed (commit.c, rule 5). _WRITE_ERROR with the
- * recovery started if the output could not be flushed for it.
+ * W of the run replayed (commit.c: the time judged by, rule 4).
+ * _WRITE_ERROR with the recovery started if the output could not be
+ * flushed for it.
  */
 static enum outcome
 take(struct fl *f, int at_end)
