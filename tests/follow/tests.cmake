@@ -45,8 +45,12 @@ k2s_follow_test(follow_commit_holes 200 follow process.sh
 	two_instances state_tmp_symlink save_failed_then_rotate
 	negative_out_size hup_while_skipping flush_at_two_crashes
 	year_range stdout_epipe options_changed enospc_half_line hup_storm
-	fault_sweep late_replay
+	fault_sweep
 	NOINOTIFY_ENV SWEEP_CALLS=write)
+
+# Issue 18: an entry fresh when written, late at the restart that writes
+# it again (the time it is judged by, saved with the commit).
+k2s_follow_test(follow_late_replay 60 follow process.sh late_replay)
 
 # Issue 8, the input side of exactly-once: one scenario per hole.
 k2s_follow_test(follow_input_holes 240 follow process.sh
