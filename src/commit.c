@@ -219,8 +219,9 @@ struct commit {
 	off_t skip_here;   /* of the output's skip, the bytes past the commit's
 	                    size in the open output (the rest: an older one) */
 	int64_t last_save;
-	int dirty;     /* read or written since the last commit */
-	int have_wall; /* W: the commit on disk's (the time judged by) */
+	int dirty;        /* read or written since the last commit... */
+	int64_t dirty_at; /* ... first at this time */
+	int have_wall;    /* W: the commit on disk's (the time judged by) */
 	int64_t wall;
 };
 
@@ -554,6 +555,8 @@ commit_left(struct commit *cm, off_t skip, off_t torn)
 void
 commit_dirty(struct commit *cm)
 {
+	if (!cm->dirty)
+		cm->dirty_at = clock_now(cm->o.clock);
 	cm->dirty = 1;
 }
 
@@ -566,11 +569,17 @@ commit_interval_passed(const struct commit *cm, int64_t now)
 int
 commit_due(const struct commit *cm, int64_t now)
 {
-	return cm->dirty && commit_interval_passed(cm, now);
+	return now >= commit_deadline(cm);
 }
 
 int64_t
 commit_deadline(const struct commit *cm)
 {
-	return cm->dirty ? cm->last_save + COMMIT_INTERVAL_MS : INT64_MAX;
+	/* An interval after the last commit and after what came since: a
+	 * commit just before a conversion (a W renewed) is not followed by
+	 * another an interval later, ahead of the pending entry's flush. */
+	if (!cm->dirty)
+		return INT64_MAX;
+	return (cm->dirty_at > cm->last_save ? cm->dirty_at : cm->last_save) +
+	    COMMIT_INTERVAL_MS;
 }

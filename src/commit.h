@@ -133,8 +133,9 @@ off_t commit_left(struct commit *cm, off_t skip, off_t torn);
 
 /* Input was read or output written since the last commit. */
 void commit_dirty(struct commit *cm);
-/* 1 if a commit is due at now (dirty, and the interval passed); the
- * time it is due (INT64_MAX if not dirty); 1 if the interval passed. */
+/* 1 if a commit is due at now (dirty, and the interval passed since the
+ * last commit and since it first was); the time it is due (INT64_MAX if
+ * not dirty); 1 if the interval passed since the last commit. */
 int commit_due(const struct commit *cm, int64_t now);
 int64_t commit_deadline(const struct commit *cm);
 int commit_interval_passed(const struct commit *cm, int64_t now);
