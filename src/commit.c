@@ -71,8 +71,11 @@
  *     entries are judged by the W of the last whole save.
  * The journal's size is a count of records, one per entry whatever its
  * MESSAGE: a MESSAGE judged otherwise would not move its replay's count.
- * Tests: late_replay (tests/follow/process.sh), and unit tests of the
- * state's key (test_state_wall_round_trip).
+ * Tests: rules 1 and 2, late_replay (tests/follow/process.sh: torn and
+ * repeated lines without them) and test_commit_wall; 3, test_commit_wall;
+ * 4, late_replay (the entries after the surplus) and
+ * test_pipeline_take_stops_where_skip_ends; the journal, late-replay.sh
+ * (tests/journal); the key, test_state_wall_round_trip.
  *
  * A failed save. The commit in memory moves all the same (a recovery
  * without restart starts from it); the state on disk keeps an older
