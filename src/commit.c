@@ -43,15 +43,39 @@
  *  - where an input ended (rotation, truncation), which a replay meets as
  *    the live run did (see "The input over time");
  *  - the options that shape the bytes (format, host name, tag,
- *    --max-entry, --match, --exclude), as a hash. When they differ at a
- *    restart, the follower says so and drops nothing: what was written
- *    after the last save, if anything, is written again in the new form
- *    (after a clean stop there is nothing).
- * One input of the conversion is not recorded: the wall clock, by which
- * format.c marks an entry late. An entry whose age passes --late-after
- * between its write and the replay is marked in the replay only, and the
- * count dropped then ends inside a line (the manual's BUGS); with
- * --late-after 0 the conversion is exact again.
+ *    --max-entry, --match, --exclude, --late-after), as a hash. When
+ *    they differ at a restart, the follower says so and drops nothing:
+ *    what was written after the last save, if anything, is written again
+ *    in the new form (after a clean stop there is nothing);
+ *  - W, the wall time by which format.c judges an entry late (see "The
+ *    time judged by"): the wall clock is read at the commits only.
+ *
+ * The time judged by. W is the commit's key "wall", Unix ms, absent in a
+ * state of a version that marked nothing (then nothing is late until a
+ * W is saved). The rules:
+ *  1. every entry converted after the commit on disk is judged by its W
+ *     (follow.c: judge_by_commit, after every save and at start), so a
+ *     replay from it, which reads that W, makes the same bytes;
+ *  2. a commit records the W in force, but now when nothing is left to
+ *     skip (commit_take); it is in force once on disk (write_last): a
+ *     replay's surplus is made again with the W it was made with;
+ *  3. after a failed save W is the state file's as a restart reads it
+ *     (the rename may be done), and so is the last commit's, from which
+ *     a recovery without restart starts;
+ *  4. before entries are converted (follow_input.c: take) W is renewed
+ *     by a save once it is more than COMMIT_WALL_AGE_MS old, or ahead of
+ *     the clock (commit_wall_due): an entry is judged at most about a
+ *     second early. Also where a replay's surplus ends (pipeline_take
+ *     stops there), so that nothing past it is judged by the W of the
+ *     run replayed. While saves fail, a try is made once a second, and
+ *     entries are judged by the W of the last whole save.
+ * The journal's size is a count of records, one per entry whatever its
+ * MESSAGE: a MESSAGE judged otherwise would not move its replay's count.
+ * Tests: rules 1 and 2, late_replay (tests/follow/process.sh: torn and
+ * repeated lines without them) and test_commit_wall; 3, test_commit_wall;
+ * 4, late_replay (the entries after the surplus) and
+ * test_pipeline_take_stops_where_skip_ends; the journal, late-replay.sh
+ * (tests/journal); the key, test_state_wall_round_trip.
  *
  * A failed save. The commit in memory moves all the same (a recovery
  * without restart starts from it); the state on disk keeps an older
@@ -219,7 +243,10 @@ struct commit {
 	off_t skip_here; /* of the output's skip, the bytes past the commit's
 	                    size in the open output (the rest: an older one) */
 	int64_t last_save;
-	int dirty; /* read or written since the last commit */
+	int dirty;        /* read or written since the last commit... */
+	int64_t dirty_at; /* ... first at this time */
+	int have_wall;    /* W: the commit on disk's (the time judged by) */
+	int64_t wall;
 };
 
 struct commit *
@@ -281,6 +308,8 @@ commit_load(struct commit *cm, char *why, size_t cap)
 	if (cm->have_loaded) {
 		cm->disk = cm->loaded;
 		cm->have_disk = 1;
+		cm->have_wall = cm->loaded.have_wall;
+		cm->wall = cm->loaded.wall;
 	}
 	return rejected;
 }
@@ -328,16 +357,36 @@ commit_mark(struct commit *cm)
 	return state_mark(cm->o.state_path);
 }
 
-/* Makes the last commit the state on disk. 0, or -1 with errno. */
+/*
+ * Makes the last commit the state on disk. 0, or -1 with errno. W
+ * becomes the last commit's once it is on disk; if the save failed, it
+ * is that of the state file as a restart would read it, and so is the
+ * last commit's (the time judged by, rules 2 and 3).
+ */
 static int
 write_last(struct commit *cm)
 {
+	struct state d;
+	int e;
+
+	if (cm->o.state_path != NULL &&
+	    state_save(cm->o.state_path, &cm->last) < 0) {
+		e = errno;
+		if (state_load(cm->o.state_path, &d) == STATE_OK) {
+			cm->have_wall = d.have_wall;
+			cm->wall = d.wall;
+		}
+		cm->last.have_wall = cm->have_wall;
+		cm->last.wall = cm->wall;
+		errno = e;
+		return -1;
+	}
 	if (cm->o.state_path != NULL) {
-		if (state_save(cm->o.state_path, &cm->last) < 0)
-			return -1;
 		cm->disk = cm->last;
 		cm->have_disk = 1;
 	}
+	cm->have_wall = cm->last.have_wall;
+	cm->wall = cm->last.wall;
 	cm->last_saved = 1;
 	cm->durable = 1;
 	return 0;
@@ -391,6 +440,15 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 	}
 	s.have_options = 1;
 	s.options = cm->o.options;
+	/* W moves only where nothing is left to skip: a replay from here
+	 * makes the skipped bytes again, judged as they were (the time
+	 * judged by, rule 2). */
+	s.have_wall = cm->have_wall;
+	s.wall = cm->wall;
+	if (cm->o.judge && pt->out.skip == 0) {
+		s.have_wall = 1;
+		s.wall = pt->wall_now;
+	}
 	cm->last = s;
 	cm->have_last = 1;
 	cm->last_saved = 0;
@@ -404,6 +462,24 @@ commit_write(struct commit *cm)
 	if (!cm->have_last || cm->last_saved)
 		return 0;
 	return write_last(cm);
+}
+
+int
+commit_wall(const struct commit *cm, int64_t *ms)
+{
+	*ms = cm->wall;
+	return cm->have_wall;
+}
+
+int
+commit_wall_due(const struct commit *cm, int64_t wall_now, int64_t now)
+{
+	if (!cm->o.judge)
+		return 0;
+	if (cm->have_wall && wall_now >= cm->wall &&
+	    wall_now - cm->wall <= COMMIT_WALL_AGE_MS)
+		return 0;
+	return cm->last_saved || commit_interval_passed(cm, now);
 }
 
 int
@@ -511,6 +587,8 @@ commit_left(struct commit *cm, off_t skip, off_t torn)
 void
 commit_dirty(struct commit *cm)
 {
+	if (!cm->dirty)
+		cm->dirty_at = clock_now(cm->o.clock);
 	cm->dirty = 1;
 }
 
@@ -523,11 +601,17 @@ commit_interval_passed(const struct commit *cm, int64_t now)
 int
 commit_due(const struct commit *cm, int64_t now)
 {
-	return cm->dirty && commit_interval_passed(cm, now);
+	return now >= commit_deadline(cm);
 }
 
 int64_t
 commit_deadline(const struct commit *cm)
 {
-	return cm->dirty ? cm->last_save + COMMIT_INTERVAL_MS : INT64_MAX;
+	/* An interval after the last commit and after what came since: a
+	 * commit just before a conversion (a W renewed) is not followed by
+	 * another an interval later, ahead of the pending entry's flush. */
+	if (!cm->dirty)
+		return INT64_MAX;
+	return (cm->dirty_at > cm->last_save ? cm->dirty_at : cm->last_save) +
+	    COMMIT_INTERVAL_MS;
 }

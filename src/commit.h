@@ -18,6 +18,8 @@
 
 /* A commit is taken at most this often while input comes, ms. */
 #define COMMIT_INTERVAL_MS 1000
+/* The time entries are judged late by is renewed before it is older, ms. */
+#define COMMIT_WALL_AGE_MS 1000
 
 struct commit;
 
@@ -26,6 +28,7 @@ struct commit_opts {
 	uint64_t options;       /* hash of the options shaping the bytes */
 	const char *out_path;   /* the output file, NULL: standard output */
 	const struct clock *clock;
+	int judge; /* entries are judged late: the commit records W */
 };
 
 /* The output as the sink says it is now. */
@@ -50,6 +53,7 @@ struct commit_point {
 	off_t flush_at;     /* the write-ahead record of a flush, -1 */
 	off_t replay_at;    /* a replay's record still to pass, -1 */
 	struct commit_out out;
+	int64_t wall_now; /* the wall clock, Unix ms: W if it may move */
 };
 
 /* NULL with errno. */
@@ -95,6 +99,17 @@ int commit_take(struct commit *cm, const struct commit_point *pt);
 int commit_write(struct commit *cm);
 
 /*
+ * W, the wall time (Unix ms) the bytes converted now are judged late by:
+ * that of the commit on disk (commit.c: the time judged by). 1 with *ms,
+ * or 0 if there is none (nothing is late).
+ */
+int commit_wall(const struct commit *cm, int64_t *ms);
+/* 1 if W is to be renewed before more is converted at wall_now (it is
+ * older than COMMIT_WALL_AGE_MS, or ahead), and a save may be tried at
+ * now (monotonic): at once after a whole save, else once an interval. */
+int commit_wall_due(const struct commit *cm, int64_t wall_now, int64_t now);
+
+/*
  * 1 if the state on disk names the output o (or nothing is saved): what
  * is written to it then counts in a restart's surplus. Nothing is written
  * to an output the state on disk does not name.
@@ -123,8 +138,9 @@ off_t commit_left(struct commit *cm, off_t skip, off_t torn);
 
 /* Input was read or output written since the last commit. */
 void commit_dirty(struct commit *cm);
-/* 1 if a commit is due at now (dirty, and the interval passed); the
- * time it is due (INT64_MAX if not dirty); 1 if the interval passed. */
+/* 1 if a commit is due at now (dirty, and the interval passed since the
+ * last commit and since it first was); the time it is due (INT64_MAX if
+ * not dirty); 1 if the interval passed since the last commit. */
 int commit_due(const struct commit *cm, int64_t now);
 int64_t commit_deadline(const struct commit *cm);
 int commit_interval_passed(const struct commit *cm, int64_t now);

@@ -66,6 +66,17 @@ fl_fault(struct fl *f, enum follow_event ev, int err, const char *detail)
 	fl_hold(f);
 }
 
+/* What is converted from now on is judged by the W of the commit on
+ * disk (commit.c: the time judged by, rule 1). */
+static void
+judge_by_commit(struct fl *f)
+{
+	int64_t w;
+	int have = commit_wall(f->cm, &w);
+
+	pipeline_judge_at(f->p, have, w);
+}
+
 /* A commit (commit_take) with flush_at as its write-ahead record (-1:
  * none): 0, 1 if not on disk (told), -1 if none could be taken. */
 int
@@ -86,10 +97,24 @@ fl_save(struct fl *f, off_t flush_at)
 	}
 	pt.flush_at = flush_at;
 	pt.replay_at = pipeline_flush_at(f->p);
+	pt.wall_now = clock_now(f->wall);
 	rc = commit_take(f->cm, &pt);
 	if (rc == 1)
 		fl_report(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
+	judge_by_commit(f);
 	return rc;
+}
+
+int
+fl_judge_fresh(struct fl *f)
+{
+	if (sink_skip_owed(f->out) > 0 ||
+	    !commit_wall_due(f->cm, clock_now(f->wall), clock_now(f->clock)))
+		return 0;
+	if (fl_flush_out(f) < 0)
+		return -1;
+	fl_save(f, -1);
+	return 0;
 }
 
 /* A commit that must be on disk before going on (leaving an input or an
@@ -218,7 +243,7 @@ round_once(struct fl *f, int64_t now)
 		r = fl_read(f);
 		if (r == OUTCOME_READ_ERROR)
 			fl_fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
-		else if (r == OUTCOME_WRITE_ERROR)
+		else if (r == OUTCOME_WRITE_ERROR && !f->fault)
 			fl_flush_out(f);
 		return r == OUTCOME_PROGRESS;
 	case ROTATION_TRUNCATED:
@@ -462,11 +487,13 @@ follow_run(struct pipeline *p, const struct sink *out,
 	struct commit_opts co = {.state_path = o->state_path,
 	    .options = o->options,
 	    .out_path = sink_path(out),
-	    .clock = clock};
+	    .clock = clock,
+	    .judge = o->judge};
 	struct fl f = {.o = o,
 	    .p = p,
 	    .out = out,
 	    .clock = clock,
+	    .wall = o->wall != NULL ? o->wall : &clock_wall,
 	    .backoff = FOLLOW_BACKOFF_MIN_MS};
 	char why[512];
 
@@ -482,6 +509,7 @@ follow_run(struct pipeline *p, const struct sink *out,
 		    watch_dir(f.w));
 	if (commit_load(f.cm, why, sizeof(why)))
 		fl_report(&f, FOLLOW_STATE_REJECTED, 0, why);
+	judge_by_commit(&f);
 	/* Each write batch first checks that the path names the file. */
 	sink_guard(out, 1);
 	fl_start(&f, commit_loaded(f.cm), 0);

@@ -46,6 +46,10 @@ struct follow_opts {
 	uint64_t options;       /* hash of the options shaping the bytes */
 	const struct pipeline_signals *sig;
 	const struct clock *clock; /* NULL: clock_system; the pipeline's */
+	/* Entries are judged late (--late-after): by the wall clock (NULL:
+	 * clock_wall) at the commits, W of commit.c. */
+	int judge;
+	const struct clock *wall;
 	/* Told of each event; err is an errno value or 0, detail a short
 	 * text or "". Called from the loop, never from a signal handler. */
 	void (*report)(void *ctx, enum follow_event ev, int err,

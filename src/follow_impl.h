@@ -21,6 +21,7 @@
 struct fl {
 	const struct follow_opts *o;
 	const struct clock *clock;
+	const struct clock *wall;
 	struct watch *w;
 	struct commit *cm;
 	struct pipeline *p;
@@ -52,6 +53,9 @@ void fl_out_now(const struct fl *f, struct commit_out *co, int *ready);
 /* A commit with flush_at as its write-ahead record (-1: none): 0; 1 if
  * not on disk (told); -1 if none could be taken. */
 int fl_save(struct fl *f, off_t flush_at);
+/* Before more is converted: W renewed if due (commit_wall_due). 0, or
+ * -1 if the output could not be flushed (the recovery is started). */
+int fl_judge_fresh(struct fl *f);
 /* A commit that must be on disk before going on: 0, else held: -1. */
 int fl_barrier(struct fl *f);
 /* commit_out_named() of the open output. */

@@ -172,15 +172,29 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		fl_report(f, FOLLOW_START, 0, msg);
 }
 
-/* Takes the lines read (at_end: the last one without LF too). */
+/*
+ * Takes the lines read (at_end: the last one without LF too), each batch
+ * judged by a W renewed first if due: also where a replay's surplus ends
+ * (pipeline_take stops there), so that nothing past it is judged by the
+ * W of the run replayed (commit.c: the time judged by, rule 4).
+ * _WRITE_ERROR with the recovery started if the output could not be
+ * flushed for it.
+ */
 static enum outcome
 take(struct fl *f, int at_end)
 {
-	enum outcome r = pipeline_take(f->p, at_end);
+	enum outcome r, took = OUTCOME_IDLE;
 
-	if (r != OUTCOME_IDLE)
-		commit_dirty(f->cm);
-	return r;
+	for (;;) {
+		if (fl_judge_fresh(f) < 0)
+			return OUTCOME_WRITE_ERROR;
+		r = pipeline_take(f->p, at_end);
+		if (r != OUTCOME_IDLE)
+			commit_dirty(f->cm);
+		if (r != OUTCOME_PROGRESS)
+			return r == OUTCOME_IDLE ? took : r;
+		took = r;
+	}
 }
 
 /*
@@ -248,6 +262,8 @@ fl_switch(struct fl *f)
 		fl_fault(f, FOLLOW_READ_FAILED, errno, watch_name(f->w));
 		return;
 	}
+	if (f->fault)
+		return; /* the output failed before a W could be saved */
 	pipeline_end(f->p);
 	if (fl_flush_out(f) < 0)
 		return;
@@ -342,6 +358,8 @@ fl_truncate(struct fl *f)
 		return;
 	}
 	take(f, 1);
+	if (f->fault)
+		return;
 	pipeline_end(f->p);
 	if (fl_flush_out(f) < 0)
 		return;

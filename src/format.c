@@ -16,8 +16,10 @@ struct format {
 	struct stamp_renderer sr;
 	struct stamp_zone zone; /* for the late rule */
 	const struct clock *wall;
-	int64_t late_ms; /* 0: never late */
-	char *head;      /* " HOST TAG: " */
+	int64_t late_ms;  /* 0: never late */
+	int pinned;       /* judged at judge_at, not by the wall clock... */
+	int64_t judge_at; /* ... or never late if judge_at is -1 */
+	char *head;       /* " HOST TAG: " */
 	size_t head_len;
 	/* The rendered stamp and head of the last line, rebuilt when the
 	 * stamp changes: one copy per line instead of two. */
@@ -51,6 +53,13 @@ format_new(enum stamp_format fmt, const char *host, const char *tag,
 		f->wall = late->wall != NULL ? late->wall : &clock_wall;
 	}
 	return f;
+}
+
+void
+format_judge_at(struct format *f, int have, int64_t wall_ms)
+{
+	f->pinned = 1;
+	f->judge_at = have ? wall_ms : -1;
 }
 
 void
@@ -95,8 +104,9 @@ format_entry(struct format *f, const struct entry *e, dev_t dev, ino_t ino,
 	line_head(f, e);
 	hl = f->line_head_len;
 	se.msg_at = hl;
-	se.late = f->late_ms > 0 &&
-	    stamp_late(&f->zone, &e->stamp, clock_now(f->wall), f->late_ms);
+	se.late = f->late_ms > 0 && (!f->pinned || f->judge_at >= 0) &&
+	    stamp_late(&f->zone, &e->stamp,
+	        f->pinned ? f->judge_at : clock_now(f->wall), f->late_ms);
 	mark = se.late ? FORMAT_LATE_MARK_LEN : 0;
 	want = hl + mark + left * ESCAPE_EXPANSION + 1;
 	if (want <= SINK_RESERVE_MAX) {

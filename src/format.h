@@ -39,6 +39,13 @@ struct format *format_new(enum stamp_format fmt, const char *host,
 void format_free(struct format *f);
 
 /*
+ * From now on, entries are judged late at wall_ms (Unix ms) instead of by
+ * the wall clock at each one; with have 0, none is late. Follow mode's
+ * replay judges as the run it replays did (commit.c).
+ */
+void format_judge_at(struct format *f, int have, int64_t wall_ms);
+
+/*
  * Writes e's line to the sink, the message escaped, judged late or not at
  * the wall clock's time now; dev and ino name the input for the sink.
  * Returns 0, or -1 after a sink error.

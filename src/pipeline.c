@@ -32,6 +32,7 @@ struct pipeline {
 	ino_t ino;
 	off_t consumed;    /* input offset past the last line taken */
 	off_t flush_at;    /* a write-ahead flush to replay, or -1 */
+	int flush_due;     /* ... reached, where a replay's surplus ended */
 	int64_t last_line; /* when a line was last taken */
 	uint64_t written, excluded;
 };
@@ -169,29 +170,51 @@ pipeline_read_offset(const struct pipeline *p)
 	return reader_read_offset(&p->r);
 }
 
-/* Gives one line to the joiner; replays a write-ahead flush. */
+/* The replayed write-ahead flush, once reached. */
 static void
-take_line(struct pipeline *p, const struct line *l)
+replay_flush(struct pipeline *p)
+{
+	joiner_flush(&p->j);
+	p->flush_at = -1;
+	p->flush_due = 0;
+}
+
+/*
+ * Gives one line to the joiner; replays a write-ahead flush. 1 if the
+ * sink's skip was owed before and is all converted now: the replayed
+ * flush, if this line reached it, then waits for the next take.
+ */
+static int
+take_line(struct pipeline *p, const struct line *l, int owed)
 {
 	joiner_push(&p->j, l);
 	p->consumed = l->next;
-	if (p->flush_at >= 0 && p->consumed >= p->flush_at && !l->more) {
-		joiner_flush(&p->j);
-		p->flush_at = -1;
-	}
+	if (p->flush_at >= 0 && p->consumed >= p->flush_at && !l->more)
+		p->flush_due = 1;
+	if (owed && sink_skip_owed(p->sink) == 0)
+		return 1;
+	if (p->flush_due)
+		replay_flush(p);
+	return owed && sink_skip_owed(p->sink) == 0;
 }
 
 enum outcome
 pipeline_take(struct pipeline *p, int at_end)
 {
+	int owed, took = 0;
 	struct line l;
-	int took = 0;
 
+	if (p->flush_due)
+		replay_flush(p);
+	owed = sink_skip_owed(p->sink) > 0;
 	if (at_end)
 		reader_end(&p->r);
+	/* Up to where the surplus ends: the caller acts before anything new
+	 * is converted (follow mode: a fresh time to judge by). */
 	while (reader_next(&p->r, &l, at_end)) {
-		take_line(p, &l);
 		took = 1;
+		if (take_line(p, &l, owed))
+			break;
 	}
 	if (took)
 		p->last_line = clock_now(p->clock);
@@ -261,9 +284,16 @@ pipeline_tick(struct pipeline *p, int64_t now)
 }
 
 void
+pipeline_judge_at(struct pipeline *p, int have, int64_t wall_ms)
+{
+	format_judge_at(p->fmt, have, wall_ms);
+}
+
+void
 pipeline_replay_flush(struct pipeline *p, off_t at)
 {
 	p->flush_at = at;
+	p->flush_due = 0;
 }
 
 off_t

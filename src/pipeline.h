@@ -103,6 +103,9 @@ enum outcome pipeline_run(struct pipeline *p,
  * read (the file turned out truncated under the read). pipeline_take
  * converts the complete lines read, and at_end the last one without LF
  * too: OUTCOME_PROGRESS if it took a line, _IDLE if none, _WRITE_ERROR.
+ * It stops after the line with which the sink's skip (a replay's
+ * surplus) is all converted, so that the caller can act before anything
+ * new is: then call it again for the rest.
  */
 ssize_t pipeline_fill(struct pipeline *p, const char **got);
 void pipeline_unread(struct pipeline *p, size_t n);
@@ -124,6 +127,12 @@ int64_t pipeline_deadline(const struct pipeline *p);
 int pipeline_due(const struct pipeline *p, int64_t now);
 void pipeline_flush(struct pipeline *p);
 int pipeline_tick(struct pipeline *p, int64_t now);
+
+/*
+ * From now on, entries are judged late at wall_ms (Unix ms), not by the
+ * wall clock at each one; with have 0, none is (format_judge_at).
+ */
+void pipeline_judge_at(struct pipeline *p, int have, int64_t wall_ms);
 
 /*
  * A write-ahead flush to replay: once the lines taken reach offset at

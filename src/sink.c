@@ -71,6 +71,14 @@ sink_skipping(const struct sink *s)
 	return s->ops->skipping != NULL ? s->ops->skipping(s->impl) : 0;
 }
 
+off_t
+sink_skip_owed(const struct sink *s)
+{
+	off_t skip = sink_skipping(s), held = (off_t)sink_pending(s);
+
+	return skip > held ? skip - held : 0;
+}
+
 int
 sink_moved(const struct sink *s)
 {

@@ -85,6 +85,9 @@ int sink_error(const struct sink *s);
 void sink_clear(const struct sink *s);
 void sink_skip(const struct sink *s, off_t n);
 off_t sink_skipping(const struct sink *s);
+/* Of the bytes still to drop, those that what the sink holds does not
+ * cover: once 0, every byte converted next is new output. */
+off_t sink_skip_owed(const struct sink *s);
 int sink_moved(const struct sink *s);
 void sink_guard(const struct sink *s, int on);
 off_t sink_torn_tail(const struct sink *s, off_t within);

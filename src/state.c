@@ -18,8 +18,9 @@
 
 #define STATE_MAGIC "kerio2syslog-state"
 /* Version 2 adds the lines skip, options and (optional) prev; version 3
- * the files seen (optional: seen N, then N lines file); files of versions
- * 1 and 2, which have less, are read. */
+ * the files seen (optional: seen N, then N lines file) and the wall time
+ * lateness is judged by (optional: wall); files of versions 1 and 2,
+ * which have less, are read. */
 #define STATE_VERSION 3
 #define STATE_MAX 8192
 
@@ -120,6 +121,13 @@ state_format(const struct state *s, char *buf, size_t cap)
 			return 0;
 		n += m;
 	}
+	if (s->have_wall) {
+		m = snprintf(buf + n, cap - (size_t)n, "wall %jd\n",
+		    (intmax_t)s->wall);
+		if (m < 0 || (size_t)m >= cap - (size_t)n)
+			return 0;
+		n += m;
+	}
 	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
 	    state_hash(buf, (size_t)n));
 	if (m < 0 || (size_t)m >= cap - (size_t)n)
@@ -151,7 +159,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	const char *end = p + n, *q = p, *sum_at, *at;
 	char line[256];
 	uintmax_t dev, ino, odev, oino, pdev, pino;
-	intmax_t pos, flush, osize, oskip = 0;
+	intmax_t pos, flush, osize, oskip = 0, wall;
 	uint64_t sum;
 	int ver, used = -1;
 
@@ -230,7 +238,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	/* The input's predecessor (version 2): a line of its own, absent if
 	 * none. */
 	used = -1;
-	if (ver >= 2 && q != sum_at && strncmp(q, "prev ", 5) == 0) {
+	if (ver >= 2 && sum_at - q > 5 && memcmp(q, "prev ", 5) == 0) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
 		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
@@ -242,7 +250,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	}
 	/* The files seen (version 3): absent if not known. */
 	used = -1;
-	if (ver >= 3 && q != sum_at) {
+	if (ver >= 3 && sum_at - q > 5 && memcmp(q, "seen ", 5) == 0) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "seen %zu%n", &s->n_seen, &used) != 1 ||
 		    line[used] != '\0' || s->n_seen > STATE_SEEN_MAX)
@@ -260,6 +268,17 @@ state_parse(const char *p, size_t n, struct state *s)
 			goto torn;
 		x->dev = (dev_t)pdev;
 		x->ino = (ino_t)pino;
+	}
+	/* The wall time lateness is judged by (version 3): absent in a state
+	 * of a version that marked nothing. */
+	used = -1;
+	if (ver >= 3 && sum_at - q > 5 && memcmp(q, "wall ", 5) == 0) {
+		if (!next_line(&q, end, line, sizeof(line)) ||
+		    sscanf(line, "wall %jd%n", &wall, &used) != 1 ||
+		    line[used] != '\0' || wall < 0)
+			goto torn;
+		s->have_wall = 1;
+		s->wall = (int64_t)wall;
 	}
 	/* NOLINTEND(cert-err34-c) */
 	if (q != sum_at)

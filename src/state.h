@@ -73,6 +73,11 @@ struct state {
 	int have_seen;
 	size_t n_seen;
 	struct state_file seen[STATE_SEEN_MAX];
+	/* The wall time (Unix ms) entries are judged late by in the bytes
+	 * converted after this commit (commit.c), if have_wall: absent in a
+	 * state of a version that marked nothing. */
+	int have_wall;
+	int64_t wall;
 };
 
 enum state_status {

@@ -127,6 +127,83 @@ test_commit_take_saves(void **unused)
 	commit_free(cm);
 }
 
+/*
+ * W (commit.c, the time judged by): none from an absent state; a commit
+ * records the W in force while a replay still skips and the clock's time
+ * when nothing is left to skip, in force once on disk; a failed save
+ * keeps the old one, and the next try waits an interval; none is
+ * recorded where entries are not judged.
+ */
+static void
+test_commit_wall(void **unused)
+{
+	struct commit_opts o = {.state_path = state_path, .clock = &fake};
+	struct commit_point pt = {.ready = 1,
+	    .fd = -1,
+	    .flush_at = -1,
+	    .replay_at = -1,
+	    .out = {.have = 1, .dev = 8, .ino = 9, .size = 500, .skip = 30}};
+	struct commit *cm;
+	struct state s;
+	char why[256], tmp[300];
+	int64_t w;
+
+	(void)unused;
+	unlink(state_path);
+	o.judge = 1;
+	assert_non_null(cm = commit_new(&o));
+	assert_int_equal(commit_load(cm, why, sizeof(why)), 0);
+	assert_int_equal(commit_wall(cm, &w), 0);
+	fake_ms = 100000;
+	assert_int_equal(commit_wall_due(cm, 1000, fake_ms), 1);
+	pt.wall_now = 1000;
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(commit_wall(cm, &w), 0);
+	assert_int_equal(state_load(state_path, &s), STATE_OK);
+	assert_int_equal(s.have_wall, 0);
+	pt.out.skip = 0;
+	pt.wall_now = 5000;
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(commit_wall(cm, &w), 1);
+	assert_int_equal(w, 5000);
+	assert_int_equal(state_load(state_path, &s), STATE_OK);
+	assert_int_equal(s.wall, 5000);
+	pt.out.skip = 10;
+	pt.wall_now = 9000;
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(state_load(state_path, &s), STATE_OK);
+	assert_int_equal(s.wall, 5000);
+	/* Renewed once older than COMMIT_WALL_AGE_MS, or ahead. */
+	assert_int_equal(commit_wall_due(cm, 5000 + COMMIT_WALL_AGE_MS,
+	                     fake_ms),
+	    0);
+	assert_int_equal(commit_wall_due(cm, 5001 + COMMIT_WALL_AGE_MS,
+	                     fake_ms),
+	    1);
+	assert_int_equal(commit_wall_due(cm, 4999, fake_ms), 1);
+	/* The save fails (a directory where its temporary file goes). */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", state_path);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	pt.out.skip = 0;
+	pt.wall_now = 20000;
+	assert_int_equal(commit_take(cm, &pt), 1);
+	assert_int_equal(commit_wall(cm, &w), 1);
+	assert_int_equal(w, 5000);
+	assert_int_equal(commit_last(cm)->wall, 5000);
+	assert_int_equal(commit_wall_due(cm, 20000, fake_ms + 999), 0);
+	assert_int_equal(commit_wall_due(cm, 20000, fake_ms + 1000), 1);
+	assert_int_equal(rmdir(tmp), 0);
+	commit_free(cm);
+	o.judge = 0;
+	assert_non_null(cm = commit_new(&o));
+	assert_int_equal(commit_wall_due(cm, 1, fake_ms), 0);
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(state_load(state_path, &s), STATE_OK);
+	assert_int_equal(s.have_wall, 0);
+	commit_free(cm);
+	unlink(state_path);
+}
+
 struct skip_case {
 	const char *what;
 	struct state s;      /* the state resumed from */
@@ -298,6 +375,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_commit_due_pinned_clock),
 	    cmocka_unit_test(test_commit_take_saves),
+	    cmocka_unit_test(test_commit_wall),
 	    cmocka_unit_test(test_commit_replay_skip),
 	    cmocka_unit_test(test_commit_out_named),
 	    cmocka_unit_test(test_commit_load),

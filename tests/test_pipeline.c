@@ -531,6 +531,76 @@ test_pipeline_flush_judged_at_the_look(void **unused)
 	}
 }
 
+/*
+ * A replay's surplus: pipeline_take stops after the line with which the
+ * sink's skip is all converted, before anything new is, so that the
+ * caller can judge what follows by a time of its own; a replayed flush
+ * reached by that line waits for the next take. Judged at a pinned time
+ * (none: nothing is late), not by the wall clock.
+ */
+static void
+test_pipeline_take_stops_where_skip_ends(void **unused)
+{
+	struct rig g;
+	/* 10:00:00 of that day in Prague (+01:00) */
+	const int64_t at = (int64_t)1796634000 * 1000;
+	struct pipeline_opts co = {.format = STAMP_BSD,
+	    .host = "h",
+	    .tag = "kerio",
+	    .max_entry = 16384,
+	    .flush_timeout = 1000,
+	    .clock = &pinned,
+	    .late_ms = 60000,
+	    .wall = &wall};
+	const char *in = "[07/Dec/2026 10:00:00] one\n"
+	                 "[07/Dec/2026 10:00:00] two\n"
+	                 "[07/Dec/2026 10:00:00] three\n"
+	                 "[07/Dec/2026 10:00:00] four\n";
+	const char *got;
+
+	(void)unused;
+	setenv("TZ", "Europe/Prague", 1);
+	tzset();
+	/* By the wall clock, every entry would be late. */
+	wall_ms = at + 3600000;
+	for (int flush = 0; flush <= 1; flush++) {
+		fake_now = 5000;
+		g.in = file_with(in);
+		assert_non_null(g.out = tmpfile());
+		assert_non_null(g.o = output_new_fd(fileno(g.out), 0));
+		output_sink(g.o, &g.s);
+		assert_non_null(g.p = pipeline_new(&co, &g.s));
+		pipeline_input(g.p, fileno(g.in), 0, 0, 0);
+		/* The run replayed wrote "one" and "two", judged at 10:00:30;
+		 * with flush, "three" left by the flush timeout (its record
+		 * at its end), as the replay's third line reaches it. */
+		pipeline_judge_at(g.p, 1, at + 30000);
+		sink_skip(&g.s,
+		    2 * (long)strlen("Dec  7 10:00:00 h kerio: one\n"));
+		if (flush)
+			pipeline_replay_flush(g.p, 2 * 27 + 29);
+		while (pipeline_fill(g.p, &got) > 0)
+			;
+		assert_int_equal(pipeline_take(g.p, 0), OUTCOME_PROGRESS);
+		/* Stopped where "three" begins, nothing new converted. */
+		assert_int_equal(pipeline_position(g.p), 2 * 27);
+		assert_int_equal(sink_skip_owed(&g.s), 0);
+		assert_int_equal(pipeline_flush_at(g.p),
+		    flush ? 2 * 27 + 29 : -1);
+		pipeline_judge_at(g.p, 1, at + 61000);
+		assert_int_equal(pipeline_take(g.p, 0), OUTCOME_PROGRESS);
+		pipeline_judge_at(g.p, 0, 0);
+		pipeline_end(g.p);
+		assert_string_equal(rig_text(&g),
+		    "Dec  7 10:00:00 h kerio: [late] three\n"
+		    "Dec  7 10:00:00 h kerio: four\n");
+		rig_close(&g);
+	}
+	wall_ms = 0;
+	unsetenv("TZ");
+	tzset();
+}
+
 int
 main(void)
 {
@@ -548,6 +618,7 @@ main(void)
 	    cmocka_unit_test(test_pipeline_unfinished_line_not_due),
 	    cmocka_unit_test(test_pipeline_position_stamp_resume),
 	    cmocka_unit_test(test_pipeline_replay_flush),
+	    cmocka_unit_test(test_pipeline_take_stops_where_skip_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -529,6 +529,22 @@ test_state_save_fails_cleanly(void **unused)
 
 /* The input's predecessor: a line of its own, kept whole; a state
  * without it (none, or written before it was recorded) still loads. */
+/* a as text and back, the same; the text holds what (or not). */
+static void
+text_round_trip(const struct state *a, const char *what, int holds)
+{
+	struct state b;
+	char text[1024];
+	size_t n = state_format(a, text, sizeof(text));
+
+	if (holds)
+		assert_non_null(memmem(text, n, what, strlen(what)));
+	else
+		assert_null(memmem(text, n, what, strlen(what)));
+	assert_int_equal(state_parse(text, n, &b), STATE_OK);
+	assert_memory_equal(a, &b, sizeof(b));
+}
+
 static void
 test_state_prev_round_trip(void **unused)
 {
@@ -550,13 +566,37 @@ test_state_prev_round_trip(void **unused)
 	a.prev_dev = a.prev_ino = 0;
 	a.prev_hash_len = 0;
 	a.prev_hash = 0;
-	n = state_format(&a, text, sizeof(text));
-	assert_null(memmem(text, n, "prev", 4));
-	assert_int_equal(state_parse(text, n, &b), STATE_OK);
-	assert_memory_equal(&a, &b, sizeof(a));
+	text_round_trip(&a, "prev", 0);
 	/* More bytes hashed than there can be: torn. */
 	a.have_prev = 1;
 	a.prev_hash_len = STATE_HASH_SPAN + 1;
+	n = state_format(&a, text, sizeof(text));
+	assert_int_equal(state_parse(text, n, &b), STATE_TORN);
+}
+
+/* W, the time entries are judged late by: its own line, with or without
+ * prev, absent when there is none; a negative one is torn. */
+static void
+test_state_wall_round_trip(void **unused)
+{
+	struct state a, b;
+	char text[1024];
+	size_t n;
+
+	(void)unused;
+	for (int prev = 0; prev <= 1; prev++) {
+		sample(&a);
+		a.have_prev = prev;
+		a.prev_ino = prev ? 99 : 0;
+		a.have_wall = 1;
+		a.wall = 1796634012345;
+		text_round_trip(&a, "wall 1796634012345\n", 1);
+		a.have_wall = 0;
+		a.wall = 0;
+		text_round_trip(&a, "wall", 0);
+	}
+	a.have_wall = 1;
+	a.wall = -1;
 	n = state_format(&a, text, sizeof(text));
 	assert_int_equal(state_parse(text, n, &b), STATE_TORN);
 }
@@ -593,6 +633,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_state_round_trip),
+	    cmocka_unit_test(test_state_wall_round_trip),
 	    cmocka_unit_test(test_state_round_trip_empty),
 	    cmocka_unit_test(test_state_save_replaces_whole),
 	    cmocka_unit_test(test_state_absent),

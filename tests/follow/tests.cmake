@@ -60,6 +60,10 @@ k2s_follow_test(follow_commit_holes 200 follow process.sh
 k2s_follow_test(follow_lock_status 150 follow process.sh
 	two_instances_symlink lock_deleted lock_taken status_truth)
 
+# Issue 18: an entry fresh when written, late at the restart that writes
+# it again (the time it is judged by, saved with the commit).
+k2s_follow_test(follow_late_replay 60 follow process.sh late_replay)
+
 # Issue 8, the input side of exactly-once: one scenario per hole.
 k2s_follow_test(follow_input_holes 240 follow process.sh
 	two_rotations_stopped two_rotations_paused copytruncate_stopped

@@ -3,7 +3,7 @@
 # said loudly) where the machine cannot run a private journald.
 # Included from tests/CMakeLists.txt.
 foreach(t harness fail2ban-backlog fail2ban-corpus fail2ban-catchup
-		repeated-hour)
+		repeated-hour late-replay)
 	string(REPLACE "-" "_" name journal_${t})
 	if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/journal/${t}.sh)
 		add_test(NAME ${name}
