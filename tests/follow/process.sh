@@ -1335,7 +1335,7 @@ t_options_changed() {
 	stop || return 1
 	gen 21 40 >>"$D/in.log"
 	start -t kerio2 || return 1
-	check wait_until 10 have 24 "$D/out.log" || return 1
+	check wait_until 10 have 40 "$D/out.log" || return 1
 	check wait_until 10 grep -q 'changed since the state was saved.*nothing was written after it' \
 	    "$D/stderr" || return 1
 	check test "$(grep -c 'testhost kerio2: ' "$D/out.log")" -eq 20 ||
