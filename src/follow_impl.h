@@ -36,7 +36,7 @@ struct fl {
 	int64_t backoff;
 	int told_waiting;
 	int64_t next_tick;
-	int caught_up; /* this round's read reached the input's end */
+	int caught_up;   /* this round's read reached the input's end */
 	int64_t lock_at; /* when the state file's lock is looked at next */
 	int lock_lost;   /* another process took it: stop, write nothing */
 };
