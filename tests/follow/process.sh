@@ -1156,7 +1156,7 @@ t_status_truth() {
 	start --from-start && started || return 1
 	check wait_until 10 have 20 "$D/out.log" || return 1
 	check status_is 0 ok || { cat "$D/status.out"; return 1; }
-	# Idle past the bound (8 s: --status's flush timeout, 1 s, a tick,
+	# Idle past the bound (7.1 s: --status's flush timeout, 0.1 s, a tick,
 	# a commit interval and 5 s), then new bytes: still ok.
 	check wait_until 20 state_older 9 || return 1
 	gen 21 40 >>"$D/in.log"
