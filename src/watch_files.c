@@ -145,6 +145,7 @@ watch_note_prev(struct watch *w, size_t n, size_t at, long prev_at)
 	struct state_file f, seen[STATE_SEEN_MAX];
 	size_t m = 0;
 
+	memset(seen, 0, sizeof(seen));
 	w->have_prev = prev_at >= 0;
 	w->prev_sure = 1;
 	if (prev_at >= 0) {
