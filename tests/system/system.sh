@@ -190,8 +190,9 @@ ct systemctl stop kerio2syslog.path kerio2syslog.service
 kerio_entry "while stopped"
 ct kerio2syslog --status --state "$STATE" -o "$OUT" "$KERIO/security.log" \
     >"$C/status.out" 2>&1
-check "--status on the stopped service: exit 0, the entry behind" \
-    "0 inactive" "$? $(active kerio2syslog.service)" || dump "$C/status.out"
+check "--status on the stopped service: not running (exit 3), the entry behind" \
+    "3 inactive" "$? $(active kerio2syslog.service)" || dump "$C/status.out"
+check "... it says so" 1 "$(grep -c '^status: *not running' "$C/status.out")"
 check "... it says how far behind" 1 \
     "$(grep -cE '^behind: +[1-9][0-9]* bytes' "$C/status.out")"
 halt
