@@ -139,6 +139,19 @@ number(const char *arg, long lo, long hi, long *v)
 	return 0;
 }
 
+/* A number option: its value from lo to hi into *v, or the one message
+ * every number option words its bad value with. */
+static int
+bounded(const char *name, const char *arg, long lo, long hi, long *v, char *err,
+    size_t errlen)
+{
+	if (number(arg, lo, hi, v) < 0)
+		return usage(err, errlen,
+		    "%s: '%s' is not a number from %ld to %ld", name, arg, lo,
+		    hi);
+	return 0;
+}
+
 /* How many long options start with the n bytes of name. */
 static int
 prefix_matches(const char *name, size_t n)
@@ -259,25 +272,21 @@ option(struct options *o, int ch, char *arg, char *err, size_t errlen)
 	case 'x':
 		return pattern(o, ch == 'x', arg, err, errlen);
 	case OPT_MAX_ENTRY:
-		if (number(arg, 1, OPTIONS_MAX_ENTRY_LIMIT, &v) < 0)
-			return usage(err, errlen,
-			    "--max-entry: '%s' is not a number from 1 to %d",
-			    arg, OPTIONS_MAX_ENTRY_LIMIT);
+		if (bounded("--max-entry", arg, 1, OPTIONS_MAX_ENTRY_LIMIT, &v,
+		        err, errlen) < 0)
+			return -1;
 		o->max_entry = (size_t)v;
 		return 0;
 	case OPT_FLUSH_TIMEOUT:
-		if (number(arg, 0, OPTIONS_FLUSH_TIMEOUT_LIMIT, &v) < 0)
-			return usage(err, errlen,
-			    "--flush-timeout: '%s' is not a number from 0 to"
-			    " %d",
-			    arg, OPTIONS_FLUSH_TIMEOUT_LIMIT);
+		if (bounded("--flush-timeout", arg, 0,
+		        OPTIONS_FLUSH_TIMEOUT_LIMIT, &v, err, errlen) < 0)
+			return -1;
 		o->flush_timeout = (int)v;
 		return 0;
 	case OPT_LATE_AFTER:
-		if (number(arg, 0, OPTIONS_LATE_AFTER_LIMIT, &v) < 0)
-			return usage(err, errlen,
-			    "--late-after: '%s' is not a number from 0 to %d",
-			    arg, OPTIONS_LATE_AFTER_LIMIT);
+		if (bounded("--late-after", arg, 0, OPTIONS_LATE_AFTER_LIMIT,
+		        &v, err, errlen) < 0)
+			return -1;
 		o->late_after = (int)v;
 		return 0;
 	case OPT_FOLLOW:
