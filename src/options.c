@@ -139,19 +139,6 @@ number(const char *arg, long lo, long hi, long *v)
 	return 0;
 }
 
-/* A number option: its value from lo to hi into *v, or the one message
- * every number option words its bad value with. */
-static int
-bounded(const char *name, const char *arg, long lo, long hi, long *v, char *err,
-    size_t errlen)
-{
-	if (number(arg, lo, hi, v) < 0)
-		return usage(err, errlen,
-		    "%s: '%s' is not a number from %ld to %ld", name, arg, lo,
-		    hi);
-	return 0;
-}
-
 /* How many long options start with the n bytes of name. */
 static int
 prefix_matches(const char *name, size_t n)
@@ -243,25 +230,69 @@ pattern(struct options *o, int exclude, const char *re, char *err,
 	return 0;
 }
 
+/* --format's word, or the message for one it does not know. */
+static int
+format_option(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "bsd") == 0)
+		o->format = STAMP_BSD;
+	else if (strcmp(arg, "rfc3339") == 0)
+		o->format = STAMP_RFC3339;
+	else
+		return usage(err, errlen,
+		    "--format: '%s' is neither bsd nor rfc3339", arg);
+	return 0;
+}
+
+/* The options that take a number, and the numbers each allows. */
+static const struct {
+	int opt;
+	const char *name;
+	long lo, hi;
+} number_opts[] = {
+    {OPT_MAX_ENTRY, "--max-entry", 1, OPTIONS_MAX_ENTRY_LIMIT},
+    {OPT_FLUSH_TIMEOUT, "--flush-timeout", 0, OPTIONS_FLUSH_TIMEOUT_LIMIT},
+    {OPT_LATE_AFTER, "--late-after", 0, OPTIONS_LATE_AFTER_LIMIT},
+};
+
+/*
+ * A number option (ch one of number_opts): its value judged against its
+ * bounds, with the one message every number option words a bad value
+ * with, then stored.
+ */
+static int
+number_option(struct options *o, int ch, const char *arg, char *err,
+    size_t errlen)
+{
+	size_t i = 0;
+	long v;
+
+	while (number_opts[i].opt != ch)
+		i++;
+	if (number(arg, number_opts[i].lo, number_opts[i].hi, &v) < 0)
+		return usage(err, errlen,
+		    "%s: '%s' is not a number from %ld to %ld",
+		    number_opts[i].name, arg, number_opts[i].lo,
+		    number_opts[i].hi);
+	if (ch == OPT_MAX_ENTRY)
+		o->max_entry = (size_t)v;
+	else if (ch == OPT_FLUSH_TIMEOUT)
+		o->flush_timeout = (int)v;
+	else
+		o->late_after = (int)v;
+	return 0;
+}
+
 /* One option; ch as getopt_long returned it. */
 static int
 option(struct options *o, int ch, char *arg, char *err, size_t errlen)
 {
-	long v;
-
 	switch (ch) {
 	case 'o':
 		o->output = arg;
 		return 0;
 	case OPT_FORMAT:
-		if (strcmp(arg, "bsd") == 0)
-			o->format = STAMP_BSD;
-		else if (strcmp(arg, "rfc3339") == 0)
-			o->format = STAMP_RFC3339;
-		else
-			return usage(err, errlen,
-			    "--format: '%s' is neither bsd nor rfc3339", arg);
-		return 0;
+		return format_option(o, arg, err, errlen);
 	case 'H':
 		o->host = arg;
 		return field("--hostname", arg, 1, err, errlen);
@@ -272,23 +303,9 @@ option(struct options *o, int ch, char *arg, char *err, size_t errlen)
 	case 'x':
 		return pattern(o, ch == 'x', arg, err, errlen);
 	case OPT_MAX_ENTRY:
-		if (bounded("--max-entry", arg, 1, OPTIONS_MAX_ENTRY_LIMIT, &v,
-		        err, errlen) < 0)
-			return -1;
-		o->max_entry = (size_t)v;
-		return 0;
 	case OPT_FLUSH_TIMEOUT:
-		if (bounded("--flush-timeout", arg, 0,
-		        OPTIONS_FLUSH_TIMEOUT_LIMIT, &v, err, errlen) < 0)
-			return -1;
-		o->flush_timeout = (int)v;
-		return 0;
 	case OPT_LATE_AFTER:
-		if (bounded("--late-after", arg, 0, OPTIONS_LATE_AFTER_LIMIT,
-		        &v, err, errlen) < 0)
-			return -1;
-		o->late_after = (int)v;
-		return 0;
+		return number_option(o, ch, arg, err, errlen);
 	case OPT_FOLLOW:
 		o->follow = arg;
 		return 0;
