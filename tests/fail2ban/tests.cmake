@@ -6,7 +6,7 @@
 # private namespaces: no ban through DNS (dns, with strace), bans that
 # reach nftables (nftables).
 # Included from tests/CMakeLists.txt.
-foreach(t corpus injection e2e config converter-gaps dns nftables
+foreach(t corpus catalogue injection e2e config converter-gaps dns nftables
 		burst-after-logrotate upstream installed-here)
 	string(REPLACE "-" "_" name fail2ban_${t})
 	add_test(NAME ${name}
