@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """Random attacks on the shipped fail2ban filter, from fixed seeds.
 
-Each entry is one of Kerio's 14 attack messages from a real client (an
-address under 203.0.113.0/24 or 2001:db8:1::/48, plain, bracketed or
-IPv4-mapped), whose client fields (recipient, sender, user name, SASL
-method, reason) are made of random pieces: other messages with foreign
-addresses, stamps, Kerio's marks, separators, control bytes, Unicode
-digits and line breaks (Kerio writes a line break as is, so the entry is
-wrapped).  kerio2syslog converts them (bsd and rfc3339) and fail2ban-regex
-reads the result: every entry is found once, with its client, and nothing
-else.
+Each entry is one of the failure forms of the catalogue of Kerio's
+messages (contrib/fail2ban/kerio-messages.txt, read by catalogue.py) from a
+real client (an address under 203.0.113.0/24 or 2001:db8:1::/48, plain,
+bracketed or IPv4-mapped), with a service the catalogue lists for it,
+whose client parts (recipient, sender, user name, SASL method, reason) are
+made of random pieces: other messages of the catalogue and the ends of
+its forms with foreign addresses, stamps, Kerio's marks, separators,
+control bytes, Unicode digits and line breaks (Kerio writes a line break
+as is, so the entry is wrapped).  kerio2syslog converts them (bsd and
+rfc3339) and fail2ban-regex reads the result: every entry is found once,
+with its client, and nothing else.
 fail2ban-regex also reads Kerio's own lines (the filter's default): every entry
 on one line is found once, with its client; a wrapped entry may be missed,
 and its first line judged alone may name a foreign address (the limit the
@@ -25,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 
+import catalogue
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILTER = os.path.join(HERE, '..', '..', 'contrib', 'fail2ban', 'filter.d',
                       'kerio.conf')
@@ -33,28 +37,21 @@ FILTER_SYSLOG = FILTER + '[logtype=syslog]'
 ENTRIES = 2000
 START = datetime.datetime(2020, 7, 1, tzinfo=datetime.timezone.utc)
 
-MESSAGES = [
-    'Attempt to deliver to unknown recipient <{R}>, from <{S}>, IP address {H}',
-    'SMTP Spam attack detected from {H}, client closed connection before SMTP greeting',
-    'IP address {H} found in DNS blacklist SpamCop, mail from <{S}> to <{R}> rejected',
-    'Relay attempt from IP address {H}, mail from <{S}> to <{R}> rejected',
-    "{SVC}: User {U} doesn't exist. Attempt from IP address {H}.",
-    'Client with IP address {H} has no reverse DNS entry, connection rejected before SMTP greeting',
-    'Administration login into Web Administration from {H} failed: IP address not allowed',
-    'Message from IP address {H}, sender <{S}> rejected: sender domain does not exist',
-    'Failed SMTP login from {H} with SASL method {M}.',
-    'Failed IMAP login from {H}, user {U}, {REASON}',
-    'Failed POP3 login from {H}, {U}',
-    '{SVC}: Invalid password for user {U}. Attempt from IP address {H}.',
-    '{SVC}: AntiHammering - IP address {H} will be blocked for 5 minutes, too many failed logins from this IP address.',
-    '{SVC}: AntiHammering: connection from IP address {H} is blocked',
-]
-NO_ATTACKS = [
-    'Found virus in mail from <{S}> to <{R}>: EICAR-Test-File',
-    'Message from <{S}> to <{R}> rejected by spam filter: score 9, threshold 5',
-    'User {U} performed NTLM authentication in NT domain D, this domain is not valid.',
-]
-SERVICES = ['SMTP', 'IMAP', 'POP3', 'HTTP/WebMail', 'HTTP/ActiveSync', 'XMPP']
+CATALOGUE = catalogue.load()
+ATTACKS = [e for e in CATALOGUE if e['failure']]
+# Each end of a failure form after a client part, its address still to
+# fill: text a client can write to pass for Kerio's.
+ENDS = sorted({e['form'][e['form'].index('{%s}' % c) + len(c) + 2:]
+               for e in ATTACKS for c in catalogue.CLIENT
+               if '{%s}' % c in e['form'] and
+               e['form'].index('{%s}' % c) < e['form'].index('{H}')})
+
+
+def message(rnd, e, h, text):
+    """Entry e's form from client h, each client part text(), with one of
+    its services."""
+    parts = {c: text() for c in catalogue.CLIENT}
+    return catalogue.message(e, H=h, SVC=rnd.choice(e['services']), **parts)
 
 
 def foreign(rnd):
@@ -67,15 +64,12 @@ def foreign(rnd):
 
 def piece(rnd):
     if rnd.random() < 0.4:
-        return rnd.choice(MESSAGES + NO_ATTACKS).format(
-            H=foreign(rnd), R='x', S='y', U='u', M='LOGIN', REASON='bad',
-            SVC=rnd.choice(SERVICES))
+        return message(rnd, rnd.choice(CATALOGUE), foreign(rnd), lambda: 'x')
     return rnd.choice([
         'IP address ' + foreign(rnd),
-        ', from <a>, IP address ' + foreign(rnd),
-        '. Attempt from IP address ' + foreign(rnd) + '.',
-        " doesn't exist. Attempt from IP address " + foreign(rnd) + '.',
-        '\nFailed SMTP login from ' + foreign(rnd) + ' with SASL method LOGIN.',
+        catalogue.fill(rnd.choice(ENDS), H=foreign(rnd),
+                       **dict.fromkeys(catalogue.CLIENT, 'a')),
+        '\n' + message(rnd, rnd.choice(ATTACKS), foreign(rnd), lambda: 'a'),
         'Jul  1 10:00:00 mail kerio: ', '2020-07-01T10:00:00+02:00 mail kerio: ',
         '[01/Jul/2020 10:00:00] ', '] ', '[1] {smtp} ', '[continued] ',
         ' [cut] ', 'kerio: ', '\r', '\t', '\x00', '\x1b', '\x7f', '\x85',
@@ -106,10 +100,7 @@ def entries(seed):
     out = []
     for i in range(ENTRIES):
         h, addr = client(rnd, i)
-        msg = rnd.choice(MESSAGES).format(
-            H=h, R=client_text(rnd), S=client_text(rnd), U=client_text(rnd),
-            M=client_text(rnd), REASON=client_text(rnd),
-            SVC=rnd.choice(SERVICES))
+        msg = message(rnd, rnd.choice(ATTACKS), h, lambda: client_text(rnd))
         lines = msg.split('\n')
         # Left out: a continuation line with a valid Kerio stamp (a new
         # entry to every reader, as the README says), and a CR before a
