@@ -23,9 +23,10 @@
  * joiner_tail_reserve(cap)) and its last T bytes, joined by
  * JOINER_CUT_MARK: "HEAD [cut] TAIL", at most cap bytes, neither end
  * splitting a UTF-8 character. Kerio writes the client's address at the
- * end of many messages (rules 1, 5 and 12 of kerio-messages.md), so a
- * client that sends a user name or recipient longer than the cap must not
- * make its failure invisible by pushing that end out: the tail keeps it.
+ * end of many messages (rules 1, 5 and 12 of the catalogue of messages,
+ * contrib/fail2ban/kerio-messages.txt), so a client that sends a user
+ * name or recipient longer than the cap must not make its failure
+ * invisible by pushing that end out: the tail keeps it.
  * Why no client text passes for Kerio's:
  *  - The end of a cut message is the end of the entry, which Kerio wrote
  *    (the tail is its last bytes, as joined: continuation lines after the
