@@ -1,6 +1,7 @@
 # The shipped fail2ban filter and jail (contrib/fail2ban), checked with the
 # real fail2ban (Debian package fail2ban): fail2ban-regex on the annotated
-# corpora and on random attacks, a real fail2ban-server end to end,
+# corpora, on the examples of the catalogue of Kerio's messages
+# (catalogue) and on random attacks, a real fail2ban-server end to end,
 # fail2ban-client --test, fail2ban's own samples and configuration tests on
 # the pull request to fail2ban (upstream); as root, fail2ban-server in
 # private namespaces: no ban through DNS (dns, with strace), bans that
