@@ -334,6 +334,7 @@ central_conf()
 	sed -e "s|port=\"2514\"|port=\"$port\"|" \
 	    -e "s|/var/log/remote/|$dir/remote/|" \
 	    -e "s|/var/spool/rsyslog/|$dir/work/|" \
+	    -e "s|/usr/local/bin/kerio2syslog-central-write|$CONTRIB/rsyslog/kerio2syslog-central-write|" \
 	    "$CONTRIB/rsyslog/kerio2syslog-central.conf" >"$dir/snippet.conf"
 	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
 	    "$dir" "$dir" >"$dir/rsyslog.conf"
