@@ -38,87 +38,29 @@ CLEANUP="several_stop_all; umount '$REMOTE'"
 
 relp_start "$PORT"
 
-# writer HOST: N numbered entries, a third at a time: the second third
-# waits for $T/two, the last for $T/three.
-writer()
-{
-	local h=$1 i stamp
-	stamp=$(date '+%d/%b/%Y %H:%M:%S')
-	for ((i = 1; i <= N; i++)); do
-		if ((i == N / 3 + 1)); then
-			wait_until 120 test -e "$T/two" || return 1
-		elif ((i == 2 * N / 3 + 1)); then
-			wait_until 120 test -e "$T/three" || return 1
-		fi
-		printf '[%s] SMTP: User seq-%s-%06d doesn'"'"'t exist. Attempt from IP address 203.0.113.8.\n' \
-		    "$stamp" "$h" "$i"
-	done >>"$T/$h/security.log"
-}
-bg_start writer_a "$T/a/writer.out" writer a
-bg_start writer_b "$T/b/writer.out" writer b
+bg_start writer_a "$T/a/writer.out" burst_writer a
+bg_start writer_b "$T/b/writer.out" burst_writer b
 
-seqs()
-{
-	sed -n "s/.* User seq-$1-\([0-9]*\) doesn't exist.*/\1/p" "$2"
-}
-# at_central I: entry I of both servers is in the central files.
-at_central()
-{
-	local h
-	for h in a b; do
-		grep -q "seq-$h-$(printf %06d "$1") " \
-		    "$REMOTE/server-$h/kerio.log" 2>/dev/null || return 1
-	done
-}
-# sent I: both senders' kerio2syslog wrote entry I.
-sent()
-{
-	local h
-	for h in a b; do
-		grep -q "seq-$h-$(printf %06d "$1") " \
-		    "$T/$h/keriosecurity.log" 2>/dev/null || return 1
-	done
-}
-step()
-{
-	local what=$1
-	shift
-	wait_until "$DEADLINE" "$@" && return 0
-	not_ok "$what: not within $DEADLINE s"
-	local h
-	for h in a b; do
-		echo "# server $h: $(wc -l <"$T/$h/keriosecurity.log") written, $(cat "$REMOTE/server-$h/kerio.log" 2>/dev/null | wc -l) at the central host"
-	done
-	ls -l "$T/central/work" | sed 's/^/# /'
-	grep -v "session broken" "$T/central/rsyslogd.out" | sort | uniq -c | sort -rn | head -8 | sed 's/^/# /'
-	f2b_finish
-}
+CENTRAL=$REMOTE/server-HOST/kerio.log
+QUEUE=$T/central/work/kerio2syslog-remote.0*
 
-step "part 1 at the central host" at_central $((N / 3))
+burst_step "part 1 at the central host" burst_in $((N / 3)) "$CENTRAL"
 dd if=/dev/zero of="$REMOTE/filler" bs=4k 2>/dev/null
 df -k "$REMOTE" | awk 'NR == 2 { exit $4 != 0 }' ||
     not_ok "the filler leaves room on the tmpfs: $(df -k "$REMOTE" | tail -1)"
 touch "$T/two"
-step "part 2 written by both senders' kerio2syslog" sent $((2 * N / 3))
+burst_step "part 2 written by both senders' kerio2syslog" burst_in $((2 * N / 3)) "$T/HOST/keriosecurity.log"
 # Part 2 reaches the central host's disk queue (on another file system)
 # and stays there while the log disk is full.
-queued()
-{
-	local h
-	for h in a b; do
-		cat "$T"/central/work/kerio2syslog-remote.0* 2>/dev/null |
-		    grep -q "seq-$h-$(printf %06d $((2 * N / 3))) " || return 1
-	done
-}
-step "part 2 in the central host's queue" queued
-if at_central $((2 * N / 3)); then
+burst_step "part 2 in the central host's queue" burst_in $((2 * N / 3)) "$QUEUE"
+if burst_in $((2 * N / 3)) "$CENTRAL"; then
 	not_ok "part 2 written at the central host with its log disk full"
 fi
 rm -f "$REMOTE/filler"
 ok "the central log disk full for part 2, then freed"
 touch "$T/three"
 wait "$writer_a" "$writer_b"
-step "part 3 at the central host" at_central "$N"
+burst_step "part 3 at the central host" burst_in "$N" "$CENTRAL"
 settled()
 {
 	local n
@@ -131,7 +73,7 @@ wait_until "$DEADLINE" settled
 total=0
 for h in a b; do
 	got=$REMOTE/server-$h/kerio.log
-	seqs "$h" "$got" >"$T/$h.seqs"
+	burst_seqs "$h" "$got" >"$T/$h.seqs"
 	lines=$(wc -l <"$got")
 	unique=$(sort -u "$T/$h.seqs" | wc -l)
 	total=$((total + unique))

@@ -34,71 +34,15 @@ REMOTE=$T/central/remote
 
 relp_start "$PORT"
 
-# writer HOST: N numbered entries, a third at a time: the second third,
-# 20 a second, waits for $T/two, the last for $T/three.
-writer()
-{
-	local h=$1 i stamp
-	stamp=$(date '+%d/%b/%Y %H:%M:%S')
-	for ((i = 1; i <= N; i++)); do
-		if ((i == N / 3 + 1)); then
-			wait_until 120 test -e "$T/two" || return 1
-		elif ((i == 2 * N / 3 + 1)); then
-			wait_until 120 test -e "$T/three" || return 1
-		fi
-		printf '[%s] SMTP: User seq-%s-%06d doesn'"'"'t exist. Attempt from IP address 203.0.113.8.\n' \
-		    "$stamp" "$h" "$i"
-		if ((i > N / 3 && i <= 2 * N / 3 && i % 10 == 0)); then
-			sleep 0.5
-		fi
-	done >>"$T/$h/security.log"
-}
-bg_start writer_a "$T/a/writer.out" writer a
-bg_start writer_b "$T/b/writer.out" writer b
+bg_start writer_a "$T/a/writer.out" burst_writer a slow
+bg_start writer_b "$T/b/writer.out" burst_writer b slow
 
-# seqs HOST FILE: the entries' numbers in FILE, in its order.
-seqs()
-{
-	sed -n "s/.* User seq-$1-\([0-9]*\) doesn't exist.*/\1/p" "$2"
-}
-# at_central I: entry I of both servers is in the central files.
-at_central()
-{
-	local h
-	for h in a b; do
-		grep -q "seq-$h-$(printf %06d "$1") " \
-		    "$REMOTE/server-$h/kerio.log" 2>/dev/null || return 1
-	done
-}
-# queued I: entry I of both servers is in the central host's disk queue
-# or its files.
-queued()
-{
-	local h
-	for h in a b; do
-		cat "$T"/central/work/kerio2syslog-remote.0* \
-		    "$REMOTE/server-$h/kerio.log" 2>/dev/null |
-		    grep -q "seq-$h-$(printf %06d "$1") " || return 1
-	done
-}
-step()
-{
-	local what=$1
-	shift
-	wait_until "$DEADLINE" "$@" && return 0
-	not_ok "$what: not within $DEADLINE s"
-	local h
-	for h in a b; do
-		echo "# server $h: $(wc -l <"$T/$h/keriosecurity.log") written, $(cat "$REMOTE/server-$h/kerio.log" 2>/dev/null | wc -l) at the central host"
-	done
-	ls -l "$T/central/work" | sed 's/^/# /'
-	grep -v "session broken" "$T/central/rsyslogd.out" | sort | uniq -c | sort -rn | head -8 | sed 's/^/# /'
-	f2b_finish
-}
+CENTRAL=$REMOTE/server-HOST/kerio.log
+QUEUE=$T/central/work/kerio2syslog-remote.0*
 
-step "part 1 at the central host" at_central $((N / 3))
+burst_step "part 1 at the central host" burst_in $((N / 3)) "$CENTRAL"
 touch "$T/two"
-step "half of part 2 at the central host" at_central $((N / 2))
+burst_step "half of part 2 at the central host" burst_in $((N / 2)) "$CENTRAL"
 kill -KILL "$central"
 wait "$central" 2>/dev/null
 PIDS=${PIDS/ $central/}
@@ -107,13 +51,13 @@ wait_until 20 port_open "$PORT" ||
     { not_ok "central rsyslogd does not listen after kill -9"; f2b_finish; }
 ok "central rsyslogd killed (-9) at entry $N / 2 and started again"
 touch "$T/three"
-step "the burst in the central host's queue" queued "$N"
+burst_step "the burst in the central host's queue" burst_in "$N" "$QUEUE" "$CENTRAL"
 bg_stop "$central"
 rsyslog_start central "$T/central" "$T/central/rsyslog.conf"
 wait_until 20 port_open "$PORT" ||
     { not_ok "central rsyslogd does not listen after a stop"; f2b_finish; }
 ok "central rsyslogd stopped with the burst queued and started again"
-step "every entry at the central host" at_central "$N"
+burst_step "every entry at the central host" burst_in "$N" "$CENTRAL"
 wait "$writer_a" "$writer_b"
 # The queue drained: nothing more will be written.
 drained()
@@ -127,7 +71,7 @@ total_dup=0
 total_unique=0
 for h in a b; do
 	got=$REMOTE/server-$h/kerio.log
-	seqs "$h" "$got" >"$T/$h.seqs"
+	burst_seqs "$h" "$got" >"$T/$h.seqs"
 	lines=$(wc -l <"$got")
 	unique=$(sort -u "$T/$h.seqs" | wc -l)
 	total_dup=$((total_dup + lines - unique))
