@@ -20,7 +20,8 @@ for f in crowdsec/parsers/s00-raw/kerio2syslog/kerio-security-logs.yaml \
     crowdsec/collections/kerio2syslog/kerio.yaml \
     crowdsec/acquis.d/kerio2syslog.yaml \
     rsyslog/kerio2syslog-sender.conf \
-    rsyslog/kerio2syslog-central.conf; do
+    rsyslog/kerio2syslog-central.conf \
+    rsyslog/kerio2syslog-central-write; do
 	if cmp -s "$CONTRIB/$f" "$ex/$f"; then
 		ok "installed: examples/$f"
 	else

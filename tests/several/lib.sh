@@ -334,6 +334,7 @@ central_conf()
 	sed -e "s|port=\"2514\"|port=\"$port\"|" \
 	    -e "s|/var/log/remote/|$dir/remote/|" \
 	    -e "s|/var/spool/rsyslog/|$dir/work/|" \
+	    -e "s|/usr/local/bin/kerio2syslog-central-write|$CONTRIB/rsyslog/kerio2syslog-central-write|" \
 	    "$CONTRIB/rsyslog/kerio2syslog-central.conf" >"$dir/snippet.conf"
 	printf 'global(workDirectory="%s/work")\ninclude(file="%s/snippet.conf")\n' \
 	    "$dir" "$dir" >"$dir/rsyslog.conf"
@@ -403,4 +404,66 @@ relp_start()
 		    --state "$T/$h/state" --output "$T/$h/keriosecurity.log" \
 		    --format rfc3339 --hostname "server-$h"
 	done
+}
+
+# Bursts (outage.sh, diskfull.sh): N numbered entries per server, the
+# central host's files under $REMOTE, a step's deadline DEADLINE.
+
+# burst_writer HOST [SLOW]: N numbered entries ("seq-HOST-NNNNNN") into
+# $T/HOST/security.log, a third at a time: the second third waits for
+# $T/two (20 a second with SLOW), the last for $T/three.
+burst_writer()
+{
+	local h=$1 slow=${2:-} i stamp
+	stamp=$(date '+%d/%b/%Y %H:%M:%S')
+	for ((i = 1; i <= N; i++)); do
+		if ((i == N / 3 + 1)); then
+			wait_until 120 test -e "$T/two" || return 1
+		elif ((i == 2 * N / 3 + 1)); then
+			wait_until 120 test -e "$T/three" || return 1
+		fi
+		printf '[%s] SMTP: User seq-%s-%06d doesn'"'"'t exist. Attempt from IP address 203.0.113.8.\n' \
+		    "$stamp" "$h" "$i"
+		if [ -n "$slow" ] && ((i > N / 3 && i <= 2 * N / 3 && i % 10 == 0)); then
+			sleep 0.5
+		fi
+	done >>"$T/$h/security.log"
+}
+
+# burst_seqs HOST FILE: the entries' numbers in FILE, in its order.
+burst_seqs()
+{
+	sed -n "s/.* User seq-$1-\([0-9]*\) doesn't exist.*/\1/p" "$2"
+}
+
+# burst_in I PATTERN...: entry I of both servers is in the files PATTERNs
+# name (globs, expanded at each call; HOST stands for the server's letter).
+burst_in()
+{
+	local i h p
+	i=$(printf %06d "$1")
+	shift
+	for h in a b; do
+		for p; do
+			# shellcheck disable=SC2086 # the pattern is a glob
+			cat ${p//HOST/$h} 2>/dev/null
+		done | grep -q "seq-$h-$i " || return 1
+	done
+}
+
+# burst_step WHAT COMMAND...: COMMAND succeeds within DEADLINE seconds, or
+# the test ends failed with what each server wrote and the central host
+# has.
+burst_step()
+{
+	local what=$1 h
+	shift
+	wait_until "$DEADLINE" "$@" && return 0
+	not_ok "$what: not within $DEADLINE s"
+	for h in a b; do
+		echo "# server $h: $(wc -l <"$T/$h/keriosecurity.log") written, $(cat "$REMOTE/server-$h/kerio.log" 2>/dev/null | wc -l) at the central host"
+	done
+	ls -l "$T/central/work" | sed 's/^/# /'
+	grep -v "session broken" "$T/central/rsyslogd.out" | sort | uniq -c | sort -rn | head -8 | sed 's/^/# /'
+	f2b_finish
 }

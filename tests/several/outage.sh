@@ -12,9 +12,13 @@
 #      again.
 # Every entry then arrives in the central per-host file, byte for byte as
 # kerio2syslog wrote it and in order: the central disk queue keeps what
-# imrelp acknowledged.  A line the central host was writing when killed
-# may arrive twice (seen: 1 of 600); duplicates are counted and printed.  (A full log disk is not tested: rsyslog's
-# omfile drops what it cannot write, see the central snippet.)
+# imrelp acknowledged.  A kill may double lines, never lose one (the
+# central snippet says why): the lines doubled are counted and printed,
+# and must stay within DOUBLED_MAX per server for this one kill: twice
+# the most measured (contrib/bench/bench-rsyslog-kill.sh, 20 kills at 100
+# entries a second per server: at most 36 lines of one server doubled in
+# all 20, at most 23 by one kill); the stop doubles none.  (The full log
+# disk: diskfull.sh.)
 #
 # usage: outage.sh path/to/kerio2syslog cache-dir
 . "$(dirname "$0")/lib.sh"
@@ -24,76 +28,21 @@ rsyslog_init
 PORT=20570
 N=${SEVERAL_OUTAGE_N:-300}   # entries per server
 DEADLINE=60                  # seconds for every step
+DOUBLED_MAX=72               # lines doubled per server, at most
 
 REMOTE=$T/central/remote
 
 relp_start "$PORT"
 
-# writer HOST: N numbered entries, a third at a time: the second third,
-# 20 a second, waits for $T/two, the last for $T/three.
-writer()
-{
-	local h=$1 i stamp
-	stamp=$(date '+%d/%b/%Y %H:%M:%S')
-	for ((i = 1; i <= N; i++)); do
-		if ((i == N / 3 + 1)); then
-			wait_until 120 test -e "$T/two" || return 1
-		elif ((i == 2 * N / 3 + 1)); then
-			wait_until 120 test -e "$T/three" || return 1
-		fi
-		printf '[%s] SMTP: User seq-%s-%06d doesn'"'"'t exist. Attempt from IP address 203.0.113.8.\n' \
-		    "$stamp" "$h" "$i"
-		if ((i > N / 3 && i <= 2 * N / 3 && i % 10 == 0)); then
-			sleep 0.5
-		fi
-	done >>"$T/$h/security.log"
-}
-bg_start writer_a "$T/a/writer.out" writer a
-bg_start writer_b "$T/b/writer.out" writer b
+bg_start writer_a "$T/a/writer.out" burst_writer a slow
+bg_start writer_b "$T/b/writer.out" burst_writer b slow
 
-# seqs HOST FILE: the entries' numbers in FILE, in its order.
-seqs()
-{
-	sed -n "s/.* User seq-$1-\([0-9]*\) doesn't exist.*/\1/p" "$2"
-}
-# at_central I: entry I of both servers is in the central files.
-at_central()
-{
-	local h
-	for h in a b; do
-		grep -q "seq-$h-$(printf %06d "$1") " \
-		    "$REMOTE/server-$h/kerio.log" 2>/dev/null || return 1
-	done
-}
-# queued I: entry I of both servers is in the central host's disk queue
-# or its files.
-queued()
-{
-	local h
-	for h in a b; do
-		cat "$T"/central/work/kerio2syslog-remote.0* \
-		    "$REMOTE/server-$h/kerio.log" 2>/dev/null |
-		    grep -q "seq-$h-$(printf %06d "$1") " || return 1
-	done
-}
-step()
-{
-	local what=$1
-	shift
-	wait_until "$DEADLINE" "$@" && return 0
-	not_ok "$what: not within $DEADLINE s"
-	local h
-	for h in a b; do
-		echo "# server $h: $(wc -l <"$T/$h/keriosecurity.log") written, $(cat "$REMOTE/server-$h/kerio.log" 2>/dev/null | wc -l) at the central host"
-	done
-	ls -l "$T/central/work" | sed 's/^/# /'
-	grep -v "session broken" "$T/central/rsyslogd.out" | sort | uniq -c | sort -rn | head -8 | sed 's/^/# /'
-	f2b_finish
-}
+CENTRAL=$REMOTE/server-HOST/kerio.log
+QUEUE=$T/central/work/kerio2syslog-remote.0*
 
-step "part 1 at the central host" at_central $((N / 3))
+burst_step "part 1 at the central host" burst_in $((N / 3)) "$CENTRAL"
 touch "$T/two"
-step "half of part 2 at the central host" at_central $((N / 2))
+burst_step "half of part 2 at the central host" burst_in $((N / 2)) "$CENTRAL"
 kill -KILL "$central"
 wait "$central" 2>/dev/null
 PIDS=${PIDS/ $central/}
@@ -102,13 +51,13 @@ wait_until 20 port_open "$PORT" ||
     { not_ok "central rsyslogd does not listen after kill -9"; f2b_finish; }
 ok "central rsyslogd killed (-9) at entry $N / 2 and started again"
 touch "$T/three"
-step "the burst in the central host's queue" queued "$N"
+burst_step "the burst in the central host's queue" burst_in "$N" "$QUEUE" "$CENTRAL"
 bg_stop "$central"
 rsyslog_start central "$T/central" "$T/central/rsyslog.conf"
 wait_until 20 port_open "$PORT" ||
     { not_ok "central rsyslogd does not listen after a stop"; f2b_finish; }
 ok "central rsyslogd stopped with the burst queued and started again"
-step "every entry at the central host" at_central "$N"
+burst_step "every entry at the central host" burst_in "$N" "$CENTRAL"
 wait "$writer_a" "$writer_b"
 # The queue drained: nothing more will be written.
 drained()
@@ -122,12 +71,17 @@ total_dup=0
 total_unique=0
 for h in a b; do
 	got=$REMOTE/server-$h/kerio.log
-	seqs "$h" "$got" >"$T/$h.seqs"
+	burst_seqs "$h" "$got" >"$T/$h.seqs"
 	lines=$(wc -l <"$got")
 	unique=$(sort -u "$T/$h.seqs" | wc -l)
 	total_dup=$((total_dup + lines - unique))
 	total_unique=$((total_unique + unique))
 	check "server $h: sent $N, received distinct (lines $lines)" "$N" "$unique"
+	if ((lines - unique <= DOUBLED_MAX)); then
+		ok "server $h: $((lines - unique)) lines doubled (at most $DOUBLED_MAX)"
+	else
+		not_ok "server $h: $((lines - unique)) lines doubled, more than $DOUBLED_MAX"
+	fi
 	# Whole lines, each a first copy in order, byte for byte.
 	awk '!seen[$0]++' "$got" >"$T/$h.dedup"
 	if cmp -s "$T/$h/keriosecurity.log" "$T/$h.dedup"; then

@@ -15,6 +15,13 @@ endforeach()
 # agreement also replays fuzz.py's three seeds of 2000 entries each (4 to 8
 # minutes on 2 busy cores).
 set_tests_properties(several_agreement PROPERTIES TIMEOUT 900)
+# diskfull mounts a small tmpfs as the central host's log directory: root
+# only (skipped otherwise).
+add_test(NAME several_diskfull
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/several/diskfull.sh
+		$<TARGET_FILE:kerio2syslog> ${SEVERAL_CACHE})
+set_tests_properties(several_diskfull PROPERTIES
+	LABELS several TIMEOUT 240 SKIP_RETURN_CODE 77)
 add_test(NAME several_install
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/several/install.sh
 		$<TARGET_FILE:kerio2syslog> ${SEVERAL_CACHE} ${CMAKE_BINARY_DIR})
