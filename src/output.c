@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rotation.h"
+
 struct output {
 	int fd;
 	int own_fd;       /* close fd at the end (a path we opened) */
@@ -462,4 +464,27 @@ off_t
 output_open_torn_tail(const struct output *o, off_t within)
 {
 	return output_torn_tail(o->fd, within);
+}
+
+off_t
+output_rotated(const struct output *o, dev_t dev, ino_t ino, off_t from,
+    off_t *torn)
+{
+	char dir[4096], name[4096];
+	struct stat sb;
+	off_t size;
+	int fd;
+
+	*torn = 0;
+	if (o->path == NULL ||
+	    rotation_dirname(o->path, dir, sizeof(dir)) < 0 ||
+	    rotation_find(dir, dev, ino, name, sizeof(name)) != 1 ||
+	    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return -1;
+	size = fstat(fd, &sb) == 0 ? sb.st_size : 0;
+	/* Unreadable: nothing is dropped, rather than a torn line. */
+	if (size > from && (*torn = output_torn_tail(fd, size - from)) < 0)
+		*torn = size - from;
+	close(fd);
+	return size;
 }
