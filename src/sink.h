@@ -50,9 +50,9 @@ struct sink_ops {
 	 * or a piece of one: e is NULL for every piece but the last, which
 	 * ends with the LF (msg_at then counts from the first piece). */
 	void (*commit)(void *impl, size_t n, const struct sink_entry *e);
-	int (*flush)(void *impl); /* writes out what is buffered */
-	int (*close)(void *impl); /* flushes, then closes */
-	int (*error)(void *impl); /* errno of the first failure, 0 */
+	int (*flush)(void *impl);        /* writes out what is buffered */
+	int (*close)(void *impl);        /* flushes, then closes */
+	int (*error)(void *impl);        /* errno of the first failure, 0 */
 	const char *(*name)(void *impl); /* for messages */
 	size_t (*pending)(void *impl);   /* bytes buffered, not written */
 	void (*clear)(void *impl);       /* forgets the buffer and the error */
