@@ -216,16 +216,13 @@
 #include "commit.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "rotation.h"
+#include "sink.h"
 
 struct commit {
 	struct commit_opts o;
@@ -505,10 +502,8 @@ static off_t
 surplus(const struct commit *cm, const struct state *s,
     const struct commit_out *o, int *here)
 {
-	char dir[4096], name[4096];
+	struct sink_id was = {s->out_dev, s->out_ino, s->out_size};
 	off_t size = o->size, torn = 0;
-	struct stat sb;
-	int fd;
 
 	*here = 0;
 	if (!s->have_out || !o->have)
@@ -516,18 +511,9 @@ surplus(const struct commit *cm, const struct state *s,
 	*here = o->dev == s->out_dev && o->ino == s->out_ino;
 	if (!*here) {
 		/* Rotated away (logrotate) before the reopen was saved. */
-		if (cm->o.out_path == NULL ||
-		    rotation_dirname(cm->o.out_path, dir, sizeof(dir)) < 0 ||
-		    rotation_find(dir, s->out_dev, s->out_ino, name,
-		        sizeof(name)) != 1 ||
-		    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		if (cm->o.out == NULL ||
+		    (size = sink_rotated(cm->o.out, &was, &torn)) < 0)
 			return 0;
-		size = fstat(fd, &sb) == 0 ? sb.st_size : 0;
-		/* Unreadable: nothing is dropped, rather than a torn line. */
-		if (size > s->out_size &&
-		    (torn = output_torn_tail(fd, size - s->out_size)) < 0)
-			torn = size - s->out_size;
-		close(fd);
 		size -= torn;
 	}
 	return size > s->out_size ? size - s->out_size : 0;

@@ -16,6 +16,8 @@
 #include "clock.h"
 #include "state.h"
 
+struct sink;
+
 /* A commit is taken at most this often while input comes, ms. */
 #define COMMIT_INTERVAL_MS 1000
 /* The time entries are judged late by is renewed before it is older, ms. */
@@ -26,7 +28,7 @@ struct commit;
 struct commit_opts {
 	const char *state_path; /* --state, or NULL: nothing is saved */
 	uint64_t options;       /* hash of the options shaping the bytes */
-	const char *out_path;   /* the output file, NULL: standard output */
+	const struct sink *out; /* the sink, for its rotated self, or NULL */
 	const struct clock *clock;
 	int judge; /* entries are judged late: the commit records W */
 };

@@ -486,7 +486,7 @@ follow_run(struct pipeline *p, const struct sink *out,
 	const struct clock *clock = o->clock != NULL ? o->clock : &clock_system;
 	struct commit_opts co = {.state_path = o->state_path,
 	    .options = o->options,
-	    .out_path = sink_path(out),
+	    .out = out,
 	    .clock = clock,
 	    .judge = o->judge};
 	struct fl f = {.o = o,

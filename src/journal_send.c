@@ -21,12 +21,16 @@
 #define SEND_BUFFER (8 * 1024 * 1024)
 
 static int
-connect_socket(void)
+connect_socket(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd, size = SEND_BUFFER, e;
 
-	memcpy(sa.sun_path, JOURNAL_SEND_SOCKET, sizeof(JOURNAL_SEND_SOCKET));
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -131,12 +135,12 @@ out:
 
 /* One try on *fd, connected first if it is -1. */
 static int
-send_once(int *fd, const struct wire *w)
+send_once(int *fd, const char *path, const struct wire *w)
 {
 	struct msghdr mh = {.msg_iov = (struct iovec *)w->v,
 	    .msg_iovlen = (size_t)w->n};
 
-	if (*fd < 0 && (*fd = connect_socket()) < 0)
+	if (*fd < 0 && (*fd = connect_socket(path)) < 0)
 		return -1;
 	if (sendmsg(*fd, &mh, MSG_NOSIGNAL) >= 0)
 		return 0;
@@ -147,22 +151,24 @@ send_once(int *fd, const struct wire *w)
 }
 
 int
-journal_send(int *fd, const struct iovec *iov, int n)
+journal_send(int *fd, const char *path, const struct iovec *iov, int n)
 {
 	struct wire w;
 	int fresh = *fd < 0;
 
+	if (path == NULL)
+		path = JOURNAL_SEND_SOCKET;
 	if (n > JOURNAL_SEND_FIELDS) {
 		errno = E2BIG;
 		return -1;
 	}
 	serialize(iov, n, &w);
-	if (send_once(fd, &w) == 0)
+	if (send_once(fd, path, &w) == 0)
 		return 0;
 	/* The socket connected to a journald that is gone (restarted): once
 	 * more, to the socket its name has now. */
 	if (!fresh && (errno == ECONNREFUSED || errno == ENOTCONN))
-		return send_once(fd, &w);
+		return send_once(fd, path, &w);
 	return -1;
 }
 

@@ -17,14 +17,15 @@
 
 /*
  * Sends the n fields of iov ("NAME=value" each, value any bytes) as one
- * record through *fd, connecting it first if it is -1. 0 once journald's
+ * record through *fd, connecting it first if it is -1 (to path, NULL:
+ * JOURNAL_SEND_SOCKET). 0 once journald's
  * socket took the record whole; -1 with errno otherwise (ENOENT: the
  * socket is missing; ECONNREFUSED: nobody listens on it; EINTR: a signal
  * came while journald's queue was full; E2BIG: more than
  * JOURNAL_SEND_FIELDS fields), *fd then closed and -1, so that the next
  * send connects again (journald restarted binds a new socket).
  */
-int journal_send(int *fd, const struct iovec *iov, int n);
+int journal_send(int *fd, const char *path, const struct iovec *iov, int n);
 
 /* Closes *fd if open; it becomes -1. */
 void journal_send_close(int *fd);

@@ -7,10 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "rotation.h"
 
 struct output {
 	int fd;
@@ -458,8 +461,53 @@ output_moved(const struct output *o)
 	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
 
+/*
+ * The output is open for writing only, and pread(2) of it fails (EBADF):
+ * the same file is read through its descriptor's link in /proc, which
+ * names it whatever its name is now (rotated, deleted). Not a regular
+ * file (a pipe): nothing is torn.
+ */
 off_t
 output_open_torn_tail(const struct output *o, off_t within)
 {
-	return output_torn_tail(o->fd, within);
+	char proc[64];
+	struct stat sb;
+	off_t torn;
+	int fd, e;
+
+	if (fstat(o->fd, &sb) < 0)
+		return -1;
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
+	if ((fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return -1;
+	torn = output_torn_tail(fd, within);
+	e = errno;
+	close(fd);
+	errno = e;
+	return torn;
+}
+
+off_t
+output_rotated(const struct output *o, dev_t dev, ino_t ino, off_t from,
+    off_t *torn)
+{
+	char dir[4096], name[4096];
+	struct stat sb;
+	off_t size;
+	int fd;
+
+	*torn = 0;
+	if (o->path == NULL ||
+	    rotation_dirname(o->path, dir, sizeof(dir)) < 0 ||
+	    rotation_find(dir, dev, ino, name, sizeof(name)) != 1 ||
+	    (fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return -1;
+	size = fstat(fd, &sb) == 0 ? sb.st_size : 0;
+	/* Unreadable: nothing is dropped, rather than a torn line. */
+	if (size > from && (*torn = output_torn_tail(fd, size - from)) < 0)
+		*torn = size - from;
+	close(fd);
+	return size;
 }

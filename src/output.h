@@ -118,6 +118,16 @@ off_t output_torn_tail(int fd, off_t within);
 off_t output_open_torn_tail(const struct output *o, off_t within);
 
 /*
+ * The file the output had open as (dev, ino), renamed away (logrotate)
+ * and found by its inode in the directory of the output's path: its size
+ * now, and in *torn the length of a last line it ends without among the
+ * bytes past from (all of them if they cannot be read: none is then
+ * dropped for them). -1 if it is not found, or the output has no path.
+ */
+off_t output_rotated(const struct output *o, dev_t dev, ino_t ino, off_t from,
+    off_t *torn);
+
+/*
  * With on set, every write batch first checks that the path still names
  * the open file: if it does not (rotated), nothing is written and the
  * flush fails with ESTALE, sticky like any write error, so that the

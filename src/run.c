@@ -20,16 +20,13 @@
 #include "diag.h"
 #include "host.h"
 #include "follow.h"
-#include "output.h"
 #include "pipeline.h"
 #include "run.h"
 #include "signals.h"
 #include "sink.h"
+#include "sinks.h"
 #include "state.h"
 #include "status.h"
-#ifdef K2S_JOURNAL
-#include "sink_journal.h"
-#endif
 
 /* Follow mode's failures: they repeat while retried, limited apart. */
 static const struct {
@@ -52,8 +49,7 @@ struct follow_diag {
 
 /* What both modes set up: the output, its sink, the pipeline into it. */
 struct run {
-	struct output *out;        /* the file or standard output, or */
-	struct sink_journal *jour; /* the journal (--output journal) */
+	struct sinks *out; /* what --output names (sinks.c's table) */
 	struct sink sink;
 	struct pipeline *p;
 	struct diag_input diag;
@@ -237,65 +233,58 @@ run_check_follow(const char *path)
 }
 
 /*
- * Signals, then the output (open(2) of a FIFO waits for its reader,
- * while a stop may come), then the pipeline writing to it.
- */
-#ifdef K2S_JOURNAL
-/*
- * The journal as the sink. In follow mode with a state file its records
- * carry the state file's absolute path as their instance, so that a
- * restart counts what this follower wrote (sink_journal.c says why that
- * makes it exactly once).
+ * The sink --output names (sinks.c). In follow mode with a state file a
+ * sink whose records name their writer (the journal) is given the state
+ * file's absolute path, so that a restart counts what this follower
+ * wrote (sink_journal.c says why that makes it exactly once).
  */
 static void
-open_journal(struct run *r, const struct options *o)
+open_sink(struct run *r, const struct options *o)
 {
 	static char instance[PATH_MAX + 1];
-	struct sink_journal_opts jo = {
+	enum sinks_kind kind = sinks_kind(o->output);
+	struct sinks_opts so = {
+	    .name = o->output,
 	    .tag = o->tag,
-	    .clock = &clock_system,
+	    .stop = &signals_stop,
 	};
 
-	if (o->follow != NULL && o->state != NULL) {
+	if (sinks_missing(kind) != NULL)
+		errx(EX_UNAVAILABLE, "--output %s: built without %s", o->output,
+		    sinks_missing(kind));
+	if (sinks_named(kind) && o->follow != NULL && o->state != NULL) {
 		if (host_absolute_path(o->state, instance, sizeof(instance)) <
 		    0)
 			err(EX_OSERR, "%s", o->state);
-		jo.instance = instance;
+		so.instance = instance;
 	}
-	r->jour = sink_journal_open(&jo);
-	if (r->jour == NULL)
+	if ((r->out = sinks_open(&so, &r->sink)) != NULL)
+		return;
+	if (kind == SINKS_JOURNAL)
 		err(EX_UNAVAILABLE, "the journal");
-	sink_journal_sink(r->jour, &r->sink);
+	if (signals_stop)
+		signals_die(signals_stop);
+	errx(EX_CANTCREAT, "%s: %s", o->output, open_problem(errno));
 }
 
 /*
- * The count of this follower's records, read back from the journal once
- * the state file is locked: a dying instance writes no more after it.
+ * What this follower wrote before, read back from the sink (the journal's
+ * count of its records) once the state file is locked: a dying instance
+ * writes no more after it.
  */
 static void
-reconcile_journal(struct run *r)
+reconcile_sink(struct run *r)
 {
-	if (r->jour != NULL &&
-	    sink_journal_reconcile(r->jour, &clock_system, 0) < 0)
+	if (sinks_reconcile(r->out) < 0)
 		err(EX_UNAVAILABLE,
-		    "the journal: cannot read back this follower's records");
-}
-#else
-static void __attribute__((noreturn))
-open_journal(struct run *r, const struct options *o)
-{
-	(void)r;
-	(void)o;
-	errx(EX_UNAVAILABLE, "--output journal: built without libsystemd");
+		    "%s: cannot read back this follower's records",
+		    sink_name(&r->sink));
 }
 
-static void
-reconcile_journal(struct run *r)
-{
-	(void)r;
-}
-#endif
-
+/*
+ * Signals, then the output (open(2) of a FIFO waits for its reader,
+ * while a stop may come), then the pipeline writing to it.
+ */
 static void
 start(struct run *r, const struct options *o, const char *host,
     const char *input)
@@ -317,38 +306,19 @@ start(struct run *r, const struct options *o, const char *host,
 	signals_setup(&r->wait_mask);
 	r->sig = (struct pipeline_signals){&signals_stop, &signals_hup,
 	    &r->wait_mask};
-	r->out = NULL;
-	r->jour = NULL;
-	if (o->output != NULL && strcmp(o->output, RUN_JOURNAL) == 0) {
-		open_journal(r, o);
-	} else {
-		r->out = output_new(o->output, 0);
-		if (r->out == NULL) {
-			if (signals_stop)
-				signals_die(signals_stop);
-			errx(EX_CANTCREAT, "%s: %s", o->output,
-			    open_problem(errno));
-		}
-		output_stop_on(r->out, &signals_stop);
-		output_sink(r->out, &r->sink);
-	}
+	open_sink(r, o);
 	diag_input_init(&r->diag, &clock_system, input);
 	r->p = pipeline_new(&po, &r->sink);
 	if (r->p == NULL)
 		err(EX_OSERR, "pipeline");
 }
 
-/* Tells the journal sink (if that is the sink) which input follows. */
+/* Tells the sink (the journal names it) which input follows. */
 static void
 name_input(struct run *r, const char *path)
 {
-#ifdef K2S_JOURNAL
-	if (r->jour != NULL && sink_journal_input(r->jour, path) < 0)
-		err(EX_OSERR, "journal");
-#else
-	(void)r;
-	(void)path;
-#endif
+	if (sinks_input(r->out, path) < 0)
+		err(EX_OSERR, "%s", sink_name(&r->sink));
 }
 
 /* Closes the sink and frees what start() made. */
@@ -357,10 +327,7 @@ finish(struct run *r)
 {
 	if (sink_close(&r->sink) < 0)
 		write_failed(&r->sink, errno);
-	output_free(r->out);
-#ifdef K2S_JOURNAL
-	sink_journal_free(r->jour);
-#endif
+	sinks_free(r->out);
 	pipeline_free(r->p);
 }
 
@@ -501,7 +468,7 @@ run_follow(const struct options *o, const char *host)
 			    o->state, lock);
 		err(EX_CANTCREAT, "cannot lock state file: %s", lock);
 	}
-	reconcile_journal(&r);
+	reconcile_sink(&r);
 	name_input(&r, o->follow);
 	fd.out = sink_name(&r.sink);
 	rc = follow(&r, o, host, &fd, &lock_fd);
@@ -525,19 +492,17 @@ run_follow(const struct options *o, const char *host)
 static void
 status_journal(const struct options *o, struct status_obs *obs)
 {
-#ifdef K2S_JOURNAL
+	enum sinks_kind kind = sinks_kind(o->output);
 	char instance[PATH_MAX + 1];
 	struct sink_id id;
 
-	if (host_absolute_path(o->state, instance, sizeof(instance)) < 0 ||
-	    sink_journal_identity_of(instance, &id) < 0)
+	if (sinks_missing(kind) != NULL)
+		status_observe_journal(obs, NULL, ENOTSUP);
+	else if (host_absolute_path(o->state, instance, sizeof(instance)) < 0 ||
+	    sinks_identity_of(kind, instance, &id) < 0)
 		status_observe_journal(obs, NULL, errno);
 	else
 		status_observe_journal(obs, &id, 0);
-#else
-	(void)o;
-	status_observe_journal(obs, NULL, ENOTSUP);
-#endif
 }
 
 /* One look at the state, its lock, FILE and the output, decided. */
@@ -557,9 +522,9 @@ status_look(const struct options *o, const char *out, int journal,
 int
 run_status(const struct options *o)
 {
-	int journal = o->output != NULL && strcmp(o->output, RUN_JOURNAL) == 0;
-	const char *out =
-	    o->output != NULL && strcmp(o->output, "-") != 0 ? o->output : NULL;
+	enum sinks_kind kind = sinks_kind(o->output);
+	int journal = sinks_named(kind);
+	const char *out = kind != SINKS_STDOUT ? o->output : NULL;
 	static struct status_obs obs, again;
 	struct status_report rep;
 	char text[8192];

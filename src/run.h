@@ -9,12 +9,6 @@
 #include "options.h"
 
 /*
- * --output journal: the systemd journal, not a file (a file of that name
- * is ./journal).
- */
-#define RUN_JOURNAL "journal"
-
-/*
  * --follow reads a regular file: something else under the name ends the
  * program (EX_NOINPUT); a missing file is waited for later.
  */

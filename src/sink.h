@@ -1,9 +1,10 @@
 /*
  * sink: where finished lines go. The pipeline writes through reserve and
  * commit and never knows which sink it is; follow mode's commit asks the
- * sink for its identity and size. The file and standard output
- * (output.c) are sinks today; a journal or socket sink plugs in by
- * filling a struct sink_ops.
+ * durable extension for the sink's identity and size. The file and
+ * standard output (sink_file.c) and the journal (sink_journal.c) are the
+ * sinks, chosen by name in sinks.c; another plugs in by filling a struct
+ * sink_ops, and a struct sink_durable if it can be exactly once.
  */
 #ifndef KERIO2SYSLOG_SINK_H
 #define KERIO2SYSLOG_SINK_H
@@ -26,7 +27,8 @@ struct sink_entry {
 	int late;    /* 1: converted late (format.h), its line marked */
 };
 
-/* The identity and size of a sink that is a file, for the commit. */
+/* The identity and size of a sink, for the commit: its size counts the
+ * units it has taken (a file's bytes, the journal's records). */
 struct sink_id {
 	dev_t dev;
 	ino_t ino;
@@ -34,9 +36,12 @@ struct sink_id {
 };
 
 /*
- * Every function but reserve returns 0, or -1 with errno. Optional ones
- * may be NULL: a sink without them has nothing to skip, cannot be
- * renamed away, and is never torn.
+ * The core every sink implements: the pipeline writes through it, and
+ * every mode ends with it. Every function but reserve and commit returns
+ * 0, or -1 with errno. pending and clear are here because every sink
+ * has a first error that sticks and may hold bytes back: follow mode
+ * takes a commit only when none are held and nothing failed, whatever
+ * the sink, and starts again from the last commit by clearing both.
  */
 struct sink_ops {
 	/* At least n bytes to write a line into, or NULL after an error. */
@@ -45,53 +50,79 @@ struct sink_ops {
 	 * or a piece of one: e is NULL for every piece but the last, which
 	 * ends with the LF (msg_at then counts from the first piece). */
 	void (*commit)(void *impl, size_t n, const struct sink_entry *e);
-	int (*flush)(void *impl);  /* writes out what is buffered */
-	int (*reopen)(void *impl); /* after a rotation (SIGHUP) */
-	int (*close)(void *impl);  /* flushes, then closes */
-	/* 1 with *id filled for a regular file, 0 for anything else. */
-	int (*identity)(void *impl, struct sink_id *id);
-	size_t (*pending)(void *impl); /* bytes buffered, not written */
-	int (*error)(void *impl);      /* errno of the first failure, 0 */
-	void (*clear)(void *impl);     /* forgets the buffer and the error */
-	/* Optional: drops the next n bytes instead of writing them. */
-	void (*skip)(void *impl, off_t n);
-	off_t (*skipping)(void *impl); /* bytes still to drop */
-	/* Optional: 1 if the sink's name no longer names the open one. */
-	int (*moved)(void *impl);
-	/* Optional: checks the name before every write (output_guard). */
-	void (*guard)(void *impl, int on);
-	/* Optional: the length of the open file's last line if it has no
-	 * LF, looked for among its last within bytes (output_torn_tail). */
-	off_t (*torn_tail)(void *impl, off_t within);
+	int (*flush)(void *impl);        /* writes out what is buffered */
+	int (*close)(void *impl);        /* flushes, then closes */
+	int (*error)(void *impl);        /* errno of the first failure, 0 */
 	const char *(*name)(void *impl); /* for messages */
-	/* Optional: the file's path, NULL if it has none (a descriptor). */
-	const char *(*path)(void *impl);
+	size_t (*pending)(void *impl);   /* bytes buffered, not written */
+	void (*clear)(void *impl);       /* forgets the buffer and the error */
+};
+
+/*
+ * The durable extension: what follow mode's commit needs of a sink to
+ * make it exactly once (commit.c): an identity and a size that grows by
+ * what is written, a skip that drops what a replay writes again, and,
+ * for a sink that is a file under a name, that name's moves. A sink
+ * with the extension fills every operation; one without it (NULL) is
+ * written at least once in follow mode: a restart writes again what
+ * was written after the last save.
+ */
+struct sink_durable {
+	/* 1 with *id filled if the sink has an identity now (a regular
+	 * file; the journal's records of one writer), 0 if not. */
+	int (*identity)(void *impl, struct sink_id *id);
+	void (*skip)(void *impl, off_t n); /* drops the next n units */
+	off_t (*skipping)(void *impl);     /* units still to drop */
+	int (*reopen)(void *impl);         /* after a rotation (SIGHUP) */
+	/* 1 if the sink's name no longer names the open one. */
+	int (*moved)(void *impl);
+	/* Checks the name before every write (output_guard). */
+	void (*guard)(void *impl, int on);
+	/* The length of the open file's last line if it has no LF, looked
+	 * for among its last within bytes (output_torn_tail). */
+	off_t (*torn_tail)(void *impl, off_t within);
+	/*
+	 * The sink's earlier self *was (its identity, and its size as a
+	 * commit saved it), renamed away beside the name: its size now, and
+	 * in *torn the length of a last line it ends without among the
+	 * bytes past was->size (all of them if they cannot be read). -1 if
+	 * it is not found.
+	 */
+	off_t (*rotated)(void *impl, const struct sink_id *was, off_t *torn);
 };
 
 struct sink {
 	const struct sink_ops *ops;
+	const struct sink_durable *durable; /* NULL: none */
 	void *impl;
 };
 
-/* Thin calls through the table; the optional ones do nothing if NULL. */
+/* Thin calls through the core. */
 char *sink_reserve(const struct sink *s, size_t n);
 void sink_commit(const struct sink *s, size_t n, const struct sink_entry *e);
 int sink_flush(const struct sink *s);
-int sink_reopen(const struct sink *s);
 int sink_close(const struct sink *s);
-int sink_identity(const struct sink *s, struct sink_id *id);
-size_t sink_pending(const struct sink *s);
 int sink_error(const struct sink *s);
+const char *sink_name(const struct sink *s);
+size_t sink_pending(const struct sink *s);
 void sink_clear(const struct sink *s);
+
+/*
+ * Thin calls through the durable extension. A sink without it has no
+ * identity (0), nothing to skip, a reopen that flushes, a name that
+ * never moves, no torn tail and no rotated self (-1).
+ */
+int sink_identity(const struct sink *s, struct sink_id *id);
 void sink_skip(const struct sink *s, off_t n);
 off_t sink_skipping(const struct sink *s);
 /* Of the bytes still to drop, those that what the sink holds does not
  * cover: once 0, every byte converted next is new output. */
 off_t sink_skip_owed(const struct sink *s);
+int sink_reopen(const struct sink *s);
 int sink_moved(const struct sink *s);
 void sink_guard(const struct sink *s, int on);
 off_t sink_torn_tail(const struct sink *s, off_t within);
-const char *sink_name(const struct sink *s);
-const char *sink_path(const struct sink *s);
+off_t sink_rotated(const struct sink *s, const struct sink_id *was,
+    off_t *torn);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * sink_file: the file and standard output sink, output.c's buffered
- * writer behind struct sink_ops. Each operation is a cast of the
- * output_* call it names.
+ * writer behind struct sink_ops and struct sink_durable. Each operation
+ * is a cast of the output_* call it names. Standard output has the
+ * extension too: redirected to a regular file it has an identity and is
+ * exactly once; on a pipe it has none, and is written at least once.
  */
 #include "output.h"
 
@@ -96,34 +98,38 @@ op_name(void *impl)
 	return output_name(impl);
 }
 
-static const char *
-op_path(void *impl)
+static off_t
+op_rotated(void *impl, const struct sink_id *was, off_t *torn)
 {
-	return output_path(impl);
+	return output_rotated(impl, was->dev, was->ino, was->size, torn);
 }
 
 static const struct sink_ops output_ops = {
     .reserve = op_reserve,
     .commit = op_commit,
     .flush = op_flush,
-    .reopen = op_reopen,
     .close = op_close,
-    .identity = op_identity,
-    .pending = op_pending,
     .error = op_error,
+    .name = op_name,
+    .pending = op_pending,
     .clear = op_clear,
+};
+
+static const struct sink_durable output_durable = {
+    .identity = op_identity,
     .skip = op_skip,
     .skipping = op_skipping,
+    .reopen = op_reopen,
     .moved = op_moved,
     .guard = op_guard,
     .torn_tail = op_torn_tail,
-    .name = op_name,
-    .path = op_path,
+    .rotated = op_rotated,
 };
 
 void
 output_sink(struct output *o, struct sink *s)
 {
 	s->ops = &output_ops;
+	s->durable = &output_durable;
 	s->impl = o;
 }

@@ -81,6 +81,7 @@ struct sink_journal {
 	off_t skip;      /* records still to drop */
 	int err;
 	int sock;       /* connected to journald (journal_send), or -1 */
+	char *socket;   /* journald's socket, NULL: JOURNAL_SEND_SOCKET */
 	char *ident;    /* "SYSLOG_IDENTIFIER=tag" */
 	char *instance; /* "KERIO2SYSLOG_INSTANCE=..." or NULL */
 	char *input;    /* "KERIO_INPUT=..." */
@@ -194,7 +195,7 @@ j_commit(void *impl, size_t n, const struct sink_entry *e)
 	} else {
 		sink_journal_record(j, j->buf + SINK_JOURNAL_ROOM, j->len, e,
 		    j->count + 1, &rec);
-		if (journal_send(&j->sock, rec.iov, rec.n) < 0)
+		if (journal_send(&j->sock, j->socket, rec.iov, rec.n) < 0)
 			j->err = errno;
 		else
 			j->count++;
@@ -275,25 +276,65 @@ j_name(void *impl)
 	return "the journal";
 }
 
+/* The journal has no name to move, cannot be torn, is never renamed. */
+static int
+j_moved(void *impl)
+{
+	(void)impl;
+	return 0;
+}
+
+static void
+j_guard(void *impl, int on)
+{
+	(void)impl;
+	(void)on;
+}
+
+static off_t
+j_torn_tail(void *impl, off_t within)
+{
+	(void)impl;
+	(void)within;
+	return 0;
+}
+
+static off_t
+j_rotated(void *impl, const struct sink_id *was, off_t *torn)
+{
+	(void)impl;
+	(void)was;
+	*torn = 0;
+	return -1;
+}
+
 static const struct sink_ops journal_ops = {
     .reserve = j_reserve,
     .commit = j_commit,
     .flush = j_flush,
-    .reopen = j_reopen,
     .close = j_flush,
-    .identity = j_identity,
-    .pending = j_pending,
     .error = j_error,
+    .name = j_name,
+    .pending = j_pending,
     .clear = j_clear,
+};
+
+static const struct sink_durable journal_durable = {
+    .identity = j_identity,
     .skip = j_skip,
     .skipping = j_skipping,
-    .name = j_name,
+    .reopen = j_reopen,
+    .moved = j_moved,
+    .guard = j_guard,
+    .torn_tail = j_torn_tail,
+    .rotated = j_rotated,
 };
 
 void
 sink_journal_sink(struct sink_journal *j, struct sink *s)
 {
 	s->ops = &journal_ops;
+	s->durable = &journal_durable;
 	s->impl = j;
 }
 
@@ -394,7 +435,7 @@ sink_journal_reconcile(struct sink_journal *j, const struct clock *clock,
 	iov[3].iov_len = strlen(j->instance);
 	iov[4].iov_base = nonce;
 	iov[4].iov_len = (size_t)r;
-	if (journal_send(&j->sock, iov, 5) < 0)
+	if (journal_send(&j->sock, j->socket, iov, 5) < 0)
 		return -1;
 	return read_count(j->instance, nonce, clock, wait_ms, &j->count);
 }
@@ -422,6 +463,8 @@ sink_journal_open(const struct sink_journal_opts *o)
 	j->buf = malloc(SINK_JOURNAL_ROOM + j->cap);
 	j->ident = field("SYSLOG_IDENTIFIER=", o->tag);
 	j->input = field("KERIO_INPUT=", "-");
+	if (o->socket != NULL && (j->socket = strdup(o->socket)) == NULL)
+		goto fail;
 	if (o->instance != NULL) {
 		j->instance = field("KERIO2SYSLOG_INSTANCE=", o->instance);
 		j->mark = hash(o->instance);
@@ -449,5 +492,6 @@ sink_journal_free(struct sink_journal *j)
 	free(j->ident);
 	free(j->instance);
 	free(j->input);
+	free(j->socket);
 	free(j);
 }

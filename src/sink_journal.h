@@ -34,6 +34,7 @@ struct sink_journal_opts {
 	int reconcile;
 	int wait_ms;               /* bound on that (0: the default) */
 	const struct clock *clock; /* monotonic, for it (NULL: the system's) */
+	const char *socket; /* journald's socket (NULL: JOURNAL_SEND_SOCKET) */
 	/* (tag is needed: without, sink_journal_open fails with EINVAL) */
 };
 

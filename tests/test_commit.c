@@ -37,7 +37,7 @@ new_commit(const char *sp, uint64_t options)
 {
 	struct commit_opts o = {.state_path = sp,
 	    .options = options,
-	    .out_path = NULL,
+	    .out = NULL,
 	    .clock = &fake};
 	struct commit *cm = commit_new(&o);
 

@@ -1325,6 +1325,73 @@ t_stdout_epipe() {
 	    check exactly 5 "$D/out.log"
 }
 
+# saved_at_end: the state on disk holds the position at the end of
+# $D/in.log (every entry read so far is committed).
+saved_at_end() {
+	[ "$(awk '$1 == "input" { print $5 }' "$D/state" 2>/dev/null)" = \
+	    "$(stat -c %s "$D/in.log")" ]
+}
+
+# stdout_crash INTO: a follower writing to standard output, redirected by
+# INTO ("pipe": a pipe into cat >>out.log; "file": >>out.log), killed -9
+# with entries 21..40 written after the last save (every save fails);
+# then restarted with the state saved after 20, until it wrote them again
+# or not. The manual's exactly once and at least once for that output.
+stdout_crash() {
+	local run
+	gen 1 20 >"$D/in.log"
+	for run in 1 2; do
+		if [ "$1" = pipe ]; then
+			rm -f "$D/pipe"
+			mkfifo "$D/pipe"
+			cat "$D/pipe" >>"$D/out.log" &
+			PIDS+=("$!")
+			exec 4>"$D/pipe"
+		else
+			exec 4>>"$D/out.log"
+		fi
+		"$BIN" "${FOLLOW_ARGS[@]}" --follow "$D/in.log" --state "$D/state" \
+		    --from-start --flush-timeout 100 -H testhost 2>>"$D/stderr" >&4 &
+		PID=$!
+		PIDS+=("$PID")
+		exec 4>&-
+		[ "$run" = 2 ] && return 0
+		check wait_until 10 have 20 "$D/out.log" || return 1
+		check wait_until 10 saved_at_end || return 1
+		# A directory where the temporary file goes: every save fails.
+		mkdir "$D/state.tmp"
+		gen 21 40 >>"$D/in.log"
+		check wait_until 10 have 40 "$D/out.log" || return 1
+		check wait_until 10 grep -q 'cannot save state' "$D/stderr" ||
+		    return 1
+		kill -KILL "$PID"
+		wait "$PID" 2>/dev/null
+		rmdir "$D/state.tmp"
+	done
+}
+
+# Standard output on a pipe has no identity to measure: after a crash,
+# what was written after the last save is written again (at least once).
+t_stdout_pipe_at_least_once() {
+	stdout_crash pipe || return 1
+	check wait_until 15 eval '[ "$(seqs "$D/out.log" | wc -l)" -ge 60 ]' ||
+	    return 1
+	stop || return 1
+	wait
+	check test "$(seqs "$D/out.log" | tr '\n' ' ')" = \
+	    "$( (seq -f %07g 1 40; seq -f %07g 21 40) | tr '\n' ' ')"
+}
+
+# Standard output redirected to a regular file (>>) has the file's
+# identity and size: a restart drops what it writes again (exactly once).
+t_stdout_file_exactly_once() {
+	stdout_crash file || return 1
+	check wait_until 15 grep -q 'following' "$D/stderr" || return 1
+	gen 41 50 >>"$D/in.log"
+	check wait_until 15 have 50 "$D/out.log" || return 1
+	stop && check exactly 50 "$D/out.log"
+}
+
 # The options that shape the bytes are recorded in the state: changed
 # after a clean stop, the restart says so and goes on exactly; changed
 # after a crash, it says how many bytes it cannot match, and cuts no line.

@@ -54,6 +54,12 @@ k2s_follow_test(follow_commit_holes 200 follow process.sh
 	fault_sweep
 	NOINOTIFY_ENV SWEEP_CALLS=write)
 
+# Which outputs are exactly once (the manual's FOLLOW MODE): standard
+# output on a pipe is written at least once, redirected to a file (>>)
+# exactly once, the same crash after writes the state could not save.
+k2s_follow_test(follow_stdout 90 follow process.sh
+	stdout_pipe_at_least_once stdout_file_exactly_once)
+
 # Issue 18: one follower per state file, whatever its name (a link to it,
 # its lock file deleted), and a --status that tells a follower that runs
 # from a stalled one and from none.

@@ -1,8 +1,8 @@
 /*
  * sink-driver: writes lines to the journal through the journal sink's
- * struct sink_ops, with a commit as follow mode takes one, until
- * kerio2syslog's --output journal is wired (then the tests can run the
- * binary instead).
+ * struct sink_ops and struct sink_durable, with a commit as follow mode
+ * takes one, until kerio2syslog's --output journal is wired (then the
+ * tests can run the binary instead).
  *
  * usage: sink-driver [-s STATE] [-d USEC] [-i INSTANCE] [-t TAG] FILE
  *
@@ -78,9 +78,9 @@ commit(const struct sink *s, const char *state, long line)
 
 	if (s->ops->flush(s->impl) < 0)
 		err(1, "flush");
-	if (s->ops->identity(s->impl, &id) != 1)
+	if (s->durable->identity(s->impl, &id) != 1)
 		errx(1, "the journal sink has no identity");
-	save(state, line, id.size - s->ops->skipping(s->impl));
+	save(state, line, id.size - s->durable->skipping(s->impl));
 }
 
 /* The stamp and message of one converted line; -1 if malformed. */
@@ -167,7 +167,7 @@ main(int argc, char **argv)
 	if (state != NULL && load(state, &at, &saved) &&
 	    (off_t)sink_journal_count(j) > saved) {
 		printf("skip %jd\n", (intmax_t)sink_journal_count(j) - saved);
-		s.ops->skip(s.impl, (off_t)sink_journal_count(j) - saved);
+		s.durable->skip(s.impl, (off_t)sink_journal_count(j) - saved);
 	}
 	/* Said before a kill can come. */
 	fflush(stdout);
