@@ -409,19 +409,17 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 	s.flush_at = pt->flush_at >= 0 ? pt->flush_at : pt->replay_at;
 	if (pt->fd >= 0) {
 		s.have_input = 1;
-		s.in_dev = pt->dev;
-		s.in_ino = pt->ino;
+		s.in.dev = pt->dev;
+		s.in.ino = pt->ino;
 		s.pos = pt->pos;
-		if (state_hash_fd(pt->fd, s.pos, &s.hash, &s.hash_len) < 0)
+		if (state_hash_fd(pt->fd, s.pos, &s.in.hash, &s.in.hash_len) <
+		    0)
 			return -1; /* shrunk under us: the next round sees it */
 		s.have_stamp = pt->have_stamp;
 		if (pt->have_stamp)
 			s.stamp = pt->stamp;
 		s.have_prev = pt->prev.have_prev;
-		s.prev_dev = pt->prev.prev_dev;
-		s.prev_ino = pt->prev.prev_ino;
-		s.prev_hash_len = pt->prev.prev_hash_len;
-		s.prev_hash = pt->prev.prev_hash;
+		s.prev = pt->prev.prev;
 		s.have_seen = pt->prev.have_seen;
 		s.n_seen = pt->prev.n_seen;
 		memcpy(s.seen, pt->prev.seen, s.n_seen * sizeof(s.seen[0]));

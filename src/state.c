@@ -82,8 +82,8 @@ state_format(const struct state *s, char *buf, size_t cap)
 	    "flush %jd\n"
 	    "stamp %d %d %d %d %d %d %d\n"
 	    "output %d %ju %ju %jd\n",
-	    STATE_MAGIC, STATE_VERSION, s->have_input, (uintmax_t)s->in_dev,
-	    (uintmax_t)s->in_ino, (intmax_t)s->pos, s->hash_len, s->hash,
+	    STATE_MAGIC, STATE_VERSION, s->have_input, (uintmax_t)s->in.dev,
+	    (uintmax_t)s->in.ino, (intmax_t)s->pos, s->in.hash_len, s->in.hash,
 	    (intmax_t)s->flush_at, s->have_stamp, s->stamp.year, s->stamp.mon,
 	    s->stamp.mday, s->stamp.hour, s->stamp.min, s->stamp.sec,
 	    s->have_out, (uintmax_t)s->out_dev, (uintmax_t)s->out_ino,
@@ -99,8 +99,8 @@ state_format(const struct state *s, char *buf, size_t cap)
 	n += m;
 	if (s->have_prev) {
 		m = snprintf(buf + n, cap - (size_t)n,
-		    "prev %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)s->prev_dev,
-		    (uintmax_t)s->prev_ino, s->prev_hash_len, s->prev_hash);
+		    "prev %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)s->prev.dev,
+		    (uintmax_t)s->prev.ino, s->prev.hash_len, s->prev.hash);
 		if (m < 0 || (size_t)m >= cap - (size_t)n)
 			return 0;
 		n += m;
@@ -200,7 +200,7 @@ state_parse(const char *p, size_t n, struct state *s)
 	used = -1;
 	if (!next_line(&q, end, line, sizeof(line)) ||
 	    sscanf(line, "input %d %ju %ju %jd %zu %16" SCNx64 "%n",
-	        &s->have_input, &dev, &ino, &pos, &s->hash_len, &s->hash,
+	        &s->have_input, &dev, &ino, &pos, &s->in.hash_len, &s->in.hash,
 	        &used) != 6 ||
 	    line[used] != '\0')
 		goto torn;
@@ -241,12 +241,12 @@ state_parse(const char *p, size_t n, struct state *s)
 	if (ver >= 2 && sum_at - q > 5 && memcmp(q, "prev ", 5) == 0) {
 		if (!next_line(&q, end, line, sizeof(line)) ||
 		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
-		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
-		    line[used] != '\0' || s->prev_hash_len > STATE_HASH_SPAN)
+		        &pino, &s->prev.hash_len, &s->prev.hash, &used) != 4 ||
+		    line[used] != '\0' || s->prev.hash_len > STATE_HASH_SPAN)
 			goto torn;
 		s->have_prev = 1;
-		s->prev_dev = (dev_t)pdev;
-		s->prev_ino = (ino_t)pino;
+		s->prev.dev = (dev_t)pdev;
+		s->prev.ino = (ino_t)pino;
 	}
 	/* The files seen (version 3): absent if not known. */
 	used = -1;
@@ -286,14 +286,14 @@ state_parse(const char *p, size_t n, struct state *s)
 	if (oskip < 0 || (s->have_options & ~1) != 0)
 		goto torn;
 	if (pos < 0 || osize < 0 || flush < -1 ||
-	    s->hash_len > STATE_HASH_SPAN || (off_t)s->hash_len > pos ||
+	    s->in.hash_len > STATE_HASH_SPAN || (off_t)s->in.hash_len > pos ||
 	    (s->have_input & ~1) != 0 || (s->have_out & ~1) != 0 ||
 	    (s->have_stamp & ~1) != 0)
 		goto torn;
 	if (s->have_stamp && !stamp_valid(&s->stamp))
 		goto torn;
-	s->in_dev = (dev_t)dev;
-	s->in_ino = (ino_t)ino;
+	s->in.dev = (dev_t)dev;
+	s->in.ino = (ino_t)ino;
 	s->pos = (off_t)pos;
 	s->flush_at = (off_t)flush;
 	s->out_dev = (dev_t)odev;

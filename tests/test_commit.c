@@ -84,7 +84,7 @@ test_commit_take_saves(void **unused)
 	    .pos = 10,
 	    .have_stamp = 1,
 	    .stamp = {.year = 2026, .mon = 11, .mday = 27, .hour = 10},
-	    .prev = {.have_prev = 1, .prev_dev = 3, .prev_ino = 4},
+	    .prev = {.have_prev = 1, .prev.dev = 3, .prev.ino = 4},
 	    .flush_at = -1,
 	    .replay_at = 40,
 	    .out = {.have = 1, .dev = 8, .ino = 9, .size = 500, .skip = 30}};
@@ -109,11 +109,11 @@ test_commit_take_saves(void **unused)
 	assert_int_equal(state_load(state_path, &s), STATE_OK);
 	assert_int_equal(s.have_input, 1);
 	assert_int_equal(s.pos, 10);
-	assert_int_equal(s.hash, state_hash("0123456789", 10));
+	assert_int_equal(s.in.hash, state_hash("0123456789", 10));
 	assert_int_equal(s.have_stamp, 1);
 	assert_int_equal(s.stamp.mday, 27);
 	assert_int_equal(s.have_prev, 1);
-	assert_int_equal(s.prev_ino, 4);
+	assert_int_equal(s.prev.ino, 4);
 	/* The replay's record stands until passed. */
 	assert_int_equal(s.flush_at, 40);
 	/* No skip here: all 30 bytes are owed to an older output. */

@@ -50,11 +50,11 @@ sample(struct state *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->have_input = 1;
-	s->in_dev = 2049;
-	s->in_ino = 1234567;
+	s->in.dev = 2049;
+	s->in.ino = 1234567;
 	s->pos = 987654321012LL;
-	s->hash_len = 256;
-	s->hash = 0xfedcba9876543210ULL;
+	s->in.hash_len = 256;
+	s->in.hash = 0xfedcba9876543210ULL;
 	s->flush_at = 987654321099LL;
 	s->have_stamp = 1;
 	s->stamp = (struct stamp){2024, 2, 29, 23, 59, 60};
@@ -103,7 +103,7 @@ test_state_save_replaces_whole(void **unused)
 	sample(&a);
 	assert_int_equal(state_save(path("re"), &a), 0);
 	a.pos = 7;
-	a.hash_len = 7;
+	a.in.hash_len = 7;
 	assert_int_equal(state_save(path("re"), &a), 0);
 	assert_int_equal(state_load(path("re"), &b), STATE_OK);
 	assert_int_equal(b.pos, 7);
@@ -347,7 +347,7 @@ test_state_save_tmp_never_followed(void **unused)
 	/* A whole file left by a crash before the rename. */
 	put(path("pl.tmp"), "kerio2syslog-state 1\nleft", 25);
 	a.pos = 3;
-	a.hash_len = 3;
+	a.in.hash_len = 3;
 	assert_int_equal(state_save(path("pl"), &a), 0);
 	assert_int_equal(state_load(path("pl"), &b), STATE_OK);
 	assert_int_equal(b.pos, 3);
@@ -412,7 +412,7 @@ test_state_version_2_read(void **unused)
 	assert_int_equal(state_parse(text, strlen(text), &b), STATE_OK);
 	assert_int_equal(b.pos, 10);
 	assert_int_equal(b.have_prev, 1);
-	assert_int_equal(b.prev_ino, 5);
+	assert_int_equal(b.prev.ino, 5);
 	assert_int_equal(b.have_options, 1);
 	assert_int_equal(b.have_seen, 0);
 	with_sum("kerio2syslog-state 2\ninput 1 1 2 10 10 0000000000000001\n"
@@ -441,7 +441,7 @@ test_state_seen_round_trip(void **unused)
 	assert_int_equal(state_load(path("seen"), &b), STATE_OK);
 	assert_memory_equal(&a, &b, sizeof(a));
 	a.have_prev = 1;
-	a.prev_ino = 3;
+	a.prev.ino = 3;
 	a.n_seen = 0;
 	memset(a.seen, 0, sizeof(a.seen));
 	assert_int_equal(state_save(path("seen"), &a), 0);
@@ -555,21 +555,21 @@ test_state_prev_round_trip(void **unused)
 	(void)unused;
 	sample(&a);
 	a.have_prev = 1;
-	a.prev_dev = 2049;
-	a.prev_ino = 7654321;
-	a.prev_hash_len = 200;
-	a.prev_hash = 0x0123456789abcdefULL;
+	a.prev.dev = 2049;
+	a.prev.ino = 7654321;
+	a.prev.hash_len = 200;
+	a.prev.hash = 0x0123456789abcdefULL;
 	assert_int_equal(state_save(path("prev"), &a), 0);
 	assert_int_equal(state_load(path("prev"), &b), STATE_OK);
 	assert_memory_equal(&a, &b, sizeof(a));
 	a.have_prev = 0;
-	a.prev_dev = a.prev_ino = 0;
-	a.prev_hash_len = 0;
-	a.prev_hash = 0;
+	a.prev.dev = a.prev.ino = 0;
+	a.prev.hash_len = 0;
+	a.prev.hash = 0;
 	text_round_trip(&a, "prev", 0);
 	/* More bytes hashed than there can be: torn. */
 	a.have_prev = 1;
-	a.prev_hash_len = STATE_HASH_SPAN + 1;
+	a.prev.hash_len = STATE_HASH_SPAN + 1;
 	n = state_format(&a, text, sizeof(text));
 	assert_int_equal(state_parse(text, n, &b), STATE_TORN);
 }
@@ -587,7 +587,7 @@ test_state_wall_round_trip(void **unused)
 	for (int prev = 0; prev <= 1; prev++) {
 		sample(&a);
 		a.have_prev = prev;
-		a.prev_ino = prev ? 99 : 0;
+		a.prev.ino = prev ? 99 : 0;
 		a.have_wall = 1;
 		a.wall = 1796634012345;
 		text_round_trip(&a, "wall 1796634012345\n", 1);
