@@ -319,7 +319,7 @@ struct commit {
 	int64_t last_save;
 	int dirty;        /* read or written since the last commit... */
 	int64_t dirty_at; /* ... first at this time */
-	int have_wall;    /* W: the commit on disk's (the time judged by) */
+	int have_wall;    /* W: the commit on disk's (C9, C10) */
 	int64_t wall;
 };
 
@@ -370,7 +370,7 @@ commit_load(struct commit *cm, char *why, size_t cap)
 	cm->have_loaded = st == STATE_OK || unsaved;
 	/* A start found in the temporary file is not durable: the next
 	 * save empties that file before it writes, so nothing is read
-	 * until a save is whole. */
+	 * until a save is whole (C16, C28). */
 	cm->durable = cm->durable || st == STATE_OK;
 	if (st == STATE_ERROR) {
 		snprintf(why, cap, "%s: %s", path, strerror(e));
@@ -425,7 +425,7 @@ commit_mark(struct commit *cm)
 {
 	/* The start is the moment its mark is on disk: a kill from then on
 	 * until the first save leaves the mark, and the next start reads
-	 * from the beginning rather than lose what came meanwhile. */
+	 * from the beginning rather than lose what came meanwhile (C26). */
 	if (cm->durable)
 		return 0;
 	return state_mark(cm->o.state_path);
@@ -435,7 +435,8 @@ commit_mark(struct commit *cm)
  * Makes the last commit the state on disk. 0, or -1 with errno. W
  * becomes the last commit's once it is on disk; if the save failed, it
  * is that of the state file as a restart would read it, and so is the
- * last commit's (the time judged by, rules 2 and 3).
+ * last commit's (C10, C11). The commit in memory moves all the same
+ * (C14).
  */
 static int
 write_last(struct commit *cm)
@@ -466,61 +467,84 @@ write_last(struct commit *cm)
 	return 0;
 }
 
-int
-commit_take(struct commit *cm, const struct commit_point *pt)
+/*
+ * The input's side of the commit at pt into *s (C2, C5, C7): P with the
+ * hash of the bytes before it, T, R and V. -1 if the input shrank under
+ * P (the next round sees it).
+ */
+static int
+take_input(struct state *s, const struct commit_point *pt)
 {
-	struct state s;
+	/* A replay's write-ahead record stands until the replay has
+	 * flushed there: a second crash before that must flush there too
+	 * (C5). */
+	s->flush_at = pt->flush_at >= 0 ? pt->flush_at : pt->replay_at;
+	if (pt->fd < 0)
+		return 0;
+	s->have_input = 1;
+	s->in.dev = pt->dev;
+	s->in.ino = pt->ino;
+	s->pos = pt->pos;
+	if (state_hash_fd(pt->fd, s->pos, &s->in.hash, &s->in.hash_len) < 0)
+		return -1;
+	s->have_stamp = pt->have_stamp;
+	if (pt->have_stamp)
+		s->stamp = pt->stamp;
+	s->have_prev = pt->prev.have_prev;
+	s->prev = pt->prev.prev;
+	s->have_seen = pt->prev.have_seen;
+	s->n_seen = pt->prev.n_seen;
+	memcpy(s->seen, pt->prev.seen, s->n_seen * sizeof(s->seen[0]));
+	return 0;
+}
+
+/* The output's side of the commit at pt into *s: O, S and K (C2), H
+ * (C8), W (C10). */
+static void
+take_output(const struct commit *cm, struct state *s,
+    const struct commit_point *pt)
+{
 	off_t here;
 
-	if (!pt->ready)
-		return -1;
-	/* Also when no commit can be taken: the next try is in a second,
-	 * not at once. */
-	cm->last_save = clock_now(cm->o.clock);
-	memset(&s, 0, sizeof(s));
-	/* A replay's write-ahead record stands until the replay has
-	 * flushed there: a second crash before that must flush there too. */
-	s.flush_at = pt->flush_at >= 0 ? pt->flush_at : pt->replay_at;
-	if (pt->fd >= 0) {
-		s.have_input = 1;
-		s.in.dev = pt->dev;
-		s.in.ino = pt->ino;
-		s.pos = pt->pos;
-		if (state_hash_fd(pt->fd, s.pos, &s.in.hash, &s.in.hash_len) <
-		    0)
-			return -1; /* shrunk under us: the next round sees it */
-		s.have_stamp = pt->have_stamp;
-		if (pt->have_stamp)
-			s.stamp = pt->stamp;
-		s.have_prev = pt->prev.have_prev;
-		s.prev = pt->prev.prev;
-		s.have_seen = pt->prev.have_seen;
-		s.n_seen = pt->prev.n_seen;
-		memcpy(s.seen, pt->prev.seen, s.n_seen * sizeof(s.seen[0]));
-	}
 	if (pt->out.have) {
 		/* The skip still owed is dropped from the front: first the
 		 * bytes in an older output, then those past the size here. */
 		here = commit_leave_span(cm, pt->out.skip);
 		if (here > pt->out.size)
 			here = pt->out.size; /* cut by someone else */
-		s.have_out = 1;
-		s.out_dev = pt->out.dev;
-		s.out_ino = pt->out.ino;
-		s.out_size = pt->out.size - here;
-		s.out_skip = pt->out.skip - here;
+		s->have_out = 1;
+		s->out_dev = pt->out.dev;
+		s->out_ino = pt->out.ino;
+		s->out_size = pt->out.size - here;
+		s->out_skip = pt->out.skip - here;
 	}
-	s.have_options = 1;
-	s.options = cm->o.options;
+	s->have_options = 1;
+	s->options = cm->o.options;
 	/* W moves only where nothing is left to skip: a replay from here
-	 * makes the skipped bytes again, judged as they were (the time
-	 * judged by, rule 2). */
-	s.have_wall = cm->have_wall;
-	s.wall = cm->wall;
+	 * makes the skipped bytes again, judged as they were (C10). */
+	s->have_wall = cm->have_wall;
+	s->wall = cm->wall;
 	if (cm->o.judge && pt->out.skip == 0) {
-		s.have_wall = 1;
-		s.wall = pt->wall_now;
+		s->have_wall = 1;
+		s->wall = pt->wall_now;
 	}
+}
+
+int
+commit_take(struct commit *cm, const struct commit_point *pt)
+{
+	struct state s;
+
+	/* Only with the output flushed and without error (C2). */
+	if (!pt->ready)
+		return -1;
+	/* Also when no commit can be taken: the next try is in a second,
+	 * not at once. */
+	cm->last_save = clock_now(cm->o.clock);
+	memset(&s, 0, sizeof(s));
+	if (take_input(&s, pt) < 0)
+		return -1;
+	take_output(cm, &s, pt);
 	cm->last = s;
 	cm->have_last = 1;
 	cm->last_saved = 0;
@@ -543,6 +567,7 @@ commit_wall(const struct commit *cm, int64_t *ms)
 	return cm->have_wall;
 }
 
+/* W renewed before it is a second old, or when ahead (C12). */
 int
 commit_wall_due(const struct commit *cm, int64_t wall_now, int64_t now)
 {
@@ -554,6 +579,7 @@ commit_wall_due(const struct commit *cm, int64_t wall_now, int64_t now)
 	return cm->last_saved || commit_interval_passed(cm, now);
 }
 
+/* Nothing written to an output the commit on disk does not name (C15). */
 int
 commit_out_named(const struct commit *cm, const struct commit_out *o)
 {
@@ -571,7 +597,8 @@ commit_out_named(const struct commit *cm, const struct commit_out *o)
  * is set to 1 if they are in the open output, 0 if in the saved one,
  * rotated away. A line the rotated file ends without (a write cut short
  * by a full disk) is not counted: it is written again, whole, to the
- * open output, instead of being completed across the two files.
+ * open output, instead of being completed across the two files (C3,
+ * C4).
  */
 static off_t
 surplus(const struct commit *cm, const struct state *s,
@@ -620,7 +647,7 @@ commit_replay_skip(struct commit *cm, const struct state *s,
 	 * was saved with: the bytes past its size then cannot be matched,
 	 * so none are skipped; what was written after the last save may
 	 * appear again, in the new form. A state saved at a clean stop has
-	 * none.
+	 * none (C8).
 	 */
 	if (s->have_options && s->options != cm->o.options) {
 		*changed = 1;
@@ -649,6 +676,7 @@ commit_leave_span(const struct commit *cm, off_t skip)
 	return skip < cm->skip_here ? skip : cm->skip_here;
 }
 
+/* A line the output left ends without is written whole again (C4). */
 off_t
 commit_left(struct commit *cm, off_t skip, off_t torn)
 {

@@ -403,7 +403,7 @@ state_mark(const char *path)
 		return -1;
 	if (close(fd) < 0)
 		return -1;
-	/* The start is the moment the mark is on disk (commit.c). */
+	/* The start is the moment the mark is on disk (commit.c: C26). */
 	return sync_dir(path);
 }
 
@@ -484,7 +484,8 @@ open_tmp(const char *tmp)
 	    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
 	if (fd >= 0) {
-		/* Its time stays that of the start it marks (state_mark_time). */
+		/* Its time stays that of the start it marks (state_mark_time;
+		 * commit.c: C27). */
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    sb.st_nlink == 1 && sb.st_uid == geteuid() &&
 		    (sb.st_size == 0 || ftruncate(fd, 0) == 0)) {

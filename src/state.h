@@ -69,7 +69,7 @@ struct state {
 	size_t n_seen;
 	struct state_file seen[STATE_SEEN_MAX];
 	/* The wall time (Unix ms) entries are judged late by in the bytes
-	 * converted after this commit (commit.c), if have_wall: absent in a
+	 * converted after this commit (commit.c: C9), if have_wall: absent in a
 	 * state of a version that marked nothing. */
 	int have_wall;
 	int64_t wall;
