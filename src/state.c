@@ -101,7 +101,7 @@ struct field {
 
 #define AT(m) offsetof(struct state, m)
 #define AT_FILE(m) offsetof(struct state_file, m)
-#define FIELDS(v) v, sizeof(v) / sizeof(v[0])
+#define FIELDS(v) (v), sizeof(v) / sizeof((v)[0])
 
 static const struct field input_fields[] = {{KIND_FLAG, AT(have_input)},
     {KIND_DEV, AT(in.dev)}, {KIND_INO, AT(in.ino)}, {KIND_POS, AT(pos)},
@@ -205,7 +205,7 @@ struct text {
 	int full;
 };
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 put(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
