@@ -229,23 +229,28 @@
  *
  * WHO KEEPS EACH RULE, and the test that fails without it (NAME: a
  * scenario of tests/follow/process.sh; test_*: a unit test).
- *  C1  state_save, state_parse      test_state_torn_at_every_length,
- *                                   test_state_save_replaces_whole
- *  C2  commit_take                  test_commit_take_saves
+ *  C1  state_save, state_parse      test_state_damaged_byte_rejected,
+ *                                   test_state_torn_at_every_length
+ *  C2  commit_take (take_input,     test_commit_take_saves,
+ *      take_output)                 test_commit_take_splits_skip
  *  C3  commit_replay_skip, surplus  test_commit_replay_skip,
+ *                                   test_commit_replay_skip_rotated,
  *                                   fault_sweep
- *  C4  surplus, commit_leave_span,  enospc_half_line,
- *      commit_left                  hup_while_skipping
- *  C5  commit_take (replay_at),     flush_at_two_crashes,
+ *  C4  surplus, commit_leave_span,  test_commit_replay_skip_rotated,
+ *      commit_left                  test_commit_replay_skip,
+ *                                   enospc_half_line, hup_while_skipping
+ *  C5  take_input (replay_at),      flush_at_two_crashes,
  *      follow.c flush_pending       test_pipeline_replay_flush
  *  C6  follow.c flush_pending       (none: a loss accepted, not kept)
- *  C7  commit_take (T)              test_pipeline_position_stamp_resume
+ *  C7  take_input (T)               test_commit_take_saves,
+ *                                   test_pipeline_position_stamp_resume
  *  C8  commit_replay_skip           options_changed,
  *                                   test_commit_replay_skip
  *  C9  follow.c judge_by_commit     late_replay
- *  C10 commit_take, write_last      test_commit_wall, late_replay,
+ *  C10 take_output, write_last      test_commit_wall, late_replay,
  *                                   test_state_wall_round_trip
- *  C11 write_last                   test_commit_wall
+ *  C11 write_last                   test_commit_wall (a save that fails
+ *                                   after its rename: none)
  *  C12 commit_wall_due, take        late_replay,
  *      (follow_input.c),            test_pipeline_take_stops_where_skip_ends
  *      pipeline_take
@@ -257,7 +262,8 @@
  *      follow_input.c fl_switch,    appears_save_failed
  *      fl_truncate, the start's
  *      save
- *  C16 commit_load, write_last      test_commit_load,
+ *  C16 commit_load, write_last      test_commit_durable,
+ *                                   test_commit_load,
  *                                   unsaved_start_save_fails
  *  C17 sink_guard, follow.c         hup_storm, output_hup
  *      reopen_output
@@ -265,16 +271,19 @@
  *      follow_backoff               full_disk
  *  C19 rotation_order, fl_switch    two_rotations_stopped,
  *                                   two_rotations_paused
- *  C20 rotation_pick                test_rotation_pick,
+ *  C20 rotation_pick (find_saved)   test_rotation_pick,
  *                                   renumbered_identity,
  *                                   copytruncate_stopped
- *  C21 rotation_pick,               copy_named_older_stopped,
- *      watch_note_prev              test_watch_copy_named_older
- *  C22 rotation_pick (unproven),    copytruncate_at_zero_stopped,
- *      watch_find_copy_at_zero      copytruncate_before_read
- *  C23 rotation_pick,               test_rotation_pick_text,
- *      rotation_pick_text           deleted_not_rotated
- *  C24 rotation_scan,               planted_link,
+ *  C21 rotation_pick (pick_next),   test_rotation_pick,
+ *      watch_note_prev              test_watch_copy_named_older,
+ *                                   copy_named_older_stopped
+ *  C22 rotation_pick (pick_at_     test_rotation_pick,
+ *      zero), watch_find_copy_      copytruncate_at_zero_stopped,
+ *      at_zero                      copytruncate_before_read
+ *  C23 rotation_pick (pick_next),   test_rotation_pick,
+ *      rotation_pick_text           test_rotation_pick_text,
+ *                                   deleted_not_rotated
+ *  C24 rotation_scan,               test_rotation_scan, planted_link,
  *      watch_open_file              test_watch_not_regular
  *  C25 follow_input.c fl_truncate   truncate_regrow_round,
  *                                   truncate_unfinished,
@@ -283,9 +292,8 @@
  *                                   mark_on_disk
  *  C27 state.c open_tmp,            first_start_killed_then_rotated,
  *      state_mark_time,             test_state_mark_time,
- *      rotation_since
- *                                   test_rotation_since
- *  C28 commit_load                  test_commit_load
+ *      rotation_since               test_rotation_since
+ *  C28 commit_load                  test_commit_durable
  */
 #include "commit.h"
 
