@@ -222,6 +222,18 @@ put(struct text *t, const char *fmt, ...)
 		t->len += (size_t)m;
 }
 
+/* put() of a plain string, without a format to interpret. */
+static void
+put_str(struct text *t, const char *s, size_t n)
+{
+	if (t->full || n >= t->cap - t->len) {
+		t->full = 1;
+		return;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+}
+
 static void
 put_field(struct text *t, const struct field *f, const void *base)
 {
@@ -233,14 +245,14 @@ put_field(struct text *t, const struct field *f, const void *base)
 		put(t, " %d", *(const int *)at);
 		break;
 	case KIND_DEV:
-		put(t, " %ju", (uintmax_t) * (const dev_t *)at);
+		put(t, " %ju", (uintmax_t)(*(const dev_t *)at));
 		break;
 	case KIND_INO:
-		put(t, " %ju", (uintmax_t) * (const ino_t *)at);
+		put(t, " %ju", (uintmax_t)(*(const ino_t *)at));
 		break;
 	case KIND_POS:
 	case KIND_FLUSH:
-		put(t, " %jd", (intmax_t) * (const off_t *)at);
+		put(t, " %jd", (intmax_t)(*(const off_t *)at));
 		break;
 	case KIND_SPAN:
 	case KIND_COUNT:
@@ -250,7 +262,7 @@ put_field(struct text *t, const struct field *f, const void *base)
 		put(t, " %016" PRIx64, *(const uint64_t *)at);
 		break;
 	case KIND_MS:
-		put(t, " %jd", (intmax_t) * (const int64_t *)at);
+		put(t, " %jd", (intmax_t)(*(const int64_t *)at));
 		break;
 	}
 }
@@ -263,11 +275,11 @@ state_format(const struct state *s, char *buf, size_t cap)
 	put(&t, "%s %d\n", STATE_MAGIC, STATE_VERSION);
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 		for (size_t i = 0; i < lines_of(&keys[k], s); i++) {
-			put(&t, "%s", keys[k].name);
+			put_str(&t, keys[k].name, strlen(keys[k].name));
 			for (size_t j = 0; j < keys[k].n_fields; j++)
 				put_field(&t, &keys[k].fields[j],
 				    line_base(&keys[k], s, i));
-			put(&t, "\n");
+			put_str(&t, "\n", 1);
 		}
 	put(&t, "sum %016" PRIx64 "\n", state_hash(buf, t.len));
 	return t.full ? 0 : t.len;
