@@ -102,7 +102,7 @@ int commit_write(struct commit *cm);
 
 /*
  * W, the wall time (Unix ms) the bytes converted now are judged late by:
- * that of the commit on disk (commit.c: the time judged by). 1 with *ms,
+ * that of the commit on disk (commit.c: C9, C10). 1 with *ms,
  * or 0 if there is none (nothing is late).
  */
 int commit_wall(const struct commit *cm, int64_t *ms);

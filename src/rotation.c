@@ -25,18 +25,19 @@ rotation_decide(const struct rotation_obs *o)
 	if (!o->have_fd)
 		return o->path_exists ? ROTATION_OPEN : ROTATION_IDLE;
 	/* Shorter than what we read, or other bytes where we read: the
-	 * file was truncated (copytruncate), perhaps regrown past us. */
+	 * file was truncated (copytruncate), perhaps regrown past us
+	 * (C25). */
 	if (o->fd_size < o->read_off || o->tail_changed)
 		return ROTATION_TRUNCATED;
 	/* Whatever the path names now, what was written to our file
-	 * before the switch is read first. */
+	 * before the switch is read first (C19). */
 	if (o->fd_size > o->read_off)
 		return ROTATION_READ;
 	if (o->path_exists && o->path_same)
 		return ROTATION_IDLE;
 	/* Renamed or deleted, nothing new yet: a deleted file may still be
 	 * written to by whoever holds it open, so it is left only for a newer
-	 * rotated file (two rotations before the path is made again). */
+	 * rotated file (two rotations before the path is made again; C19). */
 	if (!o->path_exists)
 		return o->newer_exists && o->still_for >= o->grace
 		    ? ROTATION_SWITCH
@@ -139,7 +140,7 @@ rotation_order(struct rotation_file *v, size_t n)
 
 	qsort(v, n, sizeof(*v), file_cmp);
 	for (i = 0; i < n; i++) {
-		/* Being compressed: the twin still holds every byte. */
+		/* Being compressed: the twin still holds every byte (C19). */
 		if (v[i].age.compressed && !v[i].is_path && i + 1 < n &&
 		    !v[i + 1].is_path && !v[i + 1].age.compressed &&
 		    rotation_name_cmp(&v[i].age, &v[i + 1].age) == 0)
@@ -162,57 +163,65 @@ oldest_copy(const struct rotation_file *v, long below, long saved)
 	return -1;
 }
 
-void
-rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
+/* The saved file: the one with its identity and its bytes, else the
+ * newest with its bytes (*content 1), else -1 (C20). */
+static long
+find_saved(const struct rotation_file *v, size_t n, int *content)
+{
+	long i;
+
+	for (i = (long)n - 1; i >= 0; i--)
+		if (v[i].is_saved && v[i].fits && !v[i].age.compressed)
+			return i;
+	for (i = (long)n - 1; i >= 0; i--)
+		if (v[i].fits && !v[i].age.compressed) {
+			*content = 1;
+			return i;
+		}
+	return -1;
+}
+
+/* At offset 0, the saved file found by its identity: the copies made
+ * since the commit come first (C22): the files it had not seen, or, if
+ * it does not say, those newer than the file read before. */
+static void
+pick_at_zero(const struct rotation_file *v, long saved, int seen_known,
+    struct rotation_pick *p)
+{
+	long ref = -1, i, k;
+
+	if (seen_known) {
+		i = oldest_copy(v, saved, saved);
+		i = i < 0 ? saved : i;
+		for (k = i;
+		     k > 0 && v[k - 1].made_since && v[k - 1].age.compressed;
+		     k--)
+			;
+	} else {
+		for (i = 0; i < saved; i++)
+			if (v[i].is_prev)
+				ref = i;
+		for (i = ref + 1; i < saved; i++)
+			if (!v[i].age.compressed)
+				break;
+		k = ref + 1;
+	}
+	/* Compressed ones among them are passed over: told (C23). */
+	p->skip_from = k;
+	p->skip_to = i;
+	p->at = i;
+	p->resume = 1;
+	p->content = i < saved;
+}
+
+/* The saved file done, or found nowhere: the next file to read from 0
+ * (C19, C21, C23). */
+static void
+pick_next(const struct rotation_file *v, size_t n, long saved, int done,
     int seen_known, struct rotation_pick *p)
 {
-	long saved = -1, ref = -1, i, k;
+	long ref, i;
 
-	memset(p, 0, sizeof(*p));
-	p->prev_at = -1;
-	for (i = 0; i < (long)n; i++)
-		if (v[i].is_saved && v[i].fits && !v[i].age.compressed)
-			saved = i;
-	if (saved < 0)
-		for (i = (long)n - 1; i >= 0 && saved < 0; i--)
-			if (v[i].fits && !v[i].age.compressed) {
-				saved = i;
-				p->content = 1;
-			}
-	if (saved >= 0 && !done && unproven && !p->content) {
-		/* Copies made since the commit come first (see rotation.h):
-		 * the files it had not seen, or, if it does not say, those
-		 * newer than the file read before. */
-		if (seen_known) {
-			i = oldest_copy(v, saved, saved);
-			i = i < 0 ? saved : i;
-			for (k = i; k > 0 && v[k - 1].made_since &&
-			     v[k - 1].age.compressed;
-			     k--)
-				;
-		} else {
-			for (i = 0; i < saved; i++)
-				if (v[i].is_prev)
-					ref = i;
-			for (i = ref + 1; i < saved; i++)
-				if (!v[i].age.compressed)
-					break;
-			k = ref + 1;
-		}
-		/* Compressed ones among them are passed over: told. */
-		p->skip_from = k;
-		p->skip_to = i;
-		p->at = i;
-		p->resume = 1;
-		p->content = i < saved;
-		return;
-	}
-	if (saved >= 0 && !done) {
-		p->at = saved;
-		p->resume = 1;
-		p->skip_from = p->skip_to = saved;
-		return;
-	}
 	p->content = 0;
 	p->lost = saved < 0 && !done;
 	/* Files are read oldest first, so the file read before the saved
@@ -224,7 +233,8 @@ rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
 		if (v[i].is_prev && i > ref)
 			ref = i;
 	/* ... but a copy made since that is named older still holds newer
-	 * bytes: it comes first, and after it the files newer than ref. */
+	 * bytes: it comes first, and after it the files newer than ref
+	 * (C21). */
 	if (seen_known && (i = oldest_copy(v, ref, saved)) >= 0) {
 		p->at = i;
 		p->prev_at = ref;
@@ -240,6 +250,28 @@ rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
 	p->prev_at = p->at >= 0 ? p->at - 1 : -1;
 	p->skip_from = ref + 1;
 	p->skip_to = p->at >= 0 ? p->at : (long)n;
+}
+
+void
+rotation_pick(const struct rotation_file *v, size_t n, int done, int unproven,
+    int seen_known, struct rotation_pick *p)
+{
+	long saved;
+
+	memset(p, 0, sizeof(*p));
+	p->prev_at = -1;
+	saved = find_saved(v, n, &p->content);
+	if (saved >= 0 && !done && unproven && !p->content) {
+		pick_at_zero(v, saved, seen_known, p);
+		return;
+	}
+	if (saved >= 0 && !done) {
+		p->at = saved;
+		p->resume = 1;
+		p->skip_from = p->skip_to = saved;
+		return;
+	}
+	pick_next(v, n, saved, done, seen_known, p);
 }
 
 long
@@ -320,7 +352,7 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 		if (!rotation_rotated_name(base, de->d_name, &age) ||
 		    strlen(de->d_name) >= sizeof(v->name))
 			continue;
-		/* A link planted as a rotated name is never followed. */
+		/* A link planted as a rotated name is never followed (C24). */
 		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) <
 		        0 ||
 		    !S_ISREG(sb.st_mode))
@@ -328,7 +360,7 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 		i = n;
 		if (n == cap - 1) {
 			/* Full (one place kept for the path): the newest
-			 * stay. */
+			 * stay (C24). */
 			oldest = 0;
 			for (i = 1; i < n; i++)
 				if (rotation_name_cmp(&v[i].age,

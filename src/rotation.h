@@ -165,7 +165,7 @@ struct rotation_pick {
  * name alone would have passed over: those are read first, oldest
  * first, from 0, once the saved file is done; at offset 0, they are the
  * copies read first (instead of those between the file read before and
- * the saved one).
+ * the saved one). The rules kept: commit.c C19..C23.
  */
 void rotation_pick(const struct rotation_file *v, size_t n, int done,
     int unproven, int seen_known, struct rotation_pick *p);
@@ -174,8 +174,8 @@ void rotation_pick(const struct rotation_file *v, size_t n, int done,
  * A start whose position was never saved, made at *t (its mark): the
  * oldest readable file of v (oldest first, the path last) written at or
  * after it, which is read from 0, then the newer ones: nothing appended
- * since is passed over, even if the file was rotated meanwhile. -1 if
- * none.
+ * since is passed over, even if the file was rotated meanwhile (commit.c
+ * C27). -1 if none.
  */
 long rotation_since(const struct rotation_file *v, size_t n,
     const struct timespec *t);

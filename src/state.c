@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,68 +73,216 @@ state_hash_fd(int fd, off_t pos, uint64_t *hash, size_t *len)
 	return 0;
 }
 
+/*
+ * The lines of the file, after the first: each a key and its fields, in
+ * this order. A key added by a version is read only in files of that
+ * version or later; an optional one is written only when there is
+ * something to say (its flag), and read when its line is there. One
+ * table for state_format and state_parse: a field is written and read in
+ * one place, as the kind it is.
+ */
+enum kind {
+	KIND_FLAG,  /* int, 0 or 1 */
+	KIND_INT,   /* int */
+	KIND_DEV,   /* dev_t */
+	KIND_INO,   /* ino_t */
+	KIND_POS,   /* off_t, not negative */
+	KIND_FLUSH, /* off_t, -1 or more */
+	KIND_SPAN,  /* size_t, a count of bytes hashed: <= STATE_HASH_SPAN */
+	KIND_COUNT, /* size_t, a count of files seen: <= STATE_SEEN_MAX */
+	KIND_HASH,  /* uint64_t, 16 hex digits */
+	KIND_MS,    /* int64_t, not negative */
+};
+
+struct field {
+	enum kind kind;
+	size_t off; /* in the line's struct */
+};
+
+#define AT(m) offsetof(struct state, m)
+#define AT_FILE(m) offsetof(struct state_file, m)
+#define FIELDS(v) (v), sizeof(v) / sizeof((v)[0])
+
+static const struct field input_fields[] = {{KIND_FLAG, AT(have_input)},
+    {KIND_DEV, AT(in.dev)}, {KIND_INO, AT(in.ino)}, {KIND_POS, AT(pos)},
+    {KIND_SPAN, AT(in.hash_len)}, {KIND_HASH, AT(in.hash)}};
+static const struct field flush_fields[] = {{KIND_FLUSH, AT(flush_at)}};
+static const struct field stamp_fields[] = {{KIND_FLAG, AT(have_stamp)},
+    {KIND_INT, AT(stamp.year)}, {KIND_INT, AT(stamp.mon)},
+    {KIND_INT, AT(stamp.mday)}, {KIND_INT, AT(stamp.hour)},
+    {KIND_INT, AT(stamp.min)}, {KIND_INT, AT(stamp.sec)}};
+static const struct field output_fields[] = {{KIND_FLAG, AT(have_out)},
+    {KIND_DEV, AT(out_dev)}, {KIND_INO, AT(out_ino)}, {KIND_POS, AT(out_size)}};
+static const struct field skip_fields[] = {{KIND_POS, AT(out_skip)}};
+static const struct field options_fields[] = {{KIND_FLAG, AT(have_options)},
+    {KIND_HASH, AT(options)}};
+static const struct field file_fields[] = {{KIND_DEV, AT_FILE(dev)},
+    {KIND_INO, AT_FILE(ino)}, {KIND_SPAN, AT_FILE(hash_len)},
+    {KIND_HASH, AT_FILE(hash)}};
+static const struct field seen_fields[] = {{KIND_COUNT, AT(n_seen)}};
+static const struct field wall_fields[] = {{KIND_MS, AT(wall)}};
+
+struct key {
+	const char *name;
+	int since; /* the version that added it */
+	const struct field *fields;
+	size_t n_fields;
+	int optional; /* there when the int at have is 1 */
+	size_t have;
+	int per_seen; /* one line for each file seen, of seen[i] */
+	size_t base;  /* of the line's struct in struct state */
+	/* What the fields of a line say together, or NULL. */
+	int (*check)(const struct state *s);
+};
+
+static int check_input(const struct state *);
+static int check_stamp(const struct state *);
+
+static const struct key keys[] = {
+    {.name = "input", .since = 1, FIELDS(input_fields), .check = check_input},
+    {.name = "flush", .since = 1, FIELDS(flush_fields)},
+    {.name = "stamp", .since = 1, FIELDS(stamp_fields), .check = check_stamp},
+    {.name = "output", .since = 1, FIELDS(output_fields)},
+    {.name = "skip", .since = 2, FIELDS(skip_fields)},
+    {.name = "options", .since = 2, FIELDS(options_fields)},
+    {.name = "prev",
+        .since = 2,
+        FIELDS(file_fields),
+        .optional = 1,
+        .have = AT(have_prev),
+        .base = AT(prev)},
+    {.name = "seen",
+        .since = 3,
+        FIELDS(seen_fields),
+        .optional = 1,
+        .have = AT(have_seen)},
+    {.name = "file",
+        .since = 3,
+        FIELDS(file_fields),
+        .per_seen = 1,
+        .base = AT(seen)},
+    {.name = "wall",
+        .since = 3,
+        FIELDS(wall_fields),
+        .optional = 1,
+        .have = AT(have_wall)},
+};
+
+static int
+check_input(const struct state *s)
+{
+	return (off_t)s->in.hash_len > s->pos ? -1 : 0;
+}
+
+static int
+check_stamp(const struct state *s)
+{
+	return s->have_stamp && !stamp_valid(&s->stamp) ? -1 : 0;
+}
+
+/* How many lines of key k s has: those of a state of version 3. */
+static size_t
+lines_of(const struct key *k, const struct state *s)
+{
+	if (k->per_seen)
+		return s->have_seen ? s->n_seen : 0;
+	if (k->optional)
+		return *(const int *)(const void *)((const char *)s + k->have);
+	return 1;
+}
+
+/* The struct of the ith line of key k in s. */
+static void *
+line_base(const struct key *k, const struct state *s, size_t i)
+{
+	return (char *)s + k->base + i * sizeof(struct state_file);
+}
+
+/* The text built by state_format: full once something did not fit. */
+struct text {
+	char *buf;
+	size_t cap, len;
+	int full;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int m;
+
+	if (t->full)
+		return;
+	va_start(ap, fmt);
+	m = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= t->cap - t->len)
+		t->full = 1;
+	else
+		t->len += (size_t)m;
+}
+
+/* put() of a plain string, without a format to interpret. */
+static void
+put_str(struct text *t, const char *s, size_t n)
+{
+	if (t->full || n >= t->cap - t->len) {
+		t->full = 1;
+		return;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+}
+
+static void
+put_field(struct text *t, const struct field *f, const void *base)
+{
+	const void *at = (const char *)base + f->off;
+
+	switch (f->kind) {
+	case KIND_FLAG:
+	case KIND_INT:
+		put(t, " %d", *(const int *)at);
+		break;
+	case KIND_DEV:
+		put(t, " %ju", (uintmax_t)(*(const dev_t *)at));
+		break;
+	case KIND_INO:
+		put(t, " %ju", (uintmax_t)(*(const ino_t *)at));
+		break;
+	case KIND_POS:
+	case KIND_FLUSH:
+		put(t, " %jd", (intmax_t)(*(const off_t *)at));
+		break;
+	case KIND_SPAN:
+	case KIND_COUNT:
+		put(t, " %zu", *(const size_t *)at);
+		break;
+	case KIND_HASH:
+		put(t, " %016" PRIx64, *(const uint64_t *)at);
+		break;
+	case KIND_MS:
+		put(t, " %jd", (intmax_t)(*(const int64_t *)at));
+		break;
+	}
+}
+
 size_t
 state_format(const struct state *s, char *buf, size_t cap)
 {
-	int n, m;
+	struct text t = {buf, cap, 0, 0};
 
-	n = snprintf(buf, cap,
-	    "%s %d\n"
-	    "input %d %ju %ju %jd %zu %016" PRIx64 "\n"
-	    "flush %jd\n"
-	    "stamp %d %d %d %d %d %d %d\n"
-	    "output %d %ju %ju %jd\n",
-	    STATE_MAGIC, STATE_VERSION, s->have_input, (uintmax_t)s->in_dev,
-	    (uintmax_t)s->in_ino, (intmax_t)s->pos, s->hash_len, s->hash,
-	    (intmax_t)s->flush_at, s->have_stamp, s->stamp.year, s->stamp.mon,
-	    s->stamp.mday, s->stamp.hour, s->stamp.min, s->stamp.sec,
-	    s->have_out, (uintmax_t)s->out_dev, (uintmax_t)s->out_ino,
-	    (intmax_t)s->out_size);
-	if (n < 0 || (size_t)n >= cap)
-		return 0;
-	m = snprintf(buf + n, cap - (size_t)n,
-	    "skip %jd\n"
-	    "options %d %016" PRIx64 "\n",
-	    (intmax_t)s->out_skip, s->have_options, s->options);
-	if (m < 0 || (size_t)m >= cap - (size_t)n)
-		return 0;
-	n += m;
-	if (s->have_prev) {
-		m = snprintf(buf + n, cap - (size_t)n,
-		    "prev %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)s->prev_dev,
-		    (uintmax_t)s->prev_ino, s->prev_hash_len, s->prev_hash);
-		if (m < 0 || (size_t)m >= cap - (size_t)n)
-			return 0;
-		n += m;
-	}
-	if (s->have_seen) {
-		m = snprintf(buf + n, cap - (size_t)n, "seen %zu\n", s->n_seen);
-		if (m < 0 || (size_t)m >= cap - (size_t)n)
-			return 0;
-		n += m;
-	}
-	for (size_t i = 0; s->have_seen && i < s->n_seen; i++) {
-		const struct state_file *x = &s->seen[i];
-
-		m = snprintf(buf + n, cap - (size_t)n,
-		    "file %ju %ju %zu %016" PRIx64 "\n", (uintmax_t)x->dev,
-		    (uintmax_t)x->ino, x->hash_len, x->hash);
-		if (m < 0 || (size_t)m >= cap - (size_t)n)
-			return 0;
-		n += m;
-	}
-	if (s->have_wall) {
-		m = snprintf(buf + n, cap - (size_t)n, "wall %jd\n",
-		    (intmax_t)s->wall);
-		if (m < 0 || (size_t)m >= cap - (size_t)n)
-			return 0;
-		n += m;
-	}
-	m = snprintf(buf + n, cap - (size_t)n, "sum %016" PRIx64 "\n",
-	    state_hash(buf, (size_t)n));
-	if (m < 0 || (size_t)m >= cap - (size_t)n)
-		return 0;
-	return (size_t)n + (size_t)m;
+	put(&t, "%s %d\n", STATE_MAGIC, STATE_VERSION);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (size_t i = 0; i < lines_of(&keys[k], s); i++) {
+			put_str(&t, keys[k].name, strlen(keys[k].name));
+			for (size_t j = 0; j < keys[k].n_fields; j++)
+				put_field(&t, &keys[k].fields[j],
+				    line_base(&keys[k], s, i));
+			put_str(&t, "\n", 1);
+		}
+	put(&t, "sum %016" PRIx64 "\n", state_hash(buf, t.len));
+	return t.full ? 0 : t.len;
 }
 
 /* Copies the line at *p (without its LF) into line; 0 if there is none. */
@@ -153,155 +303,169 @@ next_line(const char **p, const char *end, char *line, size_t cap)
 	return 1;
 }
 
-enum state_status
-state_parse(const char *p, size_t n, struct state *s)
+/*
+ * Reads field f at *p into base, moving *p past it; -1 if it is not
+ * there, or out of its kind's range. sscanf(3) cannot tell a number out
+ * of range (cert-err34-c); here that is harmless: glibc stores it
+ * clamped, and each value is checked after, against its version,
+ * checksum or range.
+ * NOLINTBEGIN(cert-err34-c)
+ */
+static int
+read_field(const char **p, const struct field *f, void *base)
 {
-	const char *end = p + n, *q = p, *sum_at, *at;
-	char line[256];
-	uintmax_t dev, ino, odev, oino, pdev, pino;
-	intmax_t pos, flush, osize, oskip = 0, wall;
-	uint64_t sum;
-	int ver, used = -1;
+	void *at = (char *)base + f->off;
+	uintmax_t u = 0;
+	intmax_t j = 0;
+	int d = 0, used = -1, ok;
 
-	memset(s, 0, sizeof(*s));
-	s->flush_at = -1;
+	switch (f->kind) {
+	case KIND_FLAG:
+	case KIND_INT:
+		ok = sscanf(*p, " %d%n", &d, &used) == 1 &&
+		    (f->kind == KIND_INT || (d & ~1) == 0);
+		*(int *)at = d;
+		break;
+	case KIND_DEV:
+	case KIND_INO:
+		ok = sscanf(*p, " %ju%n", &u, &used) == 1;
+		if (f->kind == KIND_DEV)
+			*(dev_t *)at = (dev_t)u;
+		else
+			*(ino_t *)at = (ino_t)u;
+		break;
+	case KIND_POS:
+	case KIND_FLUSH:
+	case KIND_MS:
+		ok = sscanf(*p, " %jd%n", &j, &used) == 1 &&
+		    j >= (f->kind == KIND_FLUSH ? -1 : 0);
+		if (f->kind == KIND_MS)
+			*(int64_t *)at = (int64_t)j;
+		else
+			*(off_t *)at = (off_t)j;
+		break;
+	case KIND_SPAN:
+	case KIND_COUNT:
+		ok = sscanf(*p, " %zu%n", (size_t *)at, &used) == 1 &&
+		    *(size_t *)at <= (f->kind == KIND_SPAN ? STATE_HASH_SPAN
+		                                           : STATE_SEEN_MAX);
+		break;
+	case KIND_HASH:
+		ok = sscanf(*p, " %16" SCNx64 "%n", (uint64_t *)at, &used) == 1;
+		break;
+	default:
+		ok = 0;
+	}
+	if (!ok)
+		return -1;
+	*p += used;
+	return 0;
+}
+/* NOLINTEND(cert-err34-c) */
+
+/* Reads the ith line of key k at *q into s. -1 if it is not that. */
+static int
+read_line(const char **q, const char *end, const struct key *k, size_t i,
+    struct state *s)
+{
+	char line[256];
+	size_t len = strlen(k->name);
+	const char *p = line;
+
+	if (!next_line(q, end, line, sizeof(line)) ||
+	    strncmp(line, k->name, len) != 0)
+		return -1;
+	p += len;
+	for (size_t j = 0; j < k->n_fields; j++)
+		if (read_field(&p, &k->fields[j], line_base(k, s, i)) < 0)
+			return -1;
+	return *p == '\0' ? 0 : -1;
+}
+
+/* The lines of a file of version ver, from q up to its checksum line at
+ * end, into s: 0, or -1 if they are not all there, or not only them. */
+static int
+read_lines(const char *q, const char *end, int ver, struct state *s)
+{
+	for (size_t n = 0; n < sizeof(keys) / sizeof(keys[0]); n++) {
+		const struct key *k = &keys[n];
+		size_t len = strlen(k->name), m;
+
+		if (ver < k->since)
+			continue;
+		/* An optional line: there if its key starts the next line. */
+		if (k->optional &&
+		    ((size_t)(end - q) <= len + 1 ||
+		        memcmp(q, k->name, len) != 0 || q[len] != ' '))
+			continue;
+		if (k->optional)
+			*(int *)(void *)((char *)s + k->have) = 1;
+		m = lines_of(k, s);
+		for (size_t i = 0; i < m; i++)
+			if (read_line(&q, end, k, i, s) < 0)
+				return -1;
+		if (k->check != NULL && k->check(s) < 0)
+			return -1;
+	}
+	return q == end ? 0 : -1;
+}
+
+/* The first line and the last: *ver, and the checksum line's start in
+ * *sum_at, its sum right. */
+static enum state_status
+read_frame(const char *p, size_t n, int *ver, const char **sum_at)
+{
+	const char *end = p + n, *q = p, *at;
+	char line[256];
+	uint64_t sum;
+	int used = -1;
+
 	/* The magic first: anything else is not ours to judge further. */
 	if (n < sizeof(STATE_MAGIC) ||
 	    memcmp(p, STATE_MAGIC " ", sizeof(STATE_MAGIC)) != 0)
 		return STATE_FOREIGN;
 	if (!next_line(&q, end, line, sizeof(line)))
 		return STATE_TORN;
-	/*
-	 * sscanf(3) cannot tell a number out of range (cert-err34-c); here
-	 * that is harmless: glibc stores it clamped, and each value is
-	 * checked after, against its version, checksum or range.
-	 * NOLINTBEGIN(cert-err34-c)
-	 */
-	if (sscanf(line, STATE_MAGIC " %d%n", &ver, &used) != 1 ||
+	/* NOLINTBEGIN(cert-err34-c): as read_field */
+	if (sscanf(line, STATE_MAGIC " %d%n", ver, &used) != 1 ||
 	    line[used] != '\0')
 		return STATE_TORN;
-	if (ver < 1 || ver > STATE_VERSION)
+	if (*ver < 1 || *ver > STATE_VERSION)
 		return STATE_FOREIGN;
 	/* The checksum line covers every byte before it. */
 	if (n < 2 || end[-1] != '\n')
 		return STATE_TORN;
-	sum_at = end - 1;
-	while (sum_at > p && sum_at[-1] != '\n')
-		sum_at--;
+	*sum_at = end - 1;
+	while (*sum_at > p && (*sum_at)[-1] != '\n')
+		(*sum_at)--;
 	/* sscanf(3) needs a string: the line is copied out, never read in
 	 * place, where nothing ends the bytes. */
 	used = -1;
-	at = sum_at;
+	at = *sum_at;
 	if (!next_line(&at, end, line, sizeof(line)) ||
 	    sscanf(line, "sum %16" SCNx64 "%n", &sum, &used) != 1 ||
-	    line[used] != '\0' || sum != state_hash(p, (size_t)(sum_at - p)))
+	    line[used] != '\0' || sum != state_hash(p, (size_t)(*sum_at - p)))
 		return STATE_TORN;
-
-	used = -1;
-	if (!next_line(&q, end, line, sizeof(line)) ||
-	    sscanf(line, "input %d %ju %ju %jd %zu %16" SCNx64 "%n",
-	        &s->have_input, &dev, &ino, &pos, &s->hash_len, &s->hash,
-	        &used) != 6 ||
-	    line[used] != '\0')
-		goto torn;
-	used = -1;
-	if (!next_line(&q, end, line, sizeof(line)) ||
-	    sscanf(line, "flush %jd%n", &flush, &used) != 1 ||
-	    line[used] != '\0')
-		goto torn;
-	used = -1;
-	if (!next_line(&q, end, line, sizeof(line)) ||
-	    sscanf(line, "stamp %d %d %d %d %d %d %d%n", &s->have_stamp,
-	        &s->stamp.year, &s->stamp.mon, &s->stamp.mday, &s->stamp.hour,
-	        &s->stamp.min, &s->stamp.sec, &used) != 7 ||
-	    line[used] != '\0')
-		goto torn;
-	used = -1;
-	if (!next_line(&q, end, line, sizeof(line)) ||
-	    sscanf(line, "output %d %ju %ju %jd%n", &s->have_out, &odev, &oino,
-	        &osize, &used) != 4 ||
-	    line[used] != '\0')
-		goto torn;
-	used = -1;
-	if (ver >= 2 &&
-	    (!next_line(&q, end, line, sizeof(line)) ||
-	        sscanf(line, "skip %jd%n", &oskip, &used) != 1 ||
-	        line[used] != '\0'))
-		goto torn;
-	used = -1;
-	if (ver >= 2 &&
-	    (!next_line(&q, end, line, sizeof(line)) ||
-	        sscanf(line, "options %d %16" SCNx64 "%n", &s->have_options,
-	            &s->options, &used) != 2 ||
-	        line[used] != '\0'))
-		goto torn;
-	/* The input's predecessor (version 2): a line of its own, absent if
-	 * none. */
-	used = -1;
-	if (ver >= 2 && sum_at - q > 5 && memcmp(q, "prev ", 5) == 0) {
-		if (!next_line(&q, end, line, sizeof(line)) ||
-		    sscanf(line, "prev %ju %ju %zu %16" SCNx64 "%n", &pdev,
-		        &pino, &s->prev_hash_len, &s->prev_hash, &used) != 4 ||
-		    line[used] != '\0' || s->prev_hash_len > STATE_HASH_SPAN)
-			goto torn;
-		s->have_prev = 1;
-		s->prev_dev = (dev_t)pdev;
-		s->prev_ino = (ino_t)pino;
-	}
-	/* The files seen (version 3): absent if not known. */
-	used = -1;
-	if (ver >= 3 && sum_at - q > 5 && memcmp(q, "seen ", 5) == 0) {
-		if (!next_line(&q, end, line, sizeof(line)) ||
-		    sscanf(line, "seen %zu%n", &s->n_seen, &used) != 1 ||
-		    line[used] != '\0' || s->n_seen > STATE_SEEN_MAX)
-			goto torn;
-		s->have_seen = 1;
-	}
-	for (size_t i = 0; s->have_seen && i < s->n_seen; i++) {
-		struct state_file *x = &s->seen[i];
-
-		used = -1;
-		if (!next_line(&q, end, line, sizeof(line)) ||
-		    sscanf(line, "file %ju %ju %zu %16" SCNx64 "%n", &pdev,
-		        &pino, &x->hash_len, &x->hash, &used) != 4 ||
-		    line[used] != '\0' || x->hash_len > STATE_HASH_SPAN)
-			goto torn;
-		x->dev = (dev_t)pdev;
-		x->ino = (ino_t)pino;
-	}
-	/* The wall time lateness is judged by (version 3): absent in a state
-	 * of a version that marked nothing. */
-	used = -1;
-	if (ver >= 3 && sum_at - q > 5 && memcmp(q, "wall ", 5) == 0) {
-		if (!next_line(&q, end, line, sizeof(line)) ||
-		    sscanf(line, "wall %jd%n", &wall, &used) != 1 ||
-		    line[used] != '\0' || wall < 0)
-			goto torn;
-		s->have_wall = 1;
-		s->wall = (int64_t)wall;
-	}
 	/* NOLINTEND(cert-err34-c) */
-	if (q != sum_at)
-		goto torn;
-	if (oskip < 0 || (s->have_options & ~1) != 0)
-		goto torn;
-	if (pos < 0 || osize < 0 || flush < -1 ||
-	    s->hash_len > STATE_HASH_SPAN || (off_t)s->hash_len > pos ||
-	    (s->have_input & ~1) != 0 || (s->have_out & ~1) != 0 ||
-	    (s->have_stamp & ~1) != 0)
-		goto torn;
-	if (s->have_stamp && !stamp_valid(&s->stamp))
-		goto torn;
-	s->in_dev = (dev_t)dev;
-	s->in_ino = (ino_t)ino;
-	s->pos = (off_t)pos;
-	s->flush_at = (off_t)flush;
-	s->out_dev = (dev_t)odev;
-	s->out_ino = (ino_t)oino;
-	s->out_size = (off_t)osize;
-	s->out_skip = (off_t)oskip;
 	return STATE_OK;
-torn:
+}
+
+enum state_status
+state_parse(const char *p, size_t n, struct state *s)
+{
+	const char *sum_at = NULL, *q;
+	enum state_status st;
+	int ver = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->flush_at = -1;
+	st = read_frame(p, n, &ver, &sum_at);
+	if (st != STATE_OK)
+		return st;
+	/* After the first line, which read_frame has checked. */
+	q = memchr(p, '\n', n);
+	if (read_lines(q + 1, sum_at, ver, s) == 0)
+		return STATE_OK;
 	memset(s, 0, sizeof(*s));
 	s->flush_at = -1;
 	return STATE_TORN;
@@ -403,7 +567,7 @@ state_mark(const char *path)
 		return -1;
 	if (close(fd) < 0)
 		return -1;
-	/* The start is the moment the mark is on disk (commit.c). */
+	/* The start is the moment the mark is on disk (commit.c: C26). */
 	return sync_dir(path);
 }
 
@@ -484,7 +648,8 @@ open_tmp(const char *tmp)
 	    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
 	if (fd >= 0) {
-		/* Its time stays that of the start it marks (state_mark_time). */
+		/* Its time stays that of the start it marks (state_mark_time;
+		 * commit.c: C27). */
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    sb.st_nlink == 1 && sb.st_uid == geteuid() &&
 		    (sb.st_size == 0 || ftruncate(fd, 0) == 0)) {

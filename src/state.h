@@ -29,11 +29,9 @@ struct state_file {
 struct state {
 	/* The input, and the offset of its first byte not yet written out. */
 	int have_input;
-	dev_t in_dev;
-	ino_t in_ino;
+	struct state_file in; /* hashed: the bytes before pos (hash_len <=
+	                         STATE_HASH_SPAN) */
 	off_t pos;
-	size_t hash_len; /* bytes hashed before pos (<= STATE_HASH_SPAN) */
-	uint64_t hash;
 	/* Write-ahead of a timeout flush: on replay, the pending entry is
 	 * written out when the lines read reach this offset (-1: none). */
 	off_t flush_at;
@@ -59,12 +57,9 @@ struct state {
 	/* The input's predecessor, the file read before it (the newest older
 	 * one when it was opened), to tell which rotated files are newer
 	 * if the input is gone: its device, inode and the hash of its first
-	 * bytes (prev_hash_len: how many, 0: none, identity only). */
+	 * bytes (prev.hash_len: how many, 0: none, identity only). */
 	int have_prev;
-	dev_t prev_dev;
-	ino_t prev_ino;
-	size_t prev_hash_len;
-	uint64_t prev_hash;
+	struct state_file prev;
 	/* The files of the input's directory known read or passed over
 	 * (version 3): those older than the input when it was opened, and
 	 * those the commit it was opened from had seen. A file not among
@@ -74,7 +69,7 @@ struct state {
 	size_t n_seen;
 	struct state_file seen[STATE_SEEN_MAX];
 	/* The wall time (Unix ms) entries are judged late by in the bytes
-	 * converted after this commit (commit.c), if have_wall: absent in a
+	 * converted after this commit (commit.c: C9), if have_wall: absent in a
 	 * state of a version that marked nothing. */
 	int have_wall;
 	int64_t wall;

@@ -365,11 +365,11 @@ position_line(struct text *t, const struct status_obs *o)
 		    "%-11s %jd of %jd bytes of %s/%s, the saved file (device"
 		    " %ju, inode %ju) under its new name\n",
 		    "position:", (intmax_t)s->pos, (intmax_t)x->size, o->dir,
-		    x->name, (uintmax_t)s->in_dev, (uintmax_t)s->in_ino);
+		    x->name, (uintmax_t)s->in.dev, (uintmax_t)s->in.ino);
 	else
 		put(t, "%-11s %jd in the saved file (device %ju, inode %ju)\n",
-		    "position:", (intmax_t)s->pos, (uintmax_t)s->in_dev,
-		    (uintmax_t)s->in_ino);
+		    "position:", (intmax_t)s->pos, (uintmax_t)s->in.dev,
+		    (uintmax_t)s->in.ino);
 }
 
 static void

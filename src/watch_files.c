@@ -101,12 +101,12 @@ watch_observe(struct watch *w, size_t n, dev_t dev, ino_t ino, off_t pos,
 		    (x->is_saved || (by_content && len > 0)))
 			x->fits = bytes_fit(w, x, pos, h, len);
 		x->is_prev = 0;
-		if (w->have_prev && w->prev_hash_len == 0)
+		if (w->have_prev && w->prev.hash_len == 0)
 			x->is_prev =
-			    x->dev == w->prev_dev && x->ino == w->prev_ino;
+			    x->dev == w->prev.dev && x->ino == w->prev.ino;
 		else if (w->have_prev)
-			x->is_prev = bytes_fit(w, x, (off_t)w->prev_hash_len,
-			    w->prev_hash, w->prev_hash_len);
+			x->is_prev = bytes_fit(w, x, (off_t)w->prev.hash_len,
+			    w->prev.hash, w->prev.hash_len);
 		x->made_since = w->have_seen && !was_seen(w, x);
 	}
 }
@@ -131,30 +131,25 @@ watch_pick_start(struct watch *w, size_t n, const struct state *s,
     struct rotation_pick *p)
 {
 	watch_set_prev(w, s);
-	watch_observe(w, n, s->in_dev, s->in_ino, s->pos, s->hash, s->hash_len,
-	    1);
+	watch_observe(w, n, s->in.dev, s->in.ino, s->pos, s->in.hash,
+	    s->in.hash_len, 1);
 	/* A state of version 2 or later (with options) records the file
 	 * read before, version 3 the files seen: at offset 0 they tell the
 	 * copies made since. */
-	watch_pick(w, n, 0, s->hash_len == 0 && s->have_options, p);
+	watch_pick(w, n, 0, s->in.hash_len == 0 && s->have_options, p);
 }
 
 void
 watch_note_prev(struct watch *w, size_t n, size_t at, long prev_at)
 {
-	struct state_file f, seen[STATE_SEEN_MAX];
+	struct state_file seen[STATE_SEEN_MAX];
 	size_t m = 0;
 
 	memset(seen, 0, sizeof(seen));
 	w->have_prev = prev_at >= 0;
 	w->prev_sure = 1;
-	if (prev_at >= 0) {
-		file_id(w, &w->files[prev_at], &f);
-		w->prev_dev = f.dev;
-		w->prev_ino = f.ino;
-		w->prev_hash_len = f.hash_len;
-		w->prev_hash = f.hash;
-	}
+	if (prev_at >= 0)
+		file_id(w, &w->files[prev_at], &w->prev);
 	/* Those named older were read or passed over (rotation_pick), and
 	 * so were those seen before (a copy named older is read before
 	 * them); a file made later is not among them. */
@@ -171,10 +166,7 @@ void
 watch_get_prev(const struct watch *w, struct state *s)
 {
 	s->have_prev = w->have_prev;
-	s->prev_dev = w->prev_dev;
-	s->prev_ino = w->prev_ino;
-	s->prev_hash_len = w->prev_hash_len;
-	s->prev_hash = w->prev_hash;
+	s->prev = w->prev;
 	s->have_seen = w->have_seen;
 	s->n_seen = w->n_seen;
 	memcpy(s->seen, w->seen, w->n_seen * sizeof(w->seen[0]));
@@ -185,10 +177,7 @@ watch_set_prev(struct watch *w, const struct state *s)
 {
 	w->have_prev = s->have_prev;
 	w->prev_sure = s->have_options;
-	w->prev_dev = s->prev_dev;
-	w->prev_ino = s->prev_ino;
-	w->prev_hash_len = s->prev_hash_len;
-	w->prev_hash = s->prev_hash;
+	w->prev = s->prev;
 	w->have_seen = s->have_seen;
 	w->n_seen = s->have_seen ? s->n_seen : 0;
 	memcpy(w->seen, s->seen, w->n_seen * sizeof(w->seen[0]));

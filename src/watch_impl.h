@@ -30,10 +30,7 @@ struct watch {
 	int prev_sure; /* have_prev says it all: noted here, or a state of
 	                  version 2 or later (version 1 records no file
 	                  read before) */
-	dev_t prev_dev;
-	ino_t prev_ino;
-	size_t prev_hash_len;
-	uint64_t prev_hash;
+	struct state_file prev;
 	/* The files older than it when it was opened (state.h seen). */
 	int have_seen;
 	size_t n_seen;

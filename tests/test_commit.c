@@ -84,7 +84,7 @@ test_commit_take_saves(void **unused)
 	    .pos = 10,
 	    .have_stamp = 1,
 	    .stamp = {.year = 2026, .mon = 11, .mday = 27, .hour = 10},
-	    .prev = {.have_prev = 1, .prev_dev = 3, .prev_ino = 4},
+	    .prev = {.have_prev = 1, .prev.dev = 3, .prev.ino = 4},
 	    .flush_at = -1,
 	    .replay_at = 40,
 	    .out = {.have = 1, .dev = 8, .ino = 9, .size = 500, .skip = 30}};
@@ -109,11 +109,11 @@ test_commit_take_saves(void **unused)
 	assert_int_equal(state_load(state_path, &s), STATE_OK);
 	assert_int_equal(s.have_input, 1);
 	assert_int_equal(s.pos, 10);
-	assert_int_equal(s.hash, state_hash("0123456789", 10));
+	assert_int_equal(s.in.hash, state_hash("0123456789", 10));
 	assert_int_equal(s.have_stamp, 1);
 	assert_int_equal(s.stamp.mday, 27);
 	assert_int_equal(s.have_prev, 1);
-	assert_int_equal(s.prev_ino, 4);
+	assert_int_equal(s.prev.ino, 4);
 	/* The replay's record stands until passed. */
 	assert_int_equal(s.flush_at, 40);
 	/* No skip here: all 30 bytes are owed to an older output. */
@@ -369,6 +369,135 @@ test_commit_load(void **unused)
 	unlink(tmp);
 }
 
+/*
+ * C2: the skip a commit still owes is split where it lies: what lies in
+ * the open output comes off its size S, the rest is K, owed to an older
+ * file; neither is negative, even when someone cut the output below it.
+ */
+static void
+test_commit_take_splits_skip(void **unused)
+{
+	const struct state s = {.have_out = 1,
+	    .out_dev = 1,
+	    .out_ino = 2,
+	    .out_size = 100,
+	    .out_skip = 25,
+	    .have_options = 1,
+	    .options = 7};
+	const struct commit_out now = {.have = 1,
+	    .dev = 1,
+	    .ino = 2,
+	    .size = 160};
+	struct commit_point pt = {.ready = 1,
+	    .fd = -1,
+	    .flush_at = -1,
+	    .replay_at = -1,
+	    .out = {.have = 1, .dev = 1, .ino = 2, .size = 160}};
+	struct commit *cm = new_commit(NULL, 7);
+	char msg[256];
+	int changed;
+
+	(void)unused;
+	pt.out.skip =
+	    commit_replay_skip(cm, &s, &now, &changed, msg, sizeof(msg));
+	assert_int_equal(pt.out.skip, 85);
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(commit_last(cm)->out_size, 100);
+	assert_int_equal(commit_last(cm)->out_skip, 25);
+	/* Cut to 40 bytes under us: all 40 are skip, the rest is owed. */
+	pt.out.size = 40;
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(commit_last(cm)->out_size, 0);
+	assert_int_equal(commit_last(cm)->out_skip, 45);
+	commit_free(cm);
+}
+
+/*
+ * C3, C4: the output rotated away before the reopen was saved: its
+ * surplus is read from the file with O's inode in the output's directory,
+ * less a last line it ends without, which the replay writes whole to the
+ * new file; none of it is in the open output.
+ */
+static void
+test_commit_replay_skip_rotated(void **unused)
+{
+	char out[300], old[300], msg[256];
+	struct commit_opts o = {.options = 7, .clock = &fake};
+	struct state s = {.have_out = 1, .out_size = 2, .have_options = 1};
+	struct commit_out now = {.have = 1};
+	struct commit *cm;
+	struct stat sb;
+	int changed;
+
+	(void)unused;
+	snprintf(out, sizeof(out), "%s/out.log", dir);
+	snprintf(old, sizeof(old), "%s/out.log.1", dir);
+	unit_put(out, "a\nb\nc");
+	assert_int_equal(stat(out, &sb), 0);
+	s.out_dev = sb.st_dev;
+	s.out_ino = sb.st_ino;
+	s.options = 7;
+	assert_int_equal(rename(out, old), 0);
+	unit_put(out, "");
+	assert_int_equal(stat(out, &sb), 0);
+	now.dev = sb.st_dev;
+	now.ino = sb.st_ino;
+	o.out_path = out;
+	assert_non_null(cm = commit_new(&o));
+	assert_int_equal(commit_replay_skip(cm, &s, &now, &changed, msg,
+	                     sizeof(msg)),
+	    2);
+	assert_int_equal(changed, 0);
+	assert_int_equal(commit_leave_span(cm, 2), 0);
+	commit_free(cm);
+	unlink(old);
+	unlink(out);
+}
+
+/*
+ * C16, C28: a start that is not on disk reads nothing until a save of it
+ * is whole: a whole state found in the temporary file (the next save
+ * empties that file first), or a start made undurable (a barrier) whose
+ * save fails. A state file found is on disk.
+ */
+static void
+test_commit_durable(void **unused)
+{
+	struct commit_point pt = {.ready = 1,
+	    .fd = -1,
+	    .flush_at = -1,
+	    .replay_at = -1};
+	struct state a = {.flush_at = -1};
+	struct commit *cm;
+	char why[256], tmp[300];
+
+	(void)unused;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", state_path);
+	assert_int_equal(state_save(state_path, &a), 0);
+	assert_int_equal(rename(state_path, tmp), 0);
+	cm = new_commit(state_path, 0);
+	assert_int_equal(commit_load(cm, why, sizeof(why)), 0);
+	assert_non_null(commit_loaded(cm));
+	assert_int_equal(commit_unsaved_start(cm, NULL), 0);
+	assert_int_equal(commit_durable(cm), 0);
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(commit_durable(cm), 1);
+	/* Undurable, and the save fails: still not; then whole. */
+	commit_undurable(cm);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(commit_take(cm, &pt), 1);
+	assert_int_equal(commit_durable(cm), 0);
+	assert_int_equal(rmdir(tmp), 0);
+	assert_int_equal(commit_write(cm), 0);
+	assert_int_equal(commit_durable(cm), 1);
+	commit_free(cm);
+	cm = new_commit(state_path, 0);
+	assert_int_equal(commit_load(cm, why, sizeof(why)), 0);
+	assert_int_equal(commit_durable(cm), 1);
+	commit_free(cm);
+	unlink(state_path);
+}
+
 int
 main(void)
 {
@@ -379,6 +508,9 @@ main(void)
 	    cmocka_unit_test(test_commit_replay_skip),
 	    cmocka_unit_test(test_commit_out_named),
 	    cmocka_unit_test(test_commit_load),
+	    cmocka_unit_test(test_commit_take_splits_skip),
+	    cmocka_unit_test(test_commit_replay_skip_rotated),
+	    cmocka_unit_test(test_commit_durable),
 	};
 
 	return cmocka_run_group_tests(tests, setup, unit_teardown);

@@ -57,8 +57,8 @@ fitting(struct status_obs *o)
 	memset(o, 0, sizeof(*o));
 	o->loaded = STATE_OK;
 	o->s.have_input = 1;
-	o->s.in_dev = 1;
-	o->s.in_ino = 10;
+	o->s.in.dev = 1;
+	o->s.in.ino = 10;
 	o->s.pos = 60;
 	o->s.have_out = 1;
 	o->s.out_dev = 1;
@@ -291,10 +291,10 @@ save_at(const char *in, off_t pos, const char *out)
 	s.flush_at = -1;
 	assert_int_equal(fstat(fd, &sb), 0);
 	s.have_input = 1;
-	s.in_dev = sb.st_dev;
-	s.in_ino = sb.st_ino;
+	s.in.dev = sb.st_dev;
+	s.in.ino = sb.st_ino;
 	s.pos = pos;
-	assert_int_equal(state_hash_fd(fd, pos, &s.hash, &s.hash_len), 0);
+	assert_int_equal(state_hash_fd(fd, pos, &s.in.hash, &s.in.hash_len), 0);
 	close(fd);
 	s.have_stamp = 1;
 	s.stamp = (struct stamp){2011, 6, 17, 17, 0, 45};

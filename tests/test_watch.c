@@ -202,7 +202,7 @@ test_watch_grace_pinned_clock(void **unused)
 		memset(&s, 0, sizeof(s));
 		watch_get_prev(w, &s);
 		assert_int_equal(s.have_prev, 1);
-		assert_int_equal(s.prev_hash_len, 27);
+		assert_int_equal(s.prev.hash_len, 27);
 	}
 	unlink(old);
 	watch_free(w);

@@ -468,8 +468,8 @@ t_truncate_save_failed() {
 	restart_exactly 40 "$D/out.log"
 }
 
-# The start is the moment its mark is on disk (the proof at the head of
-# follower.c): the state's directory is synced after the mark is made and
+# The start is the moment its mark is on disk (C26 at the head of
+# commit.c): the state's directory is synced after the mark is made and
 # before the input is opened, so that a power cut there keeps it.
 t_mark_on_disk() {
 	traceable

@@ -18,9 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int
 same(const struct state *a, const struct state *b)
 {
-	return a->have_input == b->have_input && a->in_dev == b->in_dev &&
-	    a->in_ino == b->in_ino && a->pos == b->pos &&
-	    a->hash_len == b->hash_len && a->hash == b->hash &&
+	return a->have_input == b->have_input && a->in.dev == b->in.dev &&
+	    a->in.ino == b->in.ino && a->pos == b->pos &&
+	    a->in.hash_len == b->in.hash_len && a->in.hash == b->in.hash &&
 	    a->flush_at == b->flush_at && a->have_stamp == b->have_stamp &&
 	    a->stamp.year == b->stamp.year && a->stamp.mon == b->stamp.mon &&
 	    a->stamp.mday == b->stamp.mday && a->stamp.hour == b->stamp.hour &&
