@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "output.h"
+#include "sink.h"
 #include "unit_files.h"
 #include "unit_clock.h"
 
@@ -423,6 +425,8 @@ test_commit_replay_skip_rotated(void **unused)
 {
 	char out[300], old[300], msg[256];
 	struct commit_opts o = {.options = 7, .clock = &fake};
+	struct output *op;
+	struct sink sk;
 	struct state s = {.have_out = 1, .out_size = 2, .have_options = 1};
 	struct commit_out now = {.have = 1};
 	struct commit *cm;
@@ -442,7 +446,9 @@ test_commit_replay_skip_rotated(void **unused)
 	assert_int_equal(stat(out, &sb), 0);
 	now.dev = sb.st_dev;
 	now.ino = sb.st_ino;
-	o.out_path = out;
+	assert_non_null(op = output_new(out, 4096));
+	output_sink(op, &sk);
+	o.out = &sk;
 	assert_non_null(cm = commit_new(&o));
 	assert_int_equal(commit_replay_skip(cm, &s, &now, &changed, msg,
 	                     sizeof(msg)),
