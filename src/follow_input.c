@@ -141,7 +141,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		}
 		/* The output is written only once the state on disk names
 		 * it. */
-		if (!f->fault && !fl_out_named(f))
+		if (!follow_mode_held(&f->mode) && !fl_out_named(f))
 			fl_hold(f);
 	}
 	if (d != ROTATION_START_PICK)
@@ -262,7 +262,7 @@ fl_switch(struct fl *f)
 		fl_fault(f, FOLLOW_READ_FAILED, errno, watch_name(f->w));
 		return;
 	}
-	if (f->fault)
+	if (follow_mode_held(&f->mode))
 		return; /* the output failed before a W could be saved */
 	pipeline_end(f->p);
 	if (fl_flush_out(f) < 0)
@@ -295,9 +295,7 @@ fl_switch(struct fl *f)
 		 * pass over the files between. From the commit just made,
 		 * which names the file left, again at once: its start
 		 * looks again. */
-		f->fault = 1;
-		f->quiet_retry = 1;
-		f->retry_at = clock_now(f->clock);
+		follow_mode_moved(&f->mode, f->clock, 0);
 		return;
 	} else {
 		watch_note_prev(f->w, n, (size_t)p.at, p.prev_at);
@@ -358,7 +356,7 @@ fl_truncate(struct fl *f)
 		return;
 	}
 	take(f, 1);
-	if (f->fault)
+	if (follow_mode_held(&f->mode))
 		return;
 	pipeline_end(f->p);
 	if (fl_flush_out(f) < 0)
@@ -374,6 +372,5 @@ fl_truncate(struct fl *f)
 	/* The bytes read are gone: as when an input is left, nothing of
 	 * the new ones is read before this start is on disk (barrier; the
 	 * start from it, too, holds while its save fails). */
-	if (fl_barrier(f) < 0)
-		commit_undurable(f->cm);
+	fl_barrier_anew(f);
 }

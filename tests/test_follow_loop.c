@@ -1,5 +1,6 @@
-/* Unit tests for follow's loop: the back-off and the flush rule by the
- * clock passed in, pinned, without sleeping. */
+/* Unit tests for follow's loop: the back-off, the control state's
+ * transitions and the flush rule by the clock passed in, pinned, without
+ * sleeping. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "follow_mode.h"
 #include "output.h"
 #include "unit_files.h"
 
@@ -71,6 +73,149 @@ test_follow_backoff_pinned_clock(void **unused)
 		k.now += 7;
 	}
 	assert_int_equal(delay, FOLLOW_BACKOFF_MAX_MS);
+}
+
+/* A failure holds until the back-off passes, each one longer; the retry
+ * recovers, and only catching up ends the recovery (told once), with the
+ * back-off at its start again. */
+static void
+test_follow_mode_failure_recovers(void **unused)
+{
+	struct fake k = {.now = 5000};
+	struct clock c = {fake_now, &k};
+	struct follow_mode m;
+
+	(void)unused;
+	follow_mode_init(&m);
+	assert_int_equal(m.id, FOLLOW_MODE_RUNNING);
+	assert_int_equal(follow_mode_caught_up(&m), 0);
+	follow_mode_fail(&m, &c);
+	assert_true(follow_mode_held(&m));
+	assert_int_equal(m.why, FOLLOW_HOLD_FAILED);
+	assert_int_equal(m.retry_at, 5000 + FOLLOW_BACKOFF_MIN_MS);
+	follow_mode_resume(&m);
+	assert_int_equal(m.id, FOLLOW_MODE_RECOVERING);
+	/* Failing again while recovering: held twice as long. */
+	follow_mode_fail(&m, &c);
+	assert_int_equal(m.retry_at, 5000 + 2 * FOLLOW_BACKOFF_MIN_MS);
+	follow_mode_resume(&m);
+	assert_int_equal(follow_mode_caught_up(&m), 1);
+	assert_int_equal(m.id, FOLLOW_MODE_RUNNING);
+	assert_int_equal(follow_mode_caught_up(&m), 0);
+	assert_int_equal(m.backoff, FOLLOW_BACKOFF_MIN_MS);
+	assert_int_equal(m.reopen, 0);
+}
+
+/* A move is retried at once, untold, and goes back to the mode it left:
+ * a recovery interrupted by it still ends told. The back-off is not
+ * spent on it. */
+static void
+test_follow_mode_move_goes_back(void **unused)
+{
+	struct fake k = {.now = 7000};
+	struct clock c = {fake_now, &k};
+	struct follow_mode m;
+
+	(void)unused;
+	follow_mode_init(&m);
+	follow_mode_moved(&m, &c, 1);
+	assert_true(follow_mode_held(&m));
+	assert_int_equal(m.why, FOLLOW_HOLD_MOVED);
+	assert_int_equal(m.retry_at, 7000);
+	assert_int_equal(m.reopen, 1);
+	follow_mode_reopened(&m);
+	assert_int_equal(m.reopen, 0);
+	follow_mode_resume(&m);
+	assert_int_equal(m.id, FOLLOW_MODE_RUNNING);
+	assert_int_equal(m.backoff, FOLLOW_BACKOFF_MIN_MS);
+
+	follow_mode_fail(&m, &c);
+	follow_mode_resume(&m);
+	follow_mode_moved(&m, &c, 0);
+	assert_int_equal(m.reopen, 0);
+	follow_mode_resume(&m);
+	assert_int_equal(m.id, FOLLOW_MODE_RECOVERING);
+	assert_int_equal(follow_mode_caught_up(&m), 1);
+}
+
+/* A failure while retrying a move (the output cannot be reopened) is a
+ * failure: its retry recovers, told, and the output is still reopened
+ * first. SIGHUP while held retries at once with the output reopened. */
+static void
+test_follow_mode_failed_move_and_hangup(void **unused)
+{
+	struct fake k = {.now = 9000};
+	struct clock c = {fake_now, &k};
+	struct follow_mode m;
+
+	(void)unused;
+	follow_mode_init(&m);
+	follow_mode_moved(&m, &c, 1);
+	follow_mode_fail(&m, &c);
+	assert_int_equal(m.why, FOLLOW_HOLD_FAILED);
+	assert_int_equal(m.reopen, 1);
+	assert_int_equal(m.retry_at, 9000 + FOLLOW_BACKOFF_MIN_MS);
+	follow_mode_hangup(&m, 9100);
+	assert_int_equal(m.retry_at, 9100);
+	assert_int_equal(m.why, FOLLOW_HOLD_FAILED);
+	follow_mode_reopened(&m);
+	follow_mode_resume(&m);
+	assert_int_equal(m.id, FOLLOW_MODE_RECOVERING);
+
+	/* Not held: SIGHUP is the loop's (a reopen), no transition. */
+	follow_mode_init(&m);
+	follow_mode_hangup(&m, 9200);
+	assert_int_equal(m.id, FOLLOW_MODE_RUNNING);
+	assert_int_equal(m.reopen, 0);
+}
+
+/* The reader gone or the lock lost ends the loop: no transition leaves
+ * either, and a lost lock is said over a gone reader. */
+static void
+test_follow_mode_ends_stay(void **unused)
+{
+	struct fake k = {.now = 1000};
+	struct clock c = {fake_now, &k};
+	struct follow_mode m;
+
+	(void)unused;
+	follow_mode_init(&m);
+	follow_mode_gone(&m);
+	follow_mode_fail(&m, &c);
+	follow_mode_moved(&m, &c, 1);
+	follow_mode_resume(&m);
+	assert_int_equal(m.id, FOLLOW_MODE_GONE);
+	assert_false(follow_mode_held(&m));
+	follow_mode_lock_lost(&m);
+	follow_mode_gone(&m);
+	follow_mode_fail(&m, &c);
+	assert_int_equal(m.id, FOLLOW_MODE_LOCK_LOST);
+
+	follow_mode_init(&m);
+	follow_mode_fail(&m, &c);
+	follow_mode_lock_lost(&m);
+	assert_false(follow_mode_held(&m));
+}
+
+/* The missing input is told once, however often it is found missing
+ * and whatever holds come between; its return only if it was told. */
+static void
+test_follow_mode_missing_told_once(void **unused)
+{
+	struct fake k = {.now = 1000};
+	struct clock c = {fake_now, &k};
+	struct follow_mode m;
+
+	(void)unused;
+	follow_mode_init(&m);
+	assert_int_equal(follow_mode_appeared(&m), 0);
+	assert_int_equal(follow_mode_missing(&m), 1);
+	follow_mode_fail(&m, &c);
+	follow_mode_resume(&m);
+	assert_int_equal(follow_mode_missing(&m), 0);
+	assert_int_equal(follow_mode_appeared(&m), 1);
+	assert_int_equal(follow_mode_appeared(&m), 0);
+	assert_int_equal(follow_mode_missing(&m), 1);
 }
 
 /*
@@ -271,6 +416,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_follow_backoff_pinned_clock),
+	    cmocka_unit_test(test_follow_mode_failure_recovers),
+	    cmocka_unit_test(test_follow_mode_move_goes_back),
+	    cmocka_unit_test(test_follow_mode_failed_move_and_hangup),
+	    cmocka_unit_test(test_follow_mode_ends_stay),
+	    cmocka_unit_test(test_follow_mode_missing_told_once),
 	    cmocka_unit_test(test_follow_flush_rule_pinned_clock),
 	    cmocka_unit_test(test_follow_flush_judged_at_the_look),
 	};
