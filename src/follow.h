@@ -12,7 +12,9 @@
 
 #include "clock.h"
 #include "pipeline.h"
+#include "rotation.h"
 #include "sink.h"
+#include "state.h"
 
 enum follow_event {
 	FOLLOW_WAITING,         /* detail: the file is missing; waiting */
@@ -76,6 +78,39 @@ struct follow_opts {
  * *delay becomes the next one, doubled up to FOLLOW_BACKOFF_MAX_MS.
  */
 int64_t follow_backoff(const struct clock *clock, int64_t *delay);
+
+/* What a start goes by. */
+struct follow_start_obs {
+	const struct state *s; /* the state to start from, NULL: none */
+	int from_start;        /* --from-start */
+	int unsaved;           /* an earlier start left only its mark
+	                          (commit_unsaved_start) */
+	int path_exists;       /* the path names a regular file */
+};
+
+/* Why a start reads where it does. */
+enum follow_start_why {
+	FOLLOW_START_SAVED,   /* the state names an input: resumed there */
+	FOLLOW_START_MISSING, /* the path is missing: waited for */
+	FOLLOW_START_NEW,     /* no state: the path from its end */
+	FOLLOW_START_OPTION,  /* --from-start: the path from 0 */
+	FOLLOW_START_WAITED,  /* the state was saved waiting for the path
+	                         (or its position never was): from 0 */
+	FOLLOW_START_UNSAVED, /* an earlier start was killed before its first
+	                         save: from the oldest file written since */
+};
+
+struct follow_start {
+	enum rotation_start d;
+	enum follow_start_why why;
+};
+
+/*
+ * Follow mode's start rule: where a start from o reads (and, with
+ * ROTATION_START_PICK, watch_pick_start picks the file), and why. Pure:
+ * --status asks it too.
+ */
+struct follow_start follow_start_decide(const struct follow_start_obs *o);
 
 /*
  * Follows o->path through p into out until *o->sig->stop is set,

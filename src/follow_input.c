@@ -56,103 +56,129 @@ resume(struct fl *f, const struct state *s)
 		pipeline_resume(f->p, &s->stamp, s->pos);
 }
 
-/*
- * Starts reading from state s (NULL: none): the start decisions of
- * rotation.c. Also how a failure is recovered from, with the last commit.
- */
-void
-fl_start(struct fl *f, const struct state *s, int quiet)
+struct follow_start
+follow_start_decide(const struct follow_start_obs *o)
 {
-	struct rotation_start_obs obs;
-	struct rotation_pick p;
-	enum rotation_start d;
-	char msg[1536];
-	int rc = 0, loses = 0, plain;
-	struct timespec marked;
-	long at = -1;
-	size_t n, len;
+	struct rotation_start_obs r = {.have_state =
+	                                   o->s != NULL && o->s->have_input,
+	    /* A state without input was waiting for the file: from 0; so
+	     * is a start whose position was never saved. */
+	    .from_start = o->from_start ||
+	        (o->s != NULL && !o->s->have_input) || o->unsaved,
+	    .path_exists = o->path_exists};
+	struct follow_start st = {.d = rotation_start_decide(&r)};
 
-	if (commit_mark(f->cm) < 0) {
-		fl_fault(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
-		return;
-	}
-	n = watch_scan(f->w);
-	memset(&obs, 0, sizeof(obs));
-	obs.have_state = s != NULL && s->have_input;
-	/* A state without input was waiting for the file: from 0; so is a
-	 * start whose position was never saved. */
-	obs.from_start = f->o->from_start || (s != NULL && !s->have_input) ||
-	    commit_unsaved_start(f->cm, NULL);
-	obs.path_exists = watch_path_index(f->w, n) >= 0;
-	d = rotation_start_decide(&obs);
-	sink_skip(f->out, 0);
-	commit_no_skip(f->cm);
-	pipeline_replay_flush(f->p, -1);
-	memset(&p, 0, sizeof(p));
-	msg[0] = '\0';
-	switch (d) {
+	switch (st.d) {
 	case ROTATION_START_PICK:
-		/* Only decided with obs.have_state; said again for the
-		 * analyzer, which cannot see into rotation_start_decide(). */
-		if (s == NULL)
-			break;
-		watch_pick_start(f->w, n, s, &p);
-		if (p.at < 0)
-			watch_close(f->w);
-		else if (p.resume) {
-			if ((rc = open_input(f, (size_t)p.at, s->pos)) == 0)
-				resume(f, s);
-		} else if ((rc = open_input(f, (size_t)p.at, 0)) == 0)
-			watch_note_prev(f->w, n, (size_t)p.at, p.prev_at);
-		loses = rotation_pick_text(watch_file(f->w, 0), &p, f->o->path,
-		    watch_dir(f->w), s->pos, msg, sizeof(msg));
+		st.why = FOLLOW_START_SAVED;
 		break;
+	case ROTATION_START_WAIT:
+		st.why = FOLLOW_START_MISSING;
+		break;
+	case ROTATION_START_END:
+		st.why = FOLLOW_START_NEW;
+		break;
+	case ROTATION_START_BEGIN:
+		st.why = o->unsaved ? FOLLOW_START_UNSAVED
+		    : o->s != NULL  ? FOLLOW_START_WAITED
+		                    : FOLLOW_START_OPTION;
+		break;
+	}
+	return st;
+}
+
+/* Opens the input where the start st reads (of the n files scanned):
+ * with PICK, the file *p picks; with BEGIN after an unsaved start, the
+ * file at *at. 0, or -1 with errno. */
+static int
+start_open(struct fl *f, const struct state *s, size_t n,
+    const struct follow_start *st, struct rotation_pick *p, long *at)
+{
+	struct timespec marked;
+	int rc = 0;
+
+	switch (st->d) {
+	case ROTATION_START_PICK:
+		/* Only decided with a state; said again for the analyzer,
+		 * which cannot see into follow_start_decide(). */
+		if (s == NULL)
+			return 0;
+		watch_pick_start(f->w, n, s, p);
+		if (p->at < 0)
+			watch_close(f->w);
+		else if (p->resume) {
+			if ((rc = open_input(f, (size_t)p->at, s->pos)) == 0)
+				resume(f, s);
+		} else if ((rc = open_input(f, (size_t)p->at, 0)) == 0)
+			watch_note_prev(f->w, n, (size_t)p->at, p->prev_at);
+		return rc;
 	case ROTATION_START_BEGIN:
 		/* Never saved: from the oldest file written since the
 		 * start's mark, wherever it was rotated to. */
-		if (commit_unsaved_start(f->cm, &marked))
-			at = rotation_since(watch_file(f->w, 0), n, &marked);
-		if (at >= 0 && open_input(f, (size_t)at, 0) == 0) {
-			watch_note_prev(f->w, n, (size_t)at, at - 1);
-			break;
+		if (st->why == FOLLOW_START_UNSAVED &&
+		    commit_unsaved_start(f->cm, &marked))
+			*at = rotation_since(watch_file(f->w, 0), n, &marked);
+		if (*at >= 0 && open_input(f, (size_t)*at, 0) == 0) {
+			watch_note_prev(f->w, n, (size_t)*at, *at - 1);
+			return 0;
 		}
-		at = -1;
-		rc = fl_open_path(f, n, 0);
-		break;
+		*at = -1;
+		return fl_open_path(f, n, 0);
 	case ROTATION_START_END:
-		rc = fl_open_path(f, n, -1);
-		break;
+		return fl_open_path(f, n, -1);
 	case ROTATION_START_WAIT:
 		watch_close(f->w);
 		break;
 	}
-	if (rc < 0) {
-		fl_fault(f, FOLLOW_OPEN_FAILED, errno, f->o->path);
-		return;
+	return 0;
+}
+
+/*
+ * Nothing is read before the starting position is on disk: a crash
+ * after reading would otherwise lose all since the start. fl_save() has
+ * told why it failed. 0, or -1 if the start holds (its input closed).
+ */
+static int
+start_commit(struct fl *f)
+{
+	if (fl_save(f, -1) == 0)
+		return 0;
+	if (!commit_durable(f->cm)) {
+		watch_close(f->w);
+		fl_hold(f);
+		return -1;
 	}
-	/* Nothing is read before the starting position is on disk: a crash
-	 * after reading would otherwise lose all since the start. fl_save()
-	 * has told why it failed. */
-	if (fl_save(f, -1) != 0) {
-		if (!commit_durable(f->cm)) {
-			watch_close(f->w);
-			fl_hold(f);
-			return;
-		}
-		/* The output is written only once the state on disk names
-		 * it. */
-		if (!follow_mode_held(&f->mode) && !fl_out_named(f))
-			fl_hold(f);
-	}
-	if (d != ROTATION_START_PICK)
-		snprintf(msg, sizeof(msg), "%s", rotation_start_text(d));
-	if (d == ROTATION_START_BEGIN && commit_unsaved_start(f->cm, NULL))
+	/* The output is written only once the state on disk names it. */
+	if (!follow_mode_held(&f->mode) && !fl_out_named(f))
+		fl_hold(f);
+	return 0;
+}
+
+/*
+ * Tells where the start st reads (pos: the state's position): entries that cannot be read always
+ * (a recovery starts from a commit past the last loss told); else the
+ * start, unless it is a quiet retry's plain resume.
+ */
+static void
+start_tell(struct fl *f, off_t pos, const struct follow_start *st,
+    const struct rotation_pick *p, long at, int quiet)
+{
+	char msg[1536];
+	int loses = 0, plain;
+	size_t len;
+
+	if (st->d == ROTATION_START_PICK)
+		loses = rotation_pick_text(watch_file(f->w, 0), p, f->o->path,
+		    watch_dir(f->w), pos, msg, sizeof(msg));
+	else if (st->why == FOLLOW_START_UNSAVED)
 		snprintf(msg, sizeof(msg),
 		    "an earlier start was not saved (killed before its first"
 		    " save), starting at the beginning of %s",
 		    at >= 0 && !watch_file(f->w, (size_t)at)->is_path
 		        ? watch_file(f->w, (size_t)at)->name
 		        : "it");
+	else
+		snprintf(msg, sizeof(msg), "%s", rotation_start_text(st->d));
 	if (sink_skipping(f->out) > 0) {
 		len = strlen(msg);
 		snprintf(msg + len, sizeof(msg) - len,
@@ -160,16 +186,47 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 		    " repeated",
 		    (intmax_t)sink_skipping(f->out));
 	}
-	/* Entries that cannot be read are told of always (a recovery starts
-	 * from a commit past the last loss told); a missing file once, by
-	 * the first round. */
-	plain = d == ROTATION_START_PICK && p.resume && !p.content &&
-	    watch_file(f->w, (size_t)p.at)->is_path;
+	plain = st->d == ROTATION_START_PICK && p->resume && !p->content &&
+	    watch_file(f->w, (size_t)p->at)->is_path;
 	if (loses)
 		fl_report(f, FOLLOW_LOST, 0, msg);
 	else if (watch_fd(f->w) >= 0 &&
 	    (!quiet || !plain || sink_skipping(f->out) > 0))
 		fl_report(f, FOLLOW_START, 0, msg);
+}
+
+/*
+ * Starts reading from state s (NULL: none): decided (follow_start_decide),
+ * opened, committed, told. Also how a failure is recovered from, with
+ * the last commit.
+ */
+void
+fl_start(struct fl *f, const struct state *s, int quiet)
+{
+	struct follow_start st;
+	struct rotation_pick p;
+	long at = -1;
+	size_t n;
+
+	if (commit_mark(f->cm) < 0) {
+		fl_fault(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
+		return;
+	}
+	n = watch_scan(f->w);
+	st = follow_start_decide(&(struct follow_start_obs){.s = s,
+	    .from_start = f->o->from_start,
+	    .unsaved = commit_unsaved_start(f->cm, NULL),
+	    .path_exists = watch_path_index(f->w, n) >= 0});
+	sink_skip(f->out, 0);
+	commit_no_skip(f->cm);
+	pipeline_replay_flush(f->p, -1);
+	memset(&p, 0, sizeof(p));
+	if (start_open(f, s, n, &st, &p, &at) < 0) {
+		fl_fault(f, FOLLOW_OPEN_FAILED, errno, f->o->path);
+		return;
+	}
+	if (start_commit(f) == 0)
+		start_tell(f, s != NULL ? s->pos : 0, &st, &p, at, quiet);
 }
 
 /*

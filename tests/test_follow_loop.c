@@ -218,6 +218,51 @@ test_follow_mode_missing_told_once(void **unused)
 	assert_int_equal(follow_mode_missing(&m), 1);
 }
 
+/* The start rule, every case: a state naming an input is resumed from
+ * (whatever the option); otherwise a missing path is waited for; a path
+ * there is read from 0 if asked, if the state was saved waiting for it,
+ * or if an earlier start was never saved (said as such), else from its
+ * end. */
+static void
+test_follow_start_decide_table(void **unused)
+{
+	static const struct {
+		int state; /* 0: none, 1: names an input, 2: waiting */
+		int from_start, unsaved, path_exists;
+		enum rotation_start d;
+		enum follow_start_why why;
+	} cases[] = {
+	    {1, 0, 0, 1, ROTATION_START_PICK, FOLLOW_START_SAVED},
+	    {1, 1, 1, 0, ROTATION_START_PICK, FOLLOW_START_SAVED},
+	    {0, 0, 0, 0, ROTATION_START_WAIT, FOLLOW_START_MISSING},
+	    {2, 1, 1, 0, ROTATION_START_WAIT, FOLLOW_START_MISSING},
+	    {0, 0, 0, 1, ROTATION_START_END, FOLLOW_START_NEW},
+	    {0, 1, 0, 1, ROTATION_START_BEGIN, FOLLOW_START_OPTION},
+	    {2, 0, 0, 1, ROTATION_START_BEGIN, FOLLOW_START_WAITED},
+	    {2, 1, 0, 1, ROTATION_START_BEGIN, FOLLOW_START_WAITED},
+	    {0, 0, 1, 1, ROTATION_START_BEGIN, FOLLOW_START_UNSAVED},
+	    {0, 1, 1, 1, ROTATION_START_BEGIN, FOLLOW_START_UNSAVED},
+	    {2, 0, 1, 1, ROTATION_START_BEGIN, FOLLOW_START_UNSAVED},
+	};
+	struct state named = {.have_input = 1, .pos = 10}, waiting = {0};
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct follow_start_obs o = {.s = cases[i].state == 1 ? &named
+		        : cases[i].state == 2                         ? &waiting
+		                                                      : NULL,
+		    .from_start = cases[i].from_start,
+		    .unsaved = cases[i].unsaved,
+		    .path_exists = cases[i].path_exists};
+		struct follow_start st = follow_start_decide(&o);
+
+		if (st.d != cases[i].d || st.why != cases[i].why)
+			fail_msg("case %zu: decided %d (%d), want %d (%d)", i,
+			    (int)st.d, (int)st.why, (int)cases[i].d,
+			    (int)cases[i].why);
+	}
+}
+
 /*
  * The whole loop over a file whose last entry has no next line: it
  * leaves by the flush rule once the pinned clock passes the flush
@@ -421,6 +466,7 @@ main(void)
 	    cmocka_unit_test(test_follow_mode_failed_move_and_hangup),
 	    cmocka_unit_test(test_follow_mode_ends_stay),
 	    cmocka_unit_test(test_follow_mode_missing_told_once),
+	    cmocka_unit_test(test_follow_start_decide_table),
 	    cmocka_unit_test(test_follow_flush_rule_pinned_clock),
 	    cmocka_unit_test(test_follow_flush_judged_at_the_look),
 	};
