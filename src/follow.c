@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,10 +34,20 @@ fl_out_now(const struct fl *f, struct commit_out *co, int *ready)
 }
 
 void
-fl_report(struct fl *f, enum follow_event ev, int err, const char *detail)
+fl_tell(struct fl *f, struct follow_note *n)
 {
+	if (n->name == NULL)
+		n->name = "";
 	if (f->o->report != NULL)
-		f->o->report(f->o->ctx, ev, err, detail != NULL ? detail : "");
+		f->o->report(f->o->ctx, n);
+}
+
+void
+fl_report(struct fl *f, enum follow_event ev, int err, const char *name)
+{
+	struct follow_note n = {.ev = ev, .err = err, .name = name};
+
+	fl_tell(f, &n);
 }
 
 int64_t
@@ -386,14 +395,12 @@ wait_events(struct fl *f, int64_t now)
 static int
 keep_lock(struct fl *f, int64_t now)
 {
-	char pid[32];
-	long holder;
+	struct follow_note n = {.ev = FOLLOW_LOCK_LOST};
 
 	f->lock_at = now + FOLLOW_LOCK_LOOK_MS;
-	if (state_lock_keep(f->o->lock_fd, f->o->state_path, &holder) == 0)
+	if (state_lock_keep(f->o->lock_fd, f->o->state_path, &n.holder) == 0)
 		return 0;
-	snprintf(pid, sizeof(pid), "%ld", holder);
-	fl_report(f, FOLLOW_LOCK_LOST, 0, pid);
+	fl_tell(f, &n);
 	follow_mode_lock_lost(&f->mode);
 	return -1;
 }

@@ -35,7 +35,10 @@ struct fl {
 };
 
 /* follow.c: telling, holding, committing, flushing. */
-void fl_report(struct fl *f, enum follow_event ev, int err, const char *detail);
+/* Tells of an event (n->name NULL: ""); fl_report: one that names
+ * only a file, with err. */
+void fl_tell(struct fl *f, struct follow_note *n);
+void fl_report(struct fl *f, enum follow_event ev, int err, const char *name);
 /* Stops reading and writing until a retry from the last commit (after
  * the back-off); fl_fault tells why first. */
 void fl_hold(struct fl *f);

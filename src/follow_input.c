@@ -6,7 +6,6 @@
  * each commit against each move is argued at the head of commit.c.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -155,44 +154,34 @@ start_commit(struct fl *f)
 }
 
 /*
- * Tells where the start st reads (pos: the state's position): entries that cannot be read always
- * (a recovery starts from a commit past the last loss told); else the
- * start, unless it is a quiet retry's plain resume.
+ * Tells where the start st reads (pos: the state's position): entries
+ * that cannot be read always (a recovery starts from a commit past the
+ * last loss told); else the start, unless it is a quiet retry's plain
+ * resume.
  */
 static void
 start_tell(struct fl *f, off_t pos, const struct follow_start *st,
     const struct rotation_pick *p, long at, int quiet)
 {
-	char msg[1536];
-	int loses = 0, plain;
-	size_t len;
+	struct follow_note n = {.ev = FOLLOW_START,
+	    .start = *st,
+	    .skipping = sink_skipping(f->out)};
+	char pick[1536];
+	int plain;
 
-	if (st->d == ROTATION_START_PICK)
-		loses = rotation_pick_text(watch_file(f->w, 0), p, f->o->path,
-		    watch_dir(f->w), pos, msg, sizeof(msg));
-	else if (st->why == FOLLOW_START_UNSAVED)
-		snprintf(msg, sizeof(msg),
-		    "an earlier start was not saved (killed before its first"
-		    " save), starting at the beginning of %s",
-		    at >= 0 && !watch_file(f->w, (size_t)at)->is_path
-		        ? watch_file(f->w, (size_t)at)->name
-		        : "it");
-	else
-		snprintf(msg, sizeof(msg), "%s", rotation_start_text(st->d));
-	if (sink_skipping(f->out) > 0) {
-		len = strlen(msg);
-		snprintf(msg + len, sizeof(msg) - len,
-		    "; %jd bytes of its output are already written, not"
-		    " repeated",
-		    (intmax_t)sink_skipping(f->out));
+	if (st->d == ROTATION_START_PICK) {
+		if (rotation_pick_text(watch_file(f->w, 0), p, f->o->path,
+		        watch_dir(f->w), pos, pick, sizeof(pick)))
+			n.ev = FOLLOW_LOST;
+		n.pick = pick;
 	}
+	if (at >= 0 && !watch_file(f->w, (size_t)at)->is_path)
+		n.begun = watch_file(f->w, (size_t)at)->name;
 	plain = st->d == ROTATION_START_PICK && p->resume && !p->content &&
 	    watch_file(f->w, (size_t)p->at)->is_path;
-	if (loses)
-		fl_report(f, FOLLOW_LOST, 0, msg);
-	else if (watch_fd(f->w) >= 0 &&
-	    (!quiet || !plain || sink_skipping(f->out) > 0))
-		fl_report(f, FOLLOW_START, 0, msg);
+	if (n.ev == FOLLOW_LOST ||
+	    (watch_fd(f->w) >= 0 && (!quiet || !plain || n.skipping > 0)))
+		fl_tell(f, &n);
 }
 
 /*
@@ -312,7 +301,7 @@ void
 fl_switch(struct fl *f)
 {
 	struct rotation_pick p;
-	char names[512], msg[1024];
+	char names[512];
 	size_t n;
 
 	if (read_to_end(f) == OUTCOME_READ_ERROR) {
@@ -332,13 +321,11 @@ fl_switch(struct fl *f)
 	watch_pick(f->w, n, 1, 0, &p);
 	rotation_list_names(watch_file(f->w, 0), p.skip_from, p.skip_to, names,
 	    sizeof(names));
-	if (names[0] != '\0') {
-		snprintf(msg, sizeof(msg),
-		    "%s: rotated files compressed before they were read, their"
-		    " entries are lost: %s",
-		    f->o->path, names);
-		fl_report(f, FOLLOW_LOST, 0, msg);
-	}
+	if (names[0] != '\0')
+		fl_tell(f,
+		    &(struct follow_note){.ev = FOLLOW_LOST_COMPRESSED,
+		        .name = f->o->path,
+		        .copy = names});
 	watch_close(f->w);
 	if (p.at < 0) {
 		/* Nothing newer yet: the next rounds open the path. */
@@ -372,18 +359,17 @@ fl_switch(struct fl *f)
 int
 fl_copy_at_zero(struct fl *f)
 {
-	char msg[1024];
 	size_t n = watch_scan(f->w);
 	long at = watch_find_copy_at_zero(f->w, n);
 
 	if (at < 0 || watch_switch(f->w, (size_t)at, 0) < 0)
 		return 0;
 	pipeline_switch(f->p, watch_fd(f->w), watch_dev(f->w), watch_ino(f->w));
-	snprintf(msg, sizeof(msg),
-	    "%s (copied and truncated before it was read: its copy %s is"
-	    " read first)",
-	    f->o->path, watch_file(f->w, (size_t)at)->name);
-	fl_report(f, FOLLOW_TRUNCATED, 0, msg);
+	fl_tell(f,
+	    &(struct follow_note){.ev = FOLLOW_TRUNCATED,
+	        .name = f->o->path,
+	        .copy = watch_file(f->w, (size_t)at)->name,
+	        .before_read = 1});
 	return 1;
 }
 
@@ -398,7 +384,6 @@ fl_copy_at_zero(struct fl *f)
 void
 fl_truncate(struct fl *f)
 {
-	char msg[1024];
 	size_t n = watch_scan(f->w);
 	off_t off = pipeline_read_offset(f->p);
 	long at = watch_find_copy(f->w, n, off);
@@ -406,10 +391,10 @@ fl_truncate(struct fl *f)
 	if (at >= 0 && watch_switch(f->w, (size_t)at, off) == 0) {
 		pipeline_switch(f->p, watch_fd(f->w), watch_dev(f->w),
 		    watch_ino(f->w));
-		snprintf(msg, sizeof(msg),
-		    "%s (what was not read yet is in its copy %s, read first)",
-		    f->o->path, watch_file(f->w, (size_t)at)->name);
-		fl_report(f, FOLLOW_TRUNCATED, 0, msg);
+		fl_tell(f,
+		    &(struct follow_note){.ev = FOLLOW_TRUNCATED,
+		        .name = f->o->path,
+		        .copy = watch_file(f->w, (size_t)at)->name});
 		return;
 	}
 	take(f, 1);
