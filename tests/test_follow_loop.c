@@ -263,6 +263,84 @@ test_follow_start_decide_table(void **unused)
 	}
 }
 
+/* Every event in its words, the start's and a truncation's whole: the
+ * sentences the process tests and an administrator read. */
+static void
+test_follow_text_every_event(void **unused)
+{
+	static const struct follow_names nm = {"in.log", "out.log", "st"};
+	static const struct {
+		struct follow_note n;
+		const char *why, *quiet, *want;
+	} cases[] = {
+	    {{.ev = FOLLOW_WAITING, .name = "in.log"}, "", "",
+	        "in.log: no such file, waiting for it"},
+	    {{.ev = FOLLOW_NOT_REGULAR, .name = "in.log"}, "a FIFO", "",
+	        "in.log: not a regular file (a FIFO); waiting for a regular"
+	        " file"},
+	    {{.ev = FOLLOW_START,
+	         .start = {ROTATION_START_END, FOLLOW_START_NEW}},
+	        "", "",
+	        "following in.log (no state, starting at its end) into"
+	        " out.log"},
+	    {{.ev = FOLLOW_START,
+	         .start = {ROTATION_START_BEGIN, FOLLOW_START_UNSAVED},
+	         .begun = "in.log.1",
+	         .skipping = 12},
+	        "", "",
+	        "following in.log (an earlier start was not saved (killed"
+	        " before its first save), starting at the beginning of"
+	        " in.log.1; 12 bytes of its output are already written, not"
+	        " repeated) into out.log"},
+	    {{.ev = FOLLOW_LOST,
+	         .start = {ROTATION_START_PICK, FOLLOW_START_SAVED},
+	         .pick = "the saved file is gone"},
+	        "", "", "the saved file is gone"},
+	    {{.ev = FOLLOW_TRUNCATED, .name = "in.log"}, "", "",
+	        "in.log: truncated, reading from its start into out.log"},
+	    {{.ev = FOLLOW_TRUNCATED, .name = "in.log", .copy = "in.log.1"}, "",
+	        "",
+	        "in.log (what was not read yet is in its copy in.log.1, read"
+	        " first): truncated, reading from its start into out.log"},
+	    {{.ev = FOLLOW_TRUNCATED,
+	         .name = "in.log",
+	         .copy = "in.log.1",
+	         .before_read = 1},
+	        "", "",
+	        "in.log (copied and truncated before it was read: its copy"
+	        " in.log.1 is read first): truncated, reading from its start"
+	        " into out.log"},
+	    {{.ev = FOLLOW_LOST_COMPRESSED,
+	         .name = "in.log",
+	         .copy = "in.log.2.gz"},
+	        "", "",
+	        "in.log: rotated files compressed before they were read, their"
+	        " entries are lost: in.log.2.gz"},
+	    {{.ev = FOLLOW_LOCK_LOST, .holder = 42}, "", "",
+	        "state file st is now in use by process 42 (its lock file was"
+	        " deleted and made again); stopping"},
+	    {{.ev = FOLLOW_REOPEN_FAILED, .name = "out.log"}, "a symbolic link",
+	        " (3 before not reported)",
+	        "cannot reopen out.log: a symbolic link; retrying (3 before"
+	        " not reported)"},
+	    {{.ev = FOLLOW_SAVE_FAILED, .name = "st"}, "No space", "",
+	        "cannot save state to st: No space; retrying"},
+	};
+	char buf[1024];
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(follow_text(&cases[i].n, &nm, cases[i].why,
+		                        cases[i].quiet, buf, sizeof(buf)),
+		    cases[i].want);
+	/* Cut, never overrun. */
+	assert_int_equal(strlen(follow_text(&cases[6].n, &nm, "", "", buf, 20)),
+	    19);
+	assert_int_equal(follow_retried(FOLLOW_START), -1);
+	assert_int_equal(follow_retried(FOLLOW_SAVE_FAILED),
+	    FOLLOW_RETRIED - 1);
+}
+
 /*
  * The whole loop over a file whose last entry has no next line: it
  * leaves by the flush rule once the pinned clock passes the flush
@@ -467,6 +545,7 @@ main(void)
 	    cmocka_unit_test(test_follow_mode_ends_stay),
 	    cmocka_unit_test(test_follow_mode_missing_told_once),
 	    cmocka_unit_test(test_follow_start_decide_table),
+	    cmocka_unit_test(test_follow_text_every_event),
 	    cmocka_unit_test(test_follow_flush_rule_pinned_clock),
 	    cmocka_unit_test(test_follow_flush_judged_at_the_look),
 	};
