@@ -96,7 +96,7 @@ int commit_take(struct commit *cm, const struct commit_point *pt);
  * opened where none was, the input truncated): a restart reads such an
  * input from 0, so until a commit naming it is on disk nothing is
  * durable and a start from the last commit holds until a save is
- * whole. Returns as commit_take.
+ * whole (C16). Returns as commit_take.
  */
 int commit_barrier(struct commit *cm, const struct commit_point *pt);
 /* Writes the last commit if it is not on disk. 0, or -1 with errno. */

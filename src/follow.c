@@ -60,7 +60,8 @@ follow_backoff(const struct clock *clock, int64_t *delay)
 	return at;
 }
 
-/* Stops reading and writing until a retry from the last commit. */
+/* Stops reading and writing until a retry from the last commit, after
+ * the back-off (C18). */
 void
 fl_hold(struct fl *f)
 {
@@ -75,7 +76,7 @@ fl_fault(struct fl *f, enum follow_event ev, int err, const char *detail)
 }
 
 /* What is converted from now on is judged by the W of the commit on
- * disk (commit.c: the time judged by, rule 1). */
+ * disk (C9). */
 static void
 judge_by_commit(struct fl *f)
 {
@@ -140,7 +141,7 @@ fl_judge_fresh(struct fl *f)
 }
 
 /* A commit that must be on disk before going on (leaving an input or an
- * output): 0 once it is, else the follower holds and retries: -1. */
+ * output): 0 once it is, else the follower holds and retries: -1 (C15). */
 static int
 barrier(struct fl *f, int rc)
 {
@@ -158,7 +159,7 @@ fl_barrier(struct fl *f)
 }
 
 /* The same, at a new input read from 0: until it is on disk the commit
- * is not durable (commit_barrier). */
+ * is not durable (commit_barrier, C16). */
 int
 fl_barrier_anew(struct fl *f)
 {
@@ -195,7 +196,7 @@ fl_flush_out(struct fl *f)
 		} else if (e == ESTALE) {
 			/* The path names another file (rotated): nothing was
 			 * written. From the last commit again, into the file
-			 * the path names, at once. */
+			 * the path names, at once (C17). */
 			follow_mode_moved(&f->mode, f->clock, 1);
 		} else
 			fl_fault(f, FOLLOW_WRITE_FAILED, e, sink_name(f->out));
@@ -207,7 +208,7 @@ fl_flush_out(struct fl *f)
 /*
  * Before the output is left while a replay still skips bytes in it: a
  * line it ends without is not to be completed in the next file, but
- * written there whole; the skip is shortened by that part.
+ * written there whole; the skip is shortened by that part (C4).
  */
 static void
 leave_output(struct fl *f)
@@ -224,7 +225,7 @@ leave_output(struct fl *f)
 
 /*
  * Output renamed, deleted, or SIGHUP: commit, reopen, commit; each commit
- * on disk before going on (commit.c), else held and retried.
+ * on disk before going on (C15, C17), else held and retried.
  */
 static void
 reopen_output(struct fl *f)
@@ -270,7 +271,8 @@ round_once(struct fl *f, int64_t now)
 			fl_report(f, FOLLOW_APPEARED, 0, f->o->path);
 		/* A state that names no input has a restart read the path
 		 * from 0, skipping nothing: nothing is read of it before the
-		 * commit naming it is on disk (as after a truncation). */
+		 * commit naming it is on disk (as after a truncation; C15,
+		 * C16). */
 		fl_barrier_anew(f);
 		return 1;
 	case ROTATION_READ:
@@ -304,7 +306,7 @@ round_once(struct fl *f, int64_t now)
  * the entry leaves all the same (it is due, and a state file that cannot
  * be written is reported): a replay from the older saved state then
  * differs only if a continuation line came after this flush, which it
- * would join to the entry instead of writing apart.
+ * would join to the entry instead of writing apart (C5, C6).
  */
 static void
 flush_pending(struct fl *f)
@@ -321,7 +323,8 @@ flush_pending(struct fl *f)
 /*
  * Starts again from the last commit, after a failure, or after the
  * output was found rotated before a write: then reopened first, once the
- * commit is on disk, so that the rotated file's surplus is counted.
+ * commit is on disk, so that the rotated file's surplus is counted (C17,
+ * C18).
  */
 static void
 recover(struct fl *f)
@@ -329,7 +332,7 @@ recover(struct fl *f)
 	sink_clear(f->out);
 	pipeline_discard(f->p);
 	watch_close(f->w);
-	if (f->mode.reopen) {
+	if (follow_mode_reopen(&f->mode)) {
 		if (commit_write(f->cm) < 0) {
 			fl_fault(f, FOLLOW_SAVE_FAILED, errno,
 			    f->o->state_path);
@@ -367,7 +370,7 @@ wait_events(struct fl *f, int64_t now)
 	if (f->o->lock_fd != NULL)
 		until = earliest(until, f->lock_at);
 	if (follow_mode_held(&f->mode))
-		until = earliest(until, f->mode.retry_at);
+		until = earliest(until, follow_mode_retry_at(&f->mode));
 	else {
 		until = earliest(until, pipeline_deadline(f->p));
 		until = earliest(until, commit_deadline(f->cm));
@@ -409,8 +412,8 @@ keep_lock(struct fl *f, int64_t now)
 static void
 finish(struct fl *f)
 {
-	if (f->mode.id == FOLLOW_MODE_LOCK_LOST || follow_mode_held(&f->mode) ||
-	    fl_flush_out(f) < 0)
+	if (follow_mode_id(&f->mode) == FOLLOW_MODE_LOCK_LOST ||
+	    follow_mode_held(&f->mode) || fl_flush_out(f) < 0)
 		return; /* the last commit stands */
 	flush_pending(f);
 	if (!follow_mode_held(&f->mode))
@@ -461,7 +464,7 @@ loop(struct fl *f)
 	for (;;) {
 		int64_t now = clock_now(f->clock);
 
-		if (*sig->stop || f->mode.id == FOLLOW_MODE_GONE)
+		if (*sig->stop || follow_mode_id(&f->mode) == FOLLOW_MODE_GONE)
 			break;
 		if (f->o->lock_fd != NULL && now >= f->lock_at &&
 		    keep_lock(f, now) < 0)
@@ -471,7 +474,7 @@ loop(struct fl *f)
 			hangup(f, now);
 		}
 		if (follow_mode_held(&f->mode)) {
-			if (now >= f->mode.retry_at)
+			if (now >= follow_mode_retry_at(&f->mode))
 				recover(f);
 			if (follow_mode_held(&f->mode)) {
 				wait_events(f, now);
@@ -531,7 +534,7 @@ follow_run(struct pipeline *p, const struct sink *out,
 	if (commit_load(f.cm, why, sizeof(why)))
 		fl_report(&f, FOLLOW_STATE_REJECTED, 0, why);
 	judge_by_commit(&f);
-	/* Each write batch first checks that the path names the file. */
+	/* Each write batch first checks that the path names the file (C17). */
 	sink_guard(out, 1);
 	fl_start(&f, commit_loaded(f.cm), 0);
 	loop(&f);
@@ -539,7 +542,7 @@ follow_run(struct pipeline *p, const struct sink *out,
 	sink_guard(out, 0);
 	watch_free(f.w);
 	commit_free(f.cm);
-	return f.mode.id == FOLLOW_MODE_LOCK_LOST ? 2
-	    : f.mode.id == FOLLOW_MODE_GONE       ? 1
-	                                          : 0;
+	return follow_mode_id(&f.mode) == FOLLOW_MODE_LOCK_LOST ? 2
+	    : follow_mode_id(&f.mode) == FOLLOW_MODE_GONE       ? 1
+	                                                        : 0;
 }

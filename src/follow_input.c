@@ -36,8 +36,9 @@ fl_open_path(struct fl *f, size_t n, off_t off)
 	return 0;
 }
 
-/* From the saved state s, at its position: the output's skip, the
- * write-ahead record and the stamp a continuation line goes under. */
+/* From the saved state s, at its position: the output's skip (C3, C8),
+ * the write-ahead record (C5) and the stamp a continuation line goes
+ * under (C7). */
 static void
 resume(struct fl *f, const struct state *s)
 {
@@ -58,18 +59,20 @@ resume(struct fl *f, const struct state *s)
 struct follow_start
 follow_start_decide(const struct follow_start_obs *o)
 {
-	struct rotation_start_obs r = {.have_state =
-	                                   o->s != NULL && o->s->have_input,
-	    /* A state without input was waiting for the file: from 0; so
-	     * is a start whose position was never saved. */
-	    .from_start = o->from_start ||
-	        (o->s != NULL && !o->s->have_input) || o->unsaved,
-	    .path_exists = o->path_exists};
-	struct follow_start st = {.d = rotation_start_decide(&r)};
+	struct rotation_start_obs r;
+	struct follow_start st;
 
+	memset(&r, 0, sizeof(r));
+	r.have_state = o->s != NULL && o->s->have_input;
+	/* A state without input was waiting for the file: from 0; so is a
+	 * start whose position was never saved. */
+	r.from_start =
+	    o->from_start || (o->s != NULL && !o->s->have_input) || o->unsaved;
+	r.path_exists = o->path_exists;
+	st.d = rotation_start_decide(&r);
+	st.why = FOLLOW_START_SAVED;
 	switch (st.d) {
 	case ROTATION_START_PICK:
-		st.why = FOLLOW_START_SAVED;
 		break;
 	case ROTATION_START_WAIT:
 		st.why = FOLLOW_START_MISSING;
@@ -87,8 +90,8 @@ follow_start_decide(const struct follow_start_obs *o)
 }
 
 /* Opens the input where the start st reads (of the n files scanned):
- * with PICK, the file *p picks; with BEGIN after an unsaved start, the
- * file at *at. 0, or -1 with errno. */
+ * with PICK, the file *p picks (C20..C23); with BEGIN after an unsaved
+ * start, the file at *at (C27). 0, or -1 with errno. */
 static int
 start_open(struct fl *f, const struct state *s, size_t n,
     const struct follow_start *st, struct rotation_pick *p, long *at)
@@ -134,8 +137,11 @@ start_open(struct fl *f, const struct state *s, size_t n,
 
 /*
  * Nothing is read before the starting position is on disk: a crash
- * after reading would otherwise lose all since the start. fl_save() has
- * told why it failed. 0, or -1 if the start holds (its input closed).
+ * after reading would otherwise lose all since the start (C26); one not
+ * on disk holds until its save is whole (C16, C28), and nothing is
+ * written to an output the state on disk does not name (C14). fl_save()
+ * has told why it failed. 0, or -1 if the start holds (its input
+ * closed).
  */
 static int
 start_commit(struct fl *f)
@@ -155,8 +161,8 @@ start_commit(struct fl *f)
 
 /*
  * Tells where the start st reads (pos: the state's position): entries
- * that cannot be read always (a recovery starts from a commit past the
- * last loss told); else the start, unless it is a quiet retry's plain
+ * that cannot be read always (C23; a recovery starts from a commit past
+ * the last loss told); else the start, unless it is a quiet retry's plain
  * resume.
  */
 static void
@@ -197,6 +203,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
 	long at = -1;
 	size_t n;
 
+	/* The start is the moment its mark is on disk (C26). */
 	if (commit_mark(f->cm) < 0) {
 		fl_fault(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
 		return;
@@ -222,7 +229,7 @@ fl_start(struct fl *f, const struct state *s, int quiet)
  * Takes the lines read (at_end: the last one without LF too), each batch
  * judged by a W renewed first if due: also where a replay's surplus ends
  * (pipeline_take stops there), so that nothing past it is judged by the
- * W of the run replayed (commit.c: the time judged by, rule 4).
+ * W of the run replayed (C12).
  * _WRITE_ERROR with the recovery started if the output could not be
  * flushed for it.
  */
@@ -273,7 +280,7 @@ fl_read(struct fl *f)
 		}
 		/* Truncated (and regrown) since the bytes before were read:
 		 * these are not the bytes after them. Unread, the next round
-		 * sees the truncation. */
+		 * sees the truncation (C25). */
 		if (watch_tail_changed(f->w, before)) {
 			pipeline_unread(f->p, (size_t)n);
 			return OUTCOME_PROGRESS;
@@ -313,7 +320,7 @@ fl_switch(struct fl *f)
 	pipeline_end(f->p);
 	if (fl_flush_out(f) < 0)
 		return;
-	/* Left only once its end is committed on disk (commit.c). */
+	/* Left only once its end is committed on disk (C15, C19). */
 	if (fl_barrier(f) < 0)
 		return;
 	n = watch_scan(f->w);
@@ -338,7 +345,7 @@ fl_switch(struct fl *f)
 		 * logrotate works: not a reason to go on with the path and
 		 * pass over the files between. From the commit just made,
 		 * which names the file left, again at once: its start
-		 * looks again. */
+		 * looks again (C19). */
 		follow_mode_moved(&f->mode, f->clock, 0);
 		return;
 	} else {
@@ -354,7 +361,7 @@ fl_switch(struct fl *f)
  * the stat ticks alone, or when busy), while the path holds new bytes
  * from 0. That copy is read first, from 0, then the path (fl_switch):
  * 1 if the input moved to one. The same rule as at a start from a commit
- * at offset 0 (rotation_pick, unproven).
+ * at offset 0 (C22).
  */
 int
 fl_copy_at_zero(struct fl *f)
@@ -379,7 +386,7 @@ fl_copy_at_zero(struct fl *f)
  * copy), the read goes on there, the unfinished last line included;
  * then, that copy left as a rotated file, on to the path from 0.
  * Without one, the unfinished last line is taken as it is (as a rename
- * does) and the file is read from 0.
+ * does) and the file is read from 0 (C25).
  */
 void
 fl_truncate(struct fl *f)
@@ -412,7 +419,7 @@ fl_truncate(struct fl *f)
 	watch_forget_tail(f->w);
 	fl_report(f, FOLLOW_TRUNCATED, 0, watch_name(f->w));
 	/* The bytes read are gone: as when an input is left, nothing of
-	 * the new ones is read before this start is on disk (barrier; the
-	 * start from it, too, holds while its save fails). */
+	 * the new ones is read before this start is on disk (C15; the
+	 * start from it, too, holds while its save fails: C16). */
 	fl_barrier_anew(f);
 }

@@ -14,10 +14,28 @@ follow_mode_init(struct follow_mode *m)
 	    .backoff = FOLLOW_BACKOFF_MIN_MS};
 }
 
+enum follow_mode_id
+follow_mode_id(const struct follow_mode *m)
+{
+	return m->id;
+}
+
 int
 follow_mode_held(const struct follow_mode *m)
 {
 	return m->id == FOLLOW_MODE_HELD;
+}
+
+int64_t
+follow_mode_retry_at(const struct follow_mode *m)
+{
+	return m->id == FOLLOW_MODE_HELD ? m->retry_at : INT64_MAX;
+}
+
+int
+follow_mode_reopen(const struct follow_mode *m)
+{
+	return m->id == FOLLOW_MODE_HELD && m->reopen;
 }
 
 /* GONE and LOCK_LOST end the loop: no transition leaves them. */

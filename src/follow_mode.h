@@ -3,14 +3,17 @@
  * transitions below, so that the loop asks what it may do (read, write,
  * commit) instead of a handful of flags its parts flip.
  *
- * The transitions (from -> to, the function):
+ * The transitions (from -> to, the function); the rules cited are those
+ * at the head of commit.c:
  *
- *   RUNNING, RECOVERING, HELD -> HELD (a failure, told; retried after
- *       the back-off, which doubles)                  follow_mode_fail
+ *   RUNNING, RECOVERING, HELD -> HELD (a failure, told; retried from
+ *       the last commit after the back-off, which doubles: C18)
+ *                                                     follow_mode_fail
  *   RUNNING, RECOVERING -> HELD (no failure: the output found rotated
- *       before a write, or the next input renamed under the open; retried
- *       at once, untold, then back to the mode left)  follow_mode_moved
- *   HELD -> HELD (SIGHUP: the output reopened first, at once)
+ *       before a write (C17), or the next input renamed under the open
+ *       (C19); retried at once, untold, then back to the mode left)
+ *                                                     follow_mode_moved
+ *   HELD -> HELD (SIGHUP: the output reopened first, at once: C17)
  *                                                     follow_mode_hangup
  *   HELD -> HELD (the output reopened: not again)     follow_mode_reopened
  *   HELD -> RECOVERING (a failure's retry), or the mode left (a move's)
@@ -49,6 +52,8 @@ enum follow_hold {
 	FOLLOW_HOLD_MOVED,  /* no failure: a file moved; untold */
 };
 
+/* Embedded in the loop's struct; its fields are follow_mode.c's own
+ * (and its unit test's): the loop reads them through the calls below. */
 struct follow_mode {
 	enum follow_mode_id id;
 	/* With FOLLOW_MODE_HELD: why, when it is retried, whether the
@@ -65,8 +70,12 @@ struct follow_mode {
 /* RUNNING, nothing told, the back-off at its start. */
 void follow_mode_init(struct follow_mode *m);
 
-/* 1 in the mode (follow_mode_held: FOLLOW_MODE_HELD). */
+/* The mode; 1 if held; when a hold is retried (INT64_MAX: not held);
+ * 1 if the retry reopens the output first. */
+enum follow_mode_id follow_mode_id(const struct follow_mode *m);
 int follow_mode_held(const struct follow_mode *m);
+int64_t follow_mode_retry_at(const struct follow_mode *m);
+int follow_mode_reopen(const struct follow_mode *m);
 
 /* A failure at clock's now: held, retried after the back-off. */
 void follow_mode_fail(struct follow_mode *m, const struct clock *clock);
