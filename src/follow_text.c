@@ -1,7 +1,7 @@
 /*
- * follow_text: every follow event in words, in one place (follow.h).
- * The loop and its parts report facts; the administrator reads these
- * sentences, and the tests grep them.
+ * follow_text: every follow event in words, in one place (follow.h): one
+ * table, a sentence an event. The loop and its parts report facts; the
+ * administrator reads these sentences, and the tests grep them.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -10,24 +10,93 @@
 
 #include "follow.h"
 
-/* The failures retried, and how each begins. */
-static const struct {
-	enum follow_event ev;
-	const char *what;
-} retried[FOLLOW_RETRIED] = {
-    {FOLLOW_OPEN_FAILED, "cannot open"},
-    {FOLLOW_READ_FAILED, "cannot read"},
-    {FOLLOW_WRITE_FAILED, "cannot write"},
-    {FOLLOW_REOPEN_FAILED, "cannot reopen"},
-    {FOLLOW_SAVE_FAILED, "cannot save state to"},
+/* The facts a sentence puts between its fixed words. */
+enum part {
+	NOTHING,
+	NAME,   /* n->name */
+	WHY,    /* why n->err, or what the file is */
+	PATH,   /* the followed FILE */
+	OUT,    /* the output */
+	STATE,  /* --state */
+	COPY,   /* n->copy */
+	HOLDER, /* n->holder */
+	COPIED, /* a truncation's copy read first, if any */
+	START,  /* where a start reads, and what it does not repeat */
 };
+
+/* A sentence: t[0] p[0] t[1] p[1] t[2] p[2] t[3]. */
+struct words {
+	enum follow_event ev;
+	int retried; /* a failure retried, limited apart (follow_retried) */
+	const char *t[4];
+	enum part p[3];
+};
+
+static const struct words words[] = {
+    {FOLLOW_WAITING, 0, {"", ": no such file, waiting for it", "", ""},
+        {NAME, NOTHING, NOTHING}},
+    {FOLLOW_NOT_REGULAR, 0,
+        {"", ": not a regular file (", "); waiting for a regular file", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_APPEARED, 0, {"", ": there now, reading it from its start", "", ""},
+        {NAME, NOTHING, NOTHING}},
+    {FOLLOW_STATE_REJECTED, 0, {"state file ", "; not used", "", ""},
+        {NAME, NOTHING, NOTHING}},
+    /* An administrator sees what is followed, into what, and each
+     * switch of file, without -v. */
+    {FOLLOW_START, 0, {"following ", " (", ") into ", ""}, {PATH, START, OUT}},
+    {FOLLOW_ROTATED, 0,
+        {"", ": rotated, reading the new file from its start into ", "", ""},
+        {NAME, OUT, NOTHING}},
+    {FOLLOW_TRUNCATED, 0,
+        {"", "", ": truncated, reading from its start into ", ""},
+        {NAME, COPIED, OUT}},
+    {FOLLOW_OPEN_FAILED, 1, {"cannot open ", ": ", "; retrying", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_READ_FAILED, 1, {"cannot read ", ": ", "; retrying", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_WRITE_FAILED, 1, {"cannot write ", ": ", "; retrying", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_REOPEN_FAILED, 1, {"cannot reopen ", ": ", "; retrying", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_SAVE_FAILED, 1, {"cannot save state to ", ": ", "; retrying", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_RECOVERED, 0, {"", ": working again", "", ""},
+        {NAME, NOTHING, NOTHING}},
+    {FOLLOW_NO_INOTIFY, 0,
+        {"inotify on ", " unavailable, checking once a second: ", "", ""},
+        {NAME, WHY, NOTHING}},
+    {FOLLOW_OPTIONS_CHANGED, 0,
+        {"the options that shape the output (format, host name, tag,"
+         " --max-entry, --match, --exclude) changed since the state was"
+         " saved; resuming at its position: ",
+            "", "", ""},
+        {NAME, NOTHING, NOTHING}},
+    {FOLLOW_LOST, 0, {"", "", "", ""}, {START, NOTHING, NOTHING}},
+    {FOLLOW_LOST_COMPRESSED, 0,
+        {"",
+            ": rotated files compressed before they were read, their"
+            " entries are lost: ",
+            "", ""},
+        {NAME, COPY, NOTHING}},
+    {FOLLOW_LOCK_LOST, 0,
+        {"state file ", " is now in use by process ",
+            " (its lock file was deleted and made again); stopping", ""},
+        {STATE, HOLDER, NOTHING}},
+};
+
+#define N_WORDS (sizeof(words) / sizeof(words[0]))
 
 int
 follow_retried(enum follow_event ev)
 {
-	for (int i = 0; i < FOLLOW_RETRIED; i++)
-		if (retried[i].ev == ev)
-			return i;
+	int i = 0;
+
+	for (size_t w = 0; w < N_WORDS; w++) {
+		if (words[w].ev == ev)
+			return words[w].retried ? i : -1;
+		i += words[w].retried;
+	}
 	return -1;
 }
 
@@ -68,50 +137,35 @@ start_text(const struct follow_note *n, char *buf, size_t cap)
 		    (intmax_t)n->skipping);
 }
 
-const char *
-follow_text(const struct follow_note *n, const struct follow_names *nm,
-    const char *why, const char *quiet, char *buf, size_t cap)
+static void
+part(enum part p, const struct follow_note *n, const struct follow_names *nm,
+    const char *why, char *buf, size_t cap)
 {
-	int i = follow_retried(n->ev);
-
-	if (cap == 0)
-		return buf;
-	buf[0] = '\0';
-	if (i >= 0) {
-		put(buf, cap, "%s %s: %s; retrying%s", retried[i].what, n->name,
-		    why, quiet);
-		return buf;
-	}
-	switch (n->ev) {
-	case FOLLOW_WAITING:
-		put(buf, cap, "%s: no such file, waiting for it", n->name);
+	switch (p) {
+	case NOTHING:
 		break;
-	case FOLLOW_NOT_REGULAR:
-		put(buf, cap,
-		    "%s: not a regular file (%s); waiting for a regular file",
-		    n->name, why);
-		break;
-	case FOLLOW_APPEARED:
-		put(buf, cap, "%s: there now, reading it from its start",
-		    n->name);
-		break;
-	case FOLLOW_STATE_REJECTED:
-		put(buf, cap, "state file %s; not used", n->name);
-		break;
-	/* An administrator sees what is followed, into what, and each
-	 * switch of file, without -v. */
-	case FOLLOW_START:
-		put(buf, cap, "following %s (", nm->path);
-		start_text(n, buf, cap);
-		put(buf, cap, ") into %s", nm->out);
-		break;
-	case FOLLOW_ROTATED:
-		put(buf, cap,
-		    "%s: rotated, reading the new file from its start into %s",
-		    n->name, nm->out);
-		break;
-	case FOLLOW_TRUNCATED:
+	case NAME:
 		put(buf, cap, "%s", n->name);
+		break;
+	case WHY:
+		put(buf, cap, "%s", why);
+		break;
+	case PATH:
+		put(buf, cap, "%s", nm->path);
+		break;
+	case OUT:
+		put(buf, cap, "%s", nm->out);
+		break;
+	case STATE:
+		put(buf, cap, "%s", nm->state);
+		break;
+	case COPY:
+		put(buf, cap, "%s", n->copy);
+		break;
+	case HOLDER:
+		put(buf, cap, "%ld", n->holder);
+		break;
+	case COPIED:
 		if (n->copy != NULL && n->before_read)
 			put(buf, cap,
 			    " (copied and truncated before it was read: its"
@@ -122,45 +176,31 @@ follow_text(const struct follow_note *n, const struct follow_names *nm,
 			    " (what was not read yet is in its copy %s, read"
 			    " first)",
 			    n->copy);
-		put(buf, cap, ": truncated, reading from its start into %s",
-		    nm->out);
 		break;
-	case FOLLOW_RECOVERED:
-		put(buf, cap, "%s: working again", n->name);
-		break;
-	case FOLLOW_OPTIONS_CHANGED:
-		put(buf, cap,
-		    "the options that shape the output (format, host name,"
-		    " tag, --max-entry, --match, --exclude) changed since the"
-		    " state was saved; resuming at its position: %s",
-		    n->name);
-		break;
-	case FOLLOW_LOST:
+	case START:
 		start_text(n, buf, cap);
 		break;
-	case FOLLOW_LOST_COMPRESSED:
-		put(buf, cap,
-		    "%s: rotated files compressed before they were read, their"
-		    " entries are lost: %s",
-		    n->name, n->copy);
-		break;
-	case FOLLOW_LOCK_LOST:
-		put(buf, cap,
-		    "state file %s is now in use by process %ld (its lock file"
-		    " was deleted and made again); stopping",
-		    nm->state, n->holder);
-		break;
-	case FOLLOW_NO_INOTIFY:
-		put(buf, cap,
-		    "inotify on %s unavailable, checking once a second: %s",
-		    n->name, why);
-		break;
-	case FOLLOW_OPEN_FAILED:
-	case FOLLOW_READ_FAILED:
-	case FOLLOW_WRITE_FAILED:
-	case FOLLOW_REOPEN_FAILED:
-	case FOLLOW_SAVE_FAILED:
-		break; /* retried: above */
 	}
+}
+
+const char *
+follow_text(const struct follow_note *n, const struct follow_names *nm,
+    const char *why, const char *quiet, char *buf, size_t cap)
+{
+	const struct words *w = NULL;
+
+	if (cap == 0)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_WORDS && w == NULL; i++)
+		if (words[i].ev == n->ev)
+			w = &words[i];
+	if (w == NULL)
+		return buf;
+	for (int i = 0; i < 3; i++) {
+		put(buf, cap, "%s", w->t[i]);
+		part(w->p[i], n, nm, why, buf, cap);
+	}
+	put(buf, cap, "%s%s", w->t[3], w->retried ? quiet : "");
 	return buf;
 }

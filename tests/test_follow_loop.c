@@ -323,6 +323,29 @@ test_follow_text_every_event(void **unused)
 	        " (3 before not reported)",
 	        "cannot reopen out.log: a symbolic link; retrying (3 before"
 	        " not reported)"},
+	    {{.ev = FOLLOW_APPEARED, .name = "in.log"}, "", "",
+	        "in.log: there now, reading it from its start"},
+	    {{.ev = FOLLOW_STATE_REJECTED, .name = "st: damaged"}, "", "",
+	        "state file st: damaged; not used"},
+	    {{.ev = FOLLOW_ROTATED, .name = "in.log"}, "", "",
+	        "in.log: rotated, reading the new file from its start into"
+	        " out.log"},
+	    {{.ev = FOLLOW_RECOVERED, .name = "in.log"}, "", "",
+	        "in.log: working again"},
+	    {{.ev = FOLLOW_OPTIONS_CHANGED, .name = "all written again"}, "",
+	        "",
+	        "the options that shape the output (format, host name, tag,"
+	        " --max-entry, --match, --exclude) changed since the state was"
+	        " saved; resuming at its position: all written again"},
+	    {{.ev = FOLLOW_NO_INOTIFY, .name = "."}, "Too many open files", "",
+	        "inotify on . unavailable, checking once a second: Too many"
+	        " open files"},
+	    {{.ev = FOLLOW_OPEN_FAILED, .name = "in.log"}, "Permission denied",
+	        "", "cannot open in.log: Permission denied; retrying"},
+	    {{.ev = FOLLOW_READ_FAILED, .name = "in.log"}, "I/O error", "",
+	        "cannot read in.log: I/O error; retrying"},
+	    {{.ev = FOLLOW_WRITE_FAILED, .name = "out.log"}, "No space", "",
+	        "cannot write out.log: No space; retrying"},
 	    {{.ev = FOLLOW_SAVE_FAILED, .name = "st"}, "No space", "",
 	        "cannot save state to st: No space; retrying"},
 	};
