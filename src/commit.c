@@ -419,12 +419,6 @@ commit_durable(const struct commit *cm)
 	return cm->durable;
 }
 
-void
-commit_undurable(struct commit *cm)
-{
-	cm->durable = 0;
-}
-
 int
 commit_mark(struct commit *cm)
 {
@@ -555,6 +549,16 @@ commit_take(struct commit *cm, const struct commit_point *pt)
 	cm->last_saved = 0;
 	cm->dirty = 0;
 	return write_last(cm) < 0 ? 1 : 0;
+}
+
+int
+commit_barrier(struct commit *cm, const struct commit_point *pt)
+{
+	int rc = commit_take(cm, pt);
+
+	if (rc != 0)
+		cm->durable = 0;
+	return rc;
 }
 
 int

@@ -79,13 +79,9 @@ const struct state *commit_last(const struct commit *cm);
  */
 int commit_unsaved_start(const struct commit *cm, struct timespec *when);
 
-/*
- * 1 once a commit to read on from is on disk (or nothing is saved):
- * until then nothing is read. commit_undurable: a start that is to hold
- * until its save is whole (after a truncation, the path opened).
- */
+/* 1 once a commit to read on from is on disk (or nothing is saved):
+ * until then nothing is read. */
 int commit_durable(const struct commit *cm);
-void commit_undurable(struct commit *cm);
 /* Makes the start's mark on disk, unless durable. 0, or -1 with errno. */
 int commit_mark(struct commit *cm);
 
@@ -97,6 +93,14 @@ int commit_mark(struct commit *cm);
  * input shrunk under the position: nothing moves).
  */
 int commit_take(struct commit *cm, const struct commit_point *pt);
+/*
+ * commit_take at a barrier that begins an input anew from 0 (the path
+ * opened where none was, the input truncated): a restart reads such an
+ * input from 0, so until a commit naming it is on disk nothing is
+ * durable and a start from the last commit holds until a save is
+ * whole (C16). Returns as commit_take.
+ */
+int commit_barrier(struct commit *cm, const struct commit_point *pt);
 /* Writes the last commit if it is not on disk. 0, or -1 with errno. */
 int commit_write(struct commit *cm);
 

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,10 +34,20 @@ fl_out_now(const struct fl *f, struct commit_out *co, int *ready)
 }
 
 void
-fl_report(struct fl *f, enum follow_event ev, int err, const char *detail)
+fl_tell(struct fl *f, struct follow_note *n)
 {
+	if (n->name == NULL)
+		n->name = "";
 	if (f->o->report != NULL)
-		f->o->report(f->o->ctx, ev, err, detail != NULL ? detail : "");
+		f->o->report(f->o->ctx, n);
+}
+
+void
+fl_report(struct fl *f, enum follow_event ev, int err, const char *name)
+{
+	struct follow_note n = {.ev = ev, .err = err, .name = name};
+
+	fl_tell(f, &n);
 }
 
 int64_t
@@ -51,12 +60,12 @@ follow_backoff(const struct clock *clock, int64_t *delay)
 	return at;
 }
 
-/* Stops reading and writing until a retry from the last commit. */
+/* Stops reading and writing until a retry from the last commit, after
+ * the back-off (C18). */
 void
 fl_hold(struct fl *f)
 {
-	f->fault = 1;
-	f->retry_at = follow_backoff(f->clock, &f->backoff);
+	follow_mode_fail(&f->mode, f->clock);
 }
 
 void
@@ -67,7 +76,7 @@ fl_fault(struct fl *f, enum follow_event ev, int err, const char *detail)
 }
 
 /* What is converted from now on is judged by the W of the commit on
- * disk (commit.c: the time judged by, rule 1). */
+ * disk (C9). */
 static void
 judge_by_commit(struct fl *f)
 {
@@ -77,32 +86,46 @@ judge_by_commit(struct fl *f)
 	pipeline_judge_at(f->p, have, w);
 }
 
+/* What a commit with flush_at as its write-ahead record (-1: none)
+ * records now. */
+static void
+point(struct fl *f, off_t flush_at, struct commit_point *pt)
+{
+	memset(pt, 0, sizeof(*pt));
+	fl_out_now(f, &pt->out, &pt->ready);
+	pt->fd = watch_fd(f->w);
+	if (pt->fd >= 0) {
+		pt->dev = watch_dev(f->w);
+		pt->ino = watch_ino(f->w);
+		pt->pos = pipeline_position(f->p);
+		pt->have_stamp = pipeline_stamp(f->p, &pt->stamp);
+		watch_get_prev(f->w, &pt->prev);
+	}
+	pt->flush_at = flush_at;
+	pt->replay_at = pipeline_flush_at(f->p);
+	pt->wall_now = clock_now(f->wall);
+}
+
+/* After a commit was taken (rc as commit_take's): told if not on disk;
+ * what is converted next is judged by the commit on disk. */
+static int
+taken(struct fl *f, int rc)
+{
+	if (rc == 1)
+		fl_report(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
+	judge_by_commit(f);
+	return rc;
+}
+
 /* A commit (commit_take) with flush_at as its write-ahead record (-1:
  * none): 0, 1 if not on disk (told), -1 if none could be taken. */
 int
 fl_save(struct fl *f, off_t flush_at)
 {
 	struct commit_point pt;
-	int rc;
 
-	memset(&pt, 0, sizeof(pt));
-	fl_out_now(f, &pt.out, &pt.ready);
-	pt.fd = watch_fd(f->w);
-	if (pt.fd >= 0) {
-		pt.dev = watch_dev(f->w);
-		pt.ino = watch_ino(f->w);
-		pt.pos = pipeline_position(f->p);
-		pt.have_stamp = pipeline_stamp(f->p, &pt.stamp);
-		watch_get_prev(f->w, &pt.prev);
-	}
-	pt.flush_at = flush_at;
-	pt.replay_at = pipeline_flush_at(f->p);
-	pt.wall_now = clock_now(f->wall);
-	rc = commit_take(f->cm, &pt);
-	if (rc == 1)
-		fl_report(f, FOLLOW_SAVE_FAILED, errno, f->o->state_path);
-	judge_by_commit(f);
-	return rc;
+	point(f, flush_at, &pt);
+	return taken(f, commit_take(f->cm, &pt));
 }
 
 int
@@ -118,15 +141,32 @@ fl_judge_fresh(struct fl *f)
 }
 
 /* A commit that must be on disk before going on (leaving an input or an
- * output): 0 once it is, else the follower holds and retries: -1. */
+ * output): 0 once it is, else the follower holds and retries: -1 (C15). */
+static int
+barrier(struct fl *f, int rc)
+{
+	if (rc == 0)
+		return 0;
+	if (!follow_mode_held(&f->mode))
+		fl_hold(f);
+	return -1;
+}
+
 int
 fl_barrier(struct fl *f)
 {
-	if (fl_save(f, -1) == 0)
-		return 0;
-	if (!f->fault)
-		fl_hold(f);
-	return -1;
+	return barrier(f, fl_save(f, -1));
+}
+
+/* The same, at a new input read from 0: until it is on disk the commit
+ * is not durable (commit_barrier, C16). */
+int
+fl_barrier_anew(struct fl *f)
+{
+	struct commit_point pt;
+
+	point(f, -1, &pt);
+	return barrier(f, taken(f, commit_barrier(f->cm, &pt)));
 }
 
 /* commit_out_named of the open output. */
@@ -152,15 +192,12 @@ fl_flush_out(struct fl *f)
 	if (sink_flush(f->out) < 0) {
 		e = sink_error(f->out) != 0 ? sink_error(f->out) : errno;
 		if (e == EPIPE) {
-			f->out_gone = 1;
+			follow_mode_gone(&f->mode);
 		} else if (e == ESTALE) {
 			/* The path names another file (rotated): nothing was
 			 * written. From the last commit again, into the file
-			 * the path names, at once. */
-			f->want_reopen = 1;
-			f->quiet_retry = 1;
-			f->fault = 1;
-			f->retry_at = clock_now(f->clock);
+			 * the path names, at once (C17). */
+			follow_mode_moved(&f->mode, f->clock, 1);
 		} else
 			fl_fault(f, FOLLOW_WRITE_FAILED, e, sink_name(f->out));
 		return -1;
@@ -171,7 +208,7 @@ fl_flush_out(struct fl *f)
 /*
  * Before the output is left while a replay still skips bytes in it: a
  * line it ends without is not to be completed in the next file, but
- * written there whole; the skip is shortened by that part.
+ * written there whole; the skip is shortened by that part (C4).
  */
 static void
 leave_output(struct fl *f)
@@ -188,7 +225,7 @@ leave_output(struct fl *f)
 
 /*
  * Output renamed, deleted, or SIGHUP: commit, reopen, commit; each commit
- * on disk before going on (commit.c), else held and retried.
+ * on disk before going on (C15, C17), else held and retried.
  */
 static void
 reopen_output(struct fl *f)
@@ -230,20 +267,20 @@ round_once(struct fl *f, int64_t now)
 				    f->o->path);
 			return 0;
 		}
-		if (f->told_waiting)
+		if (follow_mode_appeared(&f->mode))
 			fl_report(f, FOLLOW_APPEARED, 0, f->o->path);
-		f->told_waiting = 0;
 		/* A state that names no input has a restart read the path
 		 * from 0, skipping nothing: nothing is read of it before the
-		 * commit naming it is on disk (as after a truncation). */
-		if (fl_barrier(f) < 0)
-			commit_undurable(f->cm);
+		 * commit naming it is on disk (as after a truncation; C15,
+		 * C16). */
+		fl_barrier_anew(f);
 		return 1;
 	case ROTATION_READ:
 		r = fl_read(f);
 		if (r == OUTCOME_READ_ERROR)
 			fl_fault(f, FOLLOW_READ_FAILED, errno, f->o->path);
-		else if (r == OUTCOME_WRITE_ERROR && !f->fault)
+		else if (r == OUTCOME_WRITE_ERROR &&
+		    !follow_mode_held(&f->mode))
 			fl_flush_out(f);
 		return r == OUTCOME_PROGRESS;
 	case ROTATION_TRUNCATED:
@@ -253,10 +290,9 @@ round_once(struct fl *f, int64_t now)
 		fl_switch(f);
 		return 1;
 	case ROTATION_IDLE:
-		if (!obs.have_fd && !f->told_waiting && !watch_odd(f->w)) {
+		if (!obs.have_fd && !watch_odd(f->w) &&
+		    follow_mode_missing(&f->mode))
 			fl_report(f, FOLLOW_WAITING, 0, f->o->path);
-			f->told_waiting = 1;
-		}
 		return 0;
 	case ROTATION_DRAIN:
 		return 0;
@@ -270,7 +306,7 @@ round_once(struct fl *f, int64_t now)
  * the entry leaves all the same (it is due, and a state file that cannot
  * be written is reported): a replay from the older saved state then
  * differs only if a continuation line came after this flush, which it
- * would join to the entry instead of writing apart.
+ * would join to the entry instead of writing apart (C5, C6).
  */
 static void
 flush_pending(struct fl *f)
@@ -287,23 +323,19 @@ flush_pending(struct fl *f)
 /*
  * Starts again from the last commit, after a failure, or after the
  * output was found rotated before a write: then reopened first, once the
- * commit is on disk, so that the rotated file's surplus is counted.
+ * commit is on disk, so that the rotated file's surplus is counted (C17,
+ * C18).
  */
 static void
 recover(struct fl *f)
 {
-	int quiet = f->quiet_retry;
-
 	sink_clear(f->out);
 	pipeline_discard(f->p);
 	watch_close(f->w);
-	f->fault = 0;
-	f->quiet_retry = 0;
-	if (f->want_reopen) {
+	if (follow_mode_reopen(&f->mode)) {
 		if (commit_write(f->cm) < 0) {
-			fl_report(f, FOLLOW_SAVE_FAILED, errno,
+			fl_fault(f, FOLLOW_SAVE_FAILED, errno,
 			    f->o->state_path);
-			fl_hold(f);
 			return;
 		}
 		if (sink_reopen(f->out) < 0) {
@@ -311,11 +343,10 @@ recover(struct fl *f)
 			    sink_name(f->out));
 			return;
 		}
-		f->want_reopen = 0;
+		follow_mode_reopened(&f->mode);
 	}
+	follow_mode_resume(&f->mode);
 	fl_start(f, commit_last(f->cm), 1);
-	if (!quiet)
-		f->recovering = !f->fault;
 }
 
 static int64_t
@@ -338,8 +369,8 @@ wait_events(struct fl *f, int64_t now)
 
 	if (f->o->lock_fd != NULL)
 		until = earliest(until, f->lock_at);
-	if (f->fault)
-		until = earliest(until, f->retry_at);
+	if (follow_mode_held(&f->mode))
+		until = earliest(until, follow_mode_retry_at(&f->mode));
 	else {
 		until = earliest(until, pipeline_deadline(f->p));
 		until = earliest(until, commit_deadline(f->cm));
@@ -367,15 +398,13 @@ wait_events(struct fl *f, int64_t now)
 static int
 keep_lock(struct fl *f, int64_t now)
 {
-	char pid[32];
-	long holder;
+	struct follow_note n = {.ev = FOLLOW_LOCK_LOST};
 
 	f->lock_at = now + FOLLOW_LOCK_LOOK_MS;
-	if (state_lock_keep(f->o->lock_fd, f->o->state_path, &holder) == 0)
+	if (state_lock_keep(f->o->lock_fd, f->o->state_path, &n.holder) == 0)
 		return 0;
-	snprintf(pid, sizeof(pid), "%ld", holder);
-	fl_report(f, FOLLOW_LOCK_LOST, 0, pid);
-	f->lock_lost = 1;
+	fl_tell(f, &n);
+	follow_mode_lock_lost(&f->mode);
 	return -1;
 }
 
@@ -383,10 +412,11 @@ keep_lock(struct fl *f, int64_t now)
 static void
 finish(struct fl *f)
 {
-	if (f->lock_lost || f->fault || fl_flush_out(f) < 0)
+	if (follow_mode_id(&f->mode) == FOLLOW_MODE_LOCK_LOST ||
+	    follow_mode_held(&f->mode) || fl_flush_out(f) < 0)
 		return; /* the last commit stands */
 	flush_pending(f);
-	if (!f->fault)
+	if (!follow_mode_held(&f->mode))
 		fl_save(f, -1);
 }
 
@@ -394,14 +424,11 @@ finish(struct fl *f)
 static void
 hangup(struct fl *f, int64_t now)
 {
-	if (!f->fault) {
+	if (!follow_mode_held(&f->mode))
 		reopen_output(f);
-	} else {
-		/* Perhaps the cure (a new output, space made): nothing
-		 * buffered counts, retry now. */
-		f->want_reopen = 1;
-		f->retry_at = now;
-	}
+	else /* Perhaps the cure (a new output, space made): nothing
+	      * buffered counts, retry now. */
+		follow_mode_hangup(&f->mode, now);
 }
 
 /*
@@ -414,20 +441,17 @@ hangup(struct fl *f, int64_t now)
 static void
 idle(struct fl *f, int64_t now)
 {
-	if (f->recovering) {
-		/* Caught up with everything written: working. */
-		f->recovering = 0;
-		f->backoff = FOLLOW_BACKOFF_MIN_MS;
+	/* Caught up with everything written: working. */
+	if (follow_mode_caught_up(&f->mode))
 		fl_report(f, FOLLOW_RECOVERED, 0, f->o->path);
-	}
 	if (pipeline_due(f->p, now))
 		flush_pending(f);
-	if (!f->fault && commit_due(f->cm, now))
+	if (!follow_mode_held(&f->mode) && commit_due(f->cm, now))
 		fl_save(f, -1);
 	if (now >= f->next_tick) {
 		f->next_tick = now + ROTATION_TICK_MS;
 		watch_tick(f->w);
-		if (!f->fault && sink_moved(f->out))
+		if (!follow_mode_held(&f->mode) && sink_moved(f->out))
 			reopen_output(f);
 	}
 }
@@ -440,7 +464,7 @@ loop(struct fl *f)
 	for (;;) {
 		int64_t now = clock_now(f->clock);
 
-		if (*sig->stop || f->out_gone)
+		if (*sig->stop || follow_mode_id(&f->mode) == FOLLOW_MODE_GONE)
 			break;
 		if (f->o->lock_fd != NULL && now >= f->lock_at &&
 		    keep_lock(f, now) < 0)
@@ -449,17 +473,17 @@ loop(struct fl *f)
 			*sig->hup = 0;
 			hangup(f, now);
 		}
-		if (f->fault) {
-			if (now >= f->retry_at)
+		if (follow_mode_held(&f->mode)) {
+			if (now >= follow_mode_retry_at(&f->mode))
 				recover(f);
-			if (f->fault) {
+			if (follow_mode_held(&f->mode)) {
 				wait_events(f, now);
 				continue;
 			}
 		}
 		/* Read to the end with inotify on: a round more would only
 		 * find the end again; whatever changes now wakes the wait. */
-		if (round_once(f, now) && !f->fault &&
+		if (round_once(f, now) && !follow_mode_held(&f->mode) &&
 		    !(f->caught_up && watch_pollfd(f->w) >= 0)) {
 			/* A long burst still commits about once a second. */
 			if (commit_interval_passed(f->cm, now) &&
@@ -470,10 +494,10 @@ loop(struct fl *f)
 			ppoll(NULL, 0, &(struct timespec){0, 0}, sig->mask);
 			continue;
 		}
-		if (f->fault || fl_flush_out(f) < 0)
+		if (follow_mode_held(&f->mode) || fl_flush_out(f) < 0)
 			continue;
 		idle(f, now);
-		if (f->fault)
+		if (follow_mode_held(&f->mode))
 			continue;
 		wait_events(f, clock_now(f->clock));
 	}
@@ -493,10 +517,10 @@ follow_run(struct pipeline *p, const struct sink *out,
 	    .p = p,
 	    .out = out,
 	    .clock = clock,
-	    .wall = o->wall != NULL ? o->wall : &clock_wall,
-	    .backoff = FOLLOW_BACKOFF_MIN_MS};
+	    .wall = o->wall != NULL ? o->wall : &clock_wall};
 	char why[512];
 
+	follow_mode_init(&f.mode);
 	if ((f.w = watch_new(o->path, !o->no_inotify, clock)) == NULL)
 		return -1;
 	if ((f.cm = commit_new(&co)) == NULL) {
@@ -510,7 +534,7 @@ follow_run(struct pipeline *p, const struct sink *out,
 	if (commit_load(f.cm, why, sizeof(why)))
 		fl_report(&f, FOLLOW_STATE_REJECTED, 0, why);
 	judge_by_commit(&f);
-	/* Each write batch first checks that the path names the file. */
+	/* Each write batch first checks that the path names the file (C17). */
 	sink_guard(out, 1);
 	fl_start(&f, commit_loaded(f.cm), 0);
 	loop(&f);
@@ -518,5 +542,7 @@ follow_run(struct pipeline *p, const struct sink *out,
 	sink_guard(out, 0);
 	watch_free(f.w);
 	commit_free(f.cm);
-	return f.lock_lost ? 2 : f.out_gone ? 1 : 0;
+	return follow_mode_id(&f.mode) == FOLLOW_MODE_LOCK_LOST ? 2
+	    : follow_mode_id(&f.mode) == FOLLOW_MODE_GONE       ? 1
+	                                                        : 0;
 }

@@ -8,35 +8,114 @@
 #ifndef KERIO2SYSLOG_FOLLOW_H
 #define KERIO2SYSLOG_FOLLOW_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "clock.h"
 #include "pipeline.h"
+#include "rotation.h"
 #include "sink.h"
+#include "state.h"
+
+/* What a start goes by. */
+struct follow_start_obs {
+	const struct state *s; /* the state to start from, NULL: none */
+	int from_start;        /* --from-start */
+	int unsaved;           /* an earlier start left only its mark
+	                          (commit_unsaved_start) */
+	int path_exists;       /* the path names a regular file */
+};
+
+/* Why a start reads where it does. */
+enum follow_start_why {
+	FOLLOW_START_SAVED,   /* the state names an input: resumed there */
+	FOLLOW_START_MISSING, /* the path is missing: waited for */
+	FOLLOW_START_NEW,     /* no state: the path from its end */
+	FOLLOW_START_OPTION,  /* --from-start: the path from 0 */
+	FOLLOW_START_WAITED,  /* the state was saved waiting for the path
+	                         (or its position never was): from 0 */
+	FOLLOW_START_UNSAVED, /* an earlier start was killed before its first
+	                         save: from the oldest file written since */
+};
+
+struct follow_start {
+	enum rotation_start d;
+	enum follow_start_why why;
+};
 
 enum follow_event {
-	FOLLOW_WAITING,         /* detail: the file is missing; waiting */
-	FOLLOW_NOT_REGULAR,     /* detail: the path names a non-regular
-	                             file (never opened); waiting */
-	FOLLOW_APPEARED,        /* detail: the missing file is there now */
-	FOLLOW_STATE_REJECTED,  /* detail: why the state file is ignored */
-	FOLLOW_START,           /* detail: where reading starts */
-	FOLLOW_ROTATED,         /* detail: switched to the new file */
-	FOLLOW_TRUNCATED,       /* detail: the file was truncated */
-	FOLLOW_OPEN_FAILED,     /* err: the file cannot be opened (retry) */
-	FOLLOW_READ_FAILED,     /* err: reading failed (retry) */
-	FOLLOW_WRITE_FAILED,    /* err: writing the output failed (retry) */
-	FOLLOW_REOPEN_FAILED,   /* err: the output cannot be reopened */
-	FOLLOW_SAVE_FAILED,     /* err: the state file cannot be written */
-	FOLLOW_RECOVERED,       /* detail: back to work after a failure */
-	FOLLOW_NO_INOTIFY,      /* err: only the stat ticks will notice */
-	FOLLOW_OPTIONS_CHANGED, /* detail: what the change costs */
-	FOLLOW_LOST,            /* detail: entries that cannot be read
-	                             (a saved file gone, a compressed one) */
-	FOLLOW_LOCK_LOST,       /* detail: the process id (0: unknown)
-	                             that holds the state file's lock now:
-	                             this follower stops */
+	FOLLOW_WAITING,         /* name: the file is missing; waiting */
+	FOLLOW_NOT_REGULAR,     /* name: the path names a non-regular file
+	                           (never opened); waiting */
+	FOLLOW_APPEARED,        /* name: the missing file is there now */
+	FOLLOW_STATE_REJECTED,  /* name: why the state file is ignored
+	                           (commit_load's words) */
+	FOLLOW_START,           /* start, pick, begun, skipping: where
+	                           reading starts */
+	FOLLOW_ROTATED,         /* name: switched to the new file */
+	FOLLOW_TRUNCATED,       /* name: the file was truncated; copy, and
+	                           before_read: its copy read first */
+	FOLLOW_OPEN_FAILED,     /* err, name: cannot be opened (retry) */
+	FOLLOW_READ_FAILED,     /* err, name: reading failed (retry) */
+	FOLLOW_WRITE_FAILED,    /* err, name: writing the output failed
+	                           (retry) */
+	FOLLOW_REOPEN_FAILED,   /* err, name: the output cannot be
+	                           reopened (retry) */
+	FOLLOW_SAVE_FAILED,     /* err, name: the state file cannot be
+	                           written (retry) */
+	FOLLOW_RECOVERED,       /* name: back to work after a failure */
+	FOLLOW_NO_INOTIFY,      /* err, name: only the stat ticks will
+	                           notice */
+	FOLLOW_OPTIONS_CHANGED, /* name: what the change costs
+	                           (commit_replay_skip's words) */
+	FOLLOW_LOST,            /* as FOLLOW_START, a start whose entries
+	                           cannot all be read (a saved file gone, a
+	                           compressed one) */
+	FOLLOW_LOST_COMPRESSED, /* name, copy: the files after the input
+	                           left compressed before they were read */
+	FOLLOW_LOCK_LOST,       /* holder: the process id (0: unknown) that
+	                           holds the state file's lock now: this
+	                           follower stops */
 };
+
+/* How many of the events are failures retried (follow_retried). */
+#define FOLLOW_RETRIED 5
+
+/* The index of ev among the failures retried, which repeat while they
+ * last (to be limited apart), or -1. */
+int follow_retried(enum follow_event ev);
+
+/* One event as follow mode tells it: facts, worded by follow_text. */
+struct follow_note {
+	enum follow_event ev;
+	int err;          /* an errno value, or 0 */
+	const char *name; /* see enum follow_event; never NULL */
+	const char *copy;
+	int before_read;
+	struct follow_start start;
+	const char *begun; /* FOLLOW_START_UNSAVED: the rotated file begun
+	                      (NULL: the path) */
+	const char *pick;  /* ROTATION_START_PICK: rotation_pick_text's */
+	off_t skipping;    /* bytes of the output a replay does not repeat */
+	long holder;
+};
+
+/* What the messages name: the followed FILE, the output, --state. */
+struct follow_names {
+	const char *path, *out, *state;
+};
+
+/*
+ * Every follow event in words, in one place: n into buf (cap bytes, cut
+ * if longer), naming the files of nm; why is n->err as the caller says
+ * it (strerror(3), or why an open failed) or, with FOLLOW_NOT_REGULAR,
+ * what the file is; quiet what a limit held back of a retried failure
+ * (diag_quiet_text). Returns buf.
+ */
+const char *follow_text(const struct follow_note *n,
+    const struct follow_names *nm, const char *why, const char *quiet,
+    char *buf, size_t cap);
 
 struct follow_opts {
 	const char *path;       /* the followed FILE */
@@ -50,10 +129,9 @@ struct follow_opts {
 	 * clock_wall) at the commits, W of commit.c. */
 	int judge;
 	const struct clock *wall;
-	/* Told of each event; err is an errno value or 0, detail a short
-	 * text or "". Called from the loop, never from a signal handler. */
-	void (*report)(void *ctx, enum follow_event ev, int err,
-	    const char *detail);
+	/* Told of each event. Called from the loop, never from a signal
+	 * handler. */
+	void (*report)(void *ctx, const struct follow_note *n);
 	void *ctx;
 	/* The state file's lock (state_lock), looked at every
 	 * FOLLOW_LOCK_LOOK_MS and kept (state_lock_keep); NULL: none. */
@@ -76,6 +154,13 @@ struct follow_opts {
  * *delay becomes the next one, doubled up to FOLLOW_BACKOFF_MAX_MS.
  */
 int64_t follow_backoff(const struct clock *clock, int64_t *delay);
+
+/*
+ * Follow mode's start rule: where a start from o reads (and, with
+ * ROTATION_START_PICK, watch_pick_start picks the file), and why. Pure:
+ * --status asks it too.
+ */
+struct follow_start follow_start_decide(const struct follow_start_obs *o);
 
 /*
  * Follows o->path through p into out until *o->sig->stop is set,

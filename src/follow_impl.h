@@ -12,6 +12,7 @@
 
 #include "commit.h"
 #include "follow.h"
+#include "follow_mode.h"
 #include "outcome.h"
 #include "pipeline.h"
 #include "sink.h"
@@ -27,22 +28,17 @@ struct fl {
 	struct pipeline *p;
 	const struct sink *out;
 
-	int want_reopen;  /* reopen the output before starting again */
-	int quiet_retry;  /* the retry is no failure (output moved) */
-	int out_gone;     /* the reader of the output went away (EPIPE) */
-	int fault;        /* waiting to start again from the commit */
-	int recovering;   /* started again, not yet caught up */
-	int64_t retry_at; /* ... at this time */
-	int64_t backoff;
-	int told_waiting;
+	struct follow_mode mode; /* changed by follow_mode.h's transitions */
 	int64_t next_tick;
 	int caught_up;   /* this round's read reached the input's end */
 	int64_t lock_at; /* when the state file's lock is looked at next */
-	int lock_lost;   /* another process took it: stop, write nothing */
 };
 
 /* follow.c: telling, holding, committing, flushing. */
-void fl_report(struct fl *f, enum follow_event ev, int err, const char *detail);
+/* Tells of an event (n->name NULL: ""); fl_report: one that names
+ * only a file, with err. */
+void fl_tell(struct fl *f, struct follow_note *n);
+void fl_report(struct fl *f, enum follow_event ev, int err, const char *name);
 /* Stops reading and writing until a retry from the last commit (after
  * the back-off); fl_fault tells why first. */
 void fl_hold(struct fl *f);
@@ -56,8 +52,11 @@ int fl_save(struct fl *f, off_t flush_at);
 /* Before more is converted: W renewed if due (commit_wall_due). 0, or
  * -1 if the output could not be flushed (the recovery is started). */
 int fl_judge_fresh(struct fl *f);
-/* A commit that must be on disk before going on: 0, else held: -1. */
+/* A commit that must be on disk before going on: 0, else held: -1.
+ * fl_barrier_anew: one that begins an input anew from 0
+ * (commit_barrier). */
 int fl_barrier(struct fl *f);
+int fl_barrier_anew(struct fl *f);
 /* commit_out_named() of the open output. */
 int fl_out_named(const struct fl *f);
 /* Writes out what is buffered: 0, or -1 with the recovery started (or

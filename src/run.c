@@ -28,23 +28,11 @@
 #include "state.h"
 #include "status.h"
 
-/* Follow mode's failures: they repeat while retried, limited apart. */
-static const struct {
-	enum follow_event ev;
-	const char *what;
-} retried[] = {
-    {FOLLOW_OPEN_FAILED, "cannot open"},
-    {FOLLOW_READ_FAILED, "cannot read"},
-    {FOLLOW_WRITE_FAILED, "cannot write"},
-    {FOLLOW_REOPEN_FAILED, "cannot reopen"},
-    {FOLLOW_SAVE_FAILED, "cannot save state to"},
-};
-
 struct follow_diag {
-	const char *path, *out; /* what is followed, and into what */
-	const char *state;      /* --state, or NULL */
+	struct follow_names names; /* what is followed, into what, --state */
 	const struct clock *clock;
-	struct diag_limit retry[sizeof(retried) / sizeof(retried[0])];
+	/* Failures repeat while retried: limited apart. */
+	struct diag_limit retry[FOLLOW_RETRIED];
 };
 
 /* What both modes set up: the output, its sink, the pipeline into it. */
@@ -137,87 +125,30 @@ on_event(void *ctx, enum pipeline_event ev, uint64_t line, uint64_t count)
 		warnx("%s", text);
 }
 
+/* Follow mode's events, worded by follow_text, limited here. */
 static void
-on_follow(void *ctx, enum follow_event ev, int e, const char *detail)
+on_follow(void *ctx, const struct follow_note *n)
 {
 	struct follow_diag *fd = ctx;
-	char q[64];
-	uint64_t quiet;
+	const char *why = strerror(n->err);
+	int i = follow_retried(n->ev);
+	char q[64], text[8192];
+	uint64_t quiet = 0;
+	struct stat sb;
 
-	switch (ev) {
-	case FOLLOW_WAITING:
-		warnx("%s: no such file, waiting for it", detail);
+	if (n->ev == FOLLOW_NOT_REGULAR)
+		why = stat(n->name, &sb) == 0 ? file_kind(sb.st_mode) : "gone";
+	else if (n->ev == FOLLOW_REOPEN_FAILED)
+		why = open_problem(n->err);
+	/* A stalled output while stopping: said on the way out. */
+	if (n->ev == FOLLOW_WRITE_FAILED && n->err == EINTR && signals_stop)
 		return;
-	case FOLLOW_NOT_REGULAR: {
-		struct stat sb;
-
-		warnx("%s: not a regular file (%s); waiting for a regular file",
-		    detail,
-		    stat(detail, &sb) == 0 ? file_kind(sb.st_mode) : "gone");
+	if (i >= 0 &&
+	    !diag_limit_pass(&fd->retry[i], clock_now(fd->clock), &quiet))
 		return;
-	}
-	case FOLLOW_APPEARED:
-		warnx("%s: there now, reading it from its start", detail);
-		return;
-	case FOLLOW_STATE_REJECTED:
-		warnx("state file %s; not used", detail);
-		return;
-	/* An administrator sees what is followed, into what, and each
-	 * switch of file, without -v. */
-	case FOLLOW_START:
-		warnx("following %s (%s) into %s", fd->path, detail, fd->out);
-		return;
-	case FOLLOW_ROTATED:
-		warnx("%s: rotated, reading the new file from its start into"
-		      " %s",
-		    detail, fd->out);
-		return;
-	case FOLLOW_TRUNCATED:
-		warnx("%s: truncated, reading from its start into %s", detail,
-		    fd->out);
-		return;
-	case FOLLOW_RECOVERED:
-		warnx("%s: working again", detail);
-		return;
-	case FOLLOW_OPTIONS_CHANGED:
-		warnx("the options that shape the output (format, host name,"
-		      " tag, --max-entry, --match, --exclude) changed since"
-		      " the state was saved; resuming at its position: %s",
-		    detail);
-		return;
-	case FOLLOW_LOST:
-		warnx("%s", detail);
-		return;
-	case FOLLOW_LOCK_LOST:
-		warnx("state file %s is now in use by process %s (its lock"
-		      " file was deleted and made again); stopping",
-		    fd->state, detail);
-		return;
-	case FOLLOW_NO_INOTIFY:
-		errno = e;
-		warn("inotify on %s unavailable, checking once a second",
-		    detail);
-		return;
-	case FOLLOW_OPEN_FAILED:
-	case FOLLOW_READ_FAILED:
-	case FOLLOW_WRITE_FAILED:
-	case FOLLOW_REOPEN_FAILED:
-	case FOLLOW_SAVE_FAILED:
-		break; /* retried: limited, below */
-	}
-	for (size_t i = 0; i < sizeof(retried) / sizeof(retried[0]); i++) {
-		if (retried[i].ev != ev)
-			continue;
-		/* A stalled output while stopping: said on the way out. */
-		if (ev == FOLLOW_WRITE_FAILED && e == EINTR && signals_stop)
-			return;
-		if (diag_limit_pass(&fd->retry[i], clock_now(fd->clock),
-		        &quiet))
-			warnx("%s %s: %s; retrying%s", retried[i].what, detail,
-			    ev == FOLLOW_REOPEN_FAILED ? open_problem(e)
-			                               : strerror(e),
-			    diag_quiet_text(quiet, q, sizeof(q)));
-	}
+	warnx("%s",
+	    follow_text(n, &fd->names, why,
+	        diag_quiet_text(quiet, q, sizeof(q)), text, sizeof(text)));
 }
 
 void
@@ -438,8 +369,8 @@ follow(struct run *r, const struct options *o, const char *host,
 void
 run_follow(const struct options *o, const char *host)
 {
-	struct follow_diag fd = {.path = o->follow,
-	    .state = o->state,
+	struct follow_diag fd = {.names = {.path = o->follow,
+	                             .state = o->state},
 	    .clock = &clock_system};
 	char lock[PATH_MAX + 8];
 	struct run r;
@@ -470,7 +401,7 @@ run_follow(const struct options *o, const char *host)
 	}
 	reconcile_sink(&r);
 	name_input(&r, o->follow);
-	fd.out = sink_name(&r.sink);
+	fd.names.out = sink_name(&r.sink);
 	rc = follow(&r, o, host, &fd, &lock_fd);
 	if (rc < 0)
 		err(EX_OSERR, "follow %s", o->follow);

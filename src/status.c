@@ -1,7 +1,7 @@
 /*
  * status: follow mode's state as an administrator reads it (status.h).
  * Where reading would start is follow mode's own decision: the start
- * decision and the pick among the same files (rotation_start_decide,
+ * decision and the pick among the same files (follow_start_decide,
  * watch_pick_start), so "resumes" here is what a start would do.
  */
 #include "status.h"
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "follow.h"
 #include "watch.h"
 
 int64_t
@@ -39,7 +40,7 @@ ms_of(const struct timespec *ts)
 static void
 observe_input(struct status_obs *o, const char *path, const struct clock *c)
 {
-	struct rotation_start_obs so;
+	struct follow_start_obs so = {0};
 	struct watch *w = watch_new(path, 0, c);
 	char name[PATH_MAX];
 	struct stat sb;
@@ -49,13 +50,11 @@ observe_input(struct status_obs *o, const char *path, const struct clock *c)
 		return;
 	o->have_path = 1;
 	n = watch_scan(w);
-	memset(&so, 0, sizeof(so));
-	so.have_state = o->loaded == STATE_OK && o->s.have_input;
-	/* As the follower: a state saved while waiting for FILE reads it
-	 * from its start. */
-	so.from_start = o->loaded == STATE_OK && !o->s.have_input;
+	/* The follower's own rule, for a start without --from-start from
+	 * the state saved. */
+	so.s = o->loaded == STATE_OK ? &o->s : NULL;
 	so.path_exists = watch_path_index(w, n) >= 0;
-	o->start = rotation_start_decide(&so);
+	o->start = follow_start_decide(&so).d;
 	if (o->start == ROTATION_START_PICK)
 		watch_pick_start(w, n, &o->s, &o->pick);
 	o->n = n;

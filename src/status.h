@@ -41,7 +41,7 @@ struct status_obs {
 	long holder;              /* ... its process id, 0 if unknown */
 	char lock[4096 + 8];      /* the lock file's name */
 	/* FILE and its rotated files as follow mode's start sees them, and
-	 * its decision (rotation_start_decide, then watch_pick_start). */
+	 * its decision (follow_start_decide, then watch_pick_start). */
 	int have_path;
 	enum rotation_start start;
 	struct rotation_pick pick; /* with ROTATION_START_PICK */

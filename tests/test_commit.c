@@ -47,6 +47,36 @@ new_commit(const char *sp, uint64_t options)
 	return cm;
 }
 
+/* A barrier at an input begun anew whose save fails leaves nothing
+ * durable until a save is whole (C16): a start holds then. A failed save
+ * elsewhere does not. */
+static void
+test_commit_barrier_durable(void **unused)
+{
+	struct commit_point pt = {.ready = 1,
+	    .fd = -1,
+	    .flush_at = -1,
+	    .replay_at = -1};
+	struct commit *cm = new_commit(state_path, 0);
+	char tmp[300];
+
+	(void)unused;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", state_path);
+	assert_int_equal(commit_take(cm, &pt), 0);
+	assert_int_equal(commit_durable(cm), 1);
+	/* A directory where the temporary file goes: every save fails. */
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(commit_take(cm, &pt), 1);
+	assert_int_equal(commit_durable(cm), 1);
+	assert_int_equal(commit_barrier(cm, &pt), 1);
+	assert_int_equal(commit_durable(cm), 0);
+	assert_int_equal(rmdir(tmp), 0);
+	assert_int_equal(commit_barrier(cm, &pt), 0);
+	assert_int_equal(commit_durable(cm), 1);
+	commit_free(cm);
+	unlink(state_path);
+}
+
 /* Input read since the last commit: a commit is due a second after it,
  * by the clock passed in. */
 static void
@@ -508,6 +538,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_commit_barrier_durable),
 	    cmocka_unit_test(test_commit_due_pinned_clock),
 	    cmocka_unit_test(test_commit_take_saves),
 	    cmocka_unit_test(test_commit_wall),
