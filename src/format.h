@@ -41,7 +41,7 @@ void format_free(struct format *f);
 /*
  * From now on, entries are judged late at wall_ms (Unix ms) instead of by
  * the wall clock at each one; with have 0, none is late. Follow mode's
- * replay judges as the run it replays did (commit.c).
+ * replay judges as the run it replays did (commit.c, C9).
  */
 void format_judge_at(struct format *f, int have, int64_t wall_ms);
 

@@ -60,7 +60,7 @@ struct sink_ops {
 
 /*
  * The durable extension: what follow mode's commit needs of a sink to
- * make it exactly once (commit.c): an identity and a size that grows by
+ * make it exactly once (commit.c, C3, C4): an identity and a size that grows by
  * what is written, a skip that drops what a replay writes again, and,
  * for a sink that is a file under a name, that name's moves. A sink
  * with the extension fills every operation; one without it (NULL) is

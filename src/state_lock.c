@@ -28,7 +28,7 @@
  * (/proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE ..."); 0 if
  * none is listed, -1 if the list cannot be read. Nothing is written to
  * the lock file: a write there would come before the start's mark
- * (commit.c), and a kill at it would lose what a first run was started
+ * (commit.c, C26), and a kill at it would lose what a first run was started
  * for.
  */
 static long

@@ -518,10 +518,9 @@ test_commit_durable(void **unused)
 	assert_int_equal(commit_durable(cm), 0);
 	assert_int_equal(commit_take(cm, &pt), 0);
 	assert_int_equal(commit_durable(cm), 1);
-	/* Undurable, and the save fails: still not; then whole. */
-	commit_undurable(cm);
+	/* A barrier whose save fails: not durable; then whole. */
 	assert_int_equal(mkdir(tmp, 0700), 0);
-	assert_int_equal(commit_take(cm, &pt), 1);
+	assert_int_equal(commit_barrier(cm, &pt), 1);
 	assert_int_equal(commit_durable(cm), 0);
 	assert_int_equal(rmdir(tmp), 0);
 	assert_int_equal(commit_write(cm), 0);
