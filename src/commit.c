@@ -262,13 +262,16 @@
  *      follow_input.c fl_switch,    appears_save_failed
  *      fl_truncate, the start's
  *      save
- *  C16 commit_load, write_last      test_commit_durable,
+ *  C16 commit_load, write_last,     test_commit_durable,
+ *      commit_barrier               test_commit_barrier_durable,
  *                                   test_commit_load,
  *                                   unsaved_start_save_fails
- *  C17 sink_guard, follow.c         hup_storm, output_hup
- *      reopen_output
+ *  C17 sink_guard, follow.c         hup_storm, output_hup,
+ *      reopen_output,               test_follow_mode_move_goes_back
+ *      follow_mode_moved
  *  C18 follow.c recover,            test_follow_backoff_pinned_clock,
- *      follow_backoff               full_disk
+ *      follow_backoff,              test_follow_mode_failure_recovers,
+ *      follow_mode_fail             full_disk
  *  C19 rotation_order, fl_switch    two_rotations_stopped,
  *                                   two_rotations_paused
  *  C20 rotation_pick (find_saved)   test_rotation_pick,
