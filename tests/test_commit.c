@@ -486,6 +486,7 @@ test_commit_replay_skip_rotated(void **unused)
 	assert_int_equal(changed, 0);
 	assert_int_equal(commit_leave_span(cm, 2), 0);
 	commit_free(cm);
+	output_free(op);
 	unlink(old);
 	unlink(out);
 }
