@@ -1,6 +1,6 @@
 /*
  * commit: follow mode, exactly once. This is the one place the argument
- * is written: definitions, then rules C1..C28 (one claim each, then its
+ * is written: definitions, then rules C1..C29 (one claim each, then its
  * why), then which function keeps each rule and which test fails without
  * it. Code that keeps a rule cites it as (C4); the other files of follow
  * mode point here.
@@ -214,6 +214,16 @@
  * C28 A whole start found in M is read on from only once a save of it is
  *     whole (C16).
  *
+ * THE LISTING
+ * C29 The input's directory is read until two reads in a row list the
+ *     same rotated names of the same files (at most ROTATION_SCAN_READS
+ *     reads); C19..C25 decide on that listing. Why: readdir(3) while a
+ *     rotation renames NAME.k to NAME.k+1 may miss a file renamed during
+ *     the read. A file missed when V is recorded is not in V, so it is
+ *     taken for a copy made since (C21, C22) and its old entries are
+ *     written again; a file missed when the next one is picked is passed
+ *     over.
+ *
  * ASSUMPTIONS. One follower per state file (state_lock, held for the
  * process's life: a second one exits). Nothing else writes to the output
  * files. A rotated output file keeps its inode and stays in the output's
@@ -297,6 +307,7 @@
  *      state_mark_time,             test_state_mark_time,
  *      rotation_since               test_rotation_since
  *  C28 commit_load                  test_commit_durable
+ *  C29 rotation_scan                test_rotation_scan_while_renamed
  */
 #include "commit.h"
 

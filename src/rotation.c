@@ -334,8 +334,9 @@ rotation_find(const char *dir, dev_t dev, ino_t ino, char *buf, size_t cap)
 	return found;
 }
 
-int
-rotation_scan(const char *dir, const char *path, int link_ok,
+/* One read of the directory, as rotation_scan() lists it. */
+static int
+read_dir(const char *dir, const char *path, int link_ok,
     struct rotation_file *v, size_t cap)
 {
 	const char *base = strrchr(path, '/');
@@ -393,6 +394,48 @@ rotation_scan(const char *dir, const char *path, int link_ok,
 		n++;
 	}
 	return (int)rotation_order(v, n);
+}
+
+/* 1 if two reads list the same names of the same files (a file may have
+ * grown between them). */
+static int
+same_listing(const struct rotation_file *a, int na,
+    const struct rotation_file *b, int nb)
+{
+	if (na != nb)
+		return 0;
+	for (int i = 0; i < na; i++)
+		if (strcmp(a[i].name, b[i].name) != 0 || a[i].dev != b[i].dev ||
+		    a[i].ino != b[i].ino)
+			return 0;
+	return 1;
+}
+
+int
+rotation_scan(const char *dir, const char *path, int link_ok,
+    struct rotation_file *v, size_t cap)
+{
+	struct rotation_file *again;
+	int n, m, agree = 0;
+
+	/* A read while a rotation renames names may miss a file, or list
+	 * one twice: two reads in a row that agree are taken as the
+	 * directory (C29). */
+	if ((n = read_dir(dir, path, link_ok, v, cap)) < 0)
+		return -1;
+	if ((again = calloc(cap, sizeof(*again))) == NULL)
+		return -1;
+	for (int k = 1; k < ROTATION_SCAN_READS && !agree; k++) {
+		if ((m = read_dir(dir, path, link_ok, again, cap)) < 0) {
+			free(again);
+			return -1;
+		}
+		agree = same_listing(v, n, again, m);
+		memcpy(v, again, (size_t)m * sizeof(*v));
+		n = m;
+	}
+	free(again);
+	return n;
 }
 
 void

@@ -113,14 +113,18 @@ struct rotation_file {
 	                   seen): made since the file it names was opened */
 };
 
+/* Reads of the directory for one listing, at most (rotation_scan). */
+#define ROTATION_SCAN_READS 100
+
 /*
  * Lists the regular files (never a symbolic link) of dir whose names are
  * rotated names of path's last component, and then the path itself if it
  * is a regular file (through a link only if link_ok: a link the user
  * gave); oldest first, the path last; a compressed file beside its
  * uncompressed twin (being compressed) is left out. At most cap - 1
- * rotated files (the newest). The count, or -1 with errno if dir cannot
- * be read.
+ * rotated files (the newest). The directory is read until two reads in a
+ * row list the same (at most ROTATION_SCAN_READS reads: then the last).
+ * The count, or -1 with errno if dir cannot be read.
  */
 int rotation_scan(const char *dir, const char *path, int link_ok,
     struct rotation_file *v, size_t cap);

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rotation.h"
@@ -815,6 +817,75 @@ test_rotation_scan(void **unused)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The renamer of test_rotation_scan_while_renamed: as logrotate shifts
+ * NAME.k to NAME.k+1, the oldest first, then back, a rotation every 2 ms
+ * until killed; never fewer or more than n rotated files. */
+static void
+shift_forever(const char *dir, int n)
+{
+	char a[300], b[300];
+
+	for (;;) {
+		for (int k = n; k >= 1; k--) {
+			snprintf(a, sizeof(a), "%s/in.log.%d", dir, k);
+			snprintf(b, sizeof(b), "%s/in.log.%d", dir, k + 1);
+			if (rename(a, b) < 0)
+				_exit(1);
+		}
+		usleep(2000);
+		for (int k = 2; k <= n + 1; k++) {
+			snprintf(a, sizeof(a), "%s/in.log.%d", dir, k);
+			snprintf(b, sizeof(b), "%s/in.log.%d", dir, k - 1);
+			if (rename(a, b) < 0)
+				_exit(1);
+		}
+		usleep(2000);
+	}
+}
+
+/* A directory read while names are renamed in it may miss a file (C29):
+ * every listing holds each file once all the same. */
+static void
+test_rotation_scan_while_renamed(void **unused)
+{
+	enum { FILES = 40, SCANS = 3000 };
+	char dir[] = "/tmp/k2s-test-renamed-XXXXXX", p[300], cmd[300];
+	struct rotation_file v[ROTATION_MAX_FILES + 1];
+	int n, fd, wrong = 0, status;
+	pid_t pid;
+
+	(void)unused;
+	assert_non_null(mkdtemp(dir));
+	for (int k = 1; k <= FILES; k++) {
+		snprintf(p, sizeof(p), "%s/in.log.%d", dir, k);
+		fd = open(p, O_WRONLY | O_CREAT, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	snprintf(p, sizeof(p), "%s/in.log", dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		shift_forever(dir, FILES);
+	for (int i = 0; i < SCANS; i++) {
+		n = rotation_scan(dir, p, 0, v, ROTATION_MAX_FILES + 1);
+		for (int a = 0; a < n; a++)
+			for (int b = a + 1; b < n; b++)
+				wrong += v[a].ino == v[b].ino;
+		wrong += n != FILES + 1;
+	}
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* The renamer was still at work when killed. */
+	assert_true(WIFSIGNALED(status));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(wrong, 0);
+}
+
 static void
 test_rotation_find_rotated(void **unused)
 {
@@ -872,6 +943,7 @@ main(void)
 	    cmocka_unit_test(test_rotation_pick_text),
 	    cmocka_unit_test(test_rotation_since),
 	    cmocka_unit_test(test_rotation_scan),
+	    cmocka_unit_test(test_rotation_scan_while_renamed),
 	    cmocka_unit_test(test_rotation_find_rotated),
 	    cmocka_unit_test(test_rotation_dirname),
 	};
