@@ -24,13 +24,14 @@ static int
 connect_socket(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t n = strlen(path);
 	int fd, size = SEND_BUFFER, e;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	if (n >= sizeof(sa.sun_path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, n + 1);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
